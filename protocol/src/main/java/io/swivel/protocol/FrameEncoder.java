@@ -1,0 +1,93 @@
+package io.swivel.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.handler.codec.TooLongFrameException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes {@link Frame}s in the {@code swivel/1} format. Refuses a frame longer than the
+ * limit the peer enforces, so the failure is reported to the writer instead of closing
+ * the connection.
+ */
+@ChannelHandler.Sharable
+public final class FrameEncoder extends MessageToByteEncoder<Frame> {
+
+    private final int maxFrameLength;
+
+    /**
+     * Creates an encoder.
+     *
+     * @param maxFrameLength the longest frame to write, length prefix excluded
+     */
+    public FrameEncoder(int maxFrameLength) {
+        super(Frame.class);
+        if (maxFrameLength <= Frame.HEADER_LENGTH) {
+            throw new IllegalArgumentException("maxFrameLength: " + maxFrameLength
+                    + " (expected: > " + Frame.HEADER_LENGTH + ")");
+        }
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    @Override
+    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Frame frame, boolean preferDirect) {
+        int estimate = 4 + Frame.HEADER_LENGTH + 64;
+        if (frame instanceof RequestFrame request) {
+            estimate += request.body().length + request.service().length() + request.methodKey().length();
+        } else if (frame instanceof ResponseFrame response) {
+            estimate += response.body().length;
+        }
+        return preferDirect ? ctx.alloc().ioBuffer(estimate) : ctx.alloc().heapBuffer(estimate);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
+        encode(frame, out, maxFrameLength);
+    }
+
+    /**
+     * Appends one frame to a buffer.
+     *
+     * @param frame the frame
+     * @param out where to write
+     * @param maxFrameLength the longest frame allowed, length prefix excluded
+     * @throws TooLongFrameException if the frame exceeds the limit
+     */
+    public static void encode(Frame frame, ByteBuf out, int maxFrameLength) {
+        int start = out.writerIndex();
+        out.writeInt(0); // length, patched below
+        out.writeByte(Frame.MAGIC_V1);
+        out.writeByte(frame.type().code());
+        out.writeLong(frame.requestId());
+        if (frame instanceof RequestFrame request) {
+            out.writeInt(request.timeoutMillis());
+            writeShortString(out, request.service(), "service");
+            writeShortString(out, request.methodKey(), "methodKey");
+            writeShortString(out, request.versionConstraint(), "versionConstraint");
+            out.writeBytes(request.body());
+        } else if (frame instanceof ResponseFrame response) {
+            out.writeByte(response.status().code());
+            out.writeBytes(response.body());
+        } else if (frame instanceof ControlFrame control) {
+            out.writeBytes(control.textBytes());
+        }
+        int length = out.writerIndex() - start - 4;
+        if (length > maxFrameLength) {
+            out.writerIndex(start);
+            throw new TooLongFrameException("frame of " + length + " bytes exceeds the limit of "
+                    + maxFrameLength + " bytes: " + frame);
+        }
+        out.setInt(start, length);
+    }
+
+    private static void writeShortString(ByteBuf out, String value, String field) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0xFFFF) {
+            throw new IllegalArgumentException(field + " is " + bytes.length + " bytes (expected: <= 65535)");
+        }
+        out.writeShort(bytes.length);
+        out.writeBytes(bytes);
+    }
+}

@@ -1,0 +1,180 @@
+package io.swivel.protocol.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.util.Pool;
+import java.util.Objects;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * Encodes and decodes message bodies with Kryo for one classloader and one
+ * {@link TypeAllowlist}. On the server there is one context per bundle generation (so its
+ * Kryo instances, which cache classes, are dropped with the generation); on the client one
+ * per proxied interface. Thread-safe: Kryo instances and buffers are pooled.
+ *
+ * <p>Objects are written with their class; classes are resolved through the given loader
+ * after the allowlist accepted their name. Plain classes use Kryo's
+ * {@link CompatibleFieldSerializer} (fields by name, chunked), records a serializer that
+ * writes components by name, so a field added or removed between versions still decodes.
+ */
+public final class SerializationContext {
+
+    /** The deepest object graph accepted. */
+    public static final int MAX_DEPTH = 64;
+    /** Values in one body (arguments of one call). */
+    private static final int MAX_VALUES = 255;
+
+    private final ClassLoader classLoader;
+    private final TypeAllowlist allowlist;
+    private final int maxBodyLength;
+    private final Pool<Kryo> kryos;
+    private final Pool<Output> outputs;
+
+    private SerializationContext(ClassLoader classLoader, TypeAllowlist allowlist, int maxBodyLength) {
+        this.classLoader = classLoader;
+        this.allowlist = allowlist;
+        this.maxBodyLength = maxBodyLength;
+        int capacity = Math.max(8, Runtime.getRuntime().availableProcessors() * 8);
+        this.kryos = new Pool<>(true, false, capacity) {
+            @Override
+            protected Kryo create() {
+                return newKryo();
+            }
+        };
+        this.outputs = new Pool<>(true, false, capacity) {
+            @Override
+            protected Output create() {
+                return new Output(1024, maxBodyLength);
+            }
+        };
+    }
+
+    /**
+     * Creates a context.
+     *
+     * @param classLoader resolves allowed classes
+     * @param allowlist the classes that may be decoded
+     * @param maxBodyLength the longest body to produce, in bytes
+     * @return the context
+     */
+    public static SerializationContext create(ClassLoader classLoader, TypeAllowlist allowlist, int maxBodyLength) {
+        Objects.requireNonNull(classLoader, "classLoader");
+        Objects.requireNonNull(allowlist, "allowlist");
+        if (maxBodyLength <= 0) {
+            throw new IllegalArgumentException("maxBodyLength: " + maxBodyLength + " (expected: > 0)");
+        }
+        return new SerializationContext(classLoader, allowlist, maxBodyLength);
+    }
+
+    /**
+     * The allowlist this context enforces.
+     *
+     * @return the allowlist
+     */
+    public TypeAllowlist allowlist() {
+        return allowlist;
+    }
+
+    private Kryo newKryo() {
+        Kryo kryo = new Kryo(new AllowlistClassResolver(allowlist), null);
+        kryo.setClassLoader(classLoader);
+        kryo.setRegistrationRequired(false);
+        kryo.setWarnUnregisteredClasses(false);
+        kryo.setReferences(false);
+        kryo.setMaxDepth(MAX_DEPTH);
+        kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        CompatibleFieldSerializer.CompatibleFieldSerializerConfig config =
+                new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
+        config.setChunkedEncoding(true);
+        config.setReadUnknownFieldData(false);
+        kryo.setDefaultSerializer(new SerializerFactory.CompatibleFieldSerializerFactory(config));
+        kryo.addDefaultSerializer(Record.class, CompatibleRecordSerializer.class);
+        return kryo;
+    }
+
+    /**
+     * Encodes values, each with its class (the arguments of a call, or one result).
+     *
+     * @param values the values; elements may be null
+     * @return the body
+     * @throws SerializationException if a value cannot be encoded or the body is too long
+     */
+    public byte[] encode(Object... values) {
+        if (values.length > MAX_VALUES) {
+            throw new SerializationException("cannot encode " + values.length + " values (expected: <= " + MAX_VALUES + ")", null);
+        }
+        Kryo kryo = kryos.obtain();
+        Output output = outputs.obtain();
+        try {
+            output.reset();
+            output.writeVarInt(values.length, true);
+            for (Object value : values) {
+                kryo.writeClassAndObject(output, value);
+            }
+            return output.toBytes();
+        } catch (KryoException | IllegalArgumentException e) {
+            throw new SerializationException("cannot encode " + describe(values) + ": " + e.getMessage(), e);
+        } finally {
+            if (output.getBuffer().length > 64 * 1024) {
+                output.setBuffer(new byte[1024], maxBodyLength); // do not pool a huge buffer
+            }
+            outputs.free(output);
+            kryos.free(kryo);
+        }
+    }
+
+    /**
+     * Decodes values written by {@link #encode}.
+     *
+     * @param body the body
+     * @param expectedCount how many values must be there, or -1 for any
+     * @return the values
+     * @throws SerializationException if the body is malformed, has the wrong count, or names
+     *     a class outside the allowlist ({@link SerializationException#refusedClass()})
+     */
+    public Object[] decode(byte[] body, int expectedCount) {
+        Kryo kryo = kryos.obtain();
+        try {
+            Input input = new Input(body);
+            int count = input.readVarInt(true);
+            if (count < 0 || count > MAX_VALUES || (expectedCount >= 0 && count != expectedCount)) {
+                throw new SerializationException("body holds " + count + " values (expected: "
+                        + (expectedCount >= 0 ? expectedCount : "<= " + MAX_VALUES) + ")", null);
+            }
+            Object[] values = new Object[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = kryo.readClassAndObject(input);
+            }
+            if (input.position() != body.length) {
+                throw new SerializationException((body.length - input.position()) + " unexpected bytes after the values", null);
+            }
+            return values;
+        } catch (KryoException | IllegalArgumentException | IndexOutOfBoundsException | NegativeArraySizeException
+                 | ClassCastException | UnsupportedOperationException e) {
+            throw new SerializationException("cannot decode body: " + firstLine(e.getMessage()), e);
+        } finally {
+            kryos.free(kryo);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static String describe(Object[] values) {
+        StringBuilder types = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            types.append(i == 0 ? "" : ", ").append(values[i] == null ? "null" : values[i].getClass().getName());
+        }
+        return types.append(']').toString();
+    }
+}
