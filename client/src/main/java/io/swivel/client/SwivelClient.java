@@ -1,0 +1,63 @@
+package io.swivel.client;
+
+import java.io.Closeable;
+import java.time.Duration;
+
+/**
+ * A connection to Swivel servers that hands out typed proxies of service interfaces.
+ *
+ * <pre>{@code
+ * try (SwivelClient client = SwivelClient.builder().address("127.0.0.1", 7700).build()) {
+ *     Greeter greeter = client.proxy(Greeter.class);
+ *     String hello = greeter.greet("Ada");                       // blocks, deadline 5 s
+ *     CompletableFuture<String> later = greeter.greetAsync("Ada"); // asynchronous end to end
+ * }
+ * }</pre>
+ *
+ * <p>Many calls from many threads share one multiplexed connection per server. A method that
+ * returns {@link java.util.concurrent.CompletableFuture} never blocks the caller; any other
+ * method blocks until the answer or the deadline. Failures are {@link SwivelException}s; an
+ * exception thrown by the service arrives as a {@link RemoteServiceException}.
+ */
+public interface SwivelClient extends Closeable {
+
+    /**
+     * Starts building a client.
+     *
+     * @return a new builder
+     */
+    static SwivelClientBuilder builder() {
+        return new SwivelClientBuilder();
+    }
+
+    /**
+     * Returns a proxy that calls the service named by the interface's binary name. Proxies
+     * are cached: the same interface gives the same proxy.
+     *
+     * @param serviceInterface the service interface
+     * @param <T> the interface type
+     * @return the proxy
+     */
+    <T> T proxy(Class<T> serviceInterface);
+
+    /**
+     * Runs calls made by the current thread inside the returned scope with a different
+     * timeout than the client's default. Close the scope to return to the default.
+     *
+     * <pre>{@code
+     * try (CallScope scope = SwivelClient.withTimeout(Duration.ofMillis(200))) {
+     *     greeter.greet("Ada");
+     * }
+     * }</pre>
+     *
+     * @param timeout the time each call may take, from when it is sent
+     * @return the scope
+     */
+    static CallScope withTimeout(Duration timeout) {
+        return CallScope.open(timeout);
+    }
+
+    /** Closes connections and threads; calls still waiting fail. Idempotent. */
+    @Override
+    void close();
+}

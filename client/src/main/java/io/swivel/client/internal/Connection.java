@@ -1,0 +1,138 @@
+package io.swivel.client.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.swivel.client.SwivelException;
+import io.swivel.protocol.ControlFrame;
+import io.swivel.protocol.Frame;
+import io.swivel.protocol.FrameType;
+import io.swivel.protocol.RequestFrame;
+import io.swivel.protocol.ResponseFrame;
+import io.swivel.protocol.Status;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One multiplexed connection to a server: sends requests, matches responses by request id,
+ * fails each call at its deadline, and fails every pending call when the connection closes.
+ */
+final class Connection extends SimpleChannelInboundHandler<Frame> {
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    private final String remote;
+    private final AtomicLong nextId = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private volatile Channel channel;
+    private volatile boolean goingAway;
+
+    Connection(String remote) {
+        this.remote = remote;
+    }
+
+    boolean isUsable() {
+        Channel ch = channel;
+        return ch != null && ch.isActive() && !goingAway;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    /**
+     * Sends a request; the future completes with the response, or fails at the deadline or
+     * when the connection closes.
+     */
+    CompletableFuture<ResponseFrame> send(String service, String methodKey, long timeoutMillis, byte[] body) {
+        Channel ch = channel;
+        CompletableFuture<ResponseFrame> result = new CompletableFuture<>();
+        if (ch == null || !ch.isActive()) {
+            result.completeExceptionally(new SwivelException(null, "connection to " + remote + " is closed", null));
+            return result;
+        }
+        long id = nextId.incrementAndGet();
+        int wireTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
+        RequestFrame request = new RequestFrame(id, service, methodKey, "", wireTimeout, body);
+        ScheduledFuture<?> timer = ch.eventLoop().schedule(() -> {
+            Pending expired = pending.remove(id);
+            if (expired != null) {
+                expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
+                        service + "#" + methodKey + " got no answer from " + remote + " within " + timeoutMillis + " ms", null));
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        pending.put(id, new Pending(result, timer));
+        ch.writeAndFlush(request).addListener(write -> {
+            if (!write.isSuccess()) {
+                Pending failed = pending.remove(id);
+                if (failed != null) {
+                    failed.timer.cancel(false);
+                    failed.future.completeExceptionally(new SwivelException(null,
+                            "cannot send " + service + "#" + methodKey + " to " + remote + ": " + write.cause(), write.cause()));
+                }
+            }
+        });
+        return result;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        if (frame instanceof ResponseFrame response) {
+            Pending call = pending.remove(response.requestId());
+            if (call != null) {
+                call.timer.cancel(false);
+                call.future.complete(response);
+            }
+        } else if (frame instanceof ControlFrame control) {
+            if (control.type() == FrameType.PING) {
+                ctx.writeAndFlush(new ControlFrame(FrameType.PONG, control.requestId(), ""));
+            } else if (control.type() == FrameType.GOAWAY) {
+                goingAway = true;
+                log.info("{} is going away: {}", remote, control.text());
+            }
+        } else {
+            log.warn("unexpected {} from {}; closing the connection", frame.type(), remote);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        failAll("connection to " + remote + " closed");
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("connection to {} failed: {}; closing it", remote, cause.toString());
+        ctx.close();
+    }
+
+    void close() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+        failAll("client closed");
+    }
+
+    private void failAll(String reason) {
+        for (Long id : pending.keySet()) {
+            Pending call = pending.remove(id);
+            if (call != null) {
+                call.timer.cancel(false);
+                call.future.completeExceptionally(new SwivelException(null, reason + " before the answer came", null));
+            }
+        }
+    }
+
+    private record Pending(CompletableFuture<ResponseFrame> future, ScheduledFuture<?> timer) {
+    }
+}

@@ -1,0 +1,136 @@
+package io.swivel.client.internal;
+
+import io.swivel.api.Idempotent;
+import io.swivel.client.CallScope;
+import io.swivel.client.RemoteServiceException;
+import io.swivel.client.SwivelException;
+import io.swivel.protocol.MethodKeys;
+import io.swivel.protocol.RemoteError;
+import io.swivel.protocol.ResponseFrame;
+import io.swivel.protocol.kryo.SerializationContext;
+import io.swivel.protocol.kryo.SerializationException;
+import io.swivel.protocol.kryo.TypeAllowlist;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns calls on a proxy into requests: encodes the arguments, sends them with the deadline,
+ * and decodes the answer into a result or an exception.
+ */
+final class ServiceInvoker implements InvocationHandler {
+
+    private static final Object[] NO_ARGS = new Object[0];
+
+    private final DefaultSwivelClient client;
+    private final String service;
+    private final SerializationContext serialization;
+    private final Map<Method, MethodInfo> methods = new HashMap<>();
+
+    ServiceInvoker(DefaultSwivelClient client, Class<?> serviceInterface, int maxFrameLength) {
+        if (!serviceInterface.isInterface()) {
+            throw new IllegalArgumentException(serviceInterface.getName() + " is not an interface");
+        }
+        this.client = client;
+        this.service = serviceInterface.getName();
+        ClassLoader loader = serviceInterface.getClassLoader() != null
+                ? serviceInterface.getClassLoader() : ClassLoader.getSystemClassLoader();
+        this.serialization = SerializationContext.create(loader,
+                TypeAllowlist.forServices(List.of(serviceInterface)), maxFrameLength);
+        for (Method method : serviceInterface.getMethods()) {
+            if (Modifier.isAbstract(method.getModifiers())) {
+                methods.put(method, new MethodInfo(MethodKeys.of(method),
+                        CompletableFuture.class.isAssignableFrom(method.getReturnType()),
+                        method.isAnnotationPresent(Idempotent.class)));
+            }
+        }
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        MethodInfo info = methods.get(method);
+        if (info == null) {
+            return invokeObjectMethod(proxy, method, args);
+        }
+        Duration scoped = CallScope.current();
+        long timeoutMillis = Math.max(1, (scoped != null ? scoped : client.defaultTimeout()).toMillis());
+        byte[] body;
+        try {
+            body = serialization.encode(args != null ? args : NO_ARGS);
+        } catch (SerializationException e) {
+            throw new SwivelException(null, service + "#" + info.key + ": " + e.getMessage(), e);
+        }
+        CompletableFuture<ResponseFrame> answer = client.send(service, info.key, timeoutMillis, body);
+        if (info.async) {
+            return answer.thenApplyAsync(response -> decode(response, info), client.callbackExecutor());
+        }
+        return decode(await(answer, info, timeoutMillis), info);
+    }
+
+    private ResponseFrame await(CompletableFuture<ResponseFrame> answer, MethodInfo info, long timeoutMillis) {
+        try {
+            // The connection fails the call at its deadline; the margin only guards against a lost timer.
+            return answer.get(timeoutMillis + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer.cancel(false);
+            throw new SwivelException(null, service + "#" + info.key + " interrupted while waiting for the answer", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SwivelException swivel) {
+                throw new SwivelException(swivel.status(), swivel.getMessage(), swivel);
+            }
+            throw new SwivelException(null, service + "#" + info.key + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new SwivelException(null, service + "#" + info.key + " got no answer within " + timeoutMillis + " ms", e);
+        }
+    }
+
+    private Object decode(ResponseFrame response, MethodInfo info) {
+        switch (response.status()) {
+            case OK:
+                try {
+                    return serialization.decode(response.body(), 1)[0];
+                } catch (SerializationException e) {
+                    throw new SwivelException(null, "cannot decode the result of " + service + "#" + info.key
+                            + ": " + e.getMessage(), e);
+                }
+            case APP_ERROR:
+                RemoteError error = RemoteError.decode(response.body());
+                throw new RemoteServiceException(service, info.key, error.type(), error.message(), error.remoteStack());
+            default:
+                throw new SwivelException(response.status(), service + "#" + info.key + ": "
+                        + response.status() + ": " + response.bodyAsMessage(), null);
+        }
+    }
+
+    private Object invokeObjectMethod(Object proxy, Method method, Object[] args) {
+        switch (method.getName()) {
+            case "toString":
+                return "SwivelProxy[" + service + "]";
+            case "hashCode":
+                return System.identityHashCode(proxy);
+            case "equals":
+                return args != null && args.length == 1 && proxy == args[0];
+            default:
+                throw new UnsupportedOperationException(method.toString());
+        }
+    }
+
+    /** Unwraps the CompletionException that async callers would otherwise see. */
+    static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private record MethodInfo(String key, boolean async, boolean idempotent) {
+    }
+}
