@@ -1,0 +1,123 @@
+package io.swivel.server;
+
+import io.swivel.api.RpcService;
+import io.swivel.classloader.LoaderLeakTracker;
+import io.swivel.server.admin.AdminServer;
+import io.swivel.server.admin.AdminToken;
+import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.config.ServerConfig;
+import io.swivel.server.deploy.BundleLoader;
+import io.swivel.server.deploy.Deployer;
+import io.swivel.server.dispatch.BundleSlot;
+import io.swivel.server.dispatch.Dispatcher;
+import io.swivel.server.dispatch.ServiceDirectory;
+import io.swivel.server.transport.RpcServer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Swivel server: deploys the bundles of its deploy directory, serves {@code swivel/1} and
+ * the admin API, and unloads everything on {@link #close()}. Holds no static state, so several
+ * servers can share a JVM.
+ */
+public final class SwivelServer implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(SwivelServer.class);
+
+    private final ServerConfig config;
+    private final ServiceDirectory directory = new ServiceDirectory();
+    private final LoaderLeakTracker leakTracker = new LoaderLeakTracker();
+    private final BundleLoader bundleLoader;
+    private final RpcServer rpcServer;
+    private final AdminServer adminServer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private InetSocketAddress rpcAddress;
+    private InetSocketAddress adminAddress;
+
+    private SwivelServer(ServerConfig config, AdminToken token) {
+        this.config = config;
+        Dispatcher dispatcher = new Dispatcher(directory);
+        this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
+                config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
+                config.stepTimeout(), config.workerThreads(), config.queueCapacity(), config.maxFrameLength()),
+                RpcService.class.getClassLoader(), leakTracker);
+        this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
+        this.adminServer = new AdminServer(directory, dispatcher, token);
+    }
+
+    /**
+     * Starts a server: deploys what the deploy directory holds, then listens.
+     *
+     * @param config the configuration
+     * @return the running server
+     * @throws IOException if a directory cannot be used or a port cannot be bound
+     * @throws InterruptedException if interrupted while starting
+     */
+    public static SwivelServer start(ServerConfig config) throws IOException, InterruptedException {
+        AdminToken token = AdminToken.loadOrCreate(config.dataDir());
+        SwivelServer server = new SwivelServer(config, token);
+        try {
+            server.startup();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void startup() throws IOException, InterruptedException {
+        int bundles = new Deployer(config.deployDir(), bundleLoader, directory).deployAll();
+        rpcAddress = rpcServer.start(config.bind(), config.port());
+        adminAddress = adminServer.start(config.bind(), config.adminPort());
+        log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {})", bundles,
+                config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
+                adminAddress.getPort());
+    }
+
+    /** @return the bound {@code swivel/1} address */
+    public InetSocketAddress rpcAddress() {
+        return rpcAddress;
+    }
+
+    /** @return the bound admin address */
+    public InetSocketAddress adminAddress() {
+        return adminAddress;
+    }
+
+    /** @return which generation serves which service */
+    public ServiceDirectory directory() {
+        return directory;
+    }
+
+    /** @return the tracker of closed bundle loaders */
+    public LoaderLeakTracker leakTracker() {
+        return leakTracker;
+    }
+
+    /** @return the configuration */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Stops listening, then stops and unloads every bundle. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        adminServer.close();
+        rpcServer.close();
+        for (BundleSlot slot : directory.slots()) {
+            BundleGeneration generation = directory.remove(slot.name());
+            if (generation != null) {
+                bundleLoader.unload(generation, Duration.ofSeconds(5));
+            }
+        }
+        log.info("Swivel stopped");
+    }
+}

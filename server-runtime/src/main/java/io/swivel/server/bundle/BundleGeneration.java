@@ -1,0 +1,148 @@
+package io.swivel.server.bundle;
+
+import io.swivel.api.BundleActivator;
+import io.swivel.classloader.BundleClassLoader;
+import io.swivel.protocol.kryo.SerializationContext;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Everything one version of a bundle needs to serve, built completely before it serves and
+ * then swapped in whole: its loader, service instances and invokers, serialization context,
+ * executor, activator and context, and the count of calls in flight.
+ *
+ * <p>Only the lifecycle state and the in-flight count change after construction.
+ */
+public final class BundleGeneration {
+
+    private final BundleDescriptor descriptor;
+    private final BundleClassLoader loader;
+    private final Map<String, ServiceBinding> services;
+    private final SerializationContext serialization;
+    private final ExecutorService executor;
+    private final BundleActivator activator;
+    private final ManagedBundleContext context;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicReference<BundleState> state = new AtomicReference<>(BundleState.STARTING);
+
+    /**
+     * Assembles a generation.
+     *
+     * @param descriptor the bundle's identity and jar
+     * @param loader its classloader
+     * @param services its services by name
+     * @param serialization its Kryo context
+     * @param executor where its calls run
+     * @param activator its activator, or null
+     * @param context its context
+     */
+    public BundleGeneration(BundleDescriptor descriptor, BundleClassLoader loader, Map<String, ServiceBinding> services,
+                            SerializationContext serialization, ExecutorService executor, BundleActivator activator,
+                            ManagedBundleContext context) {
+        this.descriptor = Objects.requireNonNull(descriptor, "descriptor");
+        this.loader = Objects.requireNonNull(loader, "loader");
+        this.services = Map.copyOf(services);
+        this.serialization = Objects.requireNonNull(serialization, "serialization");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.activator = activator;
+        this.context = Objects.requireNonNull(context, "context");
+    }
+
+    /** @return the bundle's identity and jar */
+    public BundleDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /** @return the bundle's name */
+    public String name() {
+        return descriptor.name();
+    }
+
+    /** @return this generation's version */
+    public String version() {
+        return descriptor.version();
+    }
+
+    /** @return the classloader */
+    public BundleClassLoader loader() {
+        return loader;
+    }
+
+    /** @return the services by name */
+    public Map<String, ServiceBinding> services() {
+        return services;
+    }
+
+    /** @return the service names, sorted */
+    public List<String> serviceNames() {
+        return List.copyOf(new TreeSet<>(services.keySet()));
+    }
+
+    /** @return the Kryo context of this generation */
+    public SerializationContext serialization() {
+        return serialization;
+    }
+
+    /** @return the executor calls run on */
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    /** @return the activator, or null */
+    public BundleActivator activator() {
+        return activator;
+    }
+
+    /** @return the context given to the activator */
+    public ManagedBundleContext context() {
+        return context;
+    }
+
+    /** @return the lifecycle state */
+    public BundleState state() {
+        return state.get();
+    }
+
+    /**
+     * Moves to a new state.
+     *
+     * @param next the new state
+     */
+    public void state(BundleState next) {
+        state.set(next);
+    }
+
+    /**
+     * Counts a call in, unless the generation no longer takes calls.
+     *
+     * @return true if the call may run here; false if the caller should answer RELOADING
+     */
+    public boolean tryAcquire() {
+        inFlight.incrementAndGet();
+        if (state.get() != BundleState.ACTIVE) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Counts a call out. */
+    public void release() {
+        inFlight.decrementAndGet();
+    }
+
+    /** @return the calls running now */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public String toString() {
+        return descriptor.name() + "@" + descriptor.version();
+    }
+}

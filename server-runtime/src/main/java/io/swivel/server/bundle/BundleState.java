@@ -1,0 +1,19 @@
+package io.swivel.server.bundle;
+
+/** The lifecycle of one bundle version, as shown by {@code swivel status}. */
+public enum BundleState {
+    /** The jar is copied and about to load. */
+    STAGED,
+    /** Classes are loading, services instantiating, the activator starting. */
+    STARTING,
+    /** Serving calls. */
+    ACTIVE,
+    /** Replaced or undeployed: finishing calls already running, taking no new ones. */
+    DRAINING,
+    /** The activator has stopped and the executors are shut down. */
+    STOPPED,
+    /** The classloader is closed. */
+    UNLOADED,
+    /** Failed before serving; never served. */
+    FAILED
+}

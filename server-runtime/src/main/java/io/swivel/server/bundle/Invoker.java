@@ -1,0 +1,119 @@
+package io.swivel.server.bundle;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Calls one service method on one implementation instance through a method handle bound to
+ * the instance and spread over an argument array (no {@code Method.invoke} on the hot path).
+ */
+public final class Invoker {
+
+    private final String methodKey;
+    private final Method method;
+    private final Class<?>[] parameterTypes;
+    private final MethodHandle handle;
+    private final boolean async;
+
+    private Invoker(String methodKey, Method method, MethodHandle handle) {
+        this.methodKey = methodKey;
+        this.method = method;
+        this.parameterTypes = method.getParameterTypes();
+        this.handle = handle;
+        this.async = CompletableFuture.class.isAssignableFrom(method.getReturnType());
+    }
+
+    /**
+     * Creates an invoker.
+     *
+     * @param methodKey the wire key of the method
+     * @param interfaceMethod the service interface's method
+     * @param instance the implementation
+     * @return the invoker
+     * @throws IllegalAccessException if the method cannot be accessed
+     */
+    public static Invoker create(String methodKey, Method interfaceMethod, Object instance) throws IllegalAccessException {
+        interfaceMethod.setAccessible(true);
+        MethodHandle handle = MethodHandles.lookup().unreflect(interfaceMethod)
+                .bindTo(instance)
+                .asSpreader(Object[].class, interfaceMethod.getParameterCount())
+                .asType(MethodType.methodType(Object.class, Object[].class));
+        return new Invoker(methodKey, interfaceMethod, handle);
+    }
+
+    /**
+     * The wire key.
+     *
+     * @return the method key
+     */
+    public String methodKey() {
+        return methodKey;
+    }
+
+    /**
+     * The number of parameters.
+     *
+     * @return the parameter count
+     */
+    public int parameterCount() {
+        return parameterTypes.length;
+    }
+
+    /**
+     * The declared parameter types, generic information included.
+     *
+     * @return the parameter types
+     */
+    public Type[] genericParameterTypes() {
+        return method.getGenericParameterTypes();
+    }
+
+    /**
+     * Whether the method returns a {@link CompletableFuture}.
+     *
+     * @return true for asynchronous methods
+     */
+    public boolean isAsync() {
+        return async;
+    }
+
+    /**
+     * Checks that decoded arguments fit the parameter types, so that a mismatch is the
+     * caller's error, not the service's.
+     *
+     * @param args the arguments
+     * @return null if they fit, otherwise what is wrong
+     */
+    public String checkArguments(Object[] args) {
+        if (args.length != parameterTypes.length) {
+            return methodKey + " takes " + parameterTypes.length + " arguments, got " + args.length;
+        }
+        for (int i = 0; i < args.length; i++) {
+            Class<?> type = parameterTypes[i];
+            if (args[i] == null) {
+                if (type.isPrimitive()) {
+                    return "argument " + i + " of " + methodKey + " is a " + type + " and cannot be null";
+                }
+            } else if (!MethodType.methodType(type).wrap().returnType().isInstance(args[i])) {
+                return "argument " + i + " of " + methodKey + " must be a " + type.getName() + ", got "
+                        + args[i].getClass().getName();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Calls the method.
+     *
+     * @param args arguments that passed {@link #checkArguments}
+     * @return what the method returned
+     * @throws Throwable what the method threw
+     */
+    public Object invoke(Object[] args) throws Throwable {
+        return handle.invokeExact(args);
+    }
+}

@@ -1,0 +1,79 @@
+package io.swivel.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/** Talks to a running server's admin API for the CLI. */
+final class AdminClient {
+
+    private final String base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    AdminClient(String host, int port, String token) {
+        this.base = "http://" + host + ":" + port;
+        this.token = token;
+    }
+
+    /** The answer of the server: HTTP status and JSON body. */
+    record Reply(int status, JsonNode body) {
+    }
+
+    Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Reply post(String path, Object body) {
+        try {
+            byte[] json = mapper.writeValueAsBytes(body);
+            return send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json)));
+        } catch (IOException e) {
+            throw new CliException("cannot encode the request: " + e.getMessage(), e);
+        }
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (ConnectException e) {
+            throw new CliException("no Swivel server answers at " + base + "; is 'swivel serve' running? "
+                    + "(use --host and --admin-port to point elsewhere)", e);
+        } catch (HttpTimeoutException e) {
+            throw new CliException("the server at " + base + " did not answer in time", e);
+        } catch (IOException e) {
+            throw new CliException("cannot reach the server at " + base + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        }
+        if (response.statusCode() == 401) {
+            throw new CliException("the server at " + base + " refused the admin token; "
+                    + "pass --token or SWIVEL_TOKEN, or --data-dir of that server");
+        }
+        JsonNode body;
+        try {
+            body = response.body().length == 0 ? mapper.nullNode() : mapper.readTree(response.body());
+        } catch (IOException e) {
+            throw new CliException("the server at " + base + " answered HTTP " + response.statusCode()
+                    + " with a body that is not JSON; is this a Swivel admin port?", e);
+        }
+        return new Reply(response.statusCode(), body);
+    }
+}

@@ -1,0 +1,50 @@
+package io.swivel.server.cli;
+
+import io.swivel.server.admin.AdminToken;
+import io.swivel.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How commands find a running server's admin API and its token. */
+final class AdminOptions {
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Admin host (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--admin-port", defaultValue = "" + ServerConfig.DEFAULT_ADMIN_PORT,
+            description = "Admin port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--data-dir", defaultValue = ".swivel",
+            description = "Data directory holding admin.token (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--token", description = "Admin token (default: $SWIVEL_TOKEN, else <data-dir>/admin.token).")
+    String token;
+
+    AdminClient client() {
+        return new AdminClient(host, adminPort, resolveToken());
+    }
+
+    private String resolveToken() {
+        if (token != null && !token.isBlank()) {
+            return token.trim();
+        }
+        String env = System.getenv("SWIVEL_TOKEN");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        Path file = dataDir.resolve(AdminToken.FILE_NAME);
+        if (!Files.exists(file)) {
+            throw new CliException("no admin token: " + file.toAbsolutePath().normalize()
+                    + " does not exist; run from the directory where 'swivel serve' runs, or pass --data-dir or --token");
+        }
+        try {
+            return AdminToken.read(file);
+        } catch (IOException e) {
+            throw new CliException("cannot read the admin token from " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

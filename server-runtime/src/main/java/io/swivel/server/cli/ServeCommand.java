@@ -1,0 +1,105 @@
+package io.swivel.server.cli;
+
+import io.swivel.server.SwivelServer;
+import io.swivel.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code swivel serve}: run the server until SIGTERM or Ctrl-C. */
+@Command(name = "serve", description = "Run the server: deploy the jars of the deploy directory and serve them.")
+final class ServeCommand implements Callable<Integer> {
+
+    /** The jar name the sample greeter is deployed as. */
+    static final String SAMPLE_JAR = "greeter.jar";
+
+    @Option(names = "--deploy-dir", defaultValue = "deploy-dir", description = "Watched directory of bundle jars (default: ${DEFAULT-VALUE}).")
+    Path deployDir;
+
+    @Option(names = "--data-dir", defaultValue = ".swivel", description = "State, history and admin token (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT, description = "swivel/1 port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--admin-port", defaultValue = "" + ServerConfig.DEFAULT_ADMIN_PORT, description = "Admin HTTP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address both ports bind (default: ${DEFAULT-VALUE}, loopback only).")
+    String bind;
+
+    @Option(names = "--with-samples", description = "Copy the sample greeter v1 bundle into the deploy directory first (as " + SAMPLE_JAR + ").")
+    boolean withSamples;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (withSamples) {
+            copySample(out);
+        }
+        ServerConfig config = ServerConfig.defaults().withDeployDir(deployDir).withDataDir(dataDir).withBind(bind)
+                .withPorts(port, adminPort);
+        SwivelServer server;
+        try {
+            server = SwivelServer.start(config);
+        } catch (java.net.BindException e) {
+            throw new CliException("cannot listen on " + bind + " port " + port + " or " + adminPort + " (" + e.getMessage()
+                    + "); is another server running? use --port and --admin-port", e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "swivel-shutdown"));
+        out.printf("Swivel ready: rpc=%s:%d admin=http://%s:%d/ deploy-dir=%s%n",
+                server.rpcAddress().getHostString(), server.rpcAddress().getPort(),
+                server.adminAddress().getHostString(), server.adminAddress().getPort(),
+                deployDir.toAbsolutePath().normalize());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private void copySample(PrintWriter out) throws IOException {
+        Path target = deployDir.resolve(SAMPLE_JAR);
+        if (Files.exists(target)) {
+            out.println("Sample: " + target + " already exists; left as it is");
+            return;
+        }
+        Path sample = findSampleJar();
+        Files.createDirectories(deployDir);
+        Path temp = deployDir.resolve("." + SAMPLE_JAR + ".tmp");
+        Files.copy(sample, temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        out.println("Sample: copied " + sample + " to " + target);
+    }
+
+    private static Path findSampleJar() throws IOException {
+        Path home = Path.of(System.getProperty("swivel.home", "."));
+        Path dir = home.resolve("samples/greeter-v1/target");
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "greeter-v1-*.jar")) {
+                for (Path jar : jars) {
+                    String name = jar.getFileName().toString();
+                    if (!name.endsWith("-sources.jar") && !name.endsWith("-tests.jar")) {
+                        return jar;
+                    }
+                }
+            }
+        }
+        throw new CliException("the sample bundle is not built: no greeter-v1 jar in " + dir.toAbsolutePath().normalize()
+                + "; run 'mvn -DskipTests package' in the Swivel checkout (./swivel does it on first use)");
+    }
+}

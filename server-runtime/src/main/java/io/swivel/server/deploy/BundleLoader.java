@@ -1,0 +1,342 @@
+package io.swivel.server.deploy;
+
+import io.swivel.api.BundleActivator;
+import io.swivel.api.HealthCheck;
+import io.swivel.api.RpcService;
+import io.swivel.classloader.BundleClassLoader;
+import io.swivel.classloader.LoaderLeakTracker;
+import io.swivel.protocol.MethodKeys;
+import io.swivel.protocol.kryo.SerializationContext;
+import io.swivel.protocol.kryo.TypeAllowlist;
+import io.swivel.server.bundle.BundleDescriptor;
+import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.bundle.BundleState;
+import io.swivel.server.bundle.Invoker;
+import io.swivel.server.bundle.ManagedBundleContext;
+import io.swivel.server.bundle.ServiceBinding;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a bundle jar into a ready {@link BundleGeneration}, and a generation back into
+ * nothing. Loading stages a private copy of the jar, opens a fresh {@link BundleClassLoader},
+ * finds and instantiates the {@link RpcService} classes, builds invokers and the Kryo
+ * context, starts the activator and runs the health check, each step bounded by a timeout.
+ * Any failure discards everything built so far and throws a {@link DeploymentException}.
+ */
+public final class BundleLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(BundleLoader.class);
+
+    /**
+     * Where bundles are staged and how they run.
+     *
+     * @param historyDir {@code <data-dir>/history}
+     * @param workDir where nested jars are extracted
+     * @param deployDir the deploy directory ({@code <bundle>.properties} overrides are read there)
+     * @param stepTimeout the limit of each start-up step (load, instantiate, start, health)
+     * @param workerThreads the most threads running calls of one bundle version
+     * @param queueCapacity calls waiting for a thread before {@code OVERLOADED}
+     * @param maxFrameLength the longest body encoded
+     */
+    public record Settings(Path historyDir, Path workDir, Path deployDir, Duration stepTimeout, int workerThreads,
+                           int queueCapacity, int maxFrameLength) {
+    }
+
+    private final Settings settings;
+    private final ClassLoader sharedLoader;
+    private final LoaderLeakTracker leakTracker;
+
+    /**
+     * Creates a loader.
+     *
+     * @param settings where and how
+     * @param sharedLoader provides {@code io.swivel.api} and {@code org.slf4j} to bundles
+     * @param leakTracker watches closed loaders
+     */
+    public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker) {
+        this.settings = settings;
+        this.sharedLoader = sharedLoader;
+        this.leakTracker = leakTracker;
+    }
+
+    /**
+     * Loads, starts and health-checks a bundle jar.
+     *
+     * @param jar the jar in the deploy directory
+     * @return a generation in state {@link BundleState#ACTIVE}, not yet serving
+     * @throws DeploymentException if any step fails; nothing is left behind
+     */
+    public BundleGeneration load(Path jar) throws DeploymentException {
+        long start = System.nanoTime();
+        BundleDescriptor descriptor = BundleJars.stage(jar, settings.historyDir());
+        String id = descriptor.name() + " " + descriptor.version();
+        BundleClassLoader loader;
+        try {
+            loader = BundleClassLoader.open(descriptor.name() + "@" + descriptor.version(), descriptor.staged(),
+                    sharedLoader, settings.workDir());
+        } catch (IOException e) {
+            throw new DeploymentException(id + ": cannot open " + jar.getFileName() + ": " + e.getMessage(), e);
+        }
+        ManagedBundleContext context = new ManagedBundleContext(descriptor.name(), descriptor.version(),
+                readConfig(descriptor), loader);
+        ExecutorService starter = Executors.newSingleThreadExecutor(context.threadFactory("start"));
+        BundleActivator activator = null;
+        boolean started = false;
+        ThreadPoolExecutor workers = null;
+        try {
+            ClassScanner.Result scan = step(starter, id, "scan classes", () -> ClassScanner.scan(descriptor.staged()));
+            Map<String, ServiceBinding> services = step(starter, id, "instantiate services",
+                    () -> instantiateServices(id, loader, scan.serviceCandidates(), context));
+            if (services.isEmpty()) {
+                throw new DeploymentException(id + ": no class annotated @RpcService found in "
+                        + jar.getFileName() + "; annotate the service implementation", null);
+            }
+            activator = step(starter, id, "create activator",
+                    () -> createActivator(id, loader, descriptor.activatorClass(), scan.activatorCandidates()));
+            if (activator != null) {
+                BundleActivator a = activator;
+                step(starter, id, "start activator " + a.getClass().getName(), () -> {
+                    a.start(context);
+                    return null;
+                });
+                started = true;
+            }
+            HealthCheck.Result health = step(starter, id, "health check", () -> context.healthCheck().check());
+            if (health == null || !health.passed()) {
+                throw new DeploymentException(id + ": health check failed: "
+                        + (health == null ? "it returned null" : health.detail()), null);
+            }
+            List<Class<?>> interfaces = services.values().stream().<Class<?>>map(ServiceBinding::serviceInterface).toList();
+            SerializationContext serialization = SerializationContext.create(loader,
+                    TypeAllowlist.forServices(interfaces), settings.maxFrameLength());
+            workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(settings.queueCapacity()), context.threadFactory("call"));
+            workers.allowCoreThreadTimeOut(true);
+            BundleGeneration generation = new BundleGeneration(descriptor, loader, services, serialization, workers,
+                    activator, context);
+            generation.state(BundleState.ACTIVE);
+            log.info("{} loaded from {} in {} ms: services {}", id, jar.getFileName(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), generation.serviceNames());
+            return generation;
+        } catch (DeploymentException | RuntimeException | Error e) {
+            if (workers != null) {
+                workers.shutdownNow();
+            }
+            discard(id, loader, context, started ? activator : null);
+            throw e;
+        } finally {
+            starter.shutdownNow();
+        }
+    }
+
+    /**
+     * Stops a generation that no longer serves: activator {@code stop}, executors shut down,
+     * loader closed and handed to the leak tracker.
+     *
+     * @param generation a generation that takes no more calls
+     * @param grace how long running work may take to finish
+     */
+    public void unload(BundleGeneration generation, Duration grace) {
+        String id = generation.name() + " " + generation.version();
+        generation.state(BundleState.DRAINING);
+        generation.executor().shutdown();
+        try {
+            if (!generation.executor().awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                generation.executor().shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            generation.executor().shutdownNow();
+        }
+        discard(id, generation.loader(), generation.context(), generation.activator());
+        generation.state(BundleState.UNLOADED);
+        log.info("{} unloaded", id);
+    }
+
+    private void discard(String id, BundleClassLoader loader, ManagedBundleContext context, BundleActivator started) {
+        if (started != null) {
+            ClassLoader previous = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(loader);
+            try {
+                started.stop(context);
+            } catch (Exception e) {
+                log.warn("{}: activator stop failed: {}", id, e.toString(), e);
+            } finally {
+                Thread.currentThread().setContextClassLoader(previous);
+            }
+        }
+        try {
+            List<String> stuck = context.shutdownExecutors(Duration.ofSeconds(5));
+            if (!stuck.isEmpty()) {
+                log.warn("{}: executors still running after shutdown, the loader may stay in memory: {}", id, stuck);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            loader.close();
+        } catch (IOException e) {
+            log.warn("{}: cannot close the classloader: {}", id, e.toString(), e);
+        }
+        leakTracker.track(id, loader);
+    }
+
+    private <T> T step(ExecutorService starter, String id, String what, Callable<T> work) throws DeploymentException {
+        Future<T> future = starter.submit(work);
+        try {
+            return future.get(settings.stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new DeploymentException(id + ": " + what + " did not finish within "
+                    + settings.stepTimeout().toMillis() + " ms", null);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new DeploymentException(id + ": interrupted during " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof DeploymentException deployment) {
+                throw deployment;
+            }
+            if (cause instanceof InvocationTargetException invocation && invocation.getCause() != null) {
+                cause = invocation.getCause();
+            }
+            throw new DeploymentException(id + ": " + what + " failed: " + cause, cause);
+        }
+    }
+
+    private Map<String, ServiceBinding> instantiateServices(String id, ClassLoader loader, List<String> candidates,
+                                                           ManagedBundleContext context) throws Exception {
+        Map<String, ServiceBinding> services = new LinkedHashMap<>();
+        for (String className : candidates) {
+            Class<?> type = Class.forName(className, false, loader);
+            RpcService annotation = type.getAnnotation(RpcService.class);
+            if (annotation == null || type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+                continue;
+            }
+            List<Class<?>> interfaces = annotation.value().length > 0
+                    ? Arrays.asList(annotation.value()) : Arrays.asList(type.getInterfaces());
+            if (interfaces.isEmpty()) {
+                throw new DeploymentException(id + ": " + className + " is @RpcService but implements no interface; "
+                        + "name the service interface in @RpcService(...)", null);
+            }
+            Object instance = instantiate(type, context);
+            for (Class<?> serviceInterface : interfaces) {
+                if (!serviceInterface.isInterface() || !serviceInterface.isInstance(instance)) {
+                    throw new DeploymentException(id + ": " + className + " does not implement the interface "
+                            + serviceInterface.getName() + " named in @RpcService", null);
+                }
+                if (services.containsKey(serviceInterface.getName())) {
+                    throw new DeploymentException(id + ": service " + serviceInterface.getName()
+                            + " is implemented twice, by " + services.get(serviceInterface.getName()).instance().getClass().getName()
+                            + " and " + className, null);
+                }
+                Map<String, Invoker> invokers = new HashMap<>();
+                for (Method method : serviceInterface.getMethods()) {
+                    if (Modifier.isStatic(method.getModifiers())) {
+                        continue;
+                    }
+                    String key = MethodKeys.of(method);
+                    invokers.put(key, Invoker.create(key, method, instance));
+                }
+                services.put(serviceInterface.getName(), new ServiceBinding(serviceInterface, instance, invokers));
+            }
+        }
+        return services;
+    }
+
+    private static Object instantiate(Class<?> type, ManagedBundleContext context) throws Exception {
+        try {
+            Constructor<?> withContext = type.getConstructor(io.swivel.api.BundleContext.class);
+            return withContext.newInstance(context);
+        } catch (NoSuchMethodException noContextConstructor) {
+            try {
+                return type.getConstructor().newInstance();
+            } catch (NoSuchMethodException e) {
+                throw new DeploymentException(type.getName() + " needs a public no-argument constructor "
+                        + "or a public constructor taking a BundleContext", e);
+            }
+        }
+    }
+
+    private static BundleActivator createActivator(String id, ClassLoader loader, String named, List<String> candidates)
+            throws Exception {
+        List<Class<?>> found = new ArrayList<>();
+        if (named != null) {
+            found.add(Class.forName(named, false, loader));
+        } else {
+            for (String className : candidates) {
+                Class<?> type = Class.forName(className, false, loader);
+                if (BundleActivator.class.isAssignableFrom(type) && !type.isInterface()
+                        && !Modifier.isAbstract(type.getModifiers())) {
+                    found.add(type);
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            return null;
+        }
+        if (found.size() > 1) {
+            throw new DeploymentException(id + ": several activators " + found.stream().map(Class::getName).toList()
+                    + "; name one in the manifest attribute " + BundleJars.ACTIVATOR, null);
+        }
+        Class<?> type = found.get(0);
+        if (!BundleActivator.class.isAssignableFrom(type)) {
+            throw new DeploymentException(id + ": " + type.getName() + " (" + BundleJars.ACTIVATOR
+                    + ") does not implement BundleActivator", null);
+        }
+        return (BundleActivator) type.getConstructor().newInstance();
+    }
+
+    private Map<String, String> readConfig(BundleDescriptor descriptor) throws DeploymentException {
+        Properties properties = new Properties();
+        try (JarFile jar = new JarFile(descriptor.staged().toFile())) {
+            ZipEntry entry = jar.getEntry("swivel-bundle.properties");
+            if (entry != null) {
+                try (InputStream in = jar.getInputStream(entry)) {
+                    properties.load(in);
+                }
+            }
+            Path override = settings.deployDir().resolve(descriptor.name() + ".properties");
+            if (Files.isRegularFile(override)) {
+                try (InputStream in = Files.newInputStream(override)) {
+                    properties.load(in);
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DeploymentException(descriptor.name() + " " + descriptor.version()
+                    + ": cannot read its configuration: " + e.getMessage(), e);
+        }
+        Map<String, String> config = new HashMap<>();
+        properties.stringPropertyNames().forEach(key -> config.put(key, properties.getProperty(key)));
+        return config;
+    }
+}

@@ -1,0 +1,66 @@
+package io.swivel.server.deploy;
+
+import io.swivel.server.bundle.BundleDescriptor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The status files beside each jar in the deploy directory: {@code NAME.jar.deployed},
+ * {@code NAME.jar.failed} and {@code NAME.jar.rolledback}. Writing one removes the others,
+ * so exactly one exists once a jar has been handled. Written atomically.
+ */
+final class Markers {
+
+    static final String DEPLOYED = ".deployed";
+    static final String FAILED = ".failed";
+    static final String ROLLEDBACK = ".rolledback";
+    private static final List<String> ALL = List.of(DEPLOYED, FAILED, ROLLEDBACK);
+
+    private Markers() {
+    }
+
+    static void deployed(Path jar, BundleDescriptor descriptor) throws IOException {
+        write(jar, DEPLOYED, "bundle: " + descriptor.name() + "\n"
+                + "version: " + descriptor.version() + "\n"
+                + "sha256: " + descriptor.sha256() + "\n"
+                + "time: " + Instant.now() + "\n");
+    }
+
+    static void failed(Path jar, Throwable error, String servingInstead) throws IOException {
+        StringBuilder text = new StringBuilder();
+        text.append("error: ").append(error.getMessage()).append('\n');
+        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+            text.append("cause: ").append(cause).append('\n');
+        }
+        text.append("serving instead: ").append(servingInstead).append('\n');
+        text.append("time: ").append(Instant.now()).append('\n');
+        StringWriter stack = new StringWriter();
+        error.printStackTrace(new PrintWriter(stack));
+        text.append("\n").append(stack);
+        write(jar, FAILED, text.toString());
+    }
+
+    private static void write(Path jar, String suffix, String content) throws IOException {
+        Path marker = jar.resolveSibling(jar.getFileName() + suffix);
+        Path temp = jar.resolveSibling("." + jar.getFileName() + suffix + ".tmp");
+        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        try {
+            Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, marker, StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (String other : ALL) {
+            if (!other.equals(suffix)) {
+                Files.deleteIfExists(jar.resolveSibling(jar.getFileName() + other));
+            }
+        }
+    }
+}

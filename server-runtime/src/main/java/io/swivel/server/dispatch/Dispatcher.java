@@ -1,0 +1,130 @@
+package io.swivel.server.dispatch;
+
+import io.swivel.protocol.Status;
+import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.bundle.Invoker;
+import io.swivel.server.bundle.ServiceBinding;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes one call to the generation serving its service and runs it on that generation's
+ * executor: counts it in flight, checks its deadline, decodes its arguments, invokes, and
+ * delivers the outcome to the transport's {@link CallSink}.
+ */
+public final class Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final ServiceDirectory directory;
+
+    /**
+     * Creates a dispatcher.
+     *
+     * @param directory where services are found
+     */
+    public Dispatcher(ServiceDirectory directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * Dispatches a call. Never blocks and never runs service code on the calling thread.
+     *
+     * @param service the service name
+     * @param methodKey the method key
+     * @param deadlineNanos the {@link System#nanoTime()} after which the call must not run, or 0
+     * @param decoder decodes the arguments on the bundle's executor
+     * @param sink receives the outcome
+     */
+    public void dispatch(String service, String methodKey, long deadlineNanos, ArgsDecoder decoder, CallSink sink) {
+        BundleGeneration generation = directory.find(service);
+        if (generation == null) {
+            sink.fail(Status.NOT_FOUND, "no service " + service + " here; services: " + directory.serviceNames());
+            return;
+        }
+        ServiceBinding binding = generation.services().get(service);
+        Invoker invoker = binding.invokers().get(methodKey);
+        if (invoker == null) {
+            sink.fail(Status.NOT_FOUND, "no method " + methodKey + " in " + service + " " + generation.version()
+                    + "; methods: " + binding.methodKeys());
+            return;
+        }
+        if (!generation.tryAcquire()) {
+            sink.fail(Status.RELOADING, generation + " is " + generation.state() + "; retry");
+            return;
+        }
+        try {
+            generation.executor().execute(() -> run(generation, invoker, deadlineNanos, decoder, sink));
+        } catch (RejectedExecutionException e) {
+            generation.release();
+            if (generation.executor().isShutdown()) {
+                sink.fail(Status.RELOADING, generation + " is unloading; retry");
+            } else {
+                sink.fail(Status.OVERLOADED, generation + " has no free worker and its queue is full; retry later or elsewhere");
+            }
+        }
+    }
+
+    private void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder, CallSink sink) {
+        boolean released = false;
+        try {
+            if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+                sink.fail(Status.DEADLINE_EXCEEDED, "deadline passed before " + invoker.methodKey() + " could start");
+                return;
+            }
+            Object[] args;
+            try {
+                args = decoder.decode(generation, invoker);
+            } catch (Exception e) {
+                sink.fail(Status.BAD_REQUEST, "cannot decode the arguments of " + invoker.methodKey() + ": " + e.getMessage());
+                return;
+            }
+            String mismatch = invoker.checkArguments(args);
+            if (mismatch != null) {
+                sink.fail(Status.BAD_REQUEST, mismatch);
+                return;
+            }
+            Object result;
+            try {
+                result = invoker.invoke(args);
+            } catch (Throwable error) {
+                if (error instanceof VirtualMachineError fatal && !(error instanceof StackOverflowError)) {
+                    throw fatal;
+                }
+                sink.appError(error);
+                return;
+            }
+            if (invoker.isAsync()) {
+                if (result == null) {
+                    sink.fail(Status.INTERNAL, invoker.methodKey() + " returned a null future");
+                    return;
+                }
+                released = true;
+                ((CompletableFuture<?>) result).whenComplete((value, error) -> {
+                    try {
+                        if (error != null) {
+                            sink.appError(error instanceof CompletionException && error.getCause() != null
+                                    ? error.getCause() : error);
+                        } else {
+                            sink.ok(generation, value);
+                        }
+                    } finally {
+                        generation.release();
+                    }
+                });
+                return;
+            }
+            sink.ok(generation, result);
+        } catch (RuntimeException e) {
+            log.error("{}: dispatch of {} failed", generation, invoker.methodKey(), e);
+            sink.fail(Status.INTERNAL, "server error in " + invoker.methodKey() + ": " + e);
+        } finally {
+            if (!released) {
+                generation.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.swivel.server.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.swivel.protocol.ControlFrame;
+import io.swivel.protocol.Frame;
+import io.swivel.protocol.FrameType;
+import io.swivel.protocol.RemoteError;
+import io.swivel.protocol.RequestFrame;
+import io.swivel.protocol.ResponseFrame;
+import io.swivel.protocol.Status;
+import io.swivel.protocol.kryo.SerializationException;
+import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.dispatch.CallSink;
+import io.swivel.server.dispatch.Dispatcher;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one client connection: hands each request to the {@link Dispatcher} (which runs it
+ * off the event loop) and writes the answer back. A frame that is not valid
+ * {@code swivel/1} closes this connection only, with the reason logged.
+ */
+final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
+
+    private static final Logger log = LoggerFactory.getLogger(RpcChannelHandler.class);
+
+    private final Dispatcher dispatcher;
+
+    RpcChannelHandler(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        if (frame instanceof RequestFrame request) {
+            long deadline = request.timeoutMillis() > 0
+                    ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMillis()) : 0;
+            dispatcher.dispatch(request.service(), request.methodKey(), deadline,
+                    (generation, invoker) -> generation.serialization().decode(request.body(), invoker.parameterCount()),
+                    new WireSink(ctx.channel(), request));
+        } else if (frame instanceof ControlFrame control) {
+            switch (control.type()) {
+                case HELLO -> ctx.writeAndFlush(new ControlFrame(FrameType.HELLO, control.requestId(), "swivel/1 server"));
+                case PING -> ctx.writeAndFlush(new ControlFrame(FrameType.PONG, control.requestId(), ""));
+                default -> { /* PONG and GOAWAY from a client need no answer */ }
+            }
+        } else {
+            log.warn("closing connection from {}: a client sent a {} frame", ctx.channel().remoteAddress(), frame.type());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException) {
+            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        } else {
+            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+        }
+        ctx.close();
+    }
+
+    /** Writes the outcome of one request to its connection. */
+    private static final class WireSink implements CallSink {
+
+        private final Channel channel;
+        private final RequestFrame request;
+
+        WireSink(Channel channel, RequestFrame request) {
+            this.channel = channel;
+            this.request = request;
+        }
+
+        @Override
+        public void ok(BundleGeneration generation, Object result) {
+            byte[] body;
+            try {
+                body = generation.serialization().encode(result);
+            } catch (SerializationException e) {
+                log.warn("{}: cannot encode the result of {}: {}", generation, request.methodKey(), e.getMessage());
+                fail(Status.INTERNAL, "the server cannot encode the result of " + request.methodKey() + ": " + e.getMessage());
+                return;
+            }
+            write(new ResponseFrame(request.requestId(), Status.OK, body));
+        }
+
+        @Override
+        public void appError(Throwable error) {
+            write(new ResponseFrame(request.requestId(), Status.APP_ERROR, RemoteError.of(error).encode()));
+        }
+
+        @Override
+        public void fail(Status status, String message) {
+            write(ResponseFrame.message(request.requestId(), status, message));
+        }
+
+        private void write(ResponseFrame response) {
+            if (!channel.isActive()) {
+                return; // the client is gone; nobody to answer
+            }
+            channel.writeAndFlush(response).addListener((ChannelFutureListener) future -> {
+                if (!future.isSuccess() && response.status() != Status.INTERNAL && future.channel().isActive()) {
+                    log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(),
+                            future.cause().getMessage());
+                    future.channel().writeAndFlush(ResponseFrame.message(request.requestId(), Status.INTERNAL,
+                            "the answer could not be sent: " + future.cause().getMessage()));
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.swivel.server.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.swivel.protocol.FrameDecoder;
+import io.swivel.protocol.FrameEncoder;
+import io.swivel.protocol.transport.NettyTransport;
+import io.swivel.server.dispatch.Dispatcher;
+import java.io.Closeable;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@code swivel/1} listener: a Netty server (epoll when available) feeding the dispatcher. */
+public final class RpcServer implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+
+    private final Dispatcher dispatcher;
+    private final int maxFrameLength;
+    private final NettyTransport transport = NettyTransport.best();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    /**
+     * Creates a server; nothing listens until {@link #start}.
+     *
+     * @param dispatcher where requests go
+     * @param maxFrameLength the longest frame accepted
+     */
+    public RpcServer(Dispatcher dispatcher, int maxFrameLength) {
+        this.dispatcher = dispatcher;
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @param bind the address to bind
+     * @param port the port, 0 for an ephemeral one
+     * @return the bound address
+     * @throws InterruptedException if interrupted while binding
+     */
+    public synchronized InetSocketAddress start(String bind, int port) throws InterruptedException {
+        bossGroup = transport.newGroup(1, "swivel-rpc-accept");
+        workerGroup = transport.newGroup(0, "swivel-rpc-io");
+        FrameEncoder encoder = new FrameEncoder(maxFrameLength);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new FrameDecoder(maxFrameLength), encoder, new RpcChannelHandler(dispatcher));
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(bind, port).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+        InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
+        log.info("swivel/1 listening on {}:{} ({})", address.getHostString(), address.getPort(), transport.name());
+        return address;
+    }
+
+    /** Stops accepting and closes every connection. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup = null;
+            workerGroup = null;
+        }
+    }
+}
