@@ -93,7 +93,13 @@ public final class SerializationContext {
         config.setChunkedEncoding(true);
         config.setReadUnknownFieldData(false);
         kryo.setDefaultSerializer(new SerializerFactory.CompatibleFieldSerializerFactory(config));
-        kryo.addDefaultSerializer(Record.class, CompatibleRecordSerializer.class);
+        kryo.addDefaultSerializer(Record.class, new SerializerFactory.BaseSerializerFactory<CompatibleRecordSerializer<?>>() {
+            @Override
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            public CompatibleRecordSerializer<?> newSerializer(Kryo k, Class type) {
+                return new CompatibleRecordSerializer<>(k, type);
+            }
+        });
         return kryo;
     }
 
