@@ -7,6 +7,7 @@ import io.swivel.server.admin.AdminToken;
 import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.deploy.BundleLoader;
+import io.swivel.server.deploy.DeployWatcher;
 import io.swivel.server.deploy.Deployer;
 import io.swivel.server.dispatch.BundleSlot;
 import io.swivel.server.dispatch.Dispatcher;
@@ -35,6 +36,8 @@ public final class SwivelServer implements Closeable {
     private final BundleLoader bundleLoader;
     private final RpcServer rpcServer;
     private final AdminServer adminServer;
+    private final Deployer deployer;
+    private final DeployWatcher watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
@@ -46,6 +49,9 @@ public final class SwivelServer implements Closeable {
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
                 config.stepTimeout(), config.workerThreads(), config.queueCapacity(), config.maxFrameLength()),
                 RpcService.class.getClassLoader(), leakTracker);
+        this.deployer = new Deployer(bundleLoader, directory, config.drainTimeout());
+        this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
+                config.stalledAfter());
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
         this.adminServer = new AdminServer(directory, dispatcher, token);
     }
@@ -71,7 +77,8 @@ public final class SwivelServer implements Closeable {
     }
 
     private void startup() throws IOException, InterruptedException {
-        int bundles = new Deployer(config.deployDir(), bundleLoader, directory).deployAll();
+        watcher.start();
+        int bundles = directory.slots().size();
         rpcAddress = rpcServer.start(config.bind(), config.port());
         adminAddress = adminServer.start(config.bind(), config.adminPort());
         log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {})", bundles,
@@ -110,8 +117,10 @@ public final class SwivelServer implements Closeable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        watcher.close();
         adminServer.close();
         rpcServer.close();
+        deployer.close();
         for (BundleSlot slot : directory.slots()) {
             BundleGeneration generation = directory.remove(slot.name());
             if (generation != null) {

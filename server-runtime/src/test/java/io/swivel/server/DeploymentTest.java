@@ -33,7 +33,10 @@ class DeploymentTest {
         Files.write(deploy.resolve(".hidden.jar"), new byte[0]);
         Files.write(deploy.resolve("partial.jar.part"), new byte[0]);
 
-        try (SwivelServer server = SwivelServer.start(TestBundles.config(root));
+        // A jar whose zip directory does not read may be a copy in progress: it fails once it
+        // has not changed for stalledAfter.
+        var config = TestBundles.config(root).with(c -> c.stalledAfter = Duration.ofMillis(300));
+        try (SwivelServer server = SwivelServer.start(config);
              SwivelClient client = SwivelClient.builder().address("127.0.0.1", server.rpcAddress().getPort()).build()) {
             assertThat(client.proxy(Greeter.class).greet("Ada")).isEqualTo("Hello, Ada (v1)");
 
@@ -41,8 +44,10 @@ class DeploymentTest {
                     .contains("greeter 3.0.0")
                     .contains("refuses to start: the database URL is not configured")
                     .contains("serving instead");
-            assertThat(marker(corrupt, ".failed")).contains("b-corrupt.jar is not a valid jar");
-            assertThat(marker(empty, ".failed")).contains("c-empty.jar is not a valid jar");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(marker(corrupt, ".failed")).contains("b-corrupt.jar is incomplete").contains("copy it again");
+                assertThat(marker(empty, ".failed")).contains("c-empty.jar is incomplete");
+            });
             assertThat(marker(duplicate, ".failed")).contains("already serves version 1.0.0 from greeter.jar");
             assertThat(marker(good, ".deployed")).contains("version: 1.0.0").contains("sha256: ");
             for (Path jar : new Path[] {broken, corrupt, empty, duplicate}) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +30,7 @@ public final class BundleGeneration {
     private final ManagedBundleContext context;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicReference<BundleState> state = new AtomicReference<>(BundleState.STARTING);
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     /**
      * Assembles a generation.
@@ -125,15 +127,31 @@ public final class BundleGeneration {
     public boolean tryAcquire() {
         inFlight.incrementAndGet();
         if (state.get() != BundleState.ACTIVE) {
-            inFlight.decrementAndGet();
+            release();
             return false;
         }
         return true;
     }
 
-    /** Counts a call out. */
+    /** Counts a call out; the last one out of a draining generation completes {@link #startDraining()}. */
     public void release() {
-        inFlight.decrementAndGet();
+        if (inFlight.decrementAndGet() == 0 && state.get() != BundleState.ACTIVE) {
+            drained.complete(null);
+        }
+    }
+
+    /**
+     * Stops taking calls: from now on {@link #tryAcquire()} refuses, and the returned future
+     * completes when the calls already running have finished.
+     *
+     * @return completes when no call is in flight any more
+     */
+    public CompletableFuture<Void> startDraining() {
+        state.set(BundleState.DRAINING);
+        if (inFlight.get() == 0) {
+            drained.complete(null);
+        }
+        return drained;
     }
 
     /** @return the calls running now */

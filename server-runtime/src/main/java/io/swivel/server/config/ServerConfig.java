@@ -4,10 +4,12 @@ import io.swivel.protocol.Frame;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything a server is told at start: where it looks for bundles, where it keeps its data,
- * and where it listens. Build with {@link #defaults()} and the {@code with*} methods.
+ * where it listens, and its time limits. Start from {@link #defaults()} and change fields with
+ * {@link #with(Consumer)} or the {@code with*} shortcuts.
  *
  * @param deployDir the watched directory of bundle jars
  * @param dataDir state, history, admin token
@@ -18,9 +20,14 @@ import java.util.Objects;
  * @param stepTimeout the limit of each bundle start-up step
  * @param workerThreads the most threads running calls of one bundle version
  * @param queueCapacity calls waiting per bundle version before {@code OVERLOADED}
+ * @param drainTimeout how long a replaced version may finish its running calls
+ * @param rescanInterval how often the deploy directory is rescanned besides watching it
+ * @param pendingAfter how long a jar may be incomplete before it is marked {@code .pending}
+ * @param stalledAfter how long an incomplete jar may make no progress before it is {@code .failed}
  */
 public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, int adminPort, int maxFrameLength,
-                           Duration stepTimeout, int workerThreads, int queueCapacity) {
+                           Duration stepTimeout, int workerThreads, int queueCapacity, Duration drainTimeout,
+                           Duration rescanInterval, Duration pendingAfter, Duration stalledAfter) {
 
     /** The default {@code swivel/1} port. */
     public static final int DEFAULT_PORT = 7700;
@@ -39,12 +46,15 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @param stepTimeout the start-up step limit
      * @param workerThreads threads per bundle version
      * @param queueCapacity queue per bundle version
+     * @param drainTimeout the drain limit
+     * @param rescanInterval the rescan period
+     * @param pendingAfter when an incomplete jar is marked pending
+     * @param stalledAfter when an incomplete jar fails
      */
     public ServerConfig {
         Objects.requireNonNull(deployDir, "deployDir");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(bind, "bind");
-        Objects.requireNonNull(stepTimeout, "stepTimeout");
         checkPort(port, "port");
         checkPort(adminPort, "adminPort");
         if (maxFrameLength < 1024) {
@@ -56,16 +66,34 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 1)");
         }
+        checkPositive(stepTimeout, "stepTimeout");
+        checkPositive(drainTimeout, "drainTimeout");
+        checkPositive(rescanInterval, "rescanInterval");
+        checkPositive(pendingAfter, "pendingAfter");
+        checkPositive(stalledAfter, "stalledAfter");
     }
 
     /**
      * The defaults of {@code swivel serve}.
      *
-     * @return ./deploy-dir, ./.swivel, 127.0.0.1, ports 7700 and 7701
+     * @return ./deploy-dir, ./.swivel, 127.0.0.1, ports 7700 and 7701, drain 30 s
      */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("deploy-dir"), Path.of(".swivel"), "127.0.0.1", DEFAULT_PORT,
-                DEFAULT_ADMIN_PORT, Frame.DEFAULT_MAX_FRAME_LENGTH, Duration.ofSeconds(10), 64, 4096);
+                DEFAULT_ADMIN_PORT, Frame.DEFAULT_MAX_FRAME_LENGTH, Duration.ofSeconds(10), 64, 4096,
+                Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60));
+    }
+
+    /**
+     * A copy with some fields changed.
+     *
+     * @param changes sets fields on a builder that starts as this configuration
+     * @return the changed copy
+     */
+    public ServerConfig with(Consumer<Builder> changes) {
+        Builder builder = new Builder(this);
+        changes.accept(builder);
+        return builder.build();
     }
 
     /**
@@ -73,7 +101,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @return a copy with it
      */
     public ServerConfig withDeployDir(Path dir) {
-        return new ServerConfig(dir, dataDir, bind, port, adminPort, maxFrameLength, stepTimeout, workerThreads, queueCapacity);
+        return with(b -> b.deployDir = dir);
     }
 
     /**
@@ -81,7 +109,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @return a copy with it
      */
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(deployDir, dir, bind, port, adminPort, maxFrameLength, stepTimeout, workerThreads, queueCapacity);
+        return with(b -> b.dataDir = dir);
     }
 
     /**
@@ -89,7 +117,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @return a copy with it
      */
     public ServerConfig withBind(String address) {
-        return new ServerConfig(deployDir, dataDir, address, port, adminPort, maxFrameLength, stepTimeout, workerThreads, queueCapacity);
+        return with(b -> b.bind = address);
     }
 
     /**
@@ -98,7 +126,10 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @return a copy with them
      */
     public ServerConfig withPorts(int rpcPort, int admin) {
-        return new ServerConfig(deployDir, dataDir, bind, rpcPort, admin, maxFrameLength, stepTimeout, workerThreads, queueCapacity);
+        return with(b -> {
+            b.port = rpcPort;
+            b.adminPort = admin;
+        });
     }
 
     /**
@@ -106,7 +137,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @return a copy with it
      */
     public ServerConfig withMaxFrameLength(int length) {
-        return new ServerConfig(deployDir, dataDir, bind, port, adminPort, length, stepTimeout, workerThreads, queueCapacity);
+        return with(b -> b.maxFrameLength = length);
     }
 
     /**
@@ -114,12 +145,70 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @return a copy with it
      */
     public ServerConfig withStepTimeout(Duration timeout) {
-        return new ServerConfig(deployDir, dataDir, bind, port, adminPort, maxFrameLength, timeout, workerThreads, queueCapacity);
+        return with(b -> b.stepTimeout = timeout);
+    }
+
+    /** The mutable form of a {@link ServerConfig}, used by {@link #with(Consumer)}. */
+    public static final class Builder {
+        /** See {@link ServerConfig#deployDir()}. */
+        public Path deployDir;
+        /** See {@link ServerConfig#dataDir()}. */
+        public Path dataDir;
+        /** See {@link ServerConfig#bind()}. */
+        public String bind;
+        /** See {@link ServerConfig#port()}. */
+        public int port;
+        /** See {@link ServerConfig#adminPort()}. */
+        public int adminPort;
+        /** See {@link ServerConfig#maxFrameLength()}. */
+        public int maxFrameLength;
+        /** See {@link ServerConfig#stepTimeout()}. */
+        public Duration stepTimeout;
+        /** See {@link ServerConfig#workerThreads()}. */
+        public int workerThreads;
+        /** See {@link ServerConfig#queueCapacity()}. */
+        public int queueCapacity;
+        /** See {@link ServerConfig#drainTimeout()}. */
+        public Duration drainTimeout;
+        /** See {@link ServerConfig#rescanInterval()}. */
+        public Duration rescanInterval;
+        /** See {@link ServerConfig#pendingAfter()}. */
+        public Duration pendingAfter;
+        /** See {@link ServerConfig#stalledAfter()}. */
+        public Duration stalledAfter;
+
+        private Builder(ServerConfig from) {
+            deployDir = from.deployDir;
+            dataDir = from.dataDir;
+            bind = from.bind;
+            port = from.port;
+            adminPort = from.adminPort;
+            maxFrameLength = from.maxFrameLength;
+            stepTimeout = from.stepTimeout;
+            workerThreads = from.workerThreads;
+            queueCapacity = from.queueCapacity;
+            drainTimeout = from.drainTimeout;
+            rescanInterval = from.rescanInterval;
+            pendingAfter = from.pendingAfter;
+            stalledAfter = from.stalledAfter;
+        }
+
+        private ServerConfig build() {
+            return new ServerConfig(deployDir, dataDir, bind, port, adminPort, maxFrameLength, stepTimeout,
+                    workerThreads, queueCapacity, drainTimeout, rescanInterval, pendingAfter, stalledAfter);
+        }
     }
 
     private static void checkPort(int port, String name) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(name + ": " + port + " (expected: 0..65535)");
+        }
+    }
+
+    private static void checkPositive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
         }
     }
 }

@@ -95,8 +95,30 @@ public final class BundleLoader {
      * @throws DeploymentException if any step fails; nothing is left behind
      */
     public BundleGeneration load(Path jar) throws DeploymentException {
+        return load(stage(jar));
+    }
+
+    /**
+     * Copies a deployed jar to a private staging file and reads its identity.
+     *
+     * @param jar the jar in the deploy directory
+     * @return its descriptor
+     * @throws DeploymentException if the jar cannot be read or is not a valid jar
+     */
+    public BundleDescriptor stage(Path jar) throws DeploymentException {
+        return BundleJars.stage(jar, settings.historyDir());
+    }
+
+    /**
+     * Loads, starts and health-checks a staged bundle.
+     *
+     * @param descriptor what {@link #stage} returned
+     * @return a generation in state {@link BundleState#ACTIVE}, not yet serving
+     * @throws DeploymentException if any step fails; nothing is left behind
+     */
+    public BundleGeneration load(BundleDescriptor descriptor) throws DeploymentException {
         long start = System.nanoTime();
-        BundleDescriptor descriptor = BundleJars.stage(jar, settings.historyDir());
+        Path jar = descriptor.source();
         String id = descriptor.name() + " " + descriptor.version();
         BundleClassLoader loader;
         try {

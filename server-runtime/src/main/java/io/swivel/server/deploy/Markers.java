@@ -22,7 +22,8 @@ final class Markers {
     static final String DEPLOYED = ".deployed";
     static final String FAILED = ".failed";
     static final String ROLLEDBACK = ".rolledback";
-    private static final List<String> ALL = List.of(DEPLOYED, FAILED, ROLLEDBACK);
+    static final String PENDING = ".pending";
+    private static final List<String> ALL = List.of(DEPLOYED, FAILED, ROLLEDBACK, PENDING);
 
     private Markers() {
     }
@@ -46,6 +47,17 @@ final class Markers {
         error.printStackTrace(new PrintWriter(stack));
         text.append("\n").append(stack);
         write(jar, FAILED, text.toString());
+    }
+
+    static void pending(Path jar, long size) throws IOException {
+        write(jar, PENDING, "copy in progress: " + size + " bytes so far; waiting until it is complete\n"
+                + "since: " + Instant.now() + "\n");
+    }
+
+    static void clear(Path jar) throws IOException {
+        for (String suffix : ALL) {
+            Files.deleteIfExists(jar.resolveSibling(jar.getFileName() + suffix));
+        }
     }
 
     private static void write(Path jar, String suffix, String content) throws IOException {

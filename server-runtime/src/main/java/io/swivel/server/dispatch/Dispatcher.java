@@ -19,6 +19,8 @@ public final class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
+    private static final int MAX_LOOKUPS = 4;
+
     private final ServiceDirectory directory;
 
     /**
@@ -40,30 +42,46 @@ public final class Dispatcher {
      * @param sink receives the outcome
      */
     public void dispatch(String service, String methodKey, long deadlineNanos, ArgsDecoder decoder, CallSink sink) {
-        BundleGeneration generation = directory.find(service);
+        BundleGeneration generation = null;
+        Invoker invoker = null;
+        // A swap may retire the generation between the lookup and the count; the slot then
+        // already holds its successor, so look again (a bounded number of times).
+        for (int attempt = 0; attempt < MAX_LOOKUPS; attempt++) {
+            BundleGeneration found = directory.find(service);
+            if (found == null) {
+                sink.fail(Status.NOT_FOUND, "no service " + service + " here; services: " + directory.serviceNames());
+                return;
+            }
+            ServiceBinding binding = found.services().get(service);
+            if (binding == null) {
+                continue; // the slot swapped to a version without this service; the directory catches up
+            }
+            Invoker method = binding.invokers().get(methodKey);
+            if (method == null) {
+                sink.fail(Status.NOT_FOUND, "no method " + methodKey + " in " + service + " " + found.version()
+                        + "; methods: " + binding.methodKeys());
+                return;
+            }
+            if (found.tryAcquire()) {
+                generation = found;
+                invoker = method;
+                break;
+            }
+        }
         if (generation == null) {
-            sink.fail(Status.NOT_FOUND, "no service " + service + " here; services: " + directory.serviceNames());
+            sink.fail(Status.RELOADING, service + " is being replaced; retry");
             return;
         }
-        ServiceBinding binding = generation.services().get(service);
-        Invoker invoker = binding.invokers().get(methodKey);
-        if (invoker == null) {
-            sink.fail(Status.NOT_FOUND, "no method " + methodKey + " in " + service + " " + generation.version()
-                    + "; methods: " + binding.methodKeys());
-            return;
-        }
-        if (!generation.tryAcquire()) {
-            sink.fail(Status.RELOADING, generation + " is " + generation.state() + "; retry");
-            return;
-        }
+        BundleGeneration target = generation;
+        Invoker call = invoker;
         try {
-            generation.executor().execute(() -> run(generation, invoker, deadlineNanos, decoder, sink));
+            target.executor().execute(() -> run(target, call, deadlineNanos, decoder, sink));
         } catch (RejectedExecutionException e) {
-            generation.release();
-            if (generation.executor().isShutdown()) {
-                sink.fail(Status.RELOADING, generation + " is unloading; retry");
+            target.release();
+            if (target.executor().isShutdown()) {
+                sink.fail(Status.RELOADING, target + " is unloading; retry");
             } else {
-                sink.fail(Status.OVERLOADED, generation + " has no free worker and its queue is full; retry later or elsewhere");
+                sink.fail(Status.OVERLOADED, target + " has no free worker and its queue is full; retry later or elsewhere");
             }
         }
     }

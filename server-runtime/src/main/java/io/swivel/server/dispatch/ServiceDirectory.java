@@ -58,18 +58,22 @@ public final class ServiceDirectory {
     }
 
     /**
-     * Makes a generation of a new bundle serve.
+     * Makes a generation serve: a new bundle, or the next version of a bundle that serves
+     * from the same jar. The switch is one volatile write; the caller drains and unloads the
+     * generation returned.
      *
      * @param generation a started generation
-     * @throws ServiceConflictException if the bundle already serves, or another bundle already
-     *     serves one of its services
+     * @return the generation it replaces, or null
+     * @throws ServiceConflictException if the bundle serves from another jar, or another bundle
+     *     already serves one of its services
      */
-    public synchronized void install(BundleGeneration generation) throws ServiceConflictException {
+    public synchronized BundleGeneration activate(BundleGeneration generation) throws ServiceConflictException {
         Objects.requireNonNull(generation, "generation");
         BundleSlot existing = bundles.get(generation.name());
-        if (existing != null && existing.active() != null) {
+        BundleGeneration previous = existing != null ? existing.active() : null;
+        if (previous != null && !previous.descriptor().source().equals(generation.descriptor().source())) {
             throw new ServiceConflictException("bundle " + generation.name() + " already serves version "
-                    + existing.active().version() + " from " + existing.active().descriptor().source().getFileName()
+                    + previous.version() + " from " + previous.descriptor().source().getFileName()
                     + "; a bundle lives in one jar: replace that jar to upgrade");
         }
         for (String service : generation.services().keySet()) {
@@ -83,6 +87,7 @@ public final class ServiceDirectory {
         BundleSlot slot = bundles.computeIfAbsent(generation.name(), BundleSlot::new);
         slot.activate(generation);
         rebuild();
+        return previous;
     }
 
     /**
