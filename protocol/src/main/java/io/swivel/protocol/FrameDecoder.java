@@ -22,7 +22,15 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
      * @param maxFrameLength the longest frame accepted, length prefix excluded
      */
     public FrameDecoder(int maxFrameLength) {
-        super(maxFrameLength, 0, 4, 0, 4, true);
+        super(checkLimit(maxFrameLength) + 4, 0, 4, 0, 4, true);
+    }
+
+    private static int checkLimit(int maxFrameLength) {
+        if (maxFrameLength <= Frame.HEADER_LENGTH || maxFrameLength > Integer.MAX_VALUE - 4) {
+            throw new IllegalArgumentException("maxFrameLength: " + maxFrameLength + " (expected: > "
+                    + Frame.HEADER_LENGTH + " and <= " + (Integer.MAX_VALUE - 4) + ")");
+        }
+        return maxFrameLength;
     }
 
     @Override

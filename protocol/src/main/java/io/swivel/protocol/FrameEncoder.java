@@ -57,21 +57,26 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
      */
     public static void encode(Frame frame, ByteBuf out, int maxFrameLength) {
         int start = out.writerIndex();
-        out.writeInt(0); // length, patched below
-        out.writeByte(Frame.MAGIC_V1);
-        out.writeByte(frame.type().code());
-        out.writeLong(frame.requestId());
-        if (frame instanceof RequestFrame request) {
-            out.writeInt(request.timeoutMillis());
-            writeShortString(out, request.service(), "service");
-            writeShortString(out, request.methodKey(), "methodKey");
-            writeShortString(out, request.versionConstraint(), "versionConstraint");
-            out.writeBytes(request.body());
-        } else if (frame instanceof ResponseFrame response) {
-            out.writeByte(response.status().code());
-            out.writeBytes(response.body());
-        } else if (frame instanceof ControlFrame control) {
-            out.writeBytes(control.textBytes());
+        try {
+            out.writeInt(0); // length, patched below
+            out.writeByte(Frame.MAGIC_V1);
+            out.writeByte(frame.type().code());
+            out.writeLong(frame.requestId());
+            if (frame instanceof RequestFrame request) {
+                out.writeInt(request.timeoutMillis());
+                writeShortString(out, request.service(), "service");
+                writeShortString(out, request.methodKey(), "methodKey");
+                writeShortString(out, request.versionConstraint(), "versionConstraint");
+                out.writeBytes(request.body());
+            } else if (frame instanceof ResponseFrame response) {
+                out.writeByte(response.status().code());
+                out.writeBytes(response.body());
+            } else if (frame instanceof ControlFrame control) {
+                out.writeBytes(control.textBytes());
+            }
+        } catch (RuntimeException e) {
+            out.writerIndex(start);
+            throw e;
         }
         int length = out.writerIndex() - start - 4;
         if (length > maxFrameLength) {

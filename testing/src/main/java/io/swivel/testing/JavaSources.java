@@ -2,7 +2,7 @@ package io.swivel.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +20,14 @@ import javax.tools.ToolProvider;
 public final class JavaSources {
 
     private JavaSources() {
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /**
@@ -47,8 +55,13 @@ public final class JavaSources {
                 Files.writeString(file, source.getValue());
                 args.add(file.toString());
             }
-            StringWriter diagnostics = new StringWriter();
-            int status = compiler.run(null, null, null, args.toArray(String[]::new));
+            ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+            int status;
+            try {
+                status = compiler.run(null, diagnostics, diagnostics, args.toArray(String[]::new));
+            } finally {
+                deleteTree(sourceDir);
+            }
             if (status != 0) {
                 throw new IllegalStateException("compilation failed (" + status + "): " + diagnostics);
             }

@@ -91,7 +91,7 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
                 continue;
             }
             byte[] bytes = input.readBytes(length);
-            Object value = kryo.readClassAndObject(new Input(bytes));
+            Object value = kryo.readClassAndObject(new BoundedInput(bytes));
             Class<?> componentType = components[index].getType();
             if (value != null && !wrap(componentType).isInstance(value)) {
                 throw new KryoException("record component " + type.getName() + "." + name + " is a "

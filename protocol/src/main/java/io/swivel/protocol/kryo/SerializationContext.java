@@ -1,14 +1,16 @@
 package io.swivel.protocol.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
+import java.net.URI;
 import java.util.Objects;
+import java.util.UUID;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -49,7 +51,7 @@ public final class SerializationContext {
         this.outputs = new Pool<>(true, false, capacity) {
             @Override
             protected Output create() {
-                return new Output(1024, maxBodyLength);
+                return new Output(Math.min(1024, maxBodyLength), maxBodyLength);
             }
         };
     }
@@ -93,6 +95,8 @@ public final class SerializationContext {
         config.setChunkedEncoding(true);
         config.setReadUnknownFieldData(false);
         kryo.setDefaultSerializer(new SerializerFactory.CompatibleFieldSerializerFactory(config));
+        kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
+        kryo.addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());
         kryo.addDefaultSerializer(Record.class, new SerializerFactory.BaseSerializerFactory<CompatibleRecordSerializer<?>>() {
             @Override
             @SuppressWarnings({"unchecked", "rawtypes"})
@@ -123,11 +127,13 @@ public final class SerializationContext {
                 kryo.writeClassAndObject(output, value);
             }
             return output.toBytes();
-        } catch (KryoException | IllegalArgumentException e) {
-            throw new SerializationException("cannot encode " + describe(values) + ": " + e.getMessage(), e);
+        } catch (SerializationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SerializationException("cannot encode " + describe(values) + ": " + firstLine(e.getMessage()), e);
         } finally {
             if (output.getBuffer().length > 64 * 1024) {
-                output.setBuffer(new byte[1024], maxBodyLength); // do not pool a huge buffer
+                output.setBuffer(new byte[Math.min(1024, maxBodyLength)], maxBodyLength); // do not pool a huge buffer
             }
             outputs.free(output);
             kryos.free(kryo);
@@ -146,7 +152,7 @@ public final class SerializationContext {
     public Object[] decode(byte[] body, int expectedCount) {
         Kryo kryo = kryos.obtain();
         try {
-            Input input = new Input(body);
+            Input input = new BoundedInput(body);
             int count = input.readVarInt(true);
             if (count < 0 || count > MAX_VALUES || (expectedCount >= 0 && count != expectedCount)) {
                 throw new SerializationException("body holds " + count + " values (expected: "
@@ -160,8 +166,9 @@ public final class SerializationContext {
                 throw new SerializationException((body.length - input.position()) + " unexpected bytes after the values", null);
             }
             return values;
-        } catch (KryoException | IllegalArgumentException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | ClassCastException | UnsupportedOperationException e) {
+        } catch (SerializationException e) {
+            throw e;
+        } catch (RuntimeException e) {
             throw new SerializationException("cannot decode body: " + firstLine(e.getMessage()), e);
         } finally {
             kryos.free(kryo);

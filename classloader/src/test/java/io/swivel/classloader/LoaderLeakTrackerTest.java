@@ -1,0 +1,80 @@
+package io.swivel.classloader;
+
+import static io.swivel.classloader.Bundles.invokeStatic;
+import static io.swivel.classloader.Bundles.probeJar;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.ref.Reference;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoaderLeakTrackerTest {
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * Opens a bundle, loads and runs a class, closes the loader and tracks it. Only the class
+     * is returned; the caller decides whether to keep it.
+     */
+    private Class<?> useAndClose(LoaderLeakTracker tracker, String name) throws Throwable {
+        BundleClassLoader loader = BundleClassLoader.open(name, probeJar(tmp, name.replace('@', '-')),
+                LoaderLeakTrackerTest.class.getClassLoader(), tmp.resolve("work"));
+        Class<?> probe = loader.loadClass("b.Probe");
+        assertThat(invokeStatic(probe, "hello")).isEqualTo("hello from " + name);
+        loader.close();
+        tracker.track(name, loader);
+        return probe;
+    }
+
+    @Test
+    void aClosedLoaderWithoutReferencesIsCollected() throws Throwable {
+        LoaderLeakTracker tracker = new LoaderLeakTracker();
+        useAndClose(tracker, "free@1");
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            System.gc();
+            return tracker.uncollected().isEmpty();
+        });
+    }
+
+    @Test
+    void aLoaderPinnedByOneOfItsClassesIsReportedUntilTheReferenceGoes() throws Throwable {
+        LoaderLeakTracker tracker = new LoaderLeakTracker();
+        AtomicReference<Class<?>> leak = new AtomicReference<>(useAndClose(tracker, "pinned@1"));
+        useAndClose(tracker, "free@1");
+
+        System.gc();
+        assertThat(tracker.uncollected()).contains("pinned@1");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            System.gc();
+            return tracker.uncollected().equals(java.util.List.of("pinned@1"));
+        });
+        Reference.reachabilityFence(leak.get());
+
+        leak.set(null);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            System.gc();
+            return tracker.uncollected().isEmpty();
+        });
+    }
+
+    @Test
+    void trackingNeverHoldsALoaderStrongly() {
+        LoaderLeakTracker tracker = new LoaderLeakTracker();
+        ClassLoader loader = new ClassLoader(null) { };
+        tracker.track("plain", loader);
+        assertThat(tracker.uncollected()).containsExactly("plain");
+        Reference.reachabilityFence(loader);
+        loader = null;
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            System.gc();
+            return tracker.uncollected().isEmpty();
+        });
+    }
+}
