@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -124,11 +123,6 @@ final class ServiceInvoker implements InvocationHandler {
             default:
                 throw new UnsupportedOperationException(method.toString());
         }
-    }
-
-    /** Unwraps the CompletionException that async callers would otherwise see. */
-    static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private record MethodInfo(String key, boolean async, boolean idempotent) {

@@ -16,6 +16,7 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads who a bundle jar is and stages a private copy of it for loading, so that a jar
@@ -102,9 +103,8 @@ final class BundleJars {
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException e) {
-                    // best effort: a stray .staging file is ignored by everything
-                    System.getLogger(BundleJars.class.getName()).log(System.Logger.Level.WARNING,
-                            "cannot delete " + temp + ": " + e);
+                    // a stray .staging file is ignored by everything; say so and go on
+                    LoggerFactory.getLogger(BundleJars.class).warn("cannot delete {}: {}", temp, e.toString());
                 }
             }
         }
