@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -141,7 +142,7 @@ public final class DeployWatcher implements Closeable {
 
     private void scan() {
         try {
-            Set<Path> present = new HashSet<>(listJars());
+            Set<Path> present = listJars();
             boolean unsettled = false;
             synchronized (observed) {
                 for (Path jar : present) {
@@ -213,8 +214,9 @@ public final class DeployWatcher implements Closeable {
         return new Observation(attributes.size(), attributes.lastModifiedTime().toMillis(), now() - age);
     }
 
+    /** The bundle jars present, in file-name order (so the first of two jars claiming one bundle wins). */
     private Set<Path> listJars() throws IOException {
-        Set<Path> jars = new HashSet<>();
+        Set<Path> jars = new TreeSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(deployDir)) {
             for (Path entry : entries) {
                 if (Deployer.isBundleJar(entry.getFileName().toString()) && Files.isRegularFile(entry)) {
