@@ -15,6 +15,10 @@ import io.swivel.server.dispatch.ServiceDirectory;
 import io.swivel.server.transport.RpcServer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,7 +57,7 @@ public final class SwivelServer implements Closeable {
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
                 config.stalledAfter());
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
-        this.adminServer = new AdminServer(directory, dispatcher, token);
+        this.adminServer = new AdminServer(directory, dispatcher, token, this::undeploy);
     }
 
     /**
@@ -84,6 +88,31 @@ public final class SwivelServer implements Closeable {
         log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {})", bundles,
                 config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
                 adminAddress.getPort());
+    }
+
+    /**
+     * Undeploys a bundle: removes its jar from the deploy directory (a copy stays in
+     * {@code <data-dir>/history}), so it stays undeployed after a restart; its services stop
+     * resolving at once and its running calls drain.
+     *
+     * @param bundle the bundle name
+     * @return what was undeployed, or empty if no such bundle serves
+     */
+    public Optional<String> undeploy(String bundle) {
+        BundleSlot slot = directory.slot(bundle);
+        BundleGeneration active = slot != null ? slot.active() : null;
+        if (active == null) {
+            return Optional.empty();
+        }
+        Path jar = active.descriptor().source();
+        try {
+            Files.deleteIfExists(jar);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + jar + " from the deploy directory: " + e.getMessage(), e);
+        }
+        deployer.undeploy(jar);
+        return Optional.of(active.name() + " " + active.version() + " undeployed; " + jar.getFileName()
+                + " removed from the deploy directory (a copy stays in " + active.descriptor().staged().getParent() + ")");
     }
 
     /** @return the bound {@code swivel/1} address */

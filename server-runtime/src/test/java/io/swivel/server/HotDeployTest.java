@@ -180,4 +180,36 @@ class HotDeployTest {
         await().atMost(SERVE_WITHIN).until(() -> !Files.exists(deploy.resolve("greeter.jar.deployed")));
         assertThat(server.directory().slots()).isEmpty();
     }
+
+    @Test
+    void undeployCommandStopsServingAndTheJarStaysGone() throws Exception {
+        TestBundles.deploy("greeter-v1", root.resolve("deploy"), "greeter.jar");
+        start(Duration.ofSeconds(1));
+        assertThat(greeter.greet("Ada")).isEqualTo("Hello, Ada (v1)");
+        String[] admin = {"--admin-port", String.valueOf(server.adminAddress().getPort()),
+                "--data-dir", root.resolve("data").toString()};
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = io.swivel.server.cli.SwivelMain.run(new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true), concat(new String[] {"undeploy", "greeter"}, admin));
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("greeter 1.0.0 undeployed").contains("greeter.jar removed");
+        assertThat(deploy.resolve("greeter.jar")).doesNotExist();
+        assertThatThrownBy(() -> greeter.greet("Ada"))
+                .isInstanceOfSatisfying(SwivelException.class, e -> assertThat(e.status()).isEqualTo(Status.NOT_FOUND));
+        await().atMost(SERVE_WITHIN).until(() -> !Files.exists(deploy.resolve("greeter.jar.deployed")));
+
+        java.io.StringWriter err2 = new java.io.StringWriter();
+        int again = io.swivel.server.cli.SwivelMain.run(new java.io.PrintWriter(new java.io.StringWriter(), true),
+                new java.io.PrintWriter(err2, true), concat(new String[] {"undeploy", "greeter"}, admin));
+        assertThat(again).isEqualTo(1);
+        assertThat(err2.toString().trim()).isEqualTo("swivel: no bundle greeter serves here; bundles: []");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP API on the admin port: {@code GET /v1/health} (open), and behind the
- * bearer token {@code GET /v1/bundles}, {@code GET /v1/bundles/{name}} and
- * {@code POST /v1/call}. Requests run on a small pool of their own, never on a network thread
+ * bearer token {@code GET /v1/bundles}, {@code GET /v1/bundles/{name}},
+ * {@code POST /v1/bundles/{name}/undeploy} and {@code POST /v1/call}. Requests run on a small pool of their own, never on a network thread
  * of the RPC server.
  */
 public final class AdminServer implements Closeable {
@@ -34,6 +36,7 @@ public final class AdminServer implements Closeable {
     private final AdminToken token;
     private final ObjectMapper mapper = HttpJson.serverMapper();
     private final CallResource calls;
+    private final Function<String, Optional<String>> undeploy;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -43,10 +46,14 @@ public final class AdminServer implements Closeable {
      * @param directory the served bundles
      * @param dispatcher runs calls from {@code POST /v1/call}
      * @param token the bearer token
+     * @param undeploy undeploys a bundle by name; answers what was undeployed, or empty if no
+     *     such bundle serves
      */
-    public AdminServer(ServiceDirectory directory, Dispatcher dispatcher, AdminToken token) {
+    public AdminServer(ServiceDirectory directory, Dispatcher dispatcher, AdminToken token,
+                       Function<String, Optional<String>> undeploy) {
         this.directory = directory;
         this.token = token;
+        this.undeploy = undeploy;
         this.calls = new CallResource(directory, dispatcher, mapper);
     }
 
@@ -112,6 +119,15 @@ public final class AdminServer implements Closeable {
                         + directory.slots().stream().map(BundleSlot::name).toList(), mapper);
             } else {
                 HttpJson.write(exchange, 200, describe(slot), mapper);
+            }
+        } else if (path.startsWith("/v1/bundles/") && path.endsWith("/undeploy") && method.equals("POST")) {
+            String name = path.substring("/v1/bundles/".length(), path.length() - "/undeploy".length());
+            Optional<String> done = undeploy.apply(name);
+            if (done.isEmpty()) {
+                HttpJson.error(exchange, 404, "NOT_FOUND", "no bundle " + name + " serves here; bundles: "
+                        + directory.slots().stream().map(BundleSlot::name).toList(), mapper);
+            } else {
+                HttpJson.write(exchange, 200, Map.of("status", "OK", "bundle", name, "message", done.get()), mapper);
             }
         } else if (path.equals("/v1/call") && method.equals("POST")) {
             CallResource.Answer answer;

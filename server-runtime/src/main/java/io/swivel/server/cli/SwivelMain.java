@@ -4,10 +4,10 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code swivel} command line: {@code serve}, {@code status} and {@code call}. */
+/** The {@code swivel} command line: {@code serve}, {@code status}, {@code call} and {@code undeploy}. */
 @Command(name = "swivel", mixinStandardHelpOptions = true, version = "swivel 0.1.0",
         description = "Swivel, a hot-reloading RPC application server.",
-        subcommands = {ServeCommand.class, StatusCommand.class, CallCommand.class})
+        subcommands = {ServeCommand.class, StatusCommand.class, CallCommand.class, UndeployCommand.class})
 public final class SwivelMain implements Runnable {
 
     @CommandLine.Spec
