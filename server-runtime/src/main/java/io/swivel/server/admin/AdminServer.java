@@ -82,7 +82,7 @@ public final class AdminServer implements Closeable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        try {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             if (path.equals("/v1/health")) {
@@ -96,11 +96,21 @@ public final class AdminServer implements Closeable {
                 return;
             }
             route(exchange, method, path);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("admin request {} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), e);
-            throw e;
+            answerIfUnanswered(exchange, 500, "INTERNAL", "the server failed: " + e.getMessage() + " (details in its log)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            answerIfUnanswered(exchange, 503, "UNAVAILABLE", "the server is shutting down");
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** A failed route must still answer, or the CLI would report the server as unreachable. */
+    private void answerIfUnanswered(HttpExchange exchange, int status, String code, String message) throws IOException {
+        if (exchange.getResponseCode() == -1) {
+            HttpJson.error(exchange, status, code, message, mapper);
         }
     }
 
