@@ -28,11 +28,20 @@ public interface BundleContext {
     String bundleVersion();
 
     /**
-     * The bundle's configuration.
+     * The bundle's configuration as it is now: after a hot update of
+     * {@code <bundle>.properties} this returns the new values.
      *
      * @return the configuration, never {@code null}
      */
     BundleConfig config();
+
+    /**
+     * Asks to receive configuration changes while this version runs. Without a listener, an
+     * edit of {@code <bundle>.properties} restarts the bundle as a normal swap instead.
+     *
+     * @param listener called with each new configuration
+     */
+    void addConfigListener(ConfigListener listener);
 
     /**
      * Creates a fixed-size executor whose threads are named after the bundle and

@@ -53,11 +53,13 @@ public final class SwivelServer implements Closeable {
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
                 config.stepTimeout(), config.workerThreads(), config.queueCapacity(), config.maxFrameLength()),
                 RpcService.class.getClassLoader(), leakTracker);
-        this.deployer = new Deployer(bundleLoader, directory, config.drainTimeout());
+        this.deployer = new Deployer(bundleLoader, directory, config.deployDir(), config.dataDir(),
+                new Deployer.Settings(config.drainTimeout(), config.historyLimit(), config.probation(),
+                        config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout()));
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
                 config.stalledAfter());
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
-        this.adminServer = new AdminServer(directory, dispatcher, token, this::undeploy);
+        this.adminServer = new AdminServer(directory, dispatcher, token, deployer, this::undeploy, leakTracker);
     }
 
     /**
@@ -82,6 +84,7 @@ public final class SwivelServer implements Closeable {
 
     private void startup() throws IOException, InterruptedException {
         watcher.start();
+        deployer.startupDone();
         int bundles = directory.slots().size();
         rpcAddress = rpcServer.start(config.bind(), config.port());
         adminAddress = adminServer.start(config.bind(), config.adminPort());
@@ -113,6 +116,11 @@ public final class SwivelServer implements Closeable {
         deployer.undeploy(jar);
         return Optional.of(active.name() + " " + active.version() + " undeployed; " + jar.getFileName()
                 + " removed from the deploy directory (a copy stays in " + active.descriptor().staged().getParent() + ")");
+    }
+
+    /** @return the deployer: status, rollback */
+    public Deployer deployer() {
+        return deployer;
     }
 
     /** @return the bound {@code swivel/1} address */

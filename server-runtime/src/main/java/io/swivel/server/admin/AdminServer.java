@@ -3,16 +3,13 @@ package io.swivel.server.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.swivel.server.bundle.BundleGeneration;
-import io.swivel.server.dispatch.BundleSlot;
+import io.swivel.classloader.LoaderLeakTracker;
+import io.swivel.server.deploy.Deployer;
 import io.swivel.server.dispatch.Dispatcher;
 import io.swivel.server.dispatch.ServiceDirectory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP API on the admin port: {@code GET /v1/health} (open), and behind the
- * bearer token {@code GET /v1/bundles}, {@code GET /v1/bundles/{name}},
- * {@code POST /v1/bundles/{name}/undeploy} and {@code POST /v1/call}. Requests run on a small pool of their own, never on a network thread
+ * bearer token the bundle routes ({@link BundlesResource}: list, one, rollback, undeploy) and
+ * {@code POST /v1/call}. Requests run on a small pool of their own, never on a network thread
  * of the RPC server.
  */
 public final class AdminServer implements Closeable {
@@ -36,7 +33,7 @@ public final class AdminServer implements Closeable {
     private final AdminToken token;
     private final ObjectMapper mapper = HttpJson.serverMapper();
     private final CallResource calls;
-    private final Function<String, Optional<String>> undeploy;
+    private final BundlesResource bundles;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -46,15 +43,17 @@ public final class AdminServer implements Closeable {
      * @param directory the served bundles
      * @param dispatcher runs calls from {@code POST /v1/call}
      * @param token the bearer token
+     * @param deployer shows bundles and rolls them back
      * @param undeploy undeploys a bundle by name; answers what was undeployed, or empty if no
      *     such bundle serves
+     * @param leakTracker reports closed loaders not yet collected
      */
-    public AdminServer(ServiceDirectory directory, Dispatcher dispatcher, AdminToken token,
-                       Function<String, Optional<String>> undeploy) {
+    public AdminServer(ServiceDirectory directory, Dispatcher dispatcher, AdminToken token, Deployer deployer,
+                       Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker) {
         this.directory = directory;
         this.token = token;
-        this.undeploy = undeploy;
         this.calls = new CallResource(directory, dispatcher, mapper);
+        this.bundles = new BundlesResource(deployer, undeploy, leakTracker, mapper);
     }
 
     /**
@@ -115,59 +114,22 @@ public final class AdminServer implements Closeable {
     }
 
     private void route(HttpExchange exchange, String method, String path) throws IOException, InterruptedException {
-        if (path.equals("/v1/bundles") && method.equals("GET")) {
-            List<Object> bundles = new ArrayList<>();
-            for (BundleSlot slot : directory.slots()) {
-                bundles.add(describe(slot));
-            }
-            HttpJson.write(exchange, 200, bundles, mapper);
-        } else if (path.startsWith("/v1/bundles/") && method.equals("GET")) {
-            String name = path.substring("/v1/bundles/".length());
-            BundleSlot slot = directory.slot(name);
-            if (slot == null) {
-                HttpJson.error(exchange, 404, "NOT_FOUND", "no bundle " + name + "; bundles: "
-                        + directory.slots().stream().map(BundleSlot::name).toList(), mapper);
-            } else {
-                HttpJson.write(exchange, 200, describe(slot), mapper);
-            }
-        } else if (path.startsWith("/v1/bundles/") && path.endsWith("/undeploy") && method.equals("POST")) {
-            String name = path.substring("/v1/bundles/".length(), path.length() - "/undeploy".length());
-            Optional<String> done = undeploy.apply(name);
-            if (done.isEmpty()) {
-                HttpJson.error(exchange, 404, "NOT_FOUND", "no bundle " + name + " serves here; bundles: "
-                        + directory.slots().stream().map(BundleSlot::name).toList(), mapper);
-            } else {
-                HttpJson.write(exchange, 200, Map.of("status", "OK", "bundle", name, "message", done.get()), mapper);
-            }
+        byte[] body;
+        try {
+            body = HttpJson.readBody(exchange);
+        } catch (IOException e) {
+            HttpJson.error(exchange, 413, "BAD_REQUEST", e.getMessage(), mapper);
+            return;
+        }
+        CallResource.Answer answer;
+        if (BundlesResource.handles(path)) {
+            answer = bundles.handle(method, path, body);
         } else if (path.equals("/v1/call") && method.equals("POST")) {
-            CallResource.Answer answer;
-            try {
-                answer = calls.call(HttpJson.readBody(exchange));
-            } catch (IOException e) {
-                HttpJson.error(exchange, 413, "BAD_REQUEST", e.getMessage(), mapper);
-                return;
-            }
-            HttpJson.write(exchange, answer.httpStatus(), answer.body(), mapper);
+            answer = calls.call(body);
         } else {
-            HttpJson.error(exchange, 404, "NOT_FOUND", "no route " + method + " " + path, mapper);
+            answer = new CallResource.Answer(404, Map.of("status", "NOT_FOUND", "message", "no route " + method + " " + path));
         }
-    }
-
-    private static Map<String, Object> describe(BundleSlot slot) {
-        Map<String, Object> bundle = new LinkedHashMap<>();
-        bundle.put("name", slot.name());
-        BundleGeneration active = slot.active();
-        if (active != null) {
-            Map<String, Object> version = new LinkedHashMap<>();
-            version.put("version", active.version());
-            version.put("state", active.state().name());
-            version.put("sha256", active.descriptor().sha256());
-            version.put("jar", active.descriptor().source().getFileName().toString());
-            version.put("inFlight", active.inFlight());
-            version.put("services", active.serviceNames());
-            bundle.put("active", version);
-        }
-        return bundle;
+        HttpJson.write(exchange, answer.httpStatus(), answer.body(), mapper);
     }
 
     /** Stops serving. Idempotent. */

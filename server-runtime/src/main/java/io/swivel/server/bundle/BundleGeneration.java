@@ -6,18 +6,22 @@ import io.swivel.protocol.kryo.SerializationContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Everything one version of a bundle needs to serve, built completely before it serves and
  * then swapped in whole: its loader, service instances and invokers, serialization context,
  * executor, activator and context, and the count of calls in flight.
  *
- * <p>Only the lifecycle state and the in-flight count change after construction.
+ * <p>Only the lifecycle state, the calls in flight and the call counters change after
+ * construction.
  */
 public final class BundleGeneration {
 
@@ -29,8 +33,11 @@ public final class BundleGeneration {
     private final BundleActivator activator;
     private final ManagedBundleContext context;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<InFlightCall> running = ConcurrentHashMap.newKeySet();
     private final AtomicReference<BundleState> state = new AtomicReference<>(BundleState.STARTING);
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder failures = new LongAdder();
 
     /**
      * Assembles a generation.
@@ -122,36 +129,95 @@ public final class BundleGeneration {
     /**
      * Counts a call in, unless the generation no longer takes calls.
      *
+     * @param call the call, answered early if the generation must unload before it finishes
      * @return true if the call may run here; false if the caller should answer RELOADING
      */
-    public boolean tryAcquire() {
+    public boolean tryAcquire(InFlightCall call) {
         inFlight.incrementAndGet();
         if (state.get() != BundleState.ACTIVE) {
-            release();
+            inFlight.decrementAndGet();
+            completeDrainIfIdle();
             return false;
         }
+        running.add(call);
         return true;
     }
 
-    /** Counts a call out; the last one out of a draining generation completes {@link #startDraining()}. */
-    public void release() {
-        if (inFlight.decrementAndGet() == 0 && state.get() != BundleState.ACTIVE) {
+    /**
+     * Counts a call out; the last one out of a draining generation completes
+     * {@link #startDraining()}.
+     *
+     * @param call the call counted in by {@link #tryAcquire}
+     * @param failed true if it ended in an unexpected error (counted for probation)
+     */
+    public void release(InFlightCall call, boolean failed) {
+        running.remove(call);
+        calls.increment();
+        if (failed) {
+            failures.increment();
+        }
+        inFlight.decrementAndGet();
+        completeDrainIfIdle();
+    }
+
+    private void completeDrainIfIdle() {
+        if (inFlight.get() == 0 && state.get() != BundleState.ACTIVE) {
             drained.complete(null);
         }
     }
 
     /**
-     * Stops taking calls: from now on {@link #tryAcquire()} refuses, and the returned future
+     * Stops taking calls: from now on {@link #tryAcquire} refuses, and the returned future
      * completes when the calls already running have finished.
      *
      * @return completes when no call is in flight any more
      */
-    public CompletableFuture<Void> startDraining() {
-        state.set(BundleState.DRAINING);
-        if (inFlight.get() == 0) {
-            drained.complete(null);
+    public synchronized CompletableFuture<Void> startDraining() {
+        if (drained.isDone()) {
+            drained = new CompletableFuture<>(); // a standby reactivated and now replaced again
         }
-        return drained;
+        CompletableFuture<Void> future = drained;
+        state.set(BundleState.DRAINING);
+        completeDrainIfIdle();
+        return future;
+    }
+
+    /**
+     * Takes calls again after {@link #startDraining()}: a rollback to a standby version. Whoever
+     * waited for the drain is released; the call counters restart.
+     */
+    public synchronized void reactivate() {
+        calls.reset();
+        failures.reset();
+        state.set(BundleState.ACTIVE);
+        CompletableFuture<Void> previous = drained;
+        drained = new CompletableFuture<>();
+        previous.complete(null);
+    }
+
+    /**
+     * Answers every call still running with {@code RELOADING}: the drain timeout has passed.
+     *
+     * @param message what the callers are told
+     * @return how many calls were abandoned
+     */
+    public int abandonRunning(String message) {
+        int count = 0;
+        for (InFlightCall call : running) {
+            call.abandon(message);
+            count++;
+        }
+        return count;
+    }
+
+    /** @return calls finished since this generation (last) became active */
+    public long completedCalls() {
+        return calls.sum();
+    }
+
+    /** @return of those, the ones that ended in an unexpected error */
+    public long failedCalls() {
+        return failures.sum();
     }
 
     /** @return the calls running now */

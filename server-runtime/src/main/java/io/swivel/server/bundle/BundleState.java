@@ -10,6 +10,11 @@ public enum BundleState {
     ACTIVE,
     /** Replaced or undeployed: finishing calls already running, taking no new ones. */
     DRAINING,
+    /**
+     * Replaced, drained, and kept started during the successor's probation window, so that a
+     * rollback to it is one switch. Takes no calls.
+     */
+    STANDBY,
     /** The activator has stopped and the executors are shut down. */
     STOPPED,
     /** The classloader is closed. */

@@ -107,6 +107,26 @@ public final class Invoker {
     }
 
     /**
+     * Whether an exception is a failure of the service rather than an answer it gives: an
+     * unchecked exception or error that the method does not declare. Such failures count
+     * against a new version during its probation.
+     *
+     * @param error what the method threw (or its future completed with)
+     * @return true for unexpected failures
+     */
+    public boolean isUnexpected(Throwable error) {
+        if (!(error instanceof RuntimeException) && !(error instanceof Error)) {
+            return false;
+        }
+        for (Class<?> declared : method.getExceptionTypes()) {
+            if (declared.isInstance(error)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Calls the method.
      *
      * @param args arguments that passed {@link #checkArguments}

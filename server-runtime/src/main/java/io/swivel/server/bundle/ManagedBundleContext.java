@@ -2,6 +2,7 @@ package io.swivel.server.bundle;
 
 import io.swivel.api.BundleConfig;
 import io.swivel.api.BundleContext;
+import io.swivel.api.ConfigListener;
 import io.swivel.api.HealthCheck;
 import java.time.Duration;
 import java.util.List;
@@ -17,14 +18,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The runtime's {@link BundleContext}: remembers every executor it handed out so that they
- * can be shut down when the version unloads, and holds the health check.
+ * can be shut down when the version unloads, and holds the health check and the
+ * configuration listeners.
  */
 public final class ManagedBundleContext implements BundleContext {
 
     private final String bundleName;
     private final String bundleVersion;
-    private final BundleConfig config;
+    private volatile BundleConfig config;
     private final ClassLoader loader;
+    private final List<ConfigListener> configListeners = new CopyOnWriteArrayList<>();
     private final List<ExecutorService> executors = new CopyOnWriteArrayList<>();
     private volatile HealthCheck healthCheck = HealthCheck.Result::healthy;
     private volatile boolean closed;
@@ -40,8 +43,13 @@ public final class ManagedBundleContext implements BundleContext {
     public ManagedBundleContext(String bundleName, String bundleVersion, Map<String, String> config, ClassLoader loader) {
         this.bundleName = bundleName;
         this.bundleVersion = bundleVersion;
+        this.config = configOf(config);
+        this.loader = loader;
+    }
+
+    private static BundleConfig configOf(Map<String, String> config) {
         Map<String, String> values = Map.copyOf(config);
-        this.config = new BundleConfig() {
+        return new BundleConfig() {
             @Override
             public String get(String key) {
                 return values.get(key);
@@ -51,8 +59,12 @@ public final class ManagedBundleContext implements BundleContext {
             public Map<String, String> asMap() {
                 return values;
             }
+
+            @Override
+            public String toString() {
+                return values.keySet().toString();
+            }
         };
-        this.loader = loader;
     }
 
     @Override
@@ -68,6 +80,51 @@ public final class ManagedBundleContext implements BundleContext {
     @Override
     public BundleConfig config() {
         return config;
+    }
+
+    @Override
+    public void addConfigListener(ConfigListener listener) {
+        configListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** @return true if the bundle takes configuration changes while it runs */
+    public boolean hasConfigListeners() {
+        return !configListeners.isEmpty();
+    }
+
+    /**
+     * Installs a new configuration and tells the listeners, with the bundle's loader as the
+     * context loader of the calling thread.
+     *
+     * @param values the new configuration
+     * @throws Exception the first listener failure (the others still ran; later failures are
+     *     suppressed on it)
+     */
+    public void updateConfig(Map<String, String> values) throws Exception {
+        BundleConfig next = configOf(values);
+        this.config = next;
+        Exception failure = null;
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            for (ConfigListener listener : configListeners) {
+                try {
+                    listener.configChanged(next);
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override
@@ -121,6 +178,7 @@ public final class ManagedBundleContext implements BundleContext {
      */
     public List<String> shutdownExecutors(Duration grace) throws InterruptedException {
         closed = true;
+        configListeners.clear();
         executors.forEach(ExecutorService::shutdown);
         long deadline = System.nanoTime() + grace.toNanos();
         List<String> stuck = new CopyOnWriteArrayList<>();

@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -37,6 +38,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address both ports bind (default: ${DEFAULT-VALUE}, loopback only).")
     String bind;
 
+    @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long a replaced version may finish its running calls; the rest are answered RELOADING (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--probation", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long the replaced version stays standby while the new one is watched; 0s turns automatic rollback off (default: ${DEFAULT-VALUE}).")
+    Duration probation;
+
+    @Option(names = "--probation-error-rate", defaultValue = "0.5",
+            description = "Share of unexpected call failures (after 20 calls) that rolls a new version back during probation (default: ${DEFAULT-VALUE}).")
+    double probationErrorRate;
+
+    @Option(names = "--history-limit", defaultValue = "5",
+            description = "Versions of each bundle kept in <data-dir>/history for rollback (default: ${DEFAULT-VALUE}).")
+    int historyLimit;
+
     @Option(names = "--with-samples", description = "Copy the sample greeter v1 bundle into the deploy directory first (as " + SAMPLE_JAR + ").")
     boolean withSamples;
 
@@ -49,8 +66,18 @@ final class ServeCommand implements Callable<Integer> {
         if (withSamples) {
             copySample(out);
         }
-        ServerConfig config = ServerConfig.defaults().withDeployDir(deployDir).withDataDir(dataDir).withBind(bind)
-                .withPorts(port, adminPort);
+        ServerConfig config;
+        try {
+            config = ServerConfig.defaults().withDeployDir(deployDir).withDataDir(dataDir).withBind(bind)
+                    .withPorts(port, adminPort).with(c -> {
+                        c.drainTimeout = drainTimeout;
+                        c.probation = probation;
+                        c.probationErrorRate = probationErrorRate;
+                        c.historyLimit = historyLimit;
+                    });
+        } catch (IllegalArgumentException e) {
+            throw new CliException("bad option: " + e.getMessage(), e);
+        }
         SwivelServer server;
         try {
             server = SwivelServer.start(config);

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code swivel status [--json]}: the bundles of a running server. */
-@Command(name = "status", description = "Show the bundles of a running server: versions, states, services.")
+@Command(name = "status", description = "Show the bundles of a running server: active and standby versions, "
+        + "states, services, in-flight calls, last error, history.")
 final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the admin API's JSON.")
@@ -41,16 +42,42 @@ final class StatusCommand implements Callable<Integer> {
             }
             return 0;
         }
-        if (reply.body().isEmpty()) {
+        JsonNode bundles = reply.body().path("bundles");
+        if (bundles.isEmpty()) {
             out.println("no bundles deployed");
-            return 0;
+        } else {
+            out.printf("%-20s %-12s %-9s %9s  %-12s %s%n", "BUNDLE", "ACTIVE", "STATE", "IN-FLIGHT", "STANDBY", "SERVICES");
         }
-        out.printf("%-20s %-12s %-10s %9s  %s%n", "BUNDLE", "VERSION", "STATE", "IN-FLIGHT", "SERVICES");
-        for (JsonNode bundle : reply.body()) {
+        for (JsonNode bundle : bundles) {
             JsonNode active = bundle.path("active");
-            out.printf("%-20s %-12s %-10s %9s  %s%n", bundle.path("name").asText(),
+            JsonNode standby = bundle.path("standby");
+            out.printf("%-20s %-12s %-9s %9s  %-12s %s%n", bundle.path("name").asText(),
                     active.path("version").asText("-"), active.path("state").asText("-"),
-                    active.path("inFlight").asText("-"), String.join(", ", textList(active.path("services"))));
+                    active.path("inFlight").asText("-"), standby.path("version").asText("-"),
+                    String.join(", ", textList(active.path("services"))));
+            if (!standby.isMissingNode() && !standby.isNull()) {
+                out.printf("  standby %s (%s) until %s, when probation of %s ends%n", standby.path("version").asText(),
+                        standby.path("state").asText(), bundle.path("probationEndsAt").asText("?"),
+                        active.path("version").asText());
+            }
+            JsonNode rolledBack = bundle.path("rolledBack");
+            if (rolledBack.isObject()) {
+                out.printf("  rolled back from %s to %s by %s at %s; %s is not deployed again until it changes%n",
+                        rolledBack.path("fromVersion").asText(), rolledBack.path("toVersion").asText(),
+                        rolledBack.path("by").asText(), rolledBack.path("at").asText(), bundle.path("jar").asText());
+            }
+            if (bundle.hasNonNull("lastError")) {
+                out.printf("  last error (%s): %s%n", bundle.path("lastErrorAt").asText(), bundle.path("lastError").asText());
+            }
+            List<String> history = new ArrayList<>();
+            bundle.path("history").forEach(entry -> history.add(entry.path("version").asText()));
+            if (!history.isEmpty()) {
+                out.printf("  history: %s%n", String.join(", ", history));
+            }
+        }
+        List<String> uncollected = textList(reply.body().path("closedNotCollected"));
+        if (!uncollected.isEmpty()) {
+            out.printf("closed but not yet collected: %s%n", String.join(", ", uncollected));
         }
         return 0;
     }

@@ -24,10 +24,16 @@ import java.util.function.Consumer;
  * @param rescanInterval how often the deploy directory is rescanned besides watching it
  * @param pendingAfter how long a jar may be incomplete before it is marked {@code .pending}
  * @param stalledAfter how long an incomplete jar may make no progress before it is {@code .failed}
+ * @param historyLimit how many versions of each bundle {@code <data-dir>/history} keeps
+ * @param probation how long a replaced version stays standby while its successor is watched;
+ *     zero turns probation (and automatic rollback after the switch) off
+ * @param probationErrorRate the share of unexpected call failures that rolls a new version back
+ * @param probationMinCalls the calls a new version must have finished before its error rate counts
  */
 public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, int adminPort, int maxFrameLength,
                            Duration stepTimeout, int workerThreads, int queueCapacity, Duration drainTimeout,
-                           Duration rescanInterval, Duration pendingAfter, Duration stalledAfter) {
+                           Duration rescanInterval, Duration pendingAfter, Duration stalledAfter, int historyLimit,
+                           Duration probation, double probationErrorRate, long probationMinCalls) {
 
     /** The default {@code swivel/1} port. */
     public static final int DEFAULT_PORT = 7700;
@@ -50,6 +56,10 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @param rescanInterval the rescan period
      * @param pendingAfter when an incomplete jar is marked pending
      * @param stalledAfter when an incomplete jar fails
+     * @param historyLimit versions kept per bundle
+     * @param probation the probation window
+     * @param probationErrorRate the error rate that fails probation
+     * @param probationMinCalls calls before the error rate counts
      */
     public ServerConfig {
         Objects.requireNonNull(deployDir, "deployDir");
@@ -71,17 +81,32 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         checkPositive(rescanInterval, "rescanInterval");
         checkPositive(pendingAfter, "pendingAfter");
         checkPositive(stalledAfter, "stalledAfter");
+        if (historyLimit < 1) {
+            throw new IllegalArgumentException("historyLimit: " + historyLimit + " (expected: >= 1)");
+        }
+        Objects.requireNonNull(probation, "probation");
+        if (probation.isNegative()) {
+            throw new IllegalArgumentException("probation: " + probation + " (expected: >= 0)");
+        }
+        if (!(probationErrorRate >= 0 && probationErrorRate <= 1)) {
+            throw new IllegalArgumentException("probationErrorRate: " + probationErrorRate + " (expected: 0..1)");
+        }
+        if (probationMinCalls < 1) {
+            throw new IllegalArgumentException("probationMinCalls: " + probationMinCalls + " (expected: >= 1)");
+        }
     }
 
     /**
      * The defaults of {@code swivel serve}.
      *
-     * @return ./deploy-dir, ./.swivel, 127.0.0.1, ports 7700 and 7701, drain 30 s
+     * @return ./deploy-dir, ./.swivel, 127.0.0.1, ports 7700 and 7701, drain 30 s, history 5,
+     *     probation 30 s failing above 50% errors after 20 calls
      */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("deploy-dir"), Path.of(".swivel"), "127.0.0.1", DEFAULT_PORT,
                 DEFAULT_ADMIN_PORT, Frame.DEFAULT_MAX_FRAME_LENGTH, Duration.ofSeconds(10), 64, 4096,
-                Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60));
+                Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), 5,
+                Duration.ofSeconds(30), 0.5, 20);
     }
 
     /**
@@ -176,6 +201,14 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         public Duration pendingAfter;
         /** See {@link ServerConfig#stalledAfter()}. */
         public Duration stalledAfter;
+        /** See {@link ServerConfig#historyLimit()}. */
+        public int historyLimit;
+        /** See {@link ServerConfig#probation()}. */
+        public Duration probation;
+        /** See {@link ServerConfig#probationErrorRate()}. */
+        public double probationErrorRate;
+        /** See {@link ServerConfig#probationMinCalls()}. */
+        public long probationMinCalls;
 
         private Builder(ServerConfig from) {
             deployDir = from.deployDir;
@@ -191,11 +224,16 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
             rescanInterval = from.rescanInterval;
             pendingAfter = from.pendingAfter;
             stalledAfter = from.stalledAfter;
+            historyLimit = from.historyLimit;
+            probation = from.probation;
+            probationErrorRate = from.probationErrorRate;
+            probationMinCalls = from.probationMinCalls;
         }
 
         private ServerConfig build() {
             return new ServerConfig(deployDir, dataDir, bind, port, adminPort, maxFrameLength, stepTimeout,
-                    workerThreads, queueCapacity, drainTimeout, rescanInterval, pendingAfter, stalledAfter);
+                    workerThreads, queueCapacity, drainTimeout, rescanInterval, pendingAfter, stalledAfter, historyLimit,
+                    probation, probationErrorRate, probationMinCalls);
         }
     }
 

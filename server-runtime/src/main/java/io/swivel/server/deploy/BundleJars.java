@@ -57,43 +57,17 @@ final class BundleJars {
                 Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
             }
             String sha256 = HexFormat.of().formatHex(digest.digest());
-            Manifest manifest;
-            try (JarFile jar = new JarFile(temp.toFile())) {
-                manifest = jar.getManifest();
-            } catch (IOException e) {
-                throw new DeploymentException(fileName + " is not a valid jar (" + e.getMessage()
-                        + "); replace it with a complete jar", e);
-            }
-            Attributes attributes = manifest != null ? manifest.getMainAttributes() : new Attributes();
-            String name = attributes.getValue(BUNDLE);
-            if (name == null || name.isBlank()) {
-                String base = fileName.substring(0, fileName.length() - ".jar".length());
-                Matcher matcher = VERSION_SUFFIX.matcher(base);
-                name = matcher.matches() ? matcher.group(1) : base;
-            }
-            name = name.trim();
-            if (!SAFE_NAME.matcher(name).matches()) {
-                throw new DeploymentException(fileName + ": bundle name '" + name + "' is not allowed "
-                        + "(letters, digits, '.', '_', '-'; at most 100); fix the " + BUNDLE + " attribute", null);
-            }
-            String version = attributes.getValue(VERSION);
-            version = version == null || version.isBlank() ? sha256.substring(0, 12) : version.trim();
-            if (!SAFE_NAME.matcher(version).matches()) {
-                throw new DeploymentException(fileName + ": version '" + version + "' is not allowed "
-                        + "(letters, digits, '.', '_', '-'); fix the " + VERSION + " attribute", null);
-            }
-            Path bundleHistory = historyDir.resolve(name);
+            Identity identity = identify(temp, fileName, sha256);
+            Path bundleHistory = historyDir.resolve(identity.name());
             Files.createDirectories(bundleHistory);
-            Path staged = bundleHistory.resolve(version + "-" + sha256.substring(0, 12) + ".jar");
+            Path staged = bundleHistory.resolve(identity.version() + "-" + sha256.substring(0, 12) + ".jar");
             if (Files.exists(staged)) {
                 Files.delete(temp);
             } else {
                 moveAtomically(temp, staged);
             }
             temp = null;
-            String activator = attributes.getValue(ACTIVATOR);
-            return new BundleDescriptor(name, version, sha256, source, staged,
-                    activator == null || activator.isBlank() ? null : activator.trim());
+            return new BundleDescriptor(identity.name(), identity.version(), sha256, source, staged, identity.activator());
         } catch (IOException e) {
             throw new DeploymentException("cannot read " + fileName + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
@@ -108,6 +82,74 @@ final class BundleJars {
                 }
             }
         }
+    }
+
+    /**
+     * Describes a copy kept in history, to load it again (a rollback).
+     *
+     * @param file the copy under {@code <data-dir>/history/<bundle>/}
+     * @param source the jar in the deploy directory the bundle serves from
+     * @return the descriptor, with its content hash computed afresh
+     * @throws DeploymentException if the copy is missing or unreadable
+     */
+    static BundleDescriptor fromHistory(Path file, Path source) throws DeploymentException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            String sha256 = HexFormat.of().formatHex(digest.digest());
+            Identity identity = identify(file, file.getFileName().toString(), sha256);
+            return new BundleDescriptor(identity.name(), identity.version(), sha256, source, file, identity.activator());
+        } catch (IOException e) {
+            throw new DeploymentException("cannot read the history copy " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private record Identity(String name, String version, String activator) {
+    }
+
+    private static Identity identify(Path jarFile, String fileName, String sha256) throws DeploymentException, IOException {
+        Manifest manifest;
+        try (JarFile jar = new JarFile(jarFile.toFile())) {
+            manifest = jar.getManifest();
+        } catch (IOException e) {
+            throw new DeploymentException(fileName + " is not a valid jar (" + e.getMessage()
+                    + "); replace it with a complete jar", e);
+        }
+        Attributes attributes = manifest != null ? manifest.getMainAttributes() : new Attributes();
+        String name = attributes.getValue(BUNDLE);
+        if (name == null || name.isBlank()) {
+            name = nameFromFile(fileName);
+        }
+        name = name.trim();
+        if (!SAFE_NAME.matcher(name).matches()) {
+            throw new DeploymentException(fileName + ": bundle name '" + name + "' is not allowed "
+                    + "(letters, digits, '.', '_', '-'; at most 100); fix the " + BUNDLE + " attribute", null);
+        }
+        String version = attributes.getValue(VERSION);
+        version = version == null || version.isBlank() ? sha256.substring(0, 12) : version.trim();
+        if (!SAFE_NAME.matcher(version).matches()) {
+            throw new DeploymentException(fileName + ": version '" + version + "' is not allowed "
+                    + "(letters, digits, '.', '_', '-'); fix the " + VERSION + " attribute", null);
+        }
+        String activator = attributes.getValue(ACTIVATOR);
+        return new Identity(name, version, activator == null || activator.isBlank() ? null : activator.trim());
+    }
+
+    /**
+     * The bundle name a jar gets from its file name: the name minus {@code .jar} and a
+     * {@code -<version>} suffix.
+     *
+     * @param fileName a jar's file name
+     * @return the bundle name
+     */
+    static String nameFromFile(String fileName) {
+        String base = fileName.endsWith(".jar") ? fileName.substring(0, fileName.length() - ".jar".length()) : fileName;
+        Matcher matcher = VERSION_SUFFIX.matcher(base);
+        return matcher.matches() ? matcher.group(1) : base;
     }
 
     private static void moveAtomically(Path from, Path to) throws IOException {

@@ -338,7 +338,15 @@ public final class BundleLoader {
         return (BundleActivator) type.getConstructor().newInstance();
     }
 
-    private Map<String, String> readConfig(BundleDescriptor descriptor) throws DeploymentException {
+    /**
+     * Reads a version's configuration: {@code swivel-bundle.properties} in the jar, overridden by
+     * {@code <bundle>.properties} in the deploy directory.
+     *
+     * @param descriptor the version
+     * @return the configuration
+     * @throws DeploymentException if a file cannot be read or parsed
+     */
+    Map<String, String> readConfig(BundleDescriptor descriptor) throws DeploymentException {
         Properties properties = new Properties();
         try (JarFile jar = new JarFile(descriptor.staged().toFile())) {
             ZipEntry entry = jar.getEntry("swivel-bundle.properties");

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * and modification time did not change between two looks and its zip directory reads, so
  * neither a slow {@code cp} nor an atomic {@code mv} is ever loaded half-written. A copy still
  * incomplete after {@code pendingAfter} is marked {@code .pending}; one that makes no progress
- * for {@code stalledAfter} is marked {@code .failed}. A deleted jar is undeployed.
+ * for {@code stalledAfter} is marked {@code .failed}. A deleted jar is undeployed. An edited
+ * {@code <bundle>.properties} is delivered to its bundle once two looks agree on its content.
  *
  * <p>All bookkeeping runs on one scheduler thread; deployments run on a small pool so a slow
  * bundle does not hold up the others.
@@ -43,6 +44,10 @@ public final class DeployWatcher implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(DeployWatcher.class);
     /** The delay between the two looks that prove a jar stable. */
     private static final long SETTLE_MILLIS = 40;
+    /** Bundle configuration files beside the jars. */
+    private static final String CONFIG_SUFFIX = ".properties";
+    /** Stands for a configuration file that does not exist (no ISO-8859-1 text contains it). */
+    private static final String ABSENT = "\uFFFF";
 
     private final Path deployDir;
     private final Deployer deployer;
@@ -54,6 +59,10 @@ public final class DeployWatcher implements Closeable {
     private final AtomicBoolean scanQueued = new AtomicBoolean();
     /** Scheduler thread only. */
     private final Map<Path, Observation> observed = new HashMap<>();
+    /** Scheduler thread only: the content of each {@code <bundle>.properties} last delivered. */
+    private final Map<Path, String> configs = new HashMap<>();
+    /** Scheduler thread only: changed content seen once, delivered when the next look agrees. */
+    private final Map<Path, String> configCandidates = new HashMap<>();
     private WatchService watchService;
     private Thread watchThread;
 
@@ -87,6 +96,7 @@ public final class DeployWatcher implements Closeable {
         watchService = deployDir.getFileSystem().newWatchService();
         deployDir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
+        configs.putAll(readConfigs());
         // First look: whatever is complete now deploys synchronously, so a start serves it.
         for (Path jar : listJars()) {
             try {
@@ -155,6 +165,7 @@ public final class DeployWatcher implements Closeable {
                     }
                 }
             }
+            unsettled |= lookAtConfigs();
             if (unsettled) {
                 requestScan(SETTLE_MILLIS);
             }
@@ -206,6 +217,57 @@ public final class DeployWatcher implements Closeable {
             deployer.pending(jar, size);
         }
         return true;
+    }
+
+    /**
+     * Delivers changed {@code <bundle>.properties} files once two looks agree on their content,
+     * so a file caught half-written is not applied; returns true if another look is needed.
+     */
+    private boolean lookAtConfigs() throws IOException {
+        Map<Path, String> now = readConfigs();
+        Set<Path> files = new HashSet<>(configs.keySet());
+        files.addAll(now.keySet());
+        files.addAll(configCandidates.keySet());
+        boolean unsettled = false;
+        for (Path file : files) {
+            String content = now.getOrDefault(file, ABSENT);
+            if (content.equals(configs.getOrDefault(file, ABSENT))) {
+                configCandidates.remove(file);
+            } else if (content.equals(configCandidates.get(file))) {
+                configCandidates.remove(file);
+                if (content.equals(ABSENT)) {
+                    configs.remove(file);
+                } else {
+                    configs.put(file, content);
+                }
+                String name = file.getFileName().toString();
+                String bundle = name.substring(0, name.length() - CONFIG_SUFFIX.length());
+                log.info("{} changed; delivering it to bundle {}", name, bundle);
+                deployers.execute(() -> deployer.configChanged(bundle));
+            } else {
+                configCandidates.put(file, content);
+                unsettled = true;
+            }
+        }
+        return unsettled;
+    }
+
+    private Map<Path, String> readConfigs() throws IOException {
+        Map<Path, String> contents = new HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(deployDir, "*" + CONFIG_SUFFIX)) {
+            for (Path entry : entries) {
+                if (entry.getFileName().toString().startsWith(".")) {
+                    continue;
+                }
+                try {
+                    byte[] bytes = Files.readAllBytes(entry);
+                    contents.put(entry, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1));
+                } catch (NoSuchFileException gone) {
+                    // deleted while we looked
+                }
+            }
+        }
+        return contents;
     }
 
     /** A file seen for the first time last changed at its modification time, not now. */

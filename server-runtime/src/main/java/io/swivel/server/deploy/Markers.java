@@ -49,6 +49,16 @@ final class Markers {
         write(jar, FAILED, text.toString());
     }
 
+    static void rolledBack(Path jar, String bundle, Rollback rollback, String jarSha256) throws IOException {
+        write(jar, ROLLEDBACK, "rolled back by: " + rollback.by() + "\n"
+                + "from: " + bundle + " " + rollback.fromVersion() + "\n"
+                + "to: " + bundle + " " + rollback.toVersion() + "\n"
+                + (rollback.reason() != null ? "reason: " + rollback.reason() + "\n" : "")
+                + "time: " + rollback.at() + "\n"
+                + "jar sha256: " + jarSha256 + "\n"
+                + "this jar is not deployed again until its content changes\n");
+    }
+
     static void pending(Path jar, long size) throws IOException {
         write(jar, PENDING, "copy in progress: " + size + " bytes so far; waiting until it is complete\n"
                 + "since: " + Instant.now() + "\n");

@@ -2,18 +2,21 @@ package io.swivel.server.dispatch;
 
 import io.swivel.protocol.Status;
 import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.bundle.InFlightCall;
 import io.swivel.server.bundle.Invoker;
 import io.swivel.server.bundle.ServiceBinding;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes one call to the generation serving its service and runs it on that generation's
  * executor: counts it in flight, checks its deadline, decodes its arguments, invokes, and
- * delivers the outcome to the transport's {@link CallSink}.
+ * delivers the outcome to the transport's {@link CallSink}. A call still running when its
+ * generation must unload is answered {@code RELOADING} at once; its late outcome is dropped.
  */
 public final class Dispatcher {
 
@@ -39,9 +42,10 @@ public final class Dispatcher {
      * @param methodKey the method key
      * @param deadlineNanos the {@link System#nanoTime()} after which the call must not run, or 0
      * @param decoder decodes the arguments on the bundle's executor
-     * @param sink receives the outcome
+     * @param callSink receives the outcome
      */
-    public void dispatch(String service, String methodKey, long deadlineNanos, ArgsDecoder decoder, CallSink sink) {
+    public void dispatch(String service, String methodKey, long deadlineNanos, ArgsDecoder decoder, CallSink callSink) {
+        TrackedCall sink = new TrackedCall(callSink);
         BundleGeneration generation = null;
         Invoker invoker = null;
         // A swap may retire the generation between the lookup and the count; the slot then
@@ -62,7 +66,7 @@ public final class Dispatcher {
                         + "; methods: " + binding.methodKeys());
                 return;
             }
-            if (found.tryAcquire()) {
+            if (found.tryAcquire(sink)) {
                 generation = found;
                 invoker = method;
                 break;
@@ -77,7 +81,7 @@ public final class Dispatcher {
         try {
             target.executor().execute(() -> run(target, call, deadlineNanos, decoder, sink));
         } catch (RejectedExecutionException e) {
-            target.release();
+            target.release(sink, false);
             if (target.executor().isShutdown()) {
                 sink.fail(Status.RELOADING, target + " is unloading; retry");
             } else {
@@ -86,8 +90,10 @@ public final class Dispatcher {
         }
     }
 
-    private void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder, CallSink sink) {
+    private void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
+                     TrackedCall sink) {
         boolean released = false;
+        boolean failed = false;
         try {
             if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
                 sink.fail(Status.DEADLINE_EXCEEDED, "deadline passed before " + invoker.methodKey() + " could start");
@@ -112,6 +118,7 @@ public final class Dispatcher {
                 if (error instanceof VirtualMachineError fatal && !(error instanceof StackOverflowError)) {
                     throw fatal;
                 }
+                failed = invoker.isUnexpected(error);
                 sink.appError(error);
                 return;
             }
@@ -122,27 +129,66 @@ public final class Dispatcher {
                 }
                 released = true;
                 ((CompletableFuture<?>) result).whenComplete((value, error) -> {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
                     try {
-                        if (error != null) {
-                            sink.appError(error instanceof CompletionException && error.getCause() != null
-                                    ? error.getCause() : error);
+                        if (cause != null) {
+                            sink.appError(cause);
                         } else {
                             sink.ok(generation, value);
                         }
                     } finally {
-                        generation.release();
+                        generation.release(sink, cause != null && invoker.isUnexpected(cause));
                     }
                 });
                 return;
             }
             sink.ok(generation, result);
         } catch (RuntimeException e) {
+            failed = true;
             log.error("{}: dispatch of {} failed", generation, invoker.methodKey(), e);
             sink.fail(Status.INTERNAL, "server error in " + invoker.methodKey() + ": " + e);
         } finally {
             if (!released) {
-                generation.release();
+                generation.release(sink, failed);
             }
+        }
+    }
+
+    /** A call's sink that answers once: the first outcome wins, including an early abandon. */
+    private static final class TrackedCall implements CallSink, InFlightCall {
+
+        private final CallSink sink;
+        private final AtomicBoolean answered = new AtomicBoolean();
+
+        TrackedCall(CallSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void ok(BundleGeneration generation, Object result) {
+            if (answered.compareAndSet(false, true)) {
+                sink.ok(generation, result);
+            }
+        }
+
+        @Override
+        public void appError(Throwable error) {
+            if (answered.compareAndSet(false, true)) {
+                sink.appError(error);
+            }
+        }
+
+        @Override
+        public void fail(Status status, String message) {
+            if (answered.compareAndSet(false, true)) {
+                sink.fail(status, message);
+            }
+        }
+
+        @Override
+        public void abandon(String message) {
+            fail(Status.RELOADING, message);
         }
     }
 }

@@ -1,0 +1,40 @@
+package io.swivel.server.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code swivel rollback BUNDLE [--to VERSION]}: return a bundle to its previous (or a named) version. */
+@Command(name = "rollback", description = "Roll a bundle back to its previous version (the standby, at once, "
+        + "or the one before it in history), or to the version named by --to. The jar is not deployed again "
+        + "until its content changes.")
+final class RollbackCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "The bundle name, as 'swivel status' shows it.")
+    String bundle;
+
+    @Option(names = "--to", paramLabel = "VERSION", description = "The version to return to (one in the bundle's history).")
+    String to;
+
+    @Mixin
+    AdminOptions admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, String> body = to == null ? Map.of() : Map.of("to", to);
+        AdminClient.Reply reply = admin.client().post("/v1/bundles/" + bundle + "/rollback", body);
+        if (reply.status() != 200) {
+            throw new CliException(reply.body().path("message").asText("HTTP " + reply.status()));
+        }
+        spec.commandLine().getOut().println(reply.body().path("message").asText());
+        return 0;
+    }
+}

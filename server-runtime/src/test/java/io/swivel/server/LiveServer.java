@@ -1,0 +1,91 @@
+package io.swivel.server;
+
+import io.swivel.client.SwivelClient;
+import io.swivel.server.cli.SwivelMain;
+import io.swivel.server.config.ServerConfig;
+import io.swivel.server.deploy.BundleView;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A server on ephemeral loopback ports over a test's directories, with a client, the
+ * {@code swivel} CLI pointed at it, and the careful way to replace a jar.
+ */
+final class LiveServer implements AutoCloseable {
+
+    /** The result of one CLI run. */
+    record Cli(int status, String out, String err) {
+    }
+
+    final Path root;
+    final Path deploy;
+    final SwivelServer server;
+    final SwivelClient client;
+
+    private LiveServer(Path root, SwivelServer server) {
+        this.root = root;
+        this.deploy = server.config().deployDir();
+        this.server = server;
+        this.client = SwivelClient.builder().address("127.0.0.1", server.rpcAddress().getPort()).build();
+    }
+
+    /**
+     * Starts a server under {@code root} (deploy/ and data/), rescanning every 500 ms.
+     *
+     * @param root the test's directory
+     * @param changes further configuration
+     * @return the running server
+     */
+    static LiveServer start(Path root, Consumer<ServerConfig.Builder> changes) throws Exception {
+        ServerConfig config = TestBundles.config(root).with(c -> {
+            c.rescanInterval = Duration.ofMillis(500);
+            changes.accept(c);
+        });
+        return new LiveServer(root, SwivelServer.start(config));
+    }
+
+    <T> T proxy(Class<T> service) {
+        return client.proxy(service);
+    }
+
+    /** Replaces a jar the way a careful operator does: write beside it, then rename over it. */
+    Path moveIn(Path source, String fileName) throws Exception {
+        Path temp = deploy.resolve("." + fileName + ".tmp");
+        Files.createDirectories(deploy);
+        Files.copy(source, temp, StandardCopyOption.REPLACE_EXISTING);
+        return Files.move(temp, deploy.resolve(fileName), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    Path marker(String jar, String suffix) {
+        return deploy.resolve(jar + suffix);
+    }
+
+    BundleView status(String bundle) {
+        return server.deployer().status(bundle).orElseThrow(() -> new AssertionError("no bundle " + bundle));
+    }
+
+    /** Runs {@code swivel COMMAND ... --admin-port P --data-dir D} in this JVM, over HTTP. */
+    Cli cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--admin-port", String.valueOf(server.adminAddress().getPort()),
+                "--data-dir", server.config().dataDir().toString()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = SwivelMain.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Cli(status, out.toString(), err.toString());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}
