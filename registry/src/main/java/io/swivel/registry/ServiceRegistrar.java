@@ -1,0 +1,190 @@
+package io.swivel.registry;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the services of one server in ZooKeeper with Curator's own x-discovery, so any
+ * Curator {@code ServiceDiscovery} lists them. The set of services is published whole
+ * ({@link #publish}); the registrar registers what is new, updates what changed (a swap
+ * changes the version) and removes what is gone (an undeploy).
+ *
+ * <p>Registrations survive trouble: after a session expiry Curator registers them again when
+ * it reconnects (deleting an old node first), and a repair pass every second recreates a node
+ * that was deleted by hand.
+ */
+public final class ServiceRegistrar implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceRegistrar.class);
+
+    private final CuratorFramework client;
+    private final ServiceDiscovery<Map<String, Object>> discovery;
+    private final String host;
+    private final int port;
+    private final ScheduledExecutorService repairer;
+    /** Guarded by this. */
+    private final Map<String, InstanceInfo> registered = new HashMap<>();
+    private boolean closed;
+
+    /**
+     * Starts a registrar for one server.
+     *
+     * @param client a connected Curator client
+     * @param host the address clients should connect to
+     * @param port the {@code swivel/1} port
+     * @param repairInterval how often registrations are checked and recreated if missing
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public ServiceRegistrar(CuratorFramework client, String host, int port, Duration repairInterval) {
+        this.client = client;
+        this.host = host;
+        this.port = port;
+        this.discovery = (ServiceDiscovery) ServiceDiscoveryBuilder.builder(Map.class)
+                .client(client)
+                .basePath(RegistryPaths.SERVICES)
+                .serializer(new JsonInstanceSerializer<>(Map.class))
+                .build();
+        try {
+            discovery.start();
+        } catch (Exception e) {
+            throw new RegistryException("cannot start service registration in ZooKeeper: " + e.getMessage(), e);
+        }
+        this.repairer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "swivel-registry-repair");
+            thread.setDaemon(true);
+            return thread;
+        });
+        repairer.scheduleWithFixedDelay(this::repair, repairInterval.toMillis(), repairInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** @return the id of this server's instances, {@code host:port} */
+    public String instanceId() {
+        return host + ":" + port;
+    }
+
+    /**
+     * Makes ZooKeeper list exactly these services for this server.
+     *
+     * @param services service name to the bundle and version serving it
+     */
+    public synchronized void publish(Map<String, BundleVersion> services) {
+        if (closed) {
+            return;
+        }
+        for (String service : Map.copyOf(registered).keySet()) {
+            if (!services.containsKey(service)) {
+                unregister(service);
+            }
+        }
+        services.forEach((service, bundle) -> {
+            InstanceInfo wanted = new InstanceInfo(service, instanceId(), host, port, bundle.bundle(), bundle.version(),
+                    bundle.weight(), RegistryPaths.PROTOCOL);
+            InstanceInfo current = registered.get(service);
+            if (!wanted.equals(current)) {
+                try {
+                    if (current == null) {
+                        discovery.registerService(wanted.toCurator());
+                    } else {
+                        discovery.updateService(wanted.toCurator());
+                    }
+                    registered.put(service, wanted);
+                    log.info("registered {} {} {} at {} in ZooKeeper", service, bundle.bundle(), bundle.version(),
+                            instanceId());
+                } catch (Exception e) {
+                    log.warn("cannot register {} in ZooKeeper ({}); retrying in the background", service, e.toString());
+                    registered.put(service, wanted); // the repair pass registers it once ZooKeeper answers
+                }
+            }
+        });
+    }
+
+    private void unregister(String service) {
+        InstanceInfo gone = registered.remove(service);
+        try {
+            discovery.unregisterService(gone.toCurator());
+            log.info("deregistered {} at {} from ZooKeeper", service, instanceId());
+        } catch (Exception e) {
+            log.warn("cannot deregister {} from ZooKeeper: {}; its node goes with this server's session",
+                    service, e.toString());
+        }
+    }
+
+    /** Recreates registrations whose node is missing (deleted by hand, or lost with a session). */
+    private synchronized void repair() {
+        if (closed || !client.getZookeeperClient().isConnected()) {
+            return;
+        }
+        for (InstanceInfo instance : registered.values()) {
+            String path = ZKPaths.makePath(RegistryPaths.SERVICES, instance.service(), instance.id());
+            try {
+                if (client.checkExists().forPath(path) == null) {
+                    ServiceInstance<Map<String, Object>> curator = instance.toCurator();
+                    discovery.registerService(curator);
+                    log.info("repaired the registration of {} at {}: its node was missing", instance.service(),
+                            instance.id());
+                }
+            } catch (Exception e) {
+                log.debug("repair of {} failed: {}", path, e.toString());
+            }
+        }
+    }
+
+    /** Removes every registration of this server now (before its port closes). */
+    public synchronized void clear() {
+        for (String service : Map.copyOf(registered).keySet()) {
+            unregister(service);
+        }
+    }
+
+    /** Deregisters everything and stops. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            clear();
+            closed = true;
+        }
+        repairer.shutdownNow();
+        discovery.close();
+    }
+
+    /**
+     * What serves a service on this server.
+     *
+     * @param bundle the bundle name
+     * @param version its version
+     * @param weight the relative weight, at least 1
+     */
+    public record BundleVersion(String bundle, String version, int weight) {
+
+        /**
+         * Validates.
+         *
+         * @param bundle the bundle
+         * @param version the version
+         * @param weight the weight
+         */
+        public BundleVersion {
+            Objects.requireNonNull(bundle, "bundle");
+            Objects.requireNonNull(version, "version");
+        }
+    }
+}

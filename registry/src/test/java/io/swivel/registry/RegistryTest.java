@@ -1,0 +1,142 @@
+package io.swivel.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Registration against a real (embedded) ZooKeeper, read back with Curator's own
+ * {@code ServiceDiscovery} — the way any Curator or Spring Cloud Zookeeper client reads it.
+ */
+@Timeout(60)
+class RegistryTest {
+
+    private static final String GREETER = "io.swivel.samples.greeter.Greeter";
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    EmbeddedZooKeeper zookeeper;
+    CuratorFramework serverClient;
+    CuratorFramework readerClient;
+    ServiceRegistrar registrar;
+    ServiceDiscovery<Map> reader;
+
+    @BeforeEach
+    void start() throws Exception {
+        zookeeper = EmbeddedZooKeeper.start(dir, "127.0.0.1", 0);
+        serverClient = ZooKeeperClients.connect(zookeeper.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        readerClient = ZooKeeperClients.connect(zookeeper.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        registrar = new ServiceRegistrar(serverClient, "127.0.0.1", 7700, Duration.ofMillis(200));
+        reader = ServiceDiscoveryBuilder.builder(Map.class).client(readerClient).basePath("/swivel/services")
+                .serializer(new JsonInstanceSerializer<>(Map.class)).build();
+        reader.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        reader.close();
+        registrar.close();
+        serverClient.close();
+        readerClient.close();
+        zookeeper.close();
+    }
+
+    private Collection<ServiceInstance<Map>> listed() throws Exception {
+        return reader.queryForInstances(GREETER);
+    }
+
+    @Test
+    void aPlainCuratorClientListsTheInstanceWithItsPayload() throws Exception {
+        registrar.publish(Map.of(GREETER, new ServiceRegistrar.BundleVersion("greeter", "1.0.0", 3)));
+        assertThat(reader.queryForNames()).contains(GREETER);
+        assertThat(listed()).singleElement().satisfies(instance -> {
+            assertThat(instance.getId()).isEqualTo("127.0.0.1:7700");
+            assertThat(instance.getAddress()).isEqualTo("127.0.0.1");
+            assertThat(instance.getPort()).isEqualTo(7700);
+            assertThat(instance.getPayload()).containsEntry("bundle", "greeter").containsEntry("version", "1.0.0")
+                    .containsEntry("weight", 3).containsEntry("protocol", "swivel/1");
+        });
+        assertThat(serverClient.checkExists().forPath("/swivel/services/" + GREETER + "/127.0.0.1:7700")
+                .getEphemeralOwner()).as("ephemeral").isNotZero();
+
+        registrar.publish(Map.of(GREETER, new ServiceRegistrar.BundleVersion("greeter", "2.0.0", 3)));
+        assertThat(listed()).singleElement().satisfies(instance ->
+                assertThat(instance.getPayload()).containsEntry("version", "2.0.0"));
+
+        registrar.publish(Map.of());
+        assertThat(listed()).isEmpty();
+    }
+
+    @Test
+    void closingDeregistersAtOnce() throws Exception {
+        registrar.publish(Map.of(GREETER, new ServiceRegistrar.BundleVersion("greeter", "1.0.0", 1)));
+        assertThat(listed()).hasSize(1);
+        registrar.close();
+        assertThat(listed()).isEmpty();
+    }
+
+    @Test
+    void aNodeDeletedByHandIsRepaired() throws Exception {
+        registrar.publish(Map.of(GREETER, new ServiceRegistrar.BundleVersion("greeter", "1.0.0", 1)));
+        readerClient.delete().forPath("/swivel/services/" + GREETER + "/127.0.0.1:7700");
+        assertThat(listed()).isEmpty();
+        await().atMost(WITHIN).until(() -> listed().size() == 1);
+    }
+
+    @Test
+    void registrationsComeBackAfterASessionExpiry() throws Exception {
+        registrar.publish(Map.of(GREETER, new ServiceRegistrar.BundleVersion("greeter", "1.0.0", 1)));
+        long session = serverClient.getZookeeperClient().getZooKeeper().getSessionId();
+        serverClient.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+        await().atMost(WITHIN).until(() -> serverClient.getZookeeperClient().getZooKeeper().getSessionId() != session);
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(listed()).singleElement()
+                .satisfies(instance -> assertThat(instance.getPayload()).containsEntry("version", "1.0.0")));
+        long owner = serverClient.checkExists().forPath("/swivel/services/" + GREETER + "/127.0.0.1:7700").getEphemeralOwner();
+        assertThat(owner).as("owned by the new session").isEqualTo(serverClient.getZookeeperClient().getZooKeeper().getSessionId());
+    }
+
+    @Test
+    void theCatalogSeesRegistrationsComeAndGo() throws Exception {
+        try (ServiceCatalog catalog = ServiceCatalog.watch(readerClient, WITHIN)) {
+            assertThat(catalog.instances(GREETER)).isEmpty();
+            registrar.publish(Map.of(GREETER, new ServiceRegistrar.BundleVersion("greeter", "1.0.0", 2)));
+            await().atMost(Duration.ofSeconds(1)).until(() -> catalog.instances(GREETER).size() == 1);
+            InstanceInfo instance = catalog.instances(GREETER).get(0);
+            assertThat(instance.address()).isEqualTo("127.0.0.1:7700");
+            assertThat(instance.version()).isEqualTo("1.0.0");
+            assertThat(instance.weight()).isEqualTo(2);
+            registrar.publish(Map.of());
+            await().atMost(Duration.ofSeconds(1)).until(() -> catalog.instances(GREETER).isEmpty());
+        }
+    }
+
+    @Test
+    void noZooKeeperIsAClearErrorWithinTheTimeout() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        assertThatThrownBy(() -> ZooKeeperClients.connect("127.0.0.1:" + closedPort, Duration.ofSeconds(10),
+                Duration.ofMillis(500)))
+                .isInstanceOf(RegistryException.class)
+                .hasMessage("no ZooKeeper answers at 127.0.0.1:" + closedPort + " within 500 ms; start it, or check --zookeeper");
+    }
+}
