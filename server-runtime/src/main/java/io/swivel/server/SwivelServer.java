@@ -5,6 +5,7 @@ import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.server.admin.AdminServer;
 import io.swivel.server.admin.AdminToken;
 import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.cluster.Registration;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.deploy.BundleLoader;
 import io.swivel.server.deploy.DeployWatcher;
@@ -18,7 +19,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +51,7 @@ public final class SwivelServer implements Closeable {
     private final Deployer deployer;
     private final DeployWatcher watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private Registration registration;
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
 
@@ -83,14 +92,23 @@ public final class SwivelServer implements Closeable {
     }
 
     private void startup() throws IOException, InterruptedException {
+        registration = Registration.connect(config);
         watcher.start();
         deployer.startupDone();
         int bundles = directory.slots().size();
         rpcAddress = rpcServer.start(config.bind(), config.port());
         adminAddress = adminServer.start(config.bind(), config.adminPort());
-        log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {})", bundles,
+        if (registration != null) {
+            registration.publish(directory, rpcAddress);
+        }
+        log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {}, ZooKeeper {})", bundles,
                 config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
-                adminAddress.getPort());
+                adminAddress.getPort(), registration != null ? registration.connectString() : "none");
+    }
+
+    /** @return where this server registers, or empty with {@code --zookeeper none} */
+    public Optional<String> zookeeper() {
+        return registration != null ? Optional.of(registration.connectString()) : Optional.empty();
     }
 
     /**
@@ -148,14 +166,25 @@ public final class SwivelServer implements Closeable {
         return config;
     }
 
-    /** Stops listening, then stops and unloads every bundle. Idempotent. */
+    /**
+     * Stops gracefully: deregisters from ZooKeeper, tells connected clients to go elsewhere
+     * ({@code GOAWAY}) and stops accepting, lets the calls in flight finish (up to the drain
+     * timeout), then stops and unloads every bundle and closes the ZooKeeper connection.
+     * Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        long start = System.nanoTime();
         watcher.close();
+        if (registration != null) {
+            registration.deregister();
+        }
         adminServer.close();
+        rpcServer.goAway("server shutting down; send new calls elsewhere");
+        int drained = drainAll();
         rpcServer.close();
         deployer.close();
         for (BundleSlot slot : directory.slots()) {
@@ -164,6 +193,39 @@ public final class SwivelServer implements Closeable {
                 bundleLoader.unload(generation, Duration.ofSeconds(5));
             }
         }
-        log.info("Swivel stopped");
+        if (registration != null) {
+            registration.close();
+        }
+        log.info("Swivel stopped in {} ms ({} call(s) finished during shutdown)",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), drained);
+    }
+
+    /** Lets every active version finish its running calls, within one drain timeout in all. */
+    private int drainAll() {
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        int running = 0;
+        List<Map.Entry<BundleGeneration, CompletableFuture<Void>>> drains =
+                new ArrayList<>();
+        for (BundleSlot slot : directory.slots()) {
+            BundleGeneration active = slot.active();
+            if (active != null) {
+                running += active.inFlight();
+                drains.add(Map.entry(active, active.startDraining()));
+            }
+        }
+        for (var drain : drains) {
+            try {
+                drain.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                int abandoned = drain.getKey().abandonRunning("the server is shutting down; retry elsewhere");
+                log.warn("{}: {} call(s) still running at shutdown were answered RELOADING", drain.getKey(), abandoned);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a drain cannot fail", e);
+            }
+        }
+        return running;
     }
 }

@@ -44,12 +44,13 @@ final class TestBundles {
         }
     }
 
-    /** A configuration on ephemeral loopback ports under a temporary directory. */
+    /** A configuration on ephemeral loopback ports under a temporary directory, registering nowhere. */
     static ServerConfig config(Path root) {
         return ServerConfig.defaults()
                 .withDeployDir(root.resolve("deploy"))
                 .withDataDir(root.resolve("data"))
                 .withPorts(0, 0)
-                .withStepTimeout(Duration.ofSeconds(5));
+                .withStepTimeout(Duration.ofSeconds(5))
+                .with(c -> c.zookeeper = ServerConfig.NO_ZOOKEEPER);
     }
 }

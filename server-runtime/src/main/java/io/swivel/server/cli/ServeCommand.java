@@ -54,6 +54,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Versions of each bundle kept in <data-dir>/history for rollback (default: ${DEFAULT-VALUE}).")
     int historyLimit;
 
+    @Option(names = "--zookeeper", defaultValue = ServerConfig.EMBEDDED, paramLabel = "embedded|none|HOST:PORT,...",
+            description = "Where services are registered: 'embedded' (an in-process ZooKeeper), an existing ensemble, or 'none' (default: ${DEFAULT-VALUE}).")
+    String zookeeper;
+
+    @Option(names = "--embedded-zk-port", defaultValue = "" + ServerConfig.DEFAULT_EMBEDDED_ZK_PORT,
+            description = "Client port of the embedded ZooKeeper on 127.0.0.1, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int embeddedZkPort;
+
+    @Option(names = "--zk-session-timeout", defaultValue = "15s", converter = DurationConverter.class,
+            description = "ZooKeeper session timeout: how long a server that stopped answering stays listed (default: ${DEFAULT-VALUE}).")
+    Duration zkSessionTimeout;
+
     @Option(names = "--with-samples", description = "Copy the sample greeter v1 bundle into the deploy directory first (as " + SAMPLE_JAR + ").")
     boolean withSamples;
 
@@ -74,6 +86,9 @@ final class ServeCommand implements Callable<Integer> {
                         c.probation = probation;
                         c.probationErrorRate = probationErrorRate;
                         c.historyLimit = historyLimit;
+                        c.zookeeper = zookeeper;
+                        c.embeddedZkPort = embeddedZkPort;
+                        c.zkSessionTimeout = zkSessionTimeout;
                     });
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);
@@ -84,16 +99,18 @@ final class ServeCommand implements Callable<Integer> {
         } catch (java.net.BindException e) {
             throw new CliException("cannot listen on " + bind + " port " + port + " or " + adminPort + " (" + e.getMessage()
                     + "); is another server running? use --port and --admin-port", e);
+        } catch (io.swivel.registry.RegistryException e) {
+            throw new CliException(e.getMessage(), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "swivel-shutdown"));
-        out.printf("Swivel ready: rpc=%s:%d admin=http://%s:%d/ deploy-dir=%s%n",
+        out.printf("Swivel ready: rpc=%s:%d admin=http://%s:%d/ deploy-dir=%s zookeeper=%s%n",
                 server.rpcAddress().getHostString(), server.rpcAddress().getPort(),
                 server.adminAddress().getHostString(), server.adminAddress().getPort(),
-                deployDir.toAbsolutePath().normalize());
+                deployDir.toAbsolutePath().normalize(), server.zookeeper().orElse("none"));
         out.flush();
         stopped.await();
         return 0;

@@ -4,11 +4,11 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code swivel} command line: {@code serve}, {@code status}, {@code rollback}, {@code undeploy} and {@code call}. */
+/** The {@code swivel} command line: {@code serve}, {@code status}, {@code rollback}, {@code undeploy}, {@code services} and {@code call}. */
 @Command(name = "swivel", mixinStandardHelpOptions = true, version = "swivel 0.1.0",
         description = "Swivel, a hot-reloading RPC application server.",
         subcommands = {ServeCommand.class, StatusCommand.class, RollbackCommand.class, UndeployCommand.class,
-            CallCommand.class})
+            ServicesCommand.class, CallCommand.class})
 public final class SwivelMain implements Runnable {
 
     @CommandLine.Spec

@@ -29,16 +29,27 @@ import java.util.function.Consumer;
  *     zero turns probation (and automatic rollback after the switch) off
  * @param probationErrorRate the share of unexpected call failures that rolls a new version back
  * @param probationMinCalls the calls a new version must have finished before its error rate counts
+ * @param zookeeper {@value #EMBEDDED} for an in-process ZooKeeper, {@value #NO_ZOOKEEPER} to
+ *     register nowhere, or the {@code host:port,...} of an existing ensemble
+ * @param embeddedZkPort the client port of the embedded ZooKeeper, 0 for any free one
+ * @param zkSessionTimeout the ZooKeeper session timeout: how long a silent server stays listed
  */
 public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, int adminPort, int maxFrameLength,
                            Duration stepTimeout, int workerThreads, int queueCapacity, Duration drainTimeout,
                            Duration rescanInterval, Duration pendingAfter, Duration stalledAfter, int historyLimit,
-                           Duration probation, double probationErrorRate, long probationMinCalls) {
+                           Duration probation, double probationErrorRate, long probationMinCalls, String zookeeper,
+                           int embeddedZkPort, Duration zkSessionTimeout) {
 
     /** The default {@code swivel/1} port. */
     public static final int DEFAULT_PORT = 7700;
     /** The default admin port. */
     public static final int DEFAULT_ADMIN_PORT = 7701;
+    /** The {@code --zookeeper} value that starts an in-process ZooKeeper. */
+    public static final String EMBEDDED = "embedded";
+    /** The {@code --zookeeper} value that registers nowhere. */
+    public static final String NO_ZOOKEEPER = "none";
+    /** The default port of the embedded ZooKeeper. */
+    public static final int DEFAULT_EMBEDDED_ZK_PORT = 2181;
 
     /**
      * Validates a configuration.
@@ -60,6 +71,9 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @param probation the probation window
      * @param probationErrorRate the error rate that fails probation
      * @param probationMinCalls calls before the error rate counts
+     * @param zookeeper embedded, none, or an ensemble
+     * @param embeddedZkPort the embedded ZooKeeper's port
+     * @param zkSessionTimeout the session timeout
      */
     public ServerConfig {
         Objects.requireNonNull(deployDir, "deployDir");
@@ -94,6 +108,12 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         if (probationMinCalls < 1) {
             throw new IllegalArgumentException("probationMinCalls: " + probationMinCalls + " (expected: >= 1)");
         }
+        Objects.requireNonNull(zookeeper, "zookeeper");
+        if (zookeeper.isBlank()) {
+            throw new IllegalArgumentException("zookeeper: empty (expected: embedded, none or HOST:PORT,...)");
+        }
+        checkPort(embeddedZkPort, "embeddedZkPort");
+        checkPositive(zkSessionTimeout, "zkSessionTimeout");
     }
 
     /**
@@ -106,7 +126,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         return new ServerConfig(Path.of("deploy-dir"), Path.of(".swivel"), "127.0.0.1", DEFAULT_PORT,
                 DEFAULT_ADMIN_PORT, Frame.DEFAULT_MAX_FRAME_LENGTH, Duration.ofSeconds(10), 64, 4096,
                 Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), 5,
-                Duration.ofSeconds(30), 0.5, 20);
+                Duration.ofSeconds(30), 0.5, 20, EMBEDDED, DEFAULT_EMBEDDED_ZK_PORT, Duration.ofSeconds(15));
     }
 
     /**
@@ -209,6 +229,12 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         public double probationErrorRate;
         /** See {@link ServerConfig#probationMinCalls()}. */
         public long probationMinCalls;
+        /** See {@link ServerConfig#zookeeper()}. */
+        public String zookeeper;
+        /** See {@link ServerConfig#embeddedZkPort()}. */
+        public int embeddedZkPort;
+        /** See {@link ServerConfig#zkSessionTimeout()}. */
+        public Duration zkSessionTimeout;
 
         private Builder(ServerConfig from) {
             deployDir = from.deployDir;
@@ -228,12 +254,15 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
             probation = from.probation;
             probationErrorRate = from.probationErrorRate;
             probationMinCalls = from.probationMinCalls;
+            zookeeper = from.zookeeper;
+            embeddedZkPort = from.embeddedZkPort;
+            zkSessionTimeout = from.zkSessionTimeout;
         }
 
         private ServerConfig build() {
             return new ServerConfig(deployDir, dataDir, bind, port, adminPort, maxFrameLength, stepTimeout,
                     workerThreads, queueCapacity, drainTimeout, rescanInterval, pendingAfter, stalledAfter, historyLimit,
-                    probation, probationErrorRate, probationMinCalls);
+                    probation, probationErrorRate, probationMinCalls, zookeeper, embeddedZkPort, zkSessionTimeout);
         }
     }
 

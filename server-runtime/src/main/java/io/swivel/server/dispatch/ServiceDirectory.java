@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Which bundle generation serves each service. Each bundle has one {@link BundleSlot} whose
@@ -17,6 +18,17 @@ public final class ServiceDirectory {
 
     private final Map<String, BundleSlot> bundles = new ConcurrentHashMap<>();
     private volatile Map<String, BundleSlot> byService = Map.of();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Adds a listener told after every change of what serves (under the directory's lock:
+     * it must only hand the work to another thread).
+     *
+     * @param listener the listener
+     */
+    public void addListener(Runnable listener) {
+        listeners.add(listener);
+    }
 
     /**
      * The generation serving a service now.
@@ -103,6 +115,11 @@ public final class ServiceDirectory {
     }
 
     private void rebuild() {
+        rebuildIndex();
+        listeners.forEach(Runnable::run);
+    }
+
+    private void rebuildIndex() {
         Map<String, BundleSlot> next = new HashMap<>();
         for (BundleSlot slot : bundles.values()) {
             BundleGeneration active = slot.active();

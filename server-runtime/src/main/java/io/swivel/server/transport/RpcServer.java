@@ -5,7 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.swivel.protocol.ControlFrame;
+import io.swivel.protocol.FrameType;
 import io.swivel.protocol.FrameDecoder;
 import io.swivel.protocol.FrameEncoder;
 import io.swivel.protocol.transport.NettyTransport;
@@ -16,7 +21,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The {@code swivel/1} listener: a Netty server (epoll when available) feeding the dispatcher. */
+/**
+ * The {@code swivel/1} listener: a Netty server (epoll when available) feeding the dispatcher.
+ * A graceful stop tells every connected client to go elsewhere ({@code GOAWAY}) and stops
+ * accepting before the connections close.
+ */
 public final class RpcServer implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
@@ -27,6 +36,7 @@ public final class RpcServer implements Closeable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private final ChannelGroup connections = new DefaultChannelGroup("swivel-rpc", GlobalEventExecutor.INSTANCE);
 
     /**
      * Creates a server; nothing listens until {@link #start}.
@@ -59,6 +69,7 @@ public final class RpcServer implements Closeable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new FrameDecoder(maxFrameLength), encoder, new RpcChannelHandler(dispatcher));
                     }
                 });
@@ -73,6 +84,25 @@ public final class RpcServer implements Closeable {
         return address;
     }
 
+    /**
+     * Tells every connected client to send no new calls here ({@code GOAWAY}, with a reason)
+     * and stops accepting connections; calls already sent are still answered.
+     *
+     * @param reason why, for the clients' logs
+     */
+    public synchronized void goAway(String reason) {
+        connections.writeAndFlush(new ControlFrame(FrameType.GOAWAY, 0, reason)).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+    }
+
+    /** @return the connected clients now */
+    public int connectionCount() {
+        return connections.size();
+    }
+
     /** Stops accepting and closes every connection. Idempotent. */
     @Override
     public synchronized void close() {
@@ -80,6 +110,7 @@ public final class RpcServer implements Closeable {
             serverChannel.close().syncUninterruptibly();
             serverChannel = null;
         }
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (bossGroup != null) {
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

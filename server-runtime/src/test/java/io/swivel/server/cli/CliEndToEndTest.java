@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class CliEndToEndTest {
 
-    private static final Pattern READY = Pattern.compile("Swivel ready: rpc=([\\d.]+):(\\d+) admin=http://[\\d.]+:(\\d+)/");
+    private static final Pattern READY = Pattern.compile(
+            "Swivel ready: rpc=([\\d.]+):(\\d+) admin=http://[\\d.]+:(\\d+)/ deploy-dir=\\S+ zookeeper=(\\S+)");
 
     @TempDir
     static Path root;
@@ -39,6 +40,7 @@ class CliEndToEndTest {
     static Process server;
     static Thread outputReader;
     static int adminPort;
+    static String zookeeper;
     static final List<String> serverOutput = new ArrayList<>();
 
     @BeforeAll
@@ -46,7 +48,7 @@ class CliEndToEndTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Dswivel.home=" + System.getProperty("swivel.home"),
                 "-cp", System.getProperty("java.class.path"), SwivelMain.class.getName(),
-                "serve", "--with-samples", "--port", "0", "--admin-port", "0",
+                "serve", "--with-samples", "--port", "0", "--admin-port", "0", "--embedded-zk-port", "0",
                 "--deploy-dir", root.resolve("deploy").toString(), "--data-dir", root.resolve("data").toString())
                 .redirectErrorStream(true);
         server = builder.start();
@@ -60,6 +62,7 @@ class CliEndToEndTest {
                     }
                     Matcher matcher = READY.matcher(line);
                     if (matcher.find()) {
+                        zookeeper = matcher.group(4);
                         ready.complete(Integer.parseInt(matcher.group(3)));
                     }
                 }
@@ -133,6 +136,31 @@ class CliEndToEndTest {
         Result result = swivel("status");
         assertThat(result.status).as(result.err).isZero();
         assertThat(result.out).contains("greeter").contains("1.0.0").contains("ACTIVE").contains("io.swivel.samples.greeter.Greeter");
+    }
+
+    @Test
+    void servicesShowsTheGreeterRegisteredInTheEmbeddedZooKeeper() {
+        assertThat(zookeeper).startsWith("127.0.0.1:");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            Result result = runCli(List.of("services", "--zookeeper", zookeeper));
+            assertThat(result.status).as(result.err).isZero();
+            assertThat(result.out).contains("io.swivel.samples.greeter.Greeter").contains("greeter")
+                    .contains("1.0.0").contains("swivel/1");
+        });
+        Result json = runCli(List.of("services", "--json", "--zookeeper", zookeeper));
+        assertThat(json.out).contains("\"service\" : \"io.swivel.samples.greeter.Greeter\"").contains("\"version\" : \"1.0.0\"");
+    }
+
+    @Test
+    void servicesWithoutZooKeeperIsAClearError() throws Exception {
+        int unused;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            unused = socket.getLocalPort();
+        }
+        Result result = runCli(List.of("services", "--zookeeper", "127.0.0.1:" + unused));
+        assertThat(result.status).isEqualTo(1);
+        assertThat(result.err.trim()).isEqualTo("swivel: no ZooKeeper answers at 127.0.0.1:" + unused
+                + " within 5000 ms; start it, or check --zookeeper");
     }
 
     @Test

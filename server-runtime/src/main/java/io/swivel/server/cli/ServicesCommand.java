@@ -1,0 +1,66 @@
+package io.swivel.server.cli;
+
+import io.swivel.registry.InstanceInfo;
+import io.swivel.registry.RegistryException;
+import io.swivel.registry.ServiceCatalog;
+import io.swivel.registry.ZooKeeperClients;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.curator.framework.CuratorFramework;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code swivel services [--json]}: what ZooKeeper lists, instance by instance. */
+@Command(name = "services", description = "Show what ZooKeeper lists under /swivel/services, instance by instance.")
+final class ServicesCommand implements Callable<Integer> {
+
+    @Option(names = "--zookeeper", defaultValue = "127.0.0.1:2181", paramLabel = "HOST:PORT,...",
+            description = "The ZooKeeper to ask (default: ${DEFAULT-VALUE}, the embedded one of a local server).")
+    String zookeeper;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, List<InstanceInfo>> services;
+        try (CuratorFramework client = ZooKeeperClients.connect(zookeeper, Duration.ofSeconds(10), Duration.ofSeconds(5));
+             ServiceCatalog catalog = ServiceCatalog.watch(client, Duration.ofSeconds(5))) {
+            services = new TreeMap<>(catalog.all());
+        } catch (RegistryException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+        if (json) {
+            List<InstanceInfo> all = new ArrayList<>();
+            services.values().forEach(all::addAll);
+            try {
+                out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(all));
+            } catch (IOException e) {
+                throw new CliException("cannot print: " + e.getMessage(), e);
+            }
+            return 0;
+        }
+        if (services.isEmpty()) {
+            out.println("no services registered in ZooKeeper at " + zookeeper);
+            return 0;
+        }
+        out.printf("%-45s %-22s %-14s %-10s %6s  %s%n", "SERVICE", "INSTANCE", "BUNDLE", "VERSION", "WEIGHT", "PROTOCOL");
+        services.forEach((service, instances) -> instances.forEach(instance ->
+                out.printf("%-45s %-22s %-14s %-10s %6d  %s%n", service, instance.address(), instance.bundle(),
+                        instance.version(), instance.weight(), instance.protocol())));
+        return 0;
+    }
+}

@@ -1,0 +1,171 @@
+package io.swivel.server.cluster;
+
+import io.swivel.registry.EmbeddedZooKeeper;
+import io.swivel.registry.ServiceRegistrar;
+import io.swivel.registry.ZooKeeperClients;
+import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.config.ServerConfig;
+import io.swivel.server.dispatch.BundleSlot;
+import io.swivel.server.dispatch.ServiceDirectory;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This server's place in ZooKeeper: the embedded ZooKeeper (when {@code --zookeeper embedded}),
+ * the Curator client, and the registrations of every service that serves, kept in step with
+ * the {@link ServiceDirectory} (a swap updates the version, an undeploy removes the service).
+ */
+public final class Registration implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(Registration.class);
+
+    private final EmbeddedZooKeeper embedded;
+    private final CuratorFramework client;
+    private final String connectString;
+    private ServiceRegistrar registrar;
+    private ExecutorService publisher;
+    private final AtomicBoolean publishQueued = new AtomicBoolean();
+
+    private Registration(EmbeddedZooKeeper embedded, CuratorFramework client, String connectString) {
+        this.embedded = embedded;
+        this.client = client;
+        this.connectString = connectString;
+    }
+
+    /**
+     * Connects to ZooKeeper as configured (starting the embedded one first if asked).
+     *
+     * @param config the server configuration
+     * @return the registration, not yet publishing; null when {@code --zookeeper none}
+     */
+    public static Registration connect(ServerConfig config) {
+        if (config.zookeeper().equals(ServerConfig.NO_ZOOKEEPER)) {
+            return null;
+        }
+        EmbeddedZooKeeper embedded = null;
+        String connectString = config.zookeeper();
+        if (connectString.equals(ServerConfig.EMBEDDED)) {
+            embedded = EmbeddedZooKeeper.start(config.dataDir().resolve("zookeeper"), "127.0.0.1", config.embeddedZkPort());
+            connectString = embedded.connectString();
+            log.info("embedded ZooKeeper on {} (data in {})", connectString, config.dataDir().resolve("zookeeper"));
+        }
+        try {
+            CuratorFramework client = ZooKeeperClients.connect(connectString, config.zkSessionTimeout(),
+                    Duration.ofSeconds(10));
+            return new Registration(embedded, client, connectString);
+        } catch (RuntimeException e) {
+            closeQuietly(embedded);
+            throw e;
+        }
+    }
+
+    /** @return where ZooKeeper is, {@code host:port,...} */
+    public String connectString() {
+        return connectString;
+    }
+
+    /** @return the Curator client, for cluster commands */
+    public CuratorFramework client() {
+        return client;
+    }
+
+    /**
+     * Starts publishing this server's services, now and after every change of the directory.
+     *
+     * @param directory what serves
+     * @param rpcAddress the bound {@code swivel/1} address
+     */
+    public synchronized void publish(ServiceDirectory directory, InetSocketAddress rpcAddress) {
+        registrar = new ServiceRegistrar(client, advertisedHost(rpcAddress), rpcAddress.getPort(), Duration.ofSeconds(1));
+        publisher = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "swivel-registry-publish");
+            thread.setDaemon(true);
+            return thread;
+        });
+        directory.addListener(() -> requestPublish(directory));
+        requestPublish(directory);
+    }
+
+    private void requestPublish(ServiceDirectory directory) {
+        if (!publishQueued.compareAndSet(false, true)) {
+            return; // one publication is queued already and will read the newest state
+        }
+        try {
+            publisher.execute(() -> {
+                publishQueued.set(false);
+                Map<String, ServiceRegistrar.BundleVersion> services = new TreeMap<>();
+                for (BundleSlot slot : directory.slots()) {
+                    BundleGeneration active = slot.active();
+                    if (active != null) {
+                        for (String service : active.serviceNames()) {
+                            services.put(service, new ServiceRegistrar.BundleVersion(active.name(), active.version(), 1));
+                        }
+                    }
+                }
+                registrar.publish(services);
+            });
+        } catch (RejectedExecutionException closing) {
+            publishQueued.set(false);
+        }
+    }
+
+    /** Removes every registration of this server now: the first step of a graceful shutdown. */
+    public synchronized void deregister() {
+        if (publisher != null) {
+            publisher.shutdownNow();
+            try {
+                publisher.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (registrar != null) {
+            closeQuietly(registrar);
+        }
+    }
+
+    /** Deregisters, closes the client and stops the embedded ZooKeeper. */
+    @Override
+    public synchronized void close() {
+        deregister();
+        client.close();
+        closeQuietly(embedded);
+    }
+
+    private static String advertisedHost(InetSocketAddress address) {
+        InetAddress bound = address.getAddress();
+        if (bound != null && !bound.isAnyLocalAddress()) {
+            return bound.getHostAddress();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot close {}: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+}
