@@ -14,6 +14,10 @@ import java.time.Duration;
  * }
  * }</pre>
  *
+ * <p>Servers are given by address, or found in ZooKeeper
+ * ({@code SwivelClient.builder().zookeeper("127.0.0.1:2181")}), where each proxy balances its
+ * calls over the servers of its service and fails over between them.
+ *
  * <p>Many calls from many threads share one multiplexed connection per server. A method that
  * returns {@link java.util.concurrent.CompletableFuture} never blocks the caller; any other
  * method blocks until the answer or the deadline. Failures are {@link SwivelException}s; an
@@ -39,6 +43,17 @@ public interface SwivelClient extends Closeable {
      * @return the proxy
      */
     <T> T proxy(Class<T> serviceInterface);
+
+    /**
+     * Returns a proxy with its own load balancer or version constraint. Proxies are cached
+     * per interface and options.
+     *
+     * @param serviceInterface the service interface
+     * @param options the balancer and versions for this proxy
+     * @param <T> the interface type
+     * @return the proxy
+     */
+    <T> T proxy(Class<T> serviceInterface, ProxyOptions options);
 
     /**
      * Runs calls made by the current thread inside the returned scope with a different

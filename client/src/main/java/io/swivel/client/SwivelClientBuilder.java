@@ -1,5 +1,6 @@
 package io.swivel.client;
 
+import io.swivel.client.balance.Balancers;
 import io.swivel.client.internal.DefaultSwivelClient;
 import io.swivel.protocol.Frame;
 import java.net.InetSocketAddress;
@@ -16,8 +17,65 @@ public final class SwivelClientBuilder {
     private int maxFrameLength = Frame.DEFAULT_MAX_FRAME_LENGTH;
     private int ioThreads;
     private Executor callbackExecutor;
+    private String zookeeper;
+    private Balancers balancer = Balancers.DEFAULT;
+    private int maxAttempts = 3;
+    private Duration heartbeat = Duration.ofMillis(500);
 
     SwivelClientBuilder() {
+    }
+
+    /**
+     * Finds servers through ZooKeeper instead of a fixed address: the client watches
+     * {@code /swivel/services}, connects to the servers listed for each service, uses a newly
+     * registered one as soon as the watch reports it, and drops one that leaves.
+     *
+     * @param connectString {@code host:port,...}
+     * @return this builder
+     */
+    public SwivelClientBuilder zookeeper(String connectString) {
+        this.zookeeper = Objects.requireNonNull(connectString, "connectString");
+        return this;
+    }
+
+    /**
+     * The load balancer of every proxy that does not choose its own (default
+     * {@link Balancers#P2C_EWMA}, power of two choices over a latency average).
+     *
+     * @param balancer the balancer
+     * @return this builder
+     */
+    public SwivelClientBuilder balancer(Balancers balancer) {
+        this.balancer = Objects.requireNonNull(balancer, "balancer");
+        return this;
+    }
+
+    /**
+     * How many times one call may be sent, the first included (default 3). A call is sent
+     * again, to another server when there is one, after a connect failure, {@code RELOADING}
+     * or {@code OVERLOADED}; after a lost connection only if its method is {@code @Idempotent}.
+     *
+     * @param maxAttempts at least 1
+     * @return this builder
+     */
+    public SwivelClientBuilder maxAttempts(int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: >= 1)");
+        }
+        this.maxAttempts = maxAttempts;
+        return this;
+    }
+
+    /**
+     * How often an idle connection is pinged (default 500 ms); a server that answers nothing
+     * for three intervals is taken for dead and its connection closed.
+     *
+     * @param heartbeat a positive duration
+     * @return this builder
+     */
+    public SwivelClientBuilder heartbeat(Duration heartbeat) {
+        this.heartbeat = positive(heartbeat, "heartbeat");
+        return this;
     }
 
     /**
@@ -100,16 +158,22 @@ public final class SwivelClientBuilder {
     }
 
     /**
-     * Builds the client. Connections open on the first call.
+     * Builds the client. Connections open on the first call; with {@link #zookeeper}, the
+     * first view of what is registered is read before this returns.
      *
      * @return the client
-     * @throws IllegalStateException if no address was given
+     * @throws IllegalStateException if neither an address nor ZooKeeper was given, or both
+     * @throws io.swivel.registry.RegistryException if ZooKeeper does not answer within the connect timeout
      */
     public SwivelClient build() {
-        if (address == null) {
-            throw new IllegalStateException("no server address: call address(host, port)");
+        if (address == null && zookeeper == null) {
+            throw new IllegalStateException("no server: call address(host, port) or zookeeper(\"host:port\")");
         }
-        return new DefaultSwivelClient(address, timeout, connectTimeout, maxFrameLength, ioThreads, callbackExecutor);
+        if (address != null && zookeeper != null) {
+            throw new IllegalStateException("both address(...) and zookeeper(...) given; choose one");
+        }
+        return new DefaultSwivelClient(new DefaultSwivelClient.Settings(address, zookeeper, timeout, connectTimeout,
+                maxFrameLength, ioThreads, callbackExecutor, balancer, maxAttempts, heartbeat));
     }
 
     private static Duration positive(Duration value, String name) {

@@ -3,6 +3,8 @@ package io.swivel.client.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.swivel.client.SwivelException;
 import io.swivel.protocol.ControlFrame;
@@ -22,6 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One multiplexed connection to a server: sends requests, matches responses by request id,
  * fails each call at its deadline, and fails every pending call when the connection closes.
+ * An idle connection is pinged; one that hears nothing for three ping intervals is closed, so
+ * a dead peer is noticed in seconds. After the server's {@code GOAWAY} it takes no new calls.
  */
 final class Connection extends SimpleChannelInboundHandler<Frame> {
 
@@ -42,6 +46,10 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         return ch != null && ch.isActive() && !goingAway;
     }
 
+    boolean isGoingAway() {
+        return goingAway;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
@@ -51,16 +59,18 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
      * Sends a request; the future completes with the response, or fails at the deadline or
      * when the connection closes.
      */
-    CompletableFuture<ResponseFrame> send(String service, String methodKey, long timeoutMillis, byte[] body) {
+    CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
+                                          byte[] body) {
         Channel ch = channel;
         CompletableFuture<ResponseFrame> result = new CompletableFuture<>();
         if (ch == null || !ch.isActive()) {
-            result.completeExceptionally(new SwivelException(null, "connection to " + remote + " is closed", null));
+            result.completeExceptionally(new ServerEndpoint.ConnectFailedException(remote,
+                    "connection to " + remote + " is closed", null));
             return result;
         }
         long id = nextId.incrementAndGet();
         int wireTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
-        RequestFrame request = new RequestFrame(id, service, methodKey, "", wireTimeout, body);
+        RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, body);
         ScheduledFuture<?> timer = ch.eventLoop().schedule(() -> {
             Pending expired = pending.remove(id);
             if (expired != null) {
@@ -74,7 +84,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                 Pending failed = pending.remove(id);
                 if (failed != null) {
                     failed.timer.cancel(false);
-                    failed.future.completeExceptionally(new SwivelException(null,
+                    failed.future.completeExceptionally(new ServerEndpoint.ConnectFailedException(remote,
                             "cannot send " + service + "#" + methodKey + " to " + remote + ": " + write.cause(), write.cause()));
                 }
             }
@@ -97,10 +107,30 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                 goingAway = true;
                 log.info("{} is going away: {}", remote, control.text());
             }
+            // PONG: any frame read proves the peer alive
         } else {
             log.warn("unexpected {} from {}; closing the connection", frame.type(), remote);
             ctx.close();
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                log.warn("{} did not answer for {} ms; closing the connection", remote, readerIdleMillis(ctx));
+                ctx.close();
+            } else if (idle.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(new ControlFrame(FrameType.PING, 0, ""));
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    private static long readerIdleMillis(ChannelHandlerContext ctx) {
+        io.netty.handler.timeout.IdleStateHandler handler = ctx.pipeline().get(io.netty.handler.timeout.IdleStateHandler.class);
+        return handler != null ? handler.getReaderIdleTimeInMillis() : -1;
     }
 
     @Override

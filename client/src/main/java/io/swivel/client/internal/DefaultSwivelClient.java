@@ -1,17 +1,20 @@
 package io.swivel.client.internal;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.swivel.client.ProxyOptions;
 import io.swivel.client.SwivelClient;
-import io.swivel.client.SwivelException;
+import io.swivel.client.balance.Balancers;
 import io.swivel.protocol.FrameDecoder;
 import io.swivel.protocol.FrameEncoder;
 import io.swivel.protocol.ResponseFrame;
 import io.swivel.protocol.transport.NettyTransport;
+import io.swivel.registry.ServiceCatalog;
+import io.swivel.registry.ZooKeeperClients;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -24,118 +27,121 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
 
-/** The client: one lazily opened, re-opened connection to one server, and proxies over it. */
+/**
+ * The client: connections to one server given by address, or to every server ZooKeeper lists
+ * for a service, and proxies that balance and fail over across them.
+ */
 public final class DefaultSwivelClient implements SwivelClient {
 
-    private final InetSocketAddress address;
-    private final Duration timeout;
-    private final int maxFrameLength;
+    /** Everything the builder collects. */
+    public record Settings(InetSocketAddress address, String zookeeper, Duration timeout, Duration connectTimeout,
+                           int maxFrameLength, int ioThreads, Executor callbackExecutor, Balancers balancer,
+                           int maxAttempts, Duration heartbeat) {
+    }
+
+    private final Settings settings;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
+    private final EndpointSource endpoints;
+    private final CallRouter router;
     private final Executor callbackExecutor;
     private final ExecutorService ownedCallbackExecutor;
-    private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+    private final Map<ProxyKey, Object> proxies = new ConcurrentHashMap<>();
     private final ProxyFactory proxyFactory = new ProxyFactory();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object connectLock = new Object();
-    private volatile Connection connection;
-    private CompletableFuture<Connection> connecting;
+
+    private record ProxyKey(Class<?> type, ProxyOptions options) {
+    }
 
     /**
      * Creates a client; use {@link SwivelClient#builder()}.
      *
-     * @param address the server
-     * @param timeout the default call timeout
-     * @param connectTimeout the connect timeout
-     * @param maxFrameLength the frame size limit
-     * @param ioThreads Netty threads, 0 for the default
-     * @param callbackExecutor where async results complete, or null for a client-owned pool
+     * @param settings what the builder collected
      */
-    public DefaultSwivelClient(InetSocketAddress address, Duration timeout, Duration connectTimeout, int maxFrameLength,
-                               int ioThreads, Executor callbackExecutor) {
-        this.address = address;
-        this.timeout = timeout;
-        this.maxFrameLength = maxFrameLength;
+    public DefaultSwivelClient(Settings settings) {
+        this.settings = settings;
         NettyTransport transport = NettyTransport.best();
-        this.group = transport.newGroup(ioThreads, "swivel-client-io");
-        if (callbackExecutor == null) {
+        this.group = transport.newGroup(settings.ioThreads(), "swivel-client-io");
+        if (settings.callbackExecutor() == null) {
             this.ownedCallbackExecutor = Executors.newCachedThreadPool(daemonThreads("swivel-client-callback"));
             this.callbackExecutor = ownedCallbackExecutor;
         } else {
             this.ownedCallbackExecutor = null;
-            this.callbackExecutor = callbackExecutor;
+            this.callbackExecutor = settings.callbackExecutor();
         }
-        FrameEncoder encoder = new FrameEncoder(maxFrameLength);
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(transport.channelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
-        this.bootstrap.handler(new ChannelInitializer<SocketChannel>() {
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
+        try {
+            this.endpoints = settings.zookeeper() != null ? discover(settings.zookeeper())
+                    : new FixedEndpoints(endpoint(settings.address().getHostString(), settings.address().getPort()));
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (ownedCallbackExecutor != null) {
+                ownedCallbackExecutor.shutdown();
+            }
+            throw e;
+        }
+        this.router = new CallRouter(endpoints, settings.maxAttempts(), group);
+    }
+
+    private EndpointSource discover(String connectString) {
+        CuratorFramework client = ZooKeeperClients.connect(connectString, ZooKeeperClients.DEFAULT_SESSION_TIMEOUT,
+                settings.connectTimeout());
+        try {
+            ServiceCatalog catalog = ServiceCatalog.watch(client, settings.connectTimeout());
+            return new DiscoveredEndpoints(client, catalog, connectString, this::endpoint);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private ServerEndpoint endpoint(String host, int port) {
+        String remote = host + ":" + port;
+        int maxFrameLength = settings.maxFrameLength();
+        long heartbeat = settings.heartbeat().toMillis();
+        FrameEncoder encoder = new FrameEncoder(maxFrameLength);
+        Bootstrap perServer = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new FrameDecoder(maxFrameLength), encoder,
-                        new Connection(address.getHostString() + ":" + address.getPort()));
+                ch.pipeline().addLast(new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS),
+                        new FrameDecoder(maxFrameLength), encoder, new Connection(remote));
             }
         });
+        return new ServerEndpoint(host, port, perServer);
+    }
+
+    @Override
+    public <T> T proxy(Class<T> serviceInterface) {
+        return proxy(serviceInterface, ProxyOptions.defaults());
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public <T> T proxy(Class<T> serviceInterface) {
+    public <T> T proxy(Class<T> serviceInterface, ProxyOptions options) {
         ensureOpen();
-        return (T) proxies.computeIfAbsent(serviceInterface,
-                type -> proxyFactory.create(type, new ServiceInvoker(this, type, maxFrameLength)));
+        Balancers balancer = options.balancer() != null ? options.balancer() : settings.balancer();
+        return (T) proxies.computeIfAbsent(new ProxyKey(serviceInterface, options), key -> proxyFactory.create(
+                serviceInterface, new ServiceInvoker(this, serviceInterface, settings.maxFrameLength(),
+                        balancer.create(), options.version())));
     }
 
     Duration defaultTimeout() {
-        return timeout;
+        return settings.timeout();
     }
 
     Executor callbackExecutor() {
         return callbackExecutor;
     }
 
-    /** Sends a request over the connection, opening it first if needed. */
-    CompletableFuture<ResponseFrame> send(String service, String methodKey, long timeoutMillis, byte[] body) {
+    CompletableFuture<ResponseFrame> send(CallRouter.Call call) {
         ensureOpen();
-        Connection current = connection;
-        if (current != null && current.isUsable()) {
-            return current.send(service, methodKey, timeoutMillis, body);
-        }
-        return connect().thenCompose(c -> c.send(service, methodKey, timeoutMillis, body));
-    }
-
-    private CompletableFuture<Connection> connect() {
-        synchronized (connectLock) {
-            Connection current = connection;
-            if (current != null && current.isUsable()) {
-                return CompletableFuture.completedFuture(current);
-            }
-            if (connecting != null) {
-                return connecting;
-            }
-            CompletableFuture<Connection> attempt = new CompletableFuture<>();
-            connecting = attempt;
-            InetSocketAddress resolved = new InetSocketAddress(address.getHostString(), address.getPort());
-            ChannelFuture future = bootstrap.connect(resolved);
-            future.addListener(done -> {
-                synchronized (connectLock) {
-                    connecting = null;
-                    if (done.isSuccess()) {
-                        Connection opened = future.channel().pipeline().get(Connection.class);
-                        connection = opened;
-                        attempt.complete(opened);
-                    } else {
-                        attempt.completeExceptionally(new SwivelException(null, "cannot connect to "
-                                + address.getHostString() + ":" + address.getPort() + " (" + done.cause().getMessage()
-                                + "); is the server running?", done.cause()));
-                    }
-                }
-            });
-            return attempt;
-        }
+        return router.send(call);
     }
 
     private void ensureOpen() {
@@ -149,10 +155,7 @@ public final class DefaultSwivelClient implements SwivelClient {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Connection current = connection;
-        if (current != null) {
-            current.close();
-        }
+        endpoints.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (ownedCallbackExecutor != null) {
             ownedCallbackExecutor.shutdown();

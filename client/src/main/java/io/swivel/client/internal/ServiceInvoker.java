@@ -4,6 +4,7 @@ import io.swivel.api.Idempotent;
 import io.swivel.client.CallScope;
 import io.swivel.client.RemoteServiceException;
 import io.swivel.client.SwivelException;
+import io.swivel.client.balance.LoadBalancer;
 import io.swivel.protocol.MethodKeys;
 import io.swivel.protocol.RemoteError;
 import io.swivel.protocol.ResponseFrame;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Turns calls on a proxy into requests: encodes the arguments, sends them with the deadline,
- * and decodes the answer into a result or an exception.
+ * Turns calls on a proxy into requests: encodes the arguments, sends them with the deadline
+ * through the client's router (this proxy's balancer and version constraint), and decodes the
+ * answer into a result or an exception.
  */
 final class ServiceInvoker implements InvocationHandler {
 
@@ -34,8 +36,13 @@ final class ServiceInvoker implements InvocationHandler {
     private final String service;
     private final SerializationContext serialization;
     private final Map<Method, MethodInfo> methods = new HashMap<>();
+    private final LoadBalancer balancer;
+    private final String versionConstraint;
 
-    ServiceInvoker(DefaultSwivelClient client, Class<?> serviceInterface, int maxFrameLength) {
+    ServiceInvoker(DefaultSwivelClient client, Class<?> serviceInterface, int maxFrameLength, LoadBalancer balancer,
+                   String versionConstraint) {
+        this.balancer = balancer;
+        this.versionConstraint = versionConstraint;
         if (!serviceInterface.isInterface()) {
             throw new IllegalArgumentException(serviceInterface.getName() + " is not an interface");
         }
@@ -68,7 +75,8 @@ final class ServiceInvoker implements InvocationHandler {
         } catch (SerializationException e) {
             throw new SwivelException(null, service + "#" + info.key + ": " + e.getMessage(), e);
         }
-        CompletableFuture<ResponseFrame> answer = client.send(service, info.key, timeoutMillis, body);
+        CompletableFuture<ResponseFrame> answer = client.send(new CallRouter.Call(service, info.key, versionConstraint,
+                timeoutMillis, body, args != null && args.length > 0 ? args[0] : null, info.idempotent, balancer));
         if (info.async) {
             return answer.thenApplyAsync(response -> decode(response, info), client.callbackExecutor());
         }

@@ -1,6 +1,7 @@
 package io.swivel.server.dispatch;
 
 import io.swivel.protocol.Status;
+import io.swivel.protocol.VersionConstraints;
 import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.InFlightCall;
 import io.swivel.server.bundle.Invoker;
@@ -45,6 +46,21 @@ public final class Dispatcher {
      * @param callSink receives the outcome
      */
     public void dispatch(String service, String methodKey, long deadlineNanos, ArgsDecoder decoder, CallSink callSink) {
+        dispatch(service, methodKey, "", deadlineNanos, decoder, callSink);
+    }
+
+    /**
+     * Dispatches a call that accepts only some versions of the bundle.
+     *
+     * @param service the service name
+     * @param methodKey the method key
+     * @param versionConstraint "" for any version, an exact version, or a prefix ending in {@code *}
+     * @param deadlineNanos the {@link System#nanoTime()} after which the call must not run, or 0
+     * @param decoder decodes the arguments on the bundle's executor
+     * @param callSink receives the outcome
+     */
+    public void dispatch(String service, String methodKey, String versionConstraint, long deadlineNanos,
+                         ArgsDecoder decoder, CallSink callSink) {
         TrackedCall sink = new TrackedCall(callSink);
         BundleGeneration generation = null;
         Invoker invoker = null;
@@ -54,6 +70,11 @@ public final class Dispatcher {
             BundleGeneration found = directory.find(service);
             if (found == null) {
                 sink.fail(Status.NOT_FOUND, "no service " + service + " here; services: " + directory.serviceNames());
+                return;
+            }
+            if (!VersionConstraints.matches(versionConstraint, found.version())) {
+                sink.fail(Status.NOT_FOUND, service + " is served by " + found.name() + " " + found.version()
+                        + " here, which does not match the version asked for (" + versionConstraint + ")");
                 return;
             }
             ServiceBinding binding = found.services().get(service);

@@ -40,7 +40,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
         if (frame instanceof RequestFrame request) {
             long deadline = request.timeoutMillis() > 0
                     ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMillis()) : 0;
-            dispatcher.dispatch(request.service(), request.methodKey(), deadline,
+            dispatcher.dispatch(request.service(), request.methodKey(), request.versionConstraint(), deadline,
                     (generation, invoker) -> generation.serialization().decode(request.body(), invoker.parameterCount()),
                     new WireSink(ctx.channel(), request));
         } else if (frame instanceof ControlFrame control) {

@@ -1,0 +1,37 @@
+package io.swivel.client.balance;
+
+/**
+ * One server a call can go to, as the balancer sees it. Implemented by the client's connection
+ * pool; every method is read on each pick, so each must be cheap and safe to call from any thread.
+ */
+public interface Endpoint {
+
+    /**
+     * A stable identifier, such as {@code "127.0.0.1:7700"}, used for hashing and to break ties.
+     * Two endpoints in one candidate list must not share an id.
+     *
+     * @return the id, never {@code null}
+     */
+    String id();
+
+    /**
+     * The relative weight from the registry payload; balancers treat values below 1 as 1.
+     *
+     * @return the weight, normally {@code >= 1}
+     */
+    int weight();
+
+    /**
+     * The calls sent on this endpoint and not yet answered, now.
+     *
+     * @return a count, normally {@code >= 0}
+     */
+    int inFlight();
+
+    /**
+     * The exponentially weighted moving average of call latency, as kept by a {@link LatencyEwma}.
+     *
+     * @return nanoseconds, or 0 if no call has completed yet
+     */
+    long latencyEwmaNanos();
+}

@@ -1,0 +1,184 @@
+package io.swivel.client.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.swivel.client.SwivelException;
+import io.swivel.client.balance.Endpoint;
+import io.swivel.client.balance.LatencyEwma;
+import io.swivel.protocol.ResponseFrame;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One server as the client sees it: a lazily opened (and re-opened) multiplexed connection,
+ * the calls in flight, a latency average, and whether it is ejected after a failure.
+ */
+final class ServerEndpoint implements Endpoint {
+
+    private final String id;
+    private final String host;
+    private final int port;
+    private final Bootstrap bootstrap;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LatencyEwma latency = new LatencyEwma();
+    private final Object connectLock = new Object();
+    private volatile int weight = 1;
+    private volatile String version = "";
+    private volatile long ejectedUntilNanos;
+    private volatile Connection connection;
+    private CompletableFuture<Connection> connecting;
+    private volatile boolean closed;
+    private volatile boolean closeWhenIdle;
+
+    ServerEndpoint(String host, int port, Bootstrap bootstrap) {
+        this.id = host + ":" + port;
+        this.host = host;
+        this.port = port;
+        this.bootstrap = bootstrap;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public int weight() {
+        return weight;
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public long latencyEwmaNanos() {
+        return latency.value();
+    }
+
+    void describe(int newWeight, String newVersion) {
+        this.weight = Math.max(1, newWeight);
+        this.version = newVersion != null ? newVersion : "";
+    }
+
+    String version() {
+        return version;
+    }
+
+    /** @return true if a failure took it out of rotation for a while */
+    boolean isEjected() {
+        return ejectedUntilNanos != 0 && System.nanoTime() - ejectedUntilNanos < 0;
+    }
+
+    /** Takes it out of rotation; it is tried again (probed) after the pause. */
+    void eject(long millis) {
+        ejectedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** @return true if the server said GOAWAY on the open connection */
+    boolean isGoingAway() {
+        Connection current = connection;
+        return current != null && current.isGoingAway();
+    }
+
+    /**
+     * Sends one request, connecting first if needed; counts it in flight and feeds the latency
+     * average with its round trip.
+     */
+    CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
+                                          byte[] body) {
+        inFlight.incrementAndGet();
+        long start = System.nanoTime();
+        Connection current = connection;
+        CompletableFuture<ResponseFrame> answer = current != null && current.isUsable()
+                ? current.send(service, methodKey, versionConstraint, timeoutMillis, body)
+                : connect().thenCompose(c -> c.send(service, methodKey, versionConstraint, timeoutMillis, body));
+        return answer.whenComplete((response, error) -> {
+            int left = inFlight.decrementAndGet();
+            if (error == null) {
+                latency.record(System.nanoTime() - start);
+                ejectedUntilNanos = 0;
+            }
+            if (left == 0 && closeWhenIdle) {
+                close();
+            }
+        });
+    }
+
+    private CompletableFuture<Connection> connect() {
+        synchronized (connectLock) {
+            Connection current = connection;
+            if (current != null && current.isUsable()) {
+                return CompletableFuture.completedFuture(current);
+            }
+            if (closed) {
+                return CompletableFuture.failedFuture(new ConnectFailedException(id, "the client dropped " + id, null));
+            }
+            if (connecting != null) {
+                return connecting;
+            }
+            CompletableFuture<Connection> attempt = new CompletableFuture<>();
+            connecting = attempt;
+            ChannelFuture future = bootstrap.connect(new InetSocketAddress(host, port));
+            future.addListener(done -> {
+                synchronized (connectLock) {
+                    connecting = null;
+                    if (done.isSuccess()) {
+                        Connection opened = future.channel().pipeline().get(Connection.class);
+                        connection = opened;
+                        if (closed) {
+                            opened.close();
+                        }
+                        attempt.complete(opened);
+                    } else {
+                        attempt.completeExceptionally(new ConnectFailedException(id, "cannot connect to " + id + " ("
+                                + done.cause().getMessage() + "); is the server running?", done.cause()));
+                    }
+                }
+            });
+            return attempt;
+        }
+    }
+
+    /** Closes the connection once no call is in flight on it (now, if none is). */
+    void closeWhenIdle() {
+        closeWhenIdle = true;
+        if (inFlight.get() == 0) {
+            close();
+        }
+    }
+
+    /** Closes the connection; calls waiting on it fail. */
+    void close() {
+        synchronized (connectLock) {
+            closed = true;
+            Connection current = connection;
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+
+    /** The request never left: the connection could not be opened. Safe to retry anywhere. */
+    static final class ConnectFailedException extends SwivelException {
+        private static final long serialVersionUID = 1L;
+        private final String endpoint;
+
+        ConnectFailedException(String endpoint, String message, Throwable cause) {
+            super(null, message, cause);
+            this.endpoint = endpoint;
+        }
+
+        String endpoint() {
+            return endpoint;
+        }
+    }
+}
