@@ -5,6 +5,7 @@ import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.server.admin.AdminServer;
 import io.swivel.server.admin.AdminToken;
 import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.cluster.ClusterCommands;
 import io.swivel.server.cluster.Registration;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.deploy.BundleLoader;
@@ -52,6 +53,7 @@ public final class SwivelServer implements Closeable {
     private final DeployWatcher watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Registration registration;
+    private ClusterCommands clusterCommands;
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
 
@@ -100,6 +102,7 @@ public final class SwivelServer implements Closeable {
         adminAddress = adminServer.start(config.bind(), config.adminPort());
         if (registration != null) {
             registration.publish(directory, rpcAddress);
+            clusterCommands = new ClusterCommands(registration.client(), registration.instanceId(), deployer);
         }
         log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {}, ZooKeeper {})", bundles,
                 config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
@@ -179,6 +182,9 @@ public final class SwivelServer implements Closeable {
         }
         long start = System.nanoTime();
         watcher.close();
+        if (clusterCommands != null) {
+            clusterCommands.close();
+        }
         if (registration != null) {
             registration.deregister();
         }

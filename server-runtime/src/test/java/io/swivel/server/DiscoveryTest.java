@@ -133,6 +133,68 @@ class DiscoveryTest {
     }
 
     @Test
+    void rollbackClusterRollsBackEveryServerAndPrintsEachAnswer() throws Exception {
+        try (LiveServer a = first()) {
+            String zk = a.server.zookeeper().orElseThrow();
+            try (LiveServer b = joining("b", zk, "greeter-v1");
+                 SwivelClient client = SwivelClient.builder().zookeeper(zk).build()) {
+                Greeter greeter = client.proxy(Greeter.class, ProxyOptions.defaults().withBalancer(Balancers.ROUND_ROBIN));
+                await().atMost(WITHIN).ignoreExceptions().until(() -> greeter.greet("x").equals("Hello, x (v1)"));
+                a.moveIn(TestBundles.jar("greeter-v2"), "greeter.jar");
+                b.moveIn(TestBundles.jar("greeter-v2"), "greeter.jar");
+                await().atMost(WITHIN).until(() -> a.status("greeter").active().version().equals("2.0.0")
+                        && b.status("greeter").active().version().equals("2.0.0"));
+
+                LiveServer.Cli rollback = a.cli("rollback", "greeter", "--cluster", "--zookeeper", zk);
+                assertThat(rollback.status()).as(rollback.err()).isZero();
+                assertThat(rollback.out().lines()).hasSize(2).allSatisfy(line -> assertThat(line)
+                        .contains("OK").contains("greeter 2.0.0 → 1.0.0 rolled back from standby"));
+                assertThat(a.status("greeter").active().version()).isEqualTo("1.0.0");
+                assertThat(b.status("greeter").active().version()).isEqualTo("1.0.0");
+                assertThat(b.marker("greeter.jar", ".rolledback")).content()
+                        .contains("rolled back by: cluster command rollback-");
+                for (int i = 0; i < 10; i++) {
+                    assertThat(greeter.greet("x")).isEqualTo("Hello, x (v1)");
+                }
+
+                LiveServer.Cli nothing = a.cli("rollback", "greeter", "--cluster", "--zookeeper", zk);
+                assertThat(nothing.status()).isEqualTo(1);
+                assertThat(nothing.out()).contains("NOTHING_TO_ROLL_BACK_TO");
+                assertThat(nothing.err().trim()).isEqualTo(
+                        "swivel: the rollback of greeter did not succeed on 2 of 2 server(s)");
+                LiveServer.Cli unknown = a.cli("rollback", "nosuch", "--cluster", "--zookeeper", zk);
+                assertThat(unknown.err().trim()).isEqualTo("swivel: no server registered in ZooKeeper at " + zk
+                        + " serves bundle nosuch");
+            }
+        }
+    }
+
+    @Test
+    void anInstanceThatRefusesConnectionsIsSkippedAndEvenNonIdempotentCallsSucceed() throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = socket.getLocalPort();
+        }
+        try (LiveServer a = first();
+             var zkClient = io.swivel.registry.ZooKeeperClients.connect(a.server.zookeeper().orElseThrow(),
+                     Duration.ofSeconds(10), Duration.ofSeconds(10));
+             var ghost = new io.swivel.registry.ServiceRegistrar(zkClient, "127.0.0.1", deadPort, Duration.ofSeconds(1))) {
+            // a registration whose server is gone (as after kill -9, before its session expires)
+            ghost.publish(java.util.Map.of(TestBundles.GREETER,
+                    new io.swivel.registry.ServiceRegistrar.BundleVersion("greeter", "1.0.0", 1)));
+            try (SwivelClient client = SwivelClient.builder().zookeeper(a.server.zookeeper().orElseThrow()).build()) {
+                Greeter greeter = client.proxy(Greeter.class, ProxyOptions.defaults().withBalancer(Balancers.ROUND_ROBIN));
+                await().atMost(WITHIN).ignoreExceptions().until(() -> greeter.greet("x").equals("Hello, x (v1)"));
+                for (int i = 0; i < 50; i++) {
+                    assertThat(greeter.welcome(new io.swivel.samples.greeter.Person("Ada", "en")).getText())
+                            .as("welcome is not @Idempotent, but a refused connection means it was never sent")
+                            .isEqualTo("Welcome, Ada (v1)");
+                }
+            }
+        }
+    }
+
+    @Test
     void noZooKeeperIsAClearErrorAtBuild() {
         assertThatThrownBy(() -> SwivelClient.builder().zookeeper("127.0.0.1:1").connectTimeout(Duration.ofMillis(300)).build())
                 .hasMessage("no ZooKeeper answers at 127.0.0.1:1 within 300 ms; start it, or check --zookeeper");

@@ -123,6 +123,11 @@ public final class Registration implements Closeable {
         }
     }
 
+    /** @return this server's instance id in ZooKeeper, {@code host:port}, once publishing */
+    public synchronized String instanceId() {
+        return registrar != null ? registrar.instanceId() : null;
+    }
+
     /** Removes every registration of this server now: the first step of a graceful shutdown. */
     public synchronized void deregister() {
         if (publisher != null) {
