@@ -58,13 +58,14 @@ class LeakTest {
             long metaspaceGrowth = metaspaceUsed() - metaspaceAtWarmUp;
             log.info("after {} replacements: {} classes loaded since cycle {} (unloaded in total: {}), metaspace {} KiB "
                     + "since then", CYCLES, classGrowth, WARM_UP, classes.getUnloadedClassCount(), metaspaceGrowth / 1024);
-            // Calibrated with a probe that pins itself in a system property: the 90 generations
-            // replaced since warm-up then keep 673 classes and 2397 KiB of metaspace. Without a
-            // leak this test measured -4 to 150 classes (the JVM's own lambda forms and
-            // reflection classes in a full run) and 258 to 556 KiB. The limits sit at half the
-            // leaking figures.
-            assertThat(classGrowth).as("classes loaded since warm-up").isLessThan(336);
-            assertThat(metaspaceGrowth).as("metaspace growth in bytes").isLessThan(1200L * 1024);
+            // The exact proof is above: every closed loader was collected. These two bounds back it
+            // with the JVM's own counters. Calibrated with a probe that pins itself in a system
+            // property: the 90 generations replaced since warm-up then keep 673 classes and
+            // 2397 KiB of metaspace. Without a leak, runs measured -4 to 341 classes and 258 to
+            // 1097 KiB (the JVM's lambda forms, reflection and JIT, and other tests' threads when
+            // sharing a JVM, which is why this test runs in a JVM of its own).
+            assertThat(classGrowth).as("classes loaded since warm-up").isLessThan(500);
+            assertThat(metaspaceGrowth).as("metaspace growth in bytes").isLessThan(2000L * 1024);
             assertThat(probe.ticks()).as("the last version's scheduler runs").isPositive();
         }
     }
