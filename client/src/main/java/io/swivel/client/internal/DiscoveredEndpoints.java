@@ -47,7 +47,7 @@ final class DiscoveredEndpoints implements EndpointSource {
             }
             ServerEndpoint endpoint = byAddress.computeIfAbsent(instance.address(),
                     address -> factory.apply(instance.host(), instance.port()));
-            endpoint.describe(instance.weight(), instance.version());
+            endpoint.weight(instance.weight());
             endpoints.add(endpoint);
         }
         return endpoints;

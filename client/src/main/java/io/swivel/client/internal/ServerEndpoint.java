@@ -25,7 +25,6 @@ final class ServerEndpoint implements Endpoint {
     private final LatencyEwma latency = new LatencyEwma();
     private final Object connectLock = new Object();
     private volatile int weight = 1;
-    private volatile String version = "";
     private volatile long ejectedUntilNanos;
     private volatile Connection connection;
     private CompletableFuture<Connection> connecting;
@@ -59,13 +58,8 @@ final class ServerEndpoint implements Endpoint {
         return latency.value();
     }
 
-    void describe(int newWeight, String newVersion) {
+    void weight(int newWeight) {
         this.weight = Math.max(1, newWeight);
-        this.version = newVersion != null ? newVersion : "";
-    }
-
-    String version() {
-        return version;
     }
 
     /** @return true if a failure took it out of rotation for a while */

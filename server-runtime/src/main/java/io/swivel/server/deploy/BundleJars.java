@@ -3,7 +3,6 @@ package io.swivel.server.deploy;
 import io.swivel.server.bundle.BundleDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,7 +63,7 @@ final class BundleJars {
             if (Files.exists(staged)) {
                 Files.delete(temp);
             } else {
-                moveAtomically(temp, staged);
+                AtomicFiles.moveInto(temp, staged);
             }
             temp = null;
             return new BundleDescriptor(identity.name(), identity.version(), sha256, source, staged, identity.activator());
@@ -152,11 +151,4 @@ final class BundleJars {
         return matcher.matches() ? matcher.group(1) : base;
     }
 
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 }

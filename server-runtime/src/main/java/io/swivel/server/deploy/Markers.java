@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 
@@ -74,11 +72,7 @@ final class Markers {
         Path marker = jar.resolveSibling(jar.getFileName() + suffix);
         Path temp = jar.resolveSibling("." + jar.getFileName() + suffix + ".tmp");
         Files.writeString(temp, content, StandardCharsets.UTF_8);
-        try {
-            Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, marker, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.moveInto(temp, marker);
         for (String other : ALL) {
             if (!other.equals(suffix)) {
                 Files.deleteIfExists(jar.resolveSibling(jar.getFileName() + other));

@@ -84,8 +84,8 @@ public final class ProbeBundles {
                     }
 
                     public String hold(long millis) {
-                        try {
-                            Thread.sleep(millis); // simulated slow work
+                        try { // simulated slow work: a wait nothing ends early but an interrupt (an unload)
+                            new java.util.concurrent.CountDownLatch(1).await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
