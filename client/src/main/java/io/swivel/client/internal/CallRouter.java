@@ -71,11 +71,14 @@ final class CallRouter {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause == null) {
                 Status status = response.status();
-                if ((status == Status.RELOADING || status == Status.OVERLOADED) && mayRetry(number, deadline)) {
+                boolean refused = status == Status.RELOADING || status == Status.OVERLOADED;
+                if (refused && mayRetry(number, deadline)) {
                     retry(call, deadline, number, tried, result, all);
                     return;
                 }
-                budget.succeeded();
+                if (!refused) {
+                    budget.succeeded(); // a refusal, even the last one, earns no retries back
+                }
                 result.complete(response);
             } else if (cause instanceof ServerEndpoint.ConnectFailedException) {
                 endpoint.eject(EJECT_MILLIS);
