@@ -10,6 +10,9 @@ import io.swivel.client.SwivelException;
 import io.swivel.client.balance.Balancers;
 import io.swivel.protocol.Status;
 import io.swivel.samples.greeter.Greeter;
+import io.swivel.registry.RegistryPaths;
+import io.swivel.registry.ZooKeeperClients;
+import io.swivel.server.cluster.ClusterCommands;
 import io.swivel.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -198,5 +203,31 @@ class DiscoveryTest {
     void noZooKeeperIsAClearErrorAtBuild() {
         assertThatThrownBy(() -> SwivelClient.builder().zookeeper("127.0.0.1:1").connectTimeout(Duration.ofMillis(300)).build())
                 .hasMessage("no ZooKeeper answers at 127.0.0.1:1 within 300 ms; start it, or check --zookeeper");
+    }
+
+    @Test
+    void commandsLeftBehindByADeadCliArePrunedAndFreshOnesAreNot() throws Exception {
+        try (LiveServer a = first();
+             CuratorFramework curator = ZooKeeperClients.connect(a.server.zookeeper().orElseThrow(),
+                     Duration.ofSeconds(10), Duration.ofSeconds(5))) {
+            // a command whose CLI died while waiting: its node and an answer stay behind
+            String old = curator.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                    .forPath(RegistryPaths.COMMANDS + "/rollback-", "{\"command\":\"none\"}".getBytes());
+            curator.create().creatingParentsIfNeeded().forPath(old + "/results/127.0.0.1:1", "{}".getBytes());
+            await().atMost(WITHIN).until(() -> curator.checkExists().forPath(old + "/results/" + a.server.rpcAddress()
+                    .getHostString() + ":" + a.server.rpcAddress().getPort()) != null);
+
+            // let it age past the pruner's limit, then start a pruner with a short one
+            long created = curator.checkExists().forPath(old).getCtime();
+            await().atMost(WITHIN).until(() -> System.currentTimeMillis() - created > 2500);
+            try (ClusterCommands pruner = new ClusterCommands(curator, "127.0.0.1:2", a.server.deployer(),
+                    Duration.ofMillis(2000))) {
+                String fresh = curator.create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                        .forPath(RegistryPaths.COMMANDS + "/rollback-", "{\"command\":\"none\"}".getBytes());
+                await().atMost(WITHIN).until(() -> curator.checkExists().forPath(old) == null);
+                assertThat(curator.checkExists().forPath(fresh)).as("a command younger than 2 s stays").isNotNull();
+                await().atMost(WITHIN).until(() -> curator.checkExists().forPath(fresh) == null);
+            }
+        }
     }
 }

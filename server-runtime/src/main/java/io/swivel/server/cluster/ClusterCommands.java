@@ -6,17 +6,21 @@ import io.swivel.registry.RegistryPaths;
 import io.swivel.server.deploy.Deployer;
 import io.swivel.server.deploy.RollbackException;
 import java.io.Closeable;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,18 +28,24 @@ import org.slf4j.LoggerFactory;
  * Executes cluster commands written under {@code /swivel/commands} (by
  * {@code swivel rollback --cluster}) on this server, and answers each under
  * {@code /swivel/commands/<command>/results/<host:port>} with {@code {"status", "message"}}.
- * Only commands created after this server started are executed.
+ * Only commands created after this server started are executed. Commands older than
+ * {@link #STALE_AFTER} (left behind by a CLI that died while waiting) are deleted with their
+ * results, at start and then periodically, by whichever server gets there first.
  */
 public final class ClusterCommands implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterCommands.class);
+
+    /** How old a command must be before it is pruned; far beyond any CLI's wait. */
+    public static final Duration STALE_AFTER = Duration.ofMinutes(10);
 
     private final CuratorFramework client;
     private final String instanceId;
     private final Deployer deployer;
     private final CuratorCache cache;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+    private final Duration staleAfter;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "swivel-cluster-commands");
         thread.setDaemon(true);
         return thread;
@@ -49,15 +59,55 @@ public final class ClusterCommands implements Closeable {
      * @param deployer executes rollbacks
      */
     public ClusterCommands(CuratorFramework client, String instanceId, Deployer deployer) {
+        this(client, instanceId, deployer, STALE_AFTER);
+    }
+
+    /**
+     * Starts listening for commands, pruning those older than {@code staleAfter}.
+     *
+     * @param client a connected Curator client
+     * @param instanceId this server's id, {@code host:port}
+     * @param deployer executes rollbacks
+     * @param staleAfter the age after which a command is deleted
+     */
+    public ClusterCommands(CuratorFramework client, String instanceId, Deployer deployer, Duration staleAfter) {
         this.client = client;
         this.instanceId = instanceId;
         this.deployer = deployer;
+        this.staleAfter = staleAfter;
         this.cache = CuratorCache.build(client, RegistryPaths.COMMANDS);
         cache.listenable().addListener(CuratorCacheListener.builder()
                 .forCreates(this::created)
                 .afterInitialized()
                 .build());
         cache.start();
+        long every = Math.max(100, staleAfter.toMillis() / 2);
+        executor.scheduleWithFixedDelay(this::pruneStale, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Deletes commands (with their results) created longer than {@code staleAfter} ago. */
+    private void pruneStale() {
+        try {
+            if (client.checkExists().forPath(RegistryPaths.COMMANDS) == null) {
+                return;
+            }
+            long cutoff = System.currentTimeMillis() - staleAfter.toMillis();
+            for (String child : client.getChildren().forPath(RegistryPaths.COMMANDS)) {
+                String path = ZKPaths.makePath(RegistryPaths.COMMANDS, child);
+                Stat stat = client.checkExists().forPath(path);
+                if (stat != null && stat.getCtime() < cutoff) {
+                    try {
+                        client.delete().deletingChildrenIfNeeded().forPath(path);
+                        log.info("pruned cluster command {}, created {} and never cleaned up by its CLI", child,
+                                java.time.Instant.ofEpochMilli(stat.getCtime()));
+                    } catch (KeeperException.NoNodeException gone) {
+                        // another server or the CLI deleted it first
+                    }
+                }
+            }
+        } catch (Exception e) {
+            log.warn("cannot prune old cluster commands (will try again): {}", e.toString());
+        }
     }
 
     private void created(ChildData node) {
