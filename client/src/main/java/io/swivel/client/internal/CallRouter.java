@@ -88,7 +88,9 @@ final class CallRouter {
                     result.completeExceptionally(cause);
                 }
             } else if (cause instanceof SwivelException swivel && swivel.status() == Status.DEADLINE_EXCEEDED) {
-                result.completeExceptionally(cause);
+                result.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED, call.service() + "#"
+                        + call.methodKey() + " got no answer within its deadline of " + call.timeoutMillis()
+                        + " ms (attempt " + number + ", on " + endpoint.id() + ")", cause));
             } else if (call.idempotent() && mayRetry(number, deadline)) {
                 retry(call, deadline, number, tried, result, all);
             } else {
