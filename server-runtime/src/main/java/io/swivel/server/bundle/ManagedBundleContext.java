@@ -4,6 +4,7 @@ import io.swivel.api.BundleConfig;
 import io.swivel.api.BundleContext;
 import io.swivel.api.ConfigListener;
 import io.swivel.api.HealthCheck;
+import io.swivel.server.logging.BundleMdc;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +153,7 @@ public final class ManagedBundleContext implements BundleContext {
 
     /**
      * A factory for threads that belong to this bundle version: named after it, daemon, with
-     * the bundle's loader as context loader.
+     * the bundle's loader as context loader and its name and version in the logging context.
      *
      * @param purpose a short name
      * @return the factory
@@ -161,7 +162,7 @@ public final class ManagedBundleContext implements BundleContext {
         String prefix = "swivel-" + bundleName + "-" + bundleVersion + "-" + purpose + "-";
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            Thread thread = new Thread(BundleMdc.wrap(bundleName, bundleVersion, runnable), prefix + count.incrementAndGet());
             thread.setDaemon(true);
             thread.setContextClassLoader(loader);
             return thread;

@@ -2,6 +2,7 @@ package io.swivel.server.deploy;
 
 import io.swivel.server.bundle.BundleDescriptor;
 import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.logging.BundleMdc;
 import io.swivel.server.bundle.BundleState;
 import io.swivel.server.dispatch.BundleSlot;
 import io.swivel.server.dispatch.ServiceConflictException;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,6 +57,8 @@ public final class Deployer implements Closeable {
 
     /** Who rolled back, as {@code .rolledback} and the status show it, for {@code swivel rollback}. */
     public static final String BY_ADMIN = "admin API (swivel rollback)";
+    private static final long DRAIN_PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     /** Who rolled back, for an automatic rollback in probation. */
     public static final String BY_PROBATION = "probation (automatic)";
 
@@ -174,7 +178,9 @@ public final class Deployer implements Closeable {
             } catch (DeploymentException e) {
                 BundleRecord record = record(BundleJars.nameFromFile(jar.getFileName().toString()));
                 synchronized (record) {
-                    fail(record, jar, e, null);
+                    try (BundleMdc.Scope mdc = BundleMdc.open(record.name, "")) {
+                        fail(record, jar, e, null);
+                    }
                 }
                 return false;
             }
@@ -184,41 +190,48 @@ public final class Deployer implements Closeable {
             handled.put(jar, descriptor.sha256());
             BundleRecord record = record(descriptor.name());
             synchronized (record) {
-                if (restoreRollback(record, jar, descriptor)) {
-                    return true;
+                try (BundleMdc.Scope mdc = BundleMdc.open(descriptor.name(), descriptor.version())) {
+                    return deployStaged(record, jar, descriptor, start);
                 }
-                BundleGeneration generation;
-                try {
-                    generation = loader.load(descriptor);
-                } catch (DeploymentException e) {
-                    fail(record, jar, e, descriptor);
-                    return false;
-                }
-                BundleGeneration previous;
-                try {
-                    previous = switchTo(record, generation, true, start);
-                } catch (ServiceConflictException e) {
-                    loader.unload(generation, Duration.ZERO);
-                    fail(record, jar, new DeploymentException(generation.name() + " " + generation.version() + ": "
-                            + e.getMessage(), e), descriptor);
-                    return false;
-                }
-                record.jar = jar;
-                record.jarSha256 = descriptor.sha256();
-                record.rolledBack = null;
-                record.savedActiveSha256 = null;
-                record.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
-                        descriptor.staged().getFileName().toString(), Instant.now()));
-                prune(record);
-                writeMarker(record, generation);
-                if (previous == null) {
-                    log.info("{} {} active in {} ms (from {})", generation.name(), generation.version(),
-                            millisSince(start), jar.getFileName());
-                }
-                persist(record);
-                return true;
             }
         }
+    }
+
+    /** Deploys a staged jar; the caller holds the record's lock. */
+    private boolean deployStaged(BundleRecord record, Path jar, BundleDescriptor descriptor, long start) {
+        if (restoreRollback(record, jar, descriptor)) {
+            return true;
+        }
+        BundleGeneration generation;
+        try {
+            generation = loader.load(descriptor);
+        } catch (DeploymentException e) {
+            fail(record, jar, e, descriptor);
+            return false;
+        }
+        BundleGeneration previous;
+        try {
+            previous = switchTo(record, generation, true, start);
+        } catch (ServiceConflictException e) {
+            loader.unload(generation, Duration.ZERO);
+            fail(record, jar, new DeploymentException(generation.name() + " " + generation.version() + ": "
+                    + e.getMessage(), e), descriptor);
+            return false;
+        }
+        record.jar = jar;
+        record.jarSha256 = descriptor.sha256();
+        record.rolledBack = null;
+        record.savedActiveSha256 = null;
+        record.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
+                descriptor.staged().getFileName().toString(), Instant.now()));
+        prune(record);
+        writeMarker(record, generation);
+        if (previous == null) {
+            log.info("{} {} active in {} ms (from {})", generation.name(), generation.version(),
+                    millisSince(start), jar.getFileName());
+        }
+        persist(record);
+        return true;
     }
 
     /**
@@ -236,17 +249,9 @@ public final class Deployer implements Closeable {
                 }
                 synchronized (record) {
                     BundleGeneration active = active(record);
-                    if (active != null && active.descriptor().source().equals(jar)) {
-                        directory.remove(record.name);
-                        retire(active, active.name() + " " + active.version() + " undeployed");
+                    try (BundleMdc.Scope mdc = BundleMdc.open(record.name, active != null ? active.version() : "")) {
+                        undeploy(record, active, jar);
                     }
-                    endProbation(record);
-                    BundleGeneration standby = record.standby;
-                    record.standby = null;
-                    if (standby != null) {
-                        retire(standby, null);
-                    }
-                    records.remove(record.name, record);
                 }
             }
             try {
@@ -256,6 +261,21 @@ public final class Deployer implements Closeable {
             }
             saveState();
         }
+    }
+
+    /** Stops serving a bundle whose jar was deleted; the caller holds the record's lock. */
+    private void undeploy(BundleRecord record, BundleGeneration active, Path jar) {
+        if (active != null && active.descriptor().source().equals(jar)) {
+            directory.remove(record.name);
+            retire(active, active.name() + " " + active.version() + " undeployed");
+        }
+        endProbation(record);
+        BundleGeneration standby = record.standby;
+        record.standby = null;
+        if (standby != null) {
+            retire(standby, null);
+        }
+        records.remove(record.name, record);
     }
 
     /**
@@ -284,44 +304,53 @@ public final class Deployer implements Closeable {
                 throw new RollbackException(RollbackException.Reason.UNKNOWN_BUNDLE, "no bundle " + bundle
                         + " serves here; bundles: " + servingNames(), null);
             }
-            long start = System.nanoTime();
-            BundleGeneration standby = record.standby;
-            BundleGeneration target;
-            String from;
-            if (standby != null && (toVersion == null || toVersion.equals(standby.version()))) {
-                target = standby;
-                from = "standby";
-            } else {
-                target = loadFromHistory(record, active, toVersion);
-                from = "history";
+            try (BundleMdc.Scope mdc = BundleMdc.open(active)) {
+                return rollback(record, active, toVersion, by, reason);
             }
-            try {
-                switchTo(record, target, false, start);
-            } catch (ServiceConflictException e) {
-                if (target != standby) {
-                    loader.unload(target, Duration.ZERO);
-                }
-                throw new RollbackException(RollbackException.Reason.LOAD_FAILED, bundle + " " + target.version()
-                        + " cannot serve: " + e.getMessage() + "; " + active.version() + " keeps serving", e);
-            }
-            long millis = millisSince(start);
-            Rollback rollback = new Rollback(by, active.version(), target.version(), reason, Instant.now());
-            if (reason != null) {
-                record.error(active.name() + " " + active.version() + " was rolled back to " + target.version()
-                        + " by " + by + ": " + reason);
-            }
-            record.rolledBack = target.descriptor().sha256().equals(record.jarSha256) ? null : rollback;
-            writeMarker(record, target);
-            persist(record);
-            String message = bundle + " " + active.version() + " → " + target.version() + " rolled back from " + from
-                    + " in " + millis + " ms";
-            if (reason != null) {
-                log.warn("{} by {}: {}", message, by, reason);
-            } else {
-                log.info("{} by {}", message, by);
-            }
-            return message;
         }
+    }
+
+    /** Rolls back from the active version; the caller holds the record's lock. */
+    private String rollback(BundleRecord record, BundleGeneration active, String toVersion, String by, String reason)
+            throws RollbackException {
+        String bundle = record.name;
+        long start = System.nanoTime();
+        BundleGeneration standby = record.standby;
+        BundleGeneration target;
+        String from;
+        if (standby != null && (toVersion == null || toVersion.equals(standby.version()))) {
+            target = standby;
+            from = "standby";
+        } else {
+            target = loadFromHistory(record, active, toVersion);
+            from = "history";
+        }
+        try {
+            switchTo(record, target, false, start);
+        } catch (ServiceConflictException e) {
+            if (target != standby) {
+                loader.unload(target, Duration.ZERO);
+            }
+            throw new RollbackException(RollbackException.Reason.LOAD_FAILED, bundle + " " + target.version()
+                    + " cannot serve: " + e.getMessage() + "; " + active.version() + " keeps serving", e);
+        }
+        long millis = millisSince(start);
+        Rollback rollback = new Rollback(by, active.version(), target.version(), reason, Instant.now());
+        if (reason != null) {
+            record.error(active.name() + " " + active.version() + " was rolled back to " + target.version()
+                    + " by " + by + ": " + reason);
+        }
+        record.rolledBack = target.descriptor().sha256().equals(record.jarSha256) ? null : rollback;
+        writeMarker(record, target);
+        persist(record);
+        String message = bundle + " " + active.version() + " → " + target.version() + " rolled back from " + from
+                + " in " + millis + " ms";
+        if (reason != null) {
+            log.warn("{} by {}: {}", message, by, reason);
+        } else {
+            log.info("{} by {}", message, by);
+        }
+        return message;
     }
 
     /**
@@ -341,45 +370,52 @@ public final class Deployer implements Closeable {
             if (active == null) {
                 return;
             }
-            long start = System.nanoTime();
-            Map<String, String> config;
-            try {
-                config = loader.readConfig(active.descriptor());
-            } catch (DeploymentException e) {
-                record.error(e.getMessage());
-                log.warn("{}; {} {} keeps its configuration", e.getMessage(), active.name(), active.version());
-                return;
+            try (BundleMdc.Scope mdc = BundleMdc.open(active)) {
+                configChanged(record, active);
             }
-            if (config.equals(active.context().config().asMap())) {
-                return;
-            }
-            if (active.context().hasConfigListeners()) {
-                try {
-                    active.context().updateConfig(config);
-                    log.info("{} {}: configuration updated in place in {} ms", active.name(), active.version(),
-                            millisSince(start));
-                } catch (Exception e) {
-                    record.error(active.name() + " " + active.version() + " could not apply its new configuration: " + e);
-                    log.warn("{} {} could not apply its new configuration: {}", active.name(), active.version(),
-                            e.toString(), e);
-                }
-                return;
-            }
-            log.info("{} {} has no configuration listener: restarting it with the new configuration",
-                    active.name(), active.version());
-            BundleGeneration restarted;
-            try {
-                restarted = loader.load(active.descriptor());
-                switchTo(record, restarted, true, start);
-            } catch (DeploymentException e) {
-                fail(record, record.jar, e, null);
-                return;
-            } catch (ServiceConflictException e) {
-                throw new IllegalStateException("the same version conflicted with itself", e);
-            }
-            writeMarker(record, restarted);
-            persist(record);
         }
+    }
+
+    /** Applies a changed configuration to the active version; the caller holds the record's lock. */
+    private void configChanged(BundleRecord record, BundleGeneration active) {
+        long start = System.nanoTime();
+        Map<String, String> config;
+        try {
+            config = loader.readConfig(active.descriptor());
+        } catch (DeploymentException e) {
+            record.error(e.getMessage());
+            log.warn("{}; {} {} keeps its configuration", e.getMessage(), active.name(), active.version());
+            return;
+        }
+        if (config.equals(active.context().config().asMap())) {
+            return;
+        }
+        if (active.context().hasConfigListeners()) {
+            try {
+                active.context().updateConfig(config);
+                log.info("{} {}: configuration updated in place in {} ms", active.name(), active.version(),
+                        millisSince(start));
+            } catch (Exception e) {
+                record.error(active.name() + " " + active.version() + " could not apply its new configuration: " + e);
+                log.warn("{} {} could not apply its new configuration: {}", active.name(), active.version(),
+                        e.toString(), e);
+            }
+            return;
+        }
+        log.info("{} {} has no configuration listener: restarting it with the new configuration",
+                active.name(), active.version());
+        BundleGeneration restarted;
+        try {
+            restarted = loader.load(active.descriptor());
+            switchTo(record, restarted, true, start);
+        } catch (DeploymentException e) {
+            fail(record, record.jar, e, null);
+            return;
+        } catch (ServiceConflictException e) {
+            throw new IllegalStateException("the same version conflicted with itself", e);
+        }
+        writeMarker(record, restarted);
+        persist(record);
     }
 
     /**
@@ -536,7 +572,7 @@ public final class Deployer implements Closeable {
         });
         int running = previous.inFlight();
         long drainStart = System.nanoTime();
-        execute(() -> {
+        execute(BundleMdc.wrap(previous.name(), previous.version(), () -> {
             int abandoned = drain(previous);
             synchronized (record) {
                 if (record.standby == previous && previous.state() == BundleState.DRAINING) {
@@ -546,7 +582,7 @@ public final class Deployer implements Closeable {
             log.info("{}, drained {} call(s) in {} ms{}; {} stays standby for {} s of probation", summary,
                     running - abandoned, millisSince(drainStart), abandoned > 0 ? " (" + abandoned + " answered RELOADING)" : "",
                     previous.version(), probation.policy().window().toSeconds());
-        }, () -> loader.unload(previous, Duration.ZERO));
+        }), () -> loader.unload(previous, Duration.ZERO));
     }
 
     private void probationFailed(BundleRecord record, BundleGeneration generation, String reason) {
@@ -577,8 +613,11 @@ public final class Deployer implements Closeable {
             BundleGeneration standby = record.standby;
             record.standby = null;
             if (standby != null) {
-                log.info("{} {} passed probation ({} calls, {} failed); releasing standby {}", generation.name(),
-                        generation.version(), generation.completedCalls(), generation.failedCalls(), standby.version());
+                try (BundleMdc.Scope mdc = BundleMdc.open(generation)) {
+                    log.info("{} {} passed probation ({} calls, {} failed); releasing standby {}", generation.name(),
+                            generation.version(), generation.completedCalls(), generation.failedCalls(),
+                            standby.version());
+                }
                 retire(standby, null);
             }
         }
@@ -689,21 +728,34 @@ public final class Deployer implements Closeable {
     private void retire(BundleGeneration old, String summary) {
         int running = old.inFlight();
         long drainStart = System.nanoTime();
-        execute(() -> {
+        execute(BundleMdc.wrap(old.name(), old.version(), () -> {
             int abandoned = drain(old);
             if (summary != null) {
                 log.info("{}, drained {} call(s) in {} ms{}", summary, running - abandoned, millisSince(drainStart),
                         abandoned > 0 ? " (" + abandoned + " answered RELOADING)" : "");
             }
             loader.unload(old, Duration.ofSeconds(1));
-        }, () -> loader.unload(old, Duration.ZERO));
+        }), () -> loader.unload(old, Duration.ZERO));
     }
 
     /** Waits for the running calls up to the drain timeout; answers the rest RELOADING. */
     private int drain(BundleGeneration old) {
         try {
-            old.startDraining().get(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return 0;
+            CompletableFuture<Void> drained = old.startDraining();
+            long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                try {
+                    drained.get(Math.min(left, DRAIN_PROGRESS_EVERY_NANOS), TimeUnit.NANOSECONDS);
+                    return 0;
+                } catch (TimeoutException e) {
+                    if (deadline - System.nanoTime() <= 0) {
+                        throw e;
+                    }
+                    log.info("{} {} draining: {} call(s) still running, {} s left of the drain timeout", old.name(),
+                            old.version(), old.inFlight(), TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+                }
+            }
         } catch (TimeoutException e) {
             int abandoned = old.abandonRunning(old.name() + " " + old.version() + " was replaced and did not finish "
                     + "this call within the drain timeout of " + settings.drainTimeout().toMillis() + " ms; retry");
