@@ -9,35 +9,40 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * Serializes a record by component name, each value in its own length-prefixed chunk, so
- * that a component added or removed between two versions of the record still decodes: an
- * unknown component is skipped, a missing one gets its type's default value.
+ * Serializes a record by component name, each value in its own length-prefixed chunk (see
+ * {@link NamedChunks}), so that a component added or removed between two versions of the record
+ * still decodes: an unknown component is skipped, a missing one gets its type's default value.
  */
 final class CompatibleRecordSerializer<T> extends Serializer<T> {
 
     private final Class<T> type;
     private final RecordComponent[] components;
+    private final Class<?>[] boxedTypes;
+    private final Object[] defaults;
     private final MethodHandle[] accessors;
     private final MethodHandle constructor;
-    private final Map<String, Integer> indexByName = new HashMap<>();
+    private final NamedChunks chunks;
 
     CompatibleRecordSerializer(Kryo kryo, Class<T> type) {
         this.type = type;
         this.components = type.getRecordComponents();
         this.accessors = new MethodHandle[components.length];
+        this.boxedTypes = new Class<?>[components.length];
+        this.defaults = new Object[components.length];
         Class<?>[] parameterTypes = new Class<?>[components.length];
+        String[] names = new String[components.length];
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             for (int i = 0; i < components.length; i++) {
                 var accessor = components[i].getAccessor();
                 accessor.setAccessible(true);
-                accessors[i] = lookup.unreflect(accessor);
+                accessors[i] = lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
                 parameterTypes[i] = components[i].getType();
-                indexByName.put(components[i].getName(), i);
+                names[i] = components[i].getName();
+                boxedTypes[i] = NamedChunks.boxed(parameterTypes[i]);
+                defaults[i] = defaultValue(parameterTypes[i]);
             }
             var canonical = type.getDeclaredConstructor(parameterTypes);
             canonical.setAccessible(true);
@@ -47,57 +52,40 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new KryoException("cannot serialize record " + type.getName() + ": " + e, e);
         }
+        this.chunks = new NamedChunks(type.getName(), names);
     }
 
     @Override
     public void write(Kryo kryo, Output output, T record) {
-        output.writeVarInt(components.length, true);
-        Output chunk = new Output(64, -1);
+        chunks.writeCount(output);
         for (int i = 0; i < components.length; i++) {
-            output.writeString(components[i].getName());
             Object value;
             try {
-                value = accessors[i].invoke(record);
+                value = accessors[i].invokeExact((Object) record);
             } catch (Throwable e) {
                 throw new KryoException("cannot read component " + components[i].getName() + " of " + type.getName(), e);
             }
-            chunk.reset();
-            kryo.writeClassAndObject(chunk, value);
-            output.writeVarInt(chunk.position(), true);
-            output.writeBytes(chunk.getBuffer(), 0, chunk.position());
+            chunks.write(kryo, output, i, value);
         }
     }
 
     @Override
     public T read(Kryo kryo, Input input, Class<? extends T> requested) {
-        int count = input.readVarInt(true);
-        if (count < 0 || count > 1024) {
-            throw new KryoException("record " + type.getName() + " with " + count + " components (expected: <= 1024)");
-        }
-        Object[] values = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            values[i] = defaultValue(components[i].getType());
-        }
+        int count = chunks.readCount(input);
+        Object[] values = defaults.clone();
+        int expected = 0;
         for (int n = 0; n < count; n++) {
-            String name = input.readString();
-            int length = input.readVarInt(true);
-            if (length < 0 || length > input.limit() - input.position()) {
-                throw new KryoException("record component " + name + " declares " + length + " bytes, "
-                        + (input.limit() - input.position()) + " left");
-            }
-            Integer index = indexByName.get(name);
-            if (index == null) {
-                input.skip(length);
+            int index = chunks.readName(input, expected);
+            Object value = chunks.readValue(kryo, input, index, index >= 0 ? chunks.name(index) : "(a component unknown here)");
+            if (index < 0) {
                 continue;
             }
-            byte[] bytes = input.readBytes(length);
-            Object value = kryo.readClassAndObject(new BoundedInput(bytes));
-            Class<?> componentType = components[index].getType();
-            if (value != null && !wrap(componentType).isInstance(value)) {
-                throw new KryoException("record component " + type.getName() + "." + name + " is a "
-                        + componentType.getName() + ", got " + value.getClass().getName());
+            expected = index + 1;
+            if (value != null && !boxedTypes[index].isInstance(value)) {
+                throw new KryoException("record component " + type.getName() + "." + chunks.name(index) + " is a "
+                        + components[index].getType().getName() + ", got " + value.getClass().getName());
             }
-            values[index] = value != null ? value : defaultValue(componentType);
+            values[index] = value != null ? value : defaults[index];
         }
         try {
             return type.cast(constructor.invokeExact(values));
@@ -132,9 +120,5 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
             return (short) 0;
         }
         return 0;
-    }
-
-    private static Class<?> wrap(Class<?> type) {
-        return type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
     }
 }

@@ -4,7 +4,6 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
@@ -20,9 +19,15 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * per proxied interface. Thread-safe: Kryo instances and buffers are pooled.
  *
  * <p>Objects are written with their class; classes are resolved through the given loader
- * after the allowlist accepted their name. Plain classes use Kryo's
- * {@link CompatibleFieldSerializer} (fields by name, chunked), records a serializer that
- * writes components by name, so a field added or removed between versions still decodes.
+ * after the allowlist accepted their name. Plain classes and records are written member by
+ * member, by name, each value in a length-prefixed chunk ({@link CompatibleObjectSerializer},
+ * {@link CompatibleRecordSerializer}), so a field added or removed between versions still
+ * decodes.
+ *
+ * <p>Decoding is bounded whatever the bytes: a class outside the allowlist is refused before it
+ * is loaded; a declared length, count or size larger than the bytes that could back it is
+ * refused before anything is allocated for it, at every level of nesting ({@link BoundedInput},
+ * {@link NamedChunks}); a graph deeper than {@value #MAX_DEPTH} is refused.
  */
 public final class SerializationContext {
 
@@ -89,12 +94,24 @@ public final class SerializationContext {
         kryo.setWarnUnregisteredClasses(false);
         kryo.setReferences(false);
         kryo.setMaxDepth(MAX_DEPTH);
+        configureSerializers(kryo);
+        return kryo;
+    }
+
+    /**
+     * Installs the serializers that make up Swivel's body format on a Kryo: plain classes by
+     * field name and records by component name ({@link NamedChunks}), UUID and URI, and an
+     * instantiator that uses a no-argument constructor when there is one.
+     */
+    static void configureSerializers(Kryo kryo) {
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-        CompatibleFieldSerializer.CompatibleFieldSerializerConfig config =
-                new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
-        config.setChunkedEncoding(true);
-        config.setReadUnknownFieldData(false);
-        kryo.setDefaultSerializer(new SerializerFactory.CompatibleFieldSerializerFactory(config));
+        kryo.setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<CompatibleObjectSerializer<?>>() {
+            @Override
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            public CompatibleObjectSerializer<?> newSerializer(Kryo k, Class type) {
+                return new CompatibleObjectSerializer<>(type);
+            }
+        });
         kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
         kryo.addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());
         kryo.addDefaultSerializer(Record.class, new SerializerFactory.BaseSerializerFactory<CompatibleRecordSerializer<?>>() {
@@ -104,7 +121,6 @@ public final class SerializationContext {
                 return new CompatibleRecordSerializer<>(k, type);
             }
         });
-        return kryo;
     }
 
     /**

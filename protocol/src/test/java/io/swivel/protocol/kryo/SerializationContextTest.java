@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
-import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
@@ -31,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.objenesis.strategy.StdInstantiatorStrategy;
 
 class SerializationContextTest {
 
@@ -322,12 +318,7 @@ class SerializationContextTest {
         Kryo kryo = new Kryo();
         kryo.setRegistrationRequired(false);
         kryo.setReferences(false);
-        kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-        CompatibleFieldSerializer.CompatibleFieldSerializerConfig config =
-                new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
-        config.setChunkedEncoding(true);
-        config.setReadUnknownFieldData(false);
-        kryo.setDefaultSerializer(new SerializerFactory.CompatibleFieldSerializerFactory(config));
+        SerializationContext.configureSerializers(kryo);
         Output out = new Output(1024, -1);
         out.writeVarInt(1, true);
         kryo.writeClassAndObject(out, value);

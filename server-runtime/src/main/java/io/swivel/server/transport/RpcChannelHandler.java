@@ -23,13 +23,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves one client connection: hands each request to the {@link Dispatcher} (which runs it
  * off the event loop) and writes the answer back. A frame that is not valid
- * {@code swivel/1} closes this connection only, with the reason logged.
+ * {@code swivel/1} closes this connection only: the peer is told why in a {@code GOAWAY} frame
+ * (request id 0, text {@code "protocol error: ..."}), the reason is logged, and the connection
+ * is closed once that frame is written.
  */
 final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger log = LoggerFactory.getLogger(RpcChannelHandler.class);
 
     private final Dispatcher dispatcher;
+    /** Set once a protocol error is being answered; the connection is closing. Event loop only. */
+    private boolean closing;
 
     RpcChannelHandler(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -37,6 +41,9 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        if (closing) {
+            return; // decoded before the protocol error was noticed; not served
+        }
         if (frame instanceof RequestFrame request) {
             long deadline = request.timeoutMillis() > 0
                     ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMillis()) : 0;
@@ -50,19 +57,29 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
                 default -> { /* PONG and GOAWAY from a client need no answer */ }
             }
         } else {
-            log.warn("closing connection from {}: a client sent a {} frame", ctx.channel().remoteAddress(), frame.type());
-            ctx.close();
+            protocolError(ctx, "a client sent a " + frame.type() + " frame");
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException) {
-            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            protocolError(ctx, cause.getMessage() != null ? cause.getMessage() : cause.toString());
         } else {
             log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+            ctx.close();
         }
-        ctx.close();
+    }
+
+    /** Tells the peer what was wrong ({@code GOAWAY}), then closes the connection. */
+    private void protocolError(ChannelHandlerContext ctx, String reason) {
+        if (closing) {
+            return; // already answered; the rest of what this peer sent is not read
+        }
+        closing = true;
+        log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
+        ctx.writeAndFlush(new ControlFrame(FrameType.GOAWAY, 0, "protocol error: " + reason))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Writes the outcome of one request to its connection. */

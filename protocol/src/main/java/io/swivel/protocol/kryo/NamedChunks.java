@@ -1,0 +1,212 @@
+package io.swivel.protocol.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.lang.invoke.MethodType;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The wire form shared by {@link CompatibleObjectSerializer} and
+ * {@link CompatibleRecordSerializer}: the values of one object, each under its name and in its
+ * own length-prefixed chunk.
+ *
+ * <pre>
+ *   varint count
+ *   count x ( string name, varint length, length bytes: the value written with its class )
+ * </pre>
+ *
+ * <p>A reader skips a name it does not know and leaves a member the writer did not send at its
+ * default, so a field or component added or removed between two versions still decodes.
+ *
+ * <p>Every chunk is read in place, with the input's limit narrowed to the chunk: whatever is
+ * nested inside it (a string, an array, a collection, another object) sees only the chunk's
+ * bytes, so {@link BoundedInput}'s checks of declared lengths against the bytes left hold at
+ * every level, and a value that runs past its chunk fails instead of reading its neighbour.
+ * Neither writing nor reading allocates a buffer per value.
+ */
+final class NamedChunks {
+
+    /** More members than any real class has; a larger count is refused before the loop. */
+    static final int MAX_MEMBERS = 1024;
+
+    private final String owner;
+    private final String[] names;
+    private final byte[][] encodedNames;
+    private final Map<String, Integer> indexByName = new HashMap<>();
+
+    /**
+     * @param owner the class, for messages
+     * @param names the members' names, as they travel
+     */
+    NamedChunks(String owner, String[] names) {
+        this.owner = owner;
+        this.names = names.clone();
+        this.encodedNames = new byte[names.length][];
+        Output scratch = new Output(64, -1);
+        for (int i = 0; i < names.length; i++) {
+            if (indexByName.put(names[i], i) != null) {
+                throw new KryoException(owner + " has two members named " + names[i]);
+            }
+            scratch.reset();
+            scratch.writeString(names[i]);
+            encodedNames[i] = scratch.toBytes();
+        }
+    }
+
+    /** The class whose instances a member of {@code type} holds: the wrapper of a primitive. */
+    static Class<?> boxed(Class<?> type) {
+        return type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
+    }
+
+    String name(int index) {
+        return names[index];
+    }
+
+    void writeCount(Output output) {
+        output.writeVarInt(names.length, true);
+    }
+
+    /** Writes member {@code index}: its name, then its value with its class in a length-prefixed chunk. */
+    void write(Kryo kryo, Output output, int index, Object value) {
+        output.writeBytes(encodedNames[index]);
+        if (output.getClass() != Output.class || output.getOutputStream() != null) {
+            writeCopied(kryo, output, value); // a streaming output cannot be patched in place
+            return;
+        }
+        // Reserve one byte for the length, write the value, then patch the length in; a value of
+        // 128 bytes or more needs a longer varint, so it moves right by the few bytes missing.
+        int start = output.position();
+        output.writeByte(0);
+        kryo.writeClassAndObject(output, value);
+        int end = output.position();
+        int length = end - start - 1;
+        if (length < 0x80) {
+            output.getBuffer()[start] = (byte) length;
+            return;
+        }
+        int extra = varIntLength(length) - 1;
+        for (int i = 0; i < extra; i++) {
+            output.writeByte(0); // grows the buffer if needed
+        }
+        byte[] buffer = output.getBuffer();
+        System.arraycopy(buffer, start + 1, buffer, start + 1 + extra, length);
+        output.setPosition(start);
+        output.writeVarInt(length, true);
+        output.setPosition(end + extra);
+    }
+
+    private static void writeCopied(Kryo kryo, Output output, Object value) {
+        Output chunk = new Output(64, -1);
+        kryo.writeClassAndObject(chunk, value);
+        output.writeVarInt(chunk.position(), true);
+        output.writeBytes(chunk.getBuffer(), 0, chunk.position());
+    }
+
+    private static int varIntLength(int value) {
+        int bytes = 1;
+        while ((value >>>= 7) != 0) {
+            bytes++;
+        }
+        return bytes;
+    }
+
+    /**
+     * Reads the member count.
+     *
+     * @return how many members follow
+     * @throws KryoException if the count is out of range
+     */
+    int readCount(Input input) {
+        int count = input.readVarInt(true);
+        if (count < 0 || count > MAX_MEMBERS) {
+            throw new KryoException(owner + " with " + Integer.toUnsignedString(count) + " members (expected: <= "
+                    + MAX_MEMBERS + ")");
+        }
+        return count;
+    }
+
+    /**
+     * Reads the name of the next member.
+     *
+     * @param input the input
+     * @param expected the member most likely next (the one after the previous), tried without
+     *     decoding the name; any value is fine
+     * @return the member's index, or -1 if this class has no member of that name
+     */
+    int readName(Input input, int expected) {
+        if (expected >= 0 && expected < encodedNames.length && startsWith(input, encodedNames[expected])) {
+            input.setPosition(input.position() + encodedNames[expected].length);
+            return expected;
+        }
+        String name = input.readString();
+        if (name == null) {
+            throw new KryoException(owner + ": a member without a name");
+        }
+        Integer index = indexByName.get(name);
+        return index == null ? -1 : index;
+    }
+
+    private static boolean startsWith(Input input, byte[] prefix) {
+        int position = input.position();
+        if (input.limit() - position < prefix.length) {
+            return false;
+        }
+        byte[] buffer = input.getBuffer();
+        for (int i = 0; i < prefix.length; i++) {
+            if (buffer[position + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads the chunk of a member, or skips it when {@code index} is -1.
+     *
+     * @param kryo the Kryo
+     * @param input the input
+     * @param index the member, -1 for one this class does not have
+     * @param nameForMessages what to call the member in an error
+     * @return the value, or null when skipped
+     * @throws KryoException if the chunk's length exceeds the bytes left, or its value does not
+     *     end exactly at the chunk's end
+     */
+    Object readValue(Kryo kryo, Input input, int index, String nameForMessages) {
+        int length = input.readVarInt(true);
+        int left = input.limit() - input.position();
+        if (length < 0 || length > left) {
+            throw new KryoException(owner + "." + nameForMessages + " declares " + Integer.toUnsignedString(length)
+                    + " bytes, " + left + " left");
+        }
+        if (index < 0) {
+            input.skip(length);
+            return null;
+        }
+        if (!(input instanceof BoundedInput)) {
+            BoundedInput chunk = new BoundedInput(input.readBytes(length));
+            Object value = kryo.readClassAndObject(chunk);
+            if (chunk.position() != length) {
+                throw new KryoException(owner + "." + nameForMessages + ": the value ends "
+                        + (length - chunk.position()) + " bytes before its chunk");
+            }
+            return value;
+        }
+        int end = input.position() + length;
+        int limit = input.limit();
+        Object value;
+        input.setLimit(end);
+        try {
+            value = kryo.readClassAndObject(input);
+        } finally {
+            input.setLimit(limit);
+        }
+        if (input.position() != end) {
+            throw new KryoException(owner + "." + nameForMessages + ": the value ends " + (end - input.position())
+                    + " bytes before its chunk");
+        }
+        return value;
+    }
+}
