@@ -24,6 +24,7 @@ final class Caller implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong calls = new AtomicLong();
     private final Queue<String> problems = new ConcurrentLinkedQueue<>();
+    private final AtomicLong problemCount = new AtomicLong();
     private volatile Set<String> allowed;
 
     private Caller(String name, Supplier<String> call, Set<String> allowed) {
@@ -53,10 +54,12 @@ final class Caller implements AutoCloseable {
             try {
                 String answer = call.get();
                 if (!allowed.contains(answer)) {
-                    problems.add("unexpected answer " + answer + " (allowed: " + allowed + ")");
+                    problemCount.incrementAndGet();
+                    problems.add(java.time.Instant.now() + " unexpected answer " + answer + " (allowed: " + allowed + ")");
                 }
             } catch (RuntimeException e) {
-                problems.add("call failed: " + e);
+                problemCount.incrementAndGet();
+                problems.add(java.time.Instant.now() + " call failed: " + e);
             }
             calls.incrementAndGet();
         }
@@ -72,9 +75,14 @@ final class Caller implements AutoCloseable {
         return calls.get();
     }
 
-    /** @return failed calls and wrong answers so far (at most 20 shown) */
+    /** @return failed calls and wrong answers so far (the first 20) */
     List<String> problems() {
         return problems.stream().limit(20).toList();
+    }
+
+    /** @return how many calls failed or answered wrong so far */
+    long problemCount() {
+        return problemCount.get();
     }
 
     /** Stops calling and waits for the call in progress. */

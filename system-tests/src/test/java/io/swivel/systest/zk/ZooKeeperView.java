@@ -68,10 +68,10 @@ public final class ZooKeeperView implements AutoCloseable {
      * @param id the instance id
      * @return its payload ({@code bundle}, {@code version}, ...), or null if not registered
      */
-    @SuppressWarnings("rawtypes")
-    public Map payload(String service, String id) throws Exception {
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public Map<String, Object> payload(String service, String id) throws Exception {
         ServiceInstance<Map> instance = discovery.queryForInstance(service, id);
-        return instance != null ? instance.getPayload() : null;
+        return instance != null ? (Map<String, Object>) instance.getPayload() : null;
     }
 
     /**
