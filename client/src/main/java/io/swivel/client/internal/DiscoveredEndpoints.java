@@ -28,6 +28,20 @@ final class DiscoveredEndpoints implements EndpointSource {
     private final String connectString;
     private final BiFunction<String, Integer, ServerEndpoint> factory;
     private final Map<String, ServerEndpoint> byAddress = new ConcurrentHashMap<>();
+    /** The last non-empty listing of each service, and when it was seen. */
+    private final Map<String, Listing> lastListed = new ConcurrentHashMap<>();
+
+    /**
+     * How long a service whose every registration vanished keeps its last known servers. Curator
+     * re-registers an instance by deleting its node and creating it again (after a session expiry
+     * or a ZooKeeper restart), so watchers briefly see no server at all; calls in that moment must
+     * not fail with "no server serves" while the server answers on its open connection.
+     */
+    static final long UNLISTED_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+    /** One listing of a service's instances. */
+    private record Listing(List<InstanceInfo> instances, long seenAt) {
+    }
 
     DiscoveredEndpoints(CuratorFramework client, ServiceCatalog catalog, String connectString,
                         BiFunction<String, Integer, ServerEndpoint> factory) {
@@ -40,8 +54,18 @@ final class DiscoveredEndpoints implements EndpointSource {
 
     @Override
     public List<ServerEndpoint> endpoints(String service, String versionConstraint) {
+        List<InstanceInfo> instances = catalog.instances(service);
+        long now = System.nanoTime();
+        if (!instances.isEmpty()) {
+            lastListed.put(service, new Listing(instances, now));
+        } else {
+            Listing last = lastListed.get(service);
+            if (last != null && now - last.seenAt() < UNLISTED_GRACE_NANOS) {
+                instances = last.instances(); // a registration blinking (re-registered after a ZooKeeper restart)
+            }
+        }
         List<ServerEndpoint> endpoints = new ArrayList<>();
-        for (InstanceInfo instance : catalog.instances(service)) {
+        for (InstanceInfo instance : instances) {
             if (!VersionConstraints.matches(versionConstraint, instance.version())) {
                 continue;
             }

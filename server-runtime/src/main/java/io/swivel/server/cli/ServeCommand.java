@@ -42,6 +42,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a replaced version may finish its running calls; the rest are answered RELOADING (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--step-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Limit of each start-up step of a bundle version (load, instantiate, start, health check) (default: ${DEFAULT-VALUE}).")
+    Duration stepTimeout;
+
+    @Option(names = "--stalled-after", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long a jar whose zip directory does not read may stay unchanged before it is marked .failed (default: ${DEFAULT-VALUE}).")
+    Duration stalledAfter;
+
     @Option(names = "--probation", defaultValue = "30s", converter = DurationConverter.class,
             description = "How long the replaced version stays standby while the new one is watched; 0s turns automatic rollback off (default: ${DEFAULT-VALUE}).")
     Duration probation;
@@ -83,6 +91,8 @@ final class ServeCommand implements Callable<Integer> {
             config = ServerConfig.defaults().withDeployDir(deployDir).withDataDir(dataDir).withBind(bind)
                     .withPorts(port, adminPort).with(c -> {
                         c.drainTimeout = drainTimeout;
+                        c.stepTimeout = stepTimeout;
+                        c.stalledAfter = stalledAfter;
                         c.probation = probation;
                         c.probationErrorRate = probationErrorRate;
                         c.historyLimit = historyLimit;

@@ -251,8 +251,22 @@ public final class BundleLoader {
             if (cause instanceof InvocationTargetException invocation && invocation.getCause() != null) {
                 cause = invocation.getCause();
             }
-            throw new DeploymentException(id + ": " + what + " failed: " + cause, cause);
+            throw new DeploymentException(id + ": " + what + " failed: " + describe(cause), cause);
         }
+    }
+
+    /**
+     * A failure and its causes in one line: an {@code ExceptionInInitializerError} says nothing
+     * by itself, the exception the static initializer threw does.
+     */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder(failure.toString());
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(failure);
+        for (Throwable cause = failure.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
+            text.append(", caused by ").append(cause);
+        }
+        return text.toString();
     }
 
     private Map<String, ServiceBinding> instantiateServices(String id, ClassLoader loader, List<String> candidates,
