@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +55,20 @@ public final class ProbeBundles {
      * @return the jar
      */
     public static Path build(Path work, Path jar, Options options) {
+        return build(work, jar, options, 0);
+    }
+
+    /**
+     * Builds a probe bundle jar whose activator also loads {@code ballastClasses} small classes
+     * of its own, so that a version left in memory would show plainly in the JVM's counters.
+     *
+     * @param work a scratch directory for sources and classes
+     * @param jar where the jar goes
+     * @param options what it does
+     * @param ballastClasses how many extra classes each version loads at start
+     * @return the jar
+     */
+    public static Path build(Path work, Path jar, Options options, int ballastClasses) {
         String pkg = "io.swivel.server.probe.impl";
         String service = """
                 package %s;
@@ -137,16 +152,36 @@ public final class ProbeBundles {
                         if (%b) {
                             context.addConfigListener(config -> { });
                         }
+                        for (int i = 0; i < %d; i++) {
+                            Class.forName(getClass().getPackageName() + ".Ballast" + i, true, getClass().getClassLoader());
+                        }
                     }
 
                     public void stop(BundleContext context) {
                     }
                 }
-                """.formatted(pkg, options.healthyChecks(), options.configListener());
+                """.formatted(pkg, options.healthyChecks(), options.configListener(), ballastClasses);
+        Map<String, String> sources = new HashMap<>();
+        sources.put(pkg + ".ProbeService", service);
+        sources.put(pkg + ".ProbeActivator", activator);
+        for (int i = 0; i < ballastClasses; i++) {
+            sources.put(pkg + ".Ballast" + i, """
+                    package %s;
+                    public class Ballast%d {
+                        private final java.util.List<String> items = new java.util.ArrayList<>();
+                        public int add(String item) { items.add(item + %d); return items.size(); }
+                        public String first() { return items.isEmpty() ? null : items.get(0); }
+                        public java.util.Map<String, Integer> counts() {
+                            java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+                            for (String item : items) { counts.merge(item, 1, Integer::sum); }
+                            return counts;
+                        }
+                    }
+                    """.formatted(pkg, i, i));
+        }
         try {
-            Path classes = work.resolve("classes-" + options.version() + "-" + Math.abs(options.hashCode()));
-            JavaSources.compile(classes, Map.of(pkg + ".ProbeService", service, pkg + ".ProbeActivator", activator),
-                    List.of());
+            Path classes = work.resolve("classes-" + options.version() + "-" + Math.abs(options.hashCode()) + "-" + ballastClasses);
+            JavaSources.compile(classes, sources, List.of());
             Path probeClass = Path.of(Probe.class.getResource("Probe.class").toURI());
             Files.createDirectories(jar.getParent());
             return new JarBuilder().bundle(BUNDLE, options.version())
