@@ -2,6 +2,7 @@ package io.swivel.bench.peer.ceiling;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.swivel.bench.user.Page;
 import io.swivel.bench.user.User;
 import io.swivel.bench.user.UserSamples;
 import io.swivel.bench.user.UserService;
@@ -16,6 +17,7 @@ import io.swivel.protocol.Status;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.TypeAllowlist;
 import java.lang.reflect.Method;
+import java.time.LocalDateTime;
 import java.util.List;
 
 /**
@@ -40,6 +42,11 @@ public record CeilingFrames(Op op, Mode mode, String methodKey, byte[] request, 
     private static final int TIMEOUT_MILLIS = 5000;
     /** The sequence number the recorded call was made with. */
     private static final long SEQ = 42;
+    /**
+     * The users' timestamps: fixed (with a full nanosecond part, as {@code now()} has), so that
+     * every JVM records the same bytes.
+     */
+    private static final LocalDateTime TIME = LocalDateTime.of(2026, 11, 20, 12, 34, 56, 123_456_789);
 
     /**
      * Encodes the frames of one call.
@@ -61,18 +68,20 @@ public record CeilingFrames(Op op, Mode mode, String methodKey, byte[] request, 
                 parameterType = String.class;
             }
             case CREATE_USER -> {
-                argument = UserSamples.user(SEQ);
+                argument = fixed(UserSamples.user(SEQ));
                 result = Boolean.TRUE;
                 parameterType = User.class;
             }
             case GET_USER -> {
                 argument = SEQ;
-                result = UserSamples.user(SEQ);
+                result = fixed(UserSamples.user(SEQ));
                 parameterType = long.class;
             }
             case LIST_USER -> {
                 argument = (int) SEQ;
-                result = UserSamples.page((int) SEQ);
+                Page<User> page = UserSamples.page((int) SEQ);
+                page.getResult().forEach(CeilingFrames::fixed);
+                result = page;
                 parameterType = int.class;
             }
             default -> throw new IllegalArgumentException(op.toString());
@@ -89,6 +98,12 @@ public record CeilingFrames(Op op, Mode mode, String methodKey, byte[] request, 
                 serialization.encode(argument)));
         byte[] response = frame(new ResponseFrame(0, Status.OK, serialization.encode(result)));
         return new CeilingFrames(op, mode, methodKey, request, response);
+    }
+
+    private static User fixed(User user) {
+        user.setCreateTime(TIME);
+        user.setUpdateTime(TIME);
+        return user;
     }
 
     private static byte[] frame(Frame frame) {
