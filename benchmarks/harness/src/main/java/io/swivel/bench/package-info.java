@@ -1,0 +1,2 @@
+/** The benchmark harness: {@code benchmarks/run.sh}'s entry point. */
+package io.swivel.bench;

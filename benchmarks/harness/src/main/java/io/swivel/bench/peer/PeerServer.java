@@ -1,0 +1,124 @@
+package io.swivel.bench.peer;
+
+import io.swivel.bench.BenchMain;
+import io.swivel.bench.peer.ceiling.CeilingCalls;
+import io.swivel.bench.peer.grpc.GrpcCalls;
+import io.swivel.bench.peer.swivel.SwivelCalls;
+import io.swivel.bench.peer.swivel.SwivelServerProcess;
+import io.swivel.bench.proc.ChildProcess;
+import io.swivel.bench.workload.UserCalls;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A peer's server running in a JVM of its own on a loopback port: {@code swivel serve} with the
+ * benchmark bundle, or the harness's gRPC or ceiling server.
+ */
+public final class PeerServer implements AutoCloseable {
+
+    /** What the harness's own servers print once they listen. */
+    public static final String READY = "READY port=";
+    private static final Pattern READY_LINE = Pattern.compile(READY + "(\\d+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Peer peer;
+    private final ChildProcess process;
+    private final SwivelServerProcess swivel;
+    private final int port;
+
+    private PeerServer(Peer peer, ChildProcess process, SwivelServerProcess swivel, int port) {
+        this.peer = peer;
+        this.process = process;
+        this.swivel = swivel;
+        this.port = port;
+    }
+
+    /**
+     * Starts a peer's server and waits until it listens.
+     *
+     * @param peer which
+     * @param launcher how
+     * @param name names its log and directories
+     * @return the running server
+     * @throws IOException if it cannot start
+     * @throws InterruptedException if interrupted
+     */
+    public static PeerServer start(Peer peer, Launcher launcher, String name) throws IOException, InterruptedException {
+        if (peer == Peer.SWIVEL) {
+            SwivelServerProcess swivel = SwivelServerProcess.start(launcher, name, List.of());
+            return new PeerServer(peer, swivel.process(), swivel, swivel.rpcPort());
+        }
+        String command = peer == Peer.GRPC ? "serve-grpc" : "serve-ceiling";
+        ChildProcess process = ChildProcess.start(name, launcher.java().command(List.of(), launcher.harnessClasspath(),
+                BenchMain.class.getName(), List.of(command, "--port", "0")), launcher.workDir().resolve("logs").resolve(name + ".log"));
+        try {
+            Matcher ready = process.awaitLine(READY_LINE, START_TIMEOUT);
+            return new PeerServer(peer, process, null, Integer.parseInt(ready.group(1)));
+        } catch (InterruptedException | RuntimeException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A client of a peer's server.
+     *
+     * @param peer which peer
+     * @param host the server's host
+     * @param port its port
+     * @return the client
+     * @throws InterruptedException if interrupted while connecting
+     */
+    public static UserCalls client(Peer peer, String host, int port) throws InterruptedException {
+        return switch (peer) {
+            case SWIVEL -> new SwivelCalls(host, port);
+            case GRPC -> new GrpcCalls(host, port);
+            case NETTY -> new CeilingCalls(host, port);
+        };
+    }
+
+    /** @return the peer */
+    public Peer peer() {
+        return peer;
+    }
+
+    /** @return the loopback host */
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** @return the port clients connect to */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * The Swivel server process, to replace its bundle.
+     *
+     * @return the process
+     * @throws IllegalStateException if this is not the Swivel peer
+     */
+    public SwivelServerProcess swivel() {
+        if (swivel == null) {
+            throw new IllegalStateException(peer.label() + " is not a Swivel server");
+        }
+        return swivel;
+    }
+
+    /** @return the process */
+    public ChildProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        if (swivel != null) {
+            swivel.close();
+        } else {
+            process.close();
+        }
+    }
+}

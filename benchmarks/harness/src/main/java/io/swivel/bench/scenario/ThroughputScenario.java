@@ -1,0 +1,147 @@
+package io.swivel.bench.scenario;
+
+import io.swivel.bench.load.LoadCommand;
+import io.swivel.bench.load.LoadProcess;
+import io.swivel.bench.load.Phase;
+import io.swivel.bench.load.PhaseResult;
+import io.swivel.bench.peer.Peer;
+import io.swivel.bench.peer.PeerServer;
+import io.swivel.bench.peer.ceiling.CeilingFrames;
+import io.swivel.bench.report.Stats;
+import io.swivel.bench.workload.Mode;
+import io.swivel.bench.workload.Op;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Throughput and latency side by side: for each round, each peer in turn gets a fresh server
+ * JVM and a fresh load-generator JVM, which runs warm-up then measurement for every mode and
+ * operation. Rounds interleave the peers so drift on a shared machine hits all of them; the
+ * tables give medians over rounds, and the ratios are medians of the ratios within each round.
+ */
+public final class ThroughputScenario implements Scenario {
+
+    private static final String MEASURE = "measure";
+
+    /** One measurement in one round. */
+    private record Measured(int round, PhaseResult result) {
+    }
+
+    @Override
+    public String name() {
+        return "throughput";
+    }
+
+    @Override
+    public void run(Context context) throws Exception {
+        BenchSettings settings = context.settings();
+        LoadProcess.Plan plan = new LoadProcess.Plan(settings.modes(), settings.ops(), settings.threads(),
+                settings.outstanding(), List.of(new Phase("warmup", settings.warmup()), new Phase(MEASURE, settings.duration())));
+        List<Measured> measured = new ArrayList<>();
+        for (int round = 1; round <= settings.runs(); round++) {
+            for (Peer peer : settings.peers()) {
+                String name = "throughput-r" + round + "-" + peer.label();
+                int r = round;
+                context.progress().say("throughput round %d/%d, %s: starting the server (load for %d s)", round,
+                        settings.runs(), peer.label(), plan.length().toSeconds());
+                try (PeerServer server = PeerServer.start(peer, context.launcher(), name + "-server")) {
+                    context.progress().say("throughput round %d/%d, %s: server pid %d on port %d", round, settings.runs(),
+                            peer.label(), server.process().pid(), server.port());
+                    List<PhaseResult> results = LoadProcess.run(context.launcher(), server, plan, name + "-load", line -> {
+                        if (line.startsWith(LoadCommand.PHASE)) {
+                            context.progress().say("  %s %s", peer.label(), line.substring(LoadCommand.PHASE.length()));
+                        } else if (line.startsWith(LoadCommand.RESULT)) {
+                            PhaseResult result = LoadCommand.parse(line);
+                            context.progress().say("  %s %s %s %s: %s ops/s, p50 %s µs, p99 %s µs, errors %d", peer.label(),
+                                    result.mode(), result.op(), result.phase(), Stats.rate(result.opsPerSecond()),
+                                    Stats.fixed(result.p50(), 0), Stats.fixed(result.p99(), 0), result.errors());
+                        }
+                    });
+                    results.stream().filter(res -> res.phase().equals(MEASURE)).forEach(res -> measured.add(new Measured(r, res)));
+                }
+            }
+        }
+        report(context, measured);
+    }
+
+    private void report(Context context, List<Measured> measured) {
+        BenchSettings settings = context.settings();
+        List<List<String>> raw = new ArrayList<>();
+        for (Measured m : measured) {
+            PhaseResult r = m.result();
+            raw.add(List.of(String.valueOf(m.round()), r.peer(), r.mode(), r.op(), String.valueOf(r.concurrency()),
+                    Stats.rate(r.opsPerSecond()), Stats.fixed(r.p50(), 1), Stats.fixed(r.p90(), 1), Stats.fixed(r.p99(), 1),
+                    Stats.fixed(r.p999(), 1), Stats.fixed(r.max(), 1), String.valueOf(r.errors())));
+        }
+        context.report().write("throughput-raw.csv", "round,peer,mode,op,concurrency,ops_per_s,p50_us,p90_us,p99_us,p999_us,max_us,errors\n"
+                + raw.stream().map(row -> String.join(",", row)).reduce("", (a, b) -> a + b + "\n"));
+
+        List<List<String>> rows = new ArrayList<>();
+        List<List<String>> ratios = new ArrayList<>();
+        for (Mode mode : settings.modes()) {
+            for (Op op : settings.ops()) {
+                for (Peer peer : settings.peers()) {
+                    List<PhaseResult> runs = select(measured, peer, mode, op);
+                    if (runs.isEmpty()) {
+                        continue;
+                    }
+                    rows.add(List.of(mode.label() + (mode == Mode.SYNC ? " ×" + settings.threads() : " ×" + settings.outstanding()),
+                            op.label(), peer.label(),
+                            Stats.rate(Stats.median(runs.stream().map(PhaseResult::opsPerSecond).toList())),
+                            String.join(" / ", runs.stream().map(r -> Stats.rate(r.opsPerSecond())).toList()),
+                            Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p50).toList()), 0),
+                            Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p90).toList()), 0),
+                            Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p99).toList()), 0),
+                            Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p999).toList()), 0),
+                            String.valueOf(runs.stream().mapToLong(PhaseResult::errors).sum())));
+                }
+                ratios.add(List.of(mode.label(), op.label(), ratio(measured, settings.runs(), mode, op, Peer.GRPC),
+                        ratio(measured, settings.runs(), mode, op, Peer.NETTY)));
+            }
+        }
+        context.report().table("throughput", "Throughput and latency (" + settings.runs() + " round(s), warm-up "
+                        + settings.warmup().toSeconds() + " s, measurement " + settings.duration().toSeconds() + " s)",
+                List.of("mode", "op", "peer", "ops/s (median)", "ops/s per round", "p50 µs", "p90 µs", "p99 µs",
+                        "p99.9 µs", "errors"),
+                rows, "Latency percentiles are medians over rounds of each round's percentile; closed loop, no "
+                        + "coordinated-omission correction.");
+        context.report().table("ratios", "Swivel's throughput relative to its peers (median of per-round ratios)",
+                List.of("mode", "op", "swivel / grpc (target ≥ 1.5)", "swivel / netty ceiling (target ≥ 0.85)"),
+                ratios, "");
+        List<List<String>> sizes = new ArrayList<>();
+        for (Op op : settings.ops()) {
+            CeilingFrames frames = CeilingFrames.of(op, Mode.SYNC);
+            sizes.add(List.of(op.label(), String.valueOf(frames.request().length), String.valueOf(frames.response().length)));
+        }
+        context.report().table("frame-sizes", "Bytes per call on the wire (swivel/1 frames, length prefix included; "
+                        + "the ceiling sends exactly these)", List.of("op", "request bytes", "response bytes"), sizes, "");
+    }
+
+    private static List<PhaseResult> select(List<Measured> measured, Peer peer, Mode mode, Op op) {
+        return measured.stream().map(Measured::result)
+                .filter(r -> r.peer().equals(peer.label()) && r.mode().equals(mode.label()) && r.op().equals(op.label()))
+                .toList();
+    }
+
+    private static String ratio(List<Measured> measured, int runs, Mode mode, Op op, Peer other) {
+        List<Double> perRound = new ArrayList<>();
+        for (int round = 1; round <= runs; round++) {
+            PhaseResult swivel = find(measured, round, Peer.SWIVEL, mode, op);
+            PhaseResult peer = find(measured, round, other, mode, op);
+            if (swivel != null && peer != null && peer.opsPerSecond() > 0) {
+                perRound.add(swivel.opsPerSecond() / peer.opsPerSecond());
+            }
+        }
+        return perRound.isEmpty() ? "-" : Stats.fixed(Stats.median(perRound), 2)
+                + " (" + String.join(" / ", perRound.stream().map(v -> Stats.fixed(v, 2)).toList()) + ")";
+    }
+
+    private static PhaseResult find(List<Measured> measured, int round, Peer peer, Mode mode, Op op) {
+        return measured.stream()
+                .filter(m -> m.round() == round)
+                .map(Measured::result)
+                .filter(r -> Objects.equals(r.peer(), peer.label()) && r.mode().equals(mode.label()) && r.op().equals(op.label()))
+                .findFirst().orElse(null);
+    }
+}
