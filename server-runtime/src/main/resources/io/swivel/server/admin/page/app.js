@@ -11,6 +11,7 @@
   const dialog = document.getElementById('confirm');
   let previous = null; // {at, calls: Map of "bundle|version|sha" -> calls} of the last poll
   let polling = false;
+  let lastServices = null;
 
   function signOut() {
     document.cookie = 'swivel_token=; SameSite=Strict; Path=/; Max-Age=0';
@@ -91,57 +92,93 @@
     return perBundle;
   }
 
+  const rowsByBundle = new Map(); // bundle name -> {row, cells, bundle}: rows are updated in place
+
+  function setText(element, text) {
+    const value = text === null || text === undefined ? '' : String(text);
+    if (element.textContent !== value) {
+      element.textContent = value; // untouched cells keep a selection and a hovered button steady
+    }
+  }
+
+  function bundleRow(name) {
+    let entry = rowsByBundle.get(name);
+    if (entry) {
+      return entry;
+    }
+    const row = document.createElement('tr');
+    row.dataset.bundle = name;
+    const cells = {};
+    for (const column of ['name', 'active-version', 'state', 'num in-flight', 'num rate', 'num calls', 'num failed',
+      'standby-version', 'history', 'error', 'actions']) {
+      cells[column.split(' ').pop()] = cell(row, '', column);
+    }
+    entry = { row, cells, bundle: null };
+    cells.actions.appendChild(button('Rollback', 'rollback', () => {
+      const bundle = entry.bundle;
+      confirmThen('Roll back ' + bundle.name + ' ' + bundle.active.version + ' to '
+          + (bundle.standby ? 'standby ' + bundle.standby.version : 'the previous version in history') + '?',
+        'Rollback', 'POST', '/v1/bundles/' + encodeURIComponent(bundle.name) + '/rollback');
+    }));
+    cells.actions.appendChild(button('Undeploy', 'undeploy danger', () => {
+      const bundle = entry.bundle;
+      confirmThen('Undeploy ' + bundle.name + ' ' + bundle.active.version + '? Its jar leaves the deploy directory '
+          + '(history keeps a copy) and its services stop serving here.',
+        'Undeploy', 'POST', '/v1/bundles/' + encodeURIComponent(bundle.name) + '/undeploy');
+    }));
+    rowsByBundle.set(name, entry);
+    return entry;
+  }
+
   function renderBundles(answer) {
     const now = performance.now();
     const bundles = answer.bundles || [];
     const perBundle = rates(bundles, now);
-    const rows = [];
     let total = null;
-    for (const bundle of bundles) {
-      const row = document.createElement('tr');
-      row.dataset.bundle = bundle.name;
+    const seen = new Set();
+    bundles.forEach((bundle, index) => {
+      const entry = bundleRow(bundle.name);
+      const cells = entry.cells;
+      entry.bundle = bundle;
+      seen.add(bundle.name);
       const active = bundle.active;
       const rate = perBundle.get(bundle.name);
       if (rate !== null) {
         total = (total || 0) + rate;
       }
-      cell(row, bundle.name, 'name');
-      cell(row, active ? active.version : '–', 'active-version');
-      cell(row, active ? active.state : (bundle.standby ? 'STANDBY only' : 'FAILED'), 'state');
-      cell(row, generations(bundle).reduce((n, v) => n + v.inFlight, 0), 'num in-flight');
-      cell(row, rate === null ? '…' : rate.toFixed(1), 'num rate');
-      cell(row, active ? active.calls : '', 'num calls');
-      cell(row, active ? active.failedCalls : '', 'num failed');
-      const standby = bundle.standby
+      setText(cells.name, bundle.name);
+      setText(cells['active-version'], active ? active.version : '–');
+      setText(cells.state, active ? active.state : (bundle.standby ? 'STANDBY only' : 'FAILED'));
+      setText(cells['in-flight'], generations(bundle).reduce((n, v) => n + v.inFlight, 0));
+      setText(cells.rate, rate === null ? '…' : rate.toFixed(1));
+      setText(cells.calls, active ? active.calls : '');
+      setText(cells.failed, active ? active.failedCalls : '');
+      setText(cells['standby-version'], bundle.standby
         ? bundle.standby.version + ' (' + bundle.standby.state.toLowerCase()
           + (bundle.probationEndsAt ? ', probation until ' + new Date(bundle.probationEndsAt).toLocaleTimeString() : '') + ')'
-        : '–';
-      cell(row, standby, 'standby-version');
-      cell(row, (bundle.history || []).map((h) => h.version).join(', '), 'history');
-      const error = cell(row, bundle.lastError || (bundle.rolledBack
-        ? 'rolled back from ' + bundle.rolledBack.fromVersion + ' by ' + bundle.rolledBack.by : ''), 'error');
-      if (bundle.lastErrorAt) {
-        error.title = new Date(bundle.lastErrorAt).toLocaleString();
+        : '–');
+      setText(cells.history, (bundle.history || []).map((h) => h.version).join(', '));
+      setText(cells.error, bundle.lastError || (bundle.rolledBack
+        ? 'rolled back from ' + bundle.rolledBack.fromVersion + ' by ' + bundle.rolledBack.by : ''));
+      cells.error.title = bundle.lastErrorAt ? new Date(bundle.lastErrorAt).toLocaleString() : '';
+      cells.error.classList.toggle('is-error', Boolean(bundle.lastError));
+      for (const b of cells.actions.querySelectorAll('button')) {
+        b.disabled = !active;
       }
-      const actions = cell(row, '', 'actions');
-      if (active) {
-        actions.appendChild(button('Rollback', 'rollback', () => confirmThen(
-          'Roll back ' + bundle.name + ' ' + active.version + ' to '
-            + (bundle.standby ? 'standby ' + bundle.standby.version : 'the previous version in history') + '?',
-          'Rollback', 'POST', '/v1/bundles/' + encodeURIComponent(bundle.name) + '/rollback')));
-        actions.appendChild(button('Undeploy', 'undeploy danger', () => confirmThen(
-          'Undeploy ' + bundle.name + ' ' + active.version + '? Its jar leaves the deploy directory (history keeps a '
-            + 'copy) and its services stop serving here.',
-          'Undeploy', 'POST', '/v1/bundles/' + encodeURIComponent(bundle.name) + '/undeploy')));
+      if (bundlesBody.children[index] !== entry.row) {
+        bundlesBody.insertBefore(entry.row, bundlesBody.children[index] || null);
       }
-      rows.push(row);
+    });
+    for (const [name, entry] of rowsByBundle) {
+      if (!seen.has(name)) {
+        entry.row.remove();
+        rowsByBundle.delete(name);
+      }
     }
-    bundlesBody.replaceChildren(...rows);
     document.getElementById('no-bundles').hidden = bundles.length > 0;
-    document.getElementById('rate').textContent = total === null ? '–' : total.toFixed(1);
+    setText(document.getElementById('rate'), total === null ? '–' : total.toFixed(1));
     const leaks = answer.closedNotCollected || [];
-    document.getElementById('leaks').textContent = leaks.length
-      ? 'Closed classloaders not yet collected: ' + leaks.join(', ') : '';
+    setText(document.getElementById('leaks'), leaks.length ? 'Closed classloaders not yet collected: ' + leaks.join(', ') : '');
   }
 
   function renderServices(answer) {
@@ -151,6 +188,11 @@
     } else {
       zookeeper.textContent = 'ZooKeeper ' + answer.zookeeper + (answer.connected === false ? ' (disconnected)' : '');
     }
+    const key = JSON.stringify(answer.services || {});
+    if (key === lastServices) {
+      return; // unchanged: keep the rows (and any selection in them)
+    }
+    lastServices = key;
     const rows = [];
     for (const [service, instances] of Object.entries(answer.services || {})) {
       for (const instance of instances) {
