@@ -116,11 +116,11 @@ public final class AdminServer implements Closeable {
             }
             boolean bearer = token.matches(exchange.getRequestHeaders().getFirst("Authorization"));
             if (!bearer && !token.matchesCookie(exchange.getRequestHeaders().get("Cookie"))) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"swivel\"");
                 if (AdminPage.isPage(path) && method.equals("GET")) {
                     page.signIn(exchange);
                     return;
                 }
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"swivel\"");
                 HttpJson.error(exchange, 401, "UNAUTHORIZED", "missing or wrong bearer token; "
                         + "it is in <data-dir>/admin.token", mapper);
                 return;

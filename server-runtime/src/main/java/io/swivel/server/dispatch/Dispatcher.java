@@ -131,6 +131,7 @@ public final class Dispatcher {
 
     private void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
                      TrackedCall sink) {
+        sink.started = true;
         boolean released = false;
         boolean failed = false;
         try {
@@ -196,7 +197,9 @@ public final class Dispatcher {
 
     /**
      * A call's sink that answers once: the first outcome wins, including an early abandon. The
-     * answer is counted in the meters of where the call got to (set before it is answered).
+     * answer is counted in the meters of where the call got to (set before it is answered), and
+     * timed if the call started on the bundle's executor: an answer given on the event loop only
+     * increments a counter.
      */
     private static final class TrackedCall implements CallSink, InFlightCall {
 
@@ -204,6 +207,7 @@ public final class Dispatcher {
         private final long startNanos = System.nanoTime();
         private final AtomicBoolean answered = new AtomicBoolean();
         volatile CallMeters meters;
+        volatile boolean started;
 
         TrackedCall(CallSink sink, CallMeters meters) {
             this.sink = sink;
@@ -213,7 +217,7 @@ public final class Dispatcher {
         @Override
         public void ok(BundleGeneration generation, Object result) {
             if (answered.compareAndSet(false, true)) {
-                meters.record(Status.OK, startNanos);
+                record(Status.OK);
                 sink.ok(generation, result);
             }
         }
@@ -221,7 +225,7 @@ public final class Dispatcher {
         @Override
         public void appError(Throwable error) {
             if (answered.compareAndSet(false, true)) {
-                meters.record(Status.APP_ERROR, startNanos);
+                record(Status.APP_ERROR);
                 sink.appError(error);
             }
         }
@@ -229,8 +233,16 @@ public final class Dispatcher {
         @Override
         public void fail(Status status, String message) {
             if (answered.compareAndSet(false, true)) {
-                meters.record(status, startNanos);
+                record(status);
                 sink.fail(status, message);
+            }
+        }
+
+        private void record(Status status) {
+            if (started) {
+                meters.answered(status, startNanos);
+            } else {
+                meters.refused(status);
             }
         }
 

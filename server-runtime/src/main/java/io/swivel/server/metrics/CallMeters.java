@@ -4,19 +4,36 @@ import io.swivel.protocol.Status;
 
 /**
  * The meters of one kind of call, resolved once (per method of a bundle generation) so that
- * recording an answered call builds nothing and takes no lock.
+ * recording an answered call builds nothing. {@link #refused} only increments a counter
+ * (lock-free: safe on a network event loop); {@link #answered} also records the latency
+ * histogram and runs on the bundle's threads.
  */
-@FunctionalInterface
 public interface CallMeters {
 
     /** Records nothing. */
-    CallMeters NONE = (status, startNanos) -> { };
+    CallMeters NONE = new CallMeters() {
+        @Override
+        public void refused(Status status) {
+        }
+
+        @Override
+        public void answered(Status status, long startNanos) {
+        }
+    };
 
     /**
-     * Records one answered call.
+     * Counts a call answered before it was handed to the bundle (not found, overloaded,
+     * reloading).
+     *
+     * @param status the wire status it was answered with
+     */
+    void refused(Status status);
+
+    /**
+     * Counts and times a call that was handed to the bundle.
      *
      * @param status the wire status it was answered with
      * @param startNanos the {@link System#nanoTime()} when it arrived
      */
-    void record(Status status, long startNanos);
+    void answered(Status status, long startNanos);
 }

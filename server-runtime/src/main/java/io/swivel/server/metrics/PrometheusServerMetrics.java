@@ -84,9 +84,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider allocator) {
             new NettyAllocatorMetrics(allocator).bindTo(registry);
         }
-        Counter notFound = callCounter(UNKNOWN, UNKNOWN, NONE, NONE, Status.NOT_FOUND);
-        unknownService = (status, startNanos) -> (status == Status.NOT_FOUND ? notFound
-                : callCounter(UNKNOWN, UNKNOWN, NONE, NONE, status)).increment();
+        unknownService = new CountOnly(UNKNOWN, UNKNOWN, NONE, NONE);
     }
 
     /**
@@ -153,9 +151,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
             for (Invoker invoker : binding.invokers().values()) {
                 methods.put(invoker, new MethodMeters(service, invoker.methodKey(), bundle, version));
             }
-            Counter notFound = callCounter(service, UNKNOWN, bundle, version, Status.NOT_FOUND);
-            unknownMethods.put(service, (status, startNanos) -> (status == Status.NOT_FOUND ? notFound
-                    : callCounter(service, UNKNOWN, bundle, version, status)).increment());
+            unknownMethods.put(service, new CountOnly(service, UNKNOWN, bundle, version));
         }
         byGeneration.put(generation, new GenerationMeters(key, inFlight, methods, Map.copyOf(unknownMethods)));
     }
@@ -295,9 +291,45 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
         }
 
         @Override
-        public void record(Status status, long startNanos) {
+        public void refused(Status status) {
+            byStatus[status.ordinal()].increment();
+        }
+
+        @Override
+        public void answered(Status status, long startNanos) {
             byStatus[status.ordinal()].increment();
             duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Calls that never reach a method: {@code NOT_FOUND} counted (its counter created up front),
+     * any other status counted through a counter created on first use.
+     */
+    private final class CountOnly implements CallMeters {
+
+        private final String service;
+        private final String method;
+        private final String bundle;
+        private final String version;
+        private final Counter notFound;
+
+        CountOnly(String service, String method, String bundle, String version) {
+            this.service = service;
+            this.method = method;
+            this.bundle = bundle;
+            this.version = version;
+            this.notFound = callCounter(service, method, bundle, version, Status.NOT_FOUND);
+        }
+
+        @Override
+        public void refused(Status status) {
+            (status == Status.NOT_FOUND ? notFound : callCounter(service, method, bundle, version, status)).increment();
+        }
+
+        @Override
+        public void answered(Status status, long startNanos) {
+            refused(status);
         }
     }
 
