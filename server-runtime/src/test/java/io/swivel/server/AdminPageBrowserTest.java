@@ -34,12 +34,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver}. Without them the test is
  * skipped, unless {@code SWIVEL_REQUIRE_BROWSER=1} (as {@code .ci/run} sets), which makes it fail.
+ * The system properties {@code swivel.test.chromium} and {@code swivel.test.chromedriver} point
+ * elsewhere.
  */
 @Timeout(180)
 class AdminPageBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = Path.of(System.getProperty("swivel.test.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("swivel.test.chromedriver", "/usr/bin/chromedriver"));
     private static final Duration WITHIN = Duration.ofSeconds(15);
     private static final int MAX_BACKGROUND_CALLS = 5000;
 
