@@ -14,6 +14,7 @@ import io.swivel.server.deploy.Deployer;
 import io.swivel.server.dispatch.BundleSlot;
 import io.swivel.server.dispatch.Dispatcher;
 import io.swivel.server.dispatch.ServiceDirectory;
+import io.swivel.server.metrics.PrometheusServerMetrics;
 import io.swivel.server.transport.RpcServer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -46,31 +47,34 @@ public final class SwivelServer implements Closeable {
     private final ServerConfig config;
     private final ServiceDirectory directory = new ServiceDirectory();
     private final LoaderLeakTracker leakTracker = new LoaderLeakTracker();
+    private final PrometheusServerMetrics metrics = new PrometheusServerMetrics();
     private final BundleLoader bundleLoader;
     private final RpcServer rpcServer;
     private final AdminServer adminServer;
     private final Deployer deployer;
     private final DeployWatcher watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private Registration registration;
+    private volatile Registration registration;
     private ClusterCommands clusterCommands;
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
 
     private SwivelServer(ServerConfig config, AdminToken token) {
         this.config = config;
-        Dispatcher dispatcher = new Dispatcher(directory);
+        Dispatcher dispatcher = new Dispatcher(directory, metrics);
+        metrics.bindLoaderLeakTracker(leakTracker);
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
                 config.stepTimeout(), config.workerThreads(), config.queueCapacity(), config.maxFrameLength()),
-                RpcService.class.getClassLoader(), leakTracker);
+                RpcService.class.getClassLoader(), leakTracker, metrics);
         this.deployer = new Deployer(bundleLoader, directory, config.deployDir(), config.dataDir(),
                 new Deployer.Settings(config.drainTimeout(), config.historyLimit(), config.probation(),
-                        config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout()));
+                        config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout()), metrics);
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
                 config.stalledAfter());
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
-        this.adminServer = new AdminServer(directory, dispatcher, token, deployer, this::undeploy, leakTracker);
+        this.adminServer = new AdminServer(directory, dispatcher, token, deployer, this::undeploy, leakTracker,
+                metrics, () -> registration);
     }
 
     /**
@@ -95,6 +99,10 @@ public final class SwivelServer implements Closeable {
 
     private void startup() throws IOException, InterruptedException {
         registration = Registration.connect(config);
+        if (registration != null) {
+            Registration connected = registration;
+            metrics.bindZooKeeper(connected::connected);
+        }
         watcher.start();
         deployer.startupDone();
         int bundles = directory.slots().size();
@@ -164,6 +172,11 @@ public final class SwivelServer implements Closeable {
         return leakTracker;
     }
 
+    /** @return this server's meters, as {@code GET /metrics} shows them */
+    public PrometheusServerMetrics metrics() {
+        return metrics;
+    }
+
     /** @return the configuration */
     public ServerConfig config() {
         return config;
@@ -202,6 +215,7 @@ public final class SwivelServer implements Closeable {
         if (registration != null) {
             registration.close();
         }
+        metrics.close();
         log.info("Swivel stopped in {} ms ({} call(s) finished during shutdown)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), drained);
     }

@@ -9,15 +9,19 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The admin bearer token: created at first start in {@code <data-dir>/admin.token} with mode
- * 0600, read by the CLI. Never logged.
+ * 0600, read by the CLI. Never logged. The admin page sends it back in the
+ * {@value #COOKIE} cookie instead of the {@code Authorization} header.
  */
 public final class AdminToken {
 
     /** The token file's name inside the data directory. */
     public static final String FILE_NAME = "admin.token";
+    /** The cookie the admin page keeps the token in. */
+    public static final String COOKIE = "swivel_token";
 
     private final byte[] token;
 
@@ -78,6 +82,29 @@ public final class AdminToken {
         }
         byte[] offered = authorization.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(offered, token);
+    }
+
+    /**
+     * Checks the {@value #COOKIE} cookies of a request in constant time.
+     *
+     * @param cookieHeaders the values of the request's {@code Cookie} headers, or null
+     * @return true if one of them carries {@code swivel_token=<this token>}
+     */
+    public boolean matchesCookie(List<String> cookieHeaders) {
+        if (cookieHeaders == null) {
+            return false;
+        }
+        boolean matched = false;
+        for (String header : cookieHeaders) {
+            for (String pair : header.split(";")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0 && pair.substring(0, equals).trim().equals(COOKIE)) {
+                    byte[] offered = pair.substring(equals + 1).trim().getBytes(StandardCharsets.UTF_8);
+                    matched |= MessageDigest.isEqual(offered, token);
+                }
+            }
+        }
+        return matched;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.swivel.server.cluster;
 
 import io.swivel.registry.EmbeddedZooKeeper;
+import io.swivel.registry.ServiceCatalog;
 import io.swivel.registry.ServiceRegistrar;
 import io.swivel.registry.ZooKeeperClients;
 import io.swivel.server.bundle.BundleGeneration;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * This server's place in ZooKeeper: the embedded ZooKeeper (when {@code --zookeeper embedded}),
  * the Curator client, and the registrations of every service that serves, kept in step with
  * the {@link ServiceDirectory} (a swap updates the version, an undeploy removes the service).
+ * It follows the client's connection state (for the {@code swivel_zookeeper_connected} gauge)
+ * and, on first use, watches what every server registered ({@link #catalog()}).
  */
 public final class Registration implements Closeable {
 
@@ -39,11 +42,16 @@ public final class Registration implements Closeable {
     private ServiceRegistrar registrar;
     private ExecutorService publisher;
     private final AtomicBoolean publishQueued = new AtomicBoolean();
+    private final AtomicBoolean connected = new AtomicBoolean();
+    private ServiceCatalog catalog;
+    private boolean closed;
 
     private Registration(EmbeddedZooKeeper embedded, CuratorFramework client, String connectString) {
         this.embedded = embedded;
         this.client = client;
         this.connectString = connectString;
+        client.getConnectionStateListenable().addListener((c, state) -> connected.set(state.isConnected()));
+        connected.set(client.getZookeeperClient().isConnected());
     }
 
     /**
@@ -81,6 +89,34 @@ public final class Registration implements Closeable {
     /** @return the Curator client, for cluster commands */
     public CuratorFramework client() {
         return client;
+    }
+
+    /**
+     * Whether the ZooKeeper session is connected now, as Curator's connection state listener
+     * last reported (connected, reconnected: true; suspended, lost: false).
+     *
+     * @return true while connected
+     */
+    public boolean connected() {
+        return connected.get();
+    }
+
+    /**
+     * What ZooKeeper lists under {@code /swivel/services}, every server's instances: a watch
+     * started on first use (waiting up to 5 s for its first view) and kept until {@link #close()}.
+     *
+     * @return the catalog
+     * @throws io.swivel.registry.RegistryException if the first view does not arrive in time
+     * @throws IllegalStateException if the registration is closed
+     */
+    public synchronized ServiceCatalog catalog() {
+        if (closed) {
+            throw new IllegalStateException("the server is shutting down");
+        }
+        if (catalog == null) {
+            catalog = ServiceCatalog.watch(client, Duration.ofSeconds(5));
+        }
+        return catalog;
     }
 
     /**
@@ -146,6 +182,10 @@ public final class Registration implements Closeable {
     /** Deregisters, closes the client and stops the embedded ZooKeeper. */
     @Override
     public synchronized void close() {
+        closed = true;
+        if (catalog != null) {
+            catalog.close();
+        }
         deregister();
         client.close();
         closeQuietly(embedded);

@@ -68,7 +68,7 @@ final class BundleJars {
             temp = null;
             return new BundleDescriptor(identity.name(), identity.version(), sha256, source, staged, identity.activator());
         } catch (IOException e) {
-            throw new DeploymentException("cannot read " + fileName + ": " + e.getMessage(), e);
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, "cannot read " + fileName + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         } finally {
@@ -101,7 +101,7 @@ final class BundleJars {
             Identity identity = identify(file, file.getFileName().toString(), sha256);
             return new BundleDescriptor(identity.name(), identity.version(), sha256, source, file, identity.activator());
         } catch (IOException e) {
-            throw new DeploymentException("cannot read the history copy " + file + ": " + e.getMessage(), e);
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, "cannot read the history copy " + file + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
@@ -115,7 +115,7 @@ final class BundleJars {
         try (JarFile jar = new JarFile(jarFile.toFile())) {
             manifest = jar.getManifest();
         } catch (IOException e) {
-            throw new DeploymentException(fileName + " is not a valid jar (" + e.getMessage()
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + " is not a valid jar (" + e.getMessage()
                     + "); replace it with a complete jar", e);
         }
         Attributes attributes = manifest != null ? manifest.getMainAttributes() : new Attributes();
@@ -125,13 +125,13 @@ final class BundleJars {
         }
         name = name.trim();
         if (!SAFE_NAME.matcher(name).matches()) {
-            throw new DeploymentException(fileName + ": bundle name '" + name + "' is not allowed "
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + ": bundle name '" + name + "' is not allowed "
                     + "(letters, digits, '.', '_', '-'; at most 100); fix the " + BUNDLE + " attribute", null);
         }
         String version = attributes.getValue(VERSION);
         version = version == null || version.isBlank() ? sha256.substring(0, 12) : version.trim();
         if (!SAFE_NAME.matcher(version).matches()) {
-            throw new DeploymentException(fileName + ": version '" + version + "' is not allowed "
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + ": version '" + version + "' is not allowed "
                     + "(letters, digits, '.', '_', '-'); fix the " + VERSION + " attribute", null);
         }
         String activator = attributes.getValue(ACTIVATOR);

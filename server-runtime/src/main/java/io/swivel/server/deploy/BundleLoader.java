@@ -14,6 +14,7 @@ import io.swivel.server.bundle.BundleState;
 import io.swivel.server.bundle.Invoker;
 import io.swivel.server.bundle.ManagedBundleContext;
 import io.swivel.server.bundle.ServiceBinding;
+import io.swivel.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Constructor;
@@ -54,6 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class BundleLoader {
 
     private static final Logger log = LoggerFactory.getLogger(BundleLoader.class);
+    private static final String HEALTH_CHECK = "health check";
 
     /**
      * Where bundles are staged and how they run.
@@ -73,6 +75,18 @@ public final class BundleLoader {
     private final Settings settings;
     private final ClassLoader sharedLoader;
     private final LoaderLeakTracker leakTracker;
+    private final ServerMetrics metrics;
+
+    /**
+     * Creates a loader that measures nothing.
+     *
+     * @param settings where and how
+     * @param sharedLoader provides {@code io.swivel.api} and {@code org.slf4j} to bundles
+     * @param leakTracker watches closed loaders
+     */
+    public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker) {
+        this(settings, sharedLoader, leakTracker, ServerMetrics.none());
+    }
 
     /**
      * Creates a loader.
@@ -80,11 +94,14 @@ public final class BundleLoader {
      * @param settings where and how
      * @param sharedLoader provides {@code io.swivel.api} and {@code org.slf4j} to bundles
      * @param leakTracker watches closed loaders
+     * @param metrics told when a generation loads and unloads (its meters come and go with it)
      */
-    public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker) {
+    public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker,
+                        ServerMetrics metrics) {
         this.settings = settings;
         this.sharedLoader = sharedLoader;
         this.leakTracker = leakTracker;
+        this.metrics = metrics;
     }
 
     /**
@@ -125,7 +142,7 @@ public final class BundleLoader {
             loader = BundleClassLoader.open(descriptor.name() + "@" + descriptor.version(), descriptor.staged(),
                     sharedLoader, settings.workDir());
         } catch (IOException e) {
-            throw new DeploymentException(id + ": cannot open " + jar.getFileName() + ": " + e.getMessage(), e);
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, id + ": cannot open " + jar.getFileName() + ": " + e.getMessage(), e);
         }
         ManagedBundleContext context = new ManagedBundleContext(descriptor.name(), descriptor.version(),
                 readConfig(descriptor), loader);
@@ -138,7 +155,7 @@ public final class BundleLoader {
             Map<String, ServiceBinding> services = step(starter, id, "instantiate services",
                     () -> instantiateServices(id, loader, scan.serviceCandidates(), context));
             if (services.isEmpty()) {
-                throw new DeploymentException(id + ": no class annotated @RpcService found in "
+                throw new DeploymentException(DeploymentException.Failure.NO_SERVICE, id + ": no class annotated @RpcService found in "
                         + jar.getFileName() + "; annotate the service implementation", null);
             }
             activator = step(starter, id, "create activator",
@@ -151,9 +168,9 @@ public final class BundleLoader {
                 });
                 started = true;
             }
-            HealthCheck.Result health = step(starter, id, "health check", () -> context.healthCheck().check());
+            HealthCheck.Result health = step(starter, id, HEALTH_CHECK, () -> context.healthCheck().check());
             if (health == null || !health.passed()) {
-                throw new DeploymentException(id + ": health check failed: "
+                throw new DeploymentException(DeploymentException.Failure.HEALTH_FAILED, id + ": health check failed: "
                         + (health == null ? "it returned null" : health.detail()), null);
             }
             List<Class<?>> interfaces = services.values().stream().<Class<?>>map(ServiceBinding::serviceInterface).toList();
@@ -165,6 +182,7 @@ public final class BundleLoader {
             BundleGeneration generation = new BundleGeneration(descriptor, loader, services, serialization, workers,
                     activator, context);
             generation.state(BundleState.ACTIVE);
+            metrics.generationLoaded(generation);
             log.info("{} loaded from {} in {} ms: services {}", id, jar.getFileName(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), generation.serviceNames());
             return generation;
@@ -198,6 +216,7 @@ public final class BundleLoader {
             Thread.currentThread().interrupt();
             generation.executor().shutdownNow();
         }
+        metrics.generationUnloaded(generation);
         discard(id, generation.loader(), generation.context(), generation.activator());
         generation.state(BundleState.UNLOADED);
         log.info("{} unloaded", id);
@@ -237,7 +256,7 @@ public final class BundleLoader {
             return future.get(settings.stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new DeploymentException(id + ": " + what + " did not finish within "
+            throw new DeploymentException(DeploymentException.Failure.TIMEOUT, id + ": " + what + " did not finish within "
                     + settings.stepTimeout().toMillis() + " ms", null);
         } catch (InterruptedException e) {
             future.cancel(true);
@@ -251,7 +270,8 @@ public final class BundleLoader {
             if (cause instanceof InvocationTargetException invocation && invocation.getCause() != null) {
                 cause = invocation.getCause();
             }
-            throw new DeploymentException(id + ": " + what + " failed: " + describe(cause), cause);
+            throw new DeploymentException(what.equals(HEALTH_CHECK) ? DeploymentException.Failure.HEALTH_FAILED
+                    : DeploymentException.Failure.START_FAILED, id + ": " + what + " failed: " + describe(cause), cause);
         }
     }
 
@@ -281,17 +301,17 @@ public final class BundleLoader {
             List<Class<?>> interfaces = annotation.value().length > 0
                     ? Arrays.asList(annotation.value()) : Arrays.asList(type.getInterfaces());
             if (interfaces.isEmpty()) {
-                throw new DeploymentException(id + ": " + className + " is @RpcService but implements no interface; "
+                throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": " + className + " is @RpcService but implements no interface; "
                         + "name the service interface in @RpcService(...)", null);
             }
             Object instance = instantiate(type, context);
             for (Class<?> serviceInterface : interfaces) {
                 if (!serviceInterface.isInterface() || !serviceInterface.isInstance(instance)) {
-                    throw new DeploymentException(id + ": " + className + " does not implement the interface "
+                    throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": " + className + " does not implement the interface "
                             + serviceInterface.getName() + " named in @RpcService", null);
                 }
                 if (services.containsKey(serviceInterface.getName())) {
-                    throw new DeploymentException(id + ": service " + serviceInterface.getName()
+                    throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": service " + serviceInterface.getName()
                             + " is implemented twice, by " + services.get(serviceInterface.getName()).instance().getClass().getName()
                             + " and " + className, null);
                 }
@@ -317,7 +337,7 @@ public final class BundleLoader {
             try {
                 return type.getConstructor().newInstance();
             } catch (NoSuchMethodException e) {
-                throw new DeploymentException(type.getName() + " needs a public no-argument constructor "
+                throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, type.getName() + " needs a public no-argument constructor "
                         + "or a public constructor taking a BundleContext", e);
             }
         }
@@ -341,12 +361,12 @@ public final class BundleLoader {
             return null;
         }
         if (found.size() > 1) {
-            throw new DeploymentException(id + ": several activators " + found.stream().map(Class::getName).toList()
+            throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": several activators " + found.stream().map(Class::getName).toList()
                     + "; name one in the manifest attribute " + BundleJars.ACTIVATOR, null);
         }
         Class<?> type = found.get(0);
         if (!BundleActivator.class.isAssignableFrom(type)) {
-            throw new DeploymentException(id + ": " + type.getName() + " (" + BundleJars.ACTIVATOR
+            throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": " + type.getName() + " (" + BundleJars.ACTIVATOR
                     + ") does not implement BundleActivator", null);
         }
         return (BundleActivator) type.getConstructor().newInstance();
@@ -376,7 +396,7 @@ public final class BundleLoader {
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw new DeploymentException(descriptor.name() + " " + descriptor.version()
+            throw new DeploymentException(DeploymentException.Failure.BAD_CONFIG, descriptor.name() + " " + descriptor.version()
                     + ": cannot read its configuration: " + e.getMessage(), e);
         }
         Map<String, String> config = new HashMap<>();

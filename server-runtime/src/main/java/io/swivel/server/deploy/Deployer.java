@@ -7,6 +7,7 @@ import io.swivel.server.bundle.BundleState;
 import io.swivel.server.dispatch.BundleSlot;
 import io.swivel.server.dispatch.ServiceConflictException;
 import io.swivel.server.dispatch.ServiceDirectory;
+import io.swivel.server.metrics.ServerMetrics;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,6 +114,20 @@ public final class Deployer implements Closeable {
     private final Map<String, BundleRecord> records = new ConcurrentHashMap<>();
     private final Object stateLock = new Object();
     private final ExecutorService drainer;
+    private final ServerMetrics metrics;
+
+    /**
+     * Creates a deployer that measures nothing and reads {@code state.json}.
+     *
+     * @param loader loads bundle jars
+     * @param directory where bundles serve
+     * @param deployDir the deploy directory
+     * @param dataDir the data directory ({@code history/}, {@code state.json})
+     * @param settings how deployments behave
+     */
+    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings) {
+        this(loader, directory, deployDir, dataDir, settings, ServerMetrics.none());
+    }
 
     /**
      * Creates a deployer and reads {@code state.json}; nothing is loaded until jars are deployed.
@@ -122,8 +137,11 @@ public final class Deployer implements Closeable {
      * @param deployDir the deploy directory
      * @param dataDir the data directory ({@code history/}, {@code state.json})
      * @param settings how deployments behave
+     * @param metrics counts deployments, rollbacks, swaps and drains
      */
-    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings) {
+    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings,
+                    ServerMetrics metrics) {
+        this.metrics = metrics;
         this.loader = loader;
         this.directory = directory;
         this.settings = settings;
@@ -214,8 +232,8 @@ public final class Deployer implements Closeable {
             previous = switchTo(record, generation, true, start);
         } catch (ServiceConflictException e) {
             loader.unload(generation, Duration.ZERO);
-            fail(record, jar, new DeploymentException(generation.name() + " " + generation.version() + ": "
-                    + e.getMessage(), e), descriptor);
+            fail(record, jar, new DeploymentException(DeploymentException.Failure.CONFLICT, generation.name() + " "
+                    + generation.version() + ": " + e.getMessage(), e), descriptor);
             return false;
         }
         record.jar = jar;
@@ -226,6 +244,7 @@ public final class Deployer implements Closeable {
                 descriptor.staged().getFileName().toString(), Instant.now()));
         prune(record);
         writeMarker(record, generation);
+        metrics.deployed(record.name);
         if (previous == null) {
             log.info("{} {} active in {} ms (from {})", generation.name(), generation.version(),
                     millisSince(start), jar.getFileName());
@@ -343,6 +362,7 @@ public final class Deployer implements Closeable {
         record.rolledBack = target.descriptor().sha256().equals(record.jarSha256) ? null : rollback;
         writeMarker(record, target);
         persist(record);
+        metrics.rolledBack(bundle, BY_ADMIN.equals(by) ? "admin" : BY_PROBATION.equals(by) ? "probation" : "cluster");
         String message = bundle + " " + active.version() + " → " + target.version() + " rolled back from " + from
                 + " in " + millis + " ms";
         if (reason != null) {
@@ -416,6 +436,7 @@ public final class Deployer implements Closeable {
         }
         writeMarker(record, restarted);
         persist(record);
+        metrics.deployed(record.name);
     }
 
     /**
@@ -441,7 +462,7 @@ public final class Deployer implements Closeable {
     public void stalled(Path jar, String error) {
         BundleRecord record = record(BundleJars.nameFromFile(jar.getFileName().toString()));
         synchronized (record) {
-            fail(record, jar, new DeploymentException(error, null), null);
+            fail(record, jar, new DeploymentException(DeploymentException.Failure.STALLED, error, null), null);
         }
     }
 
@@ -539,6 +560,7 @@ public final class Deployer implements Closeable {
             }
             throw e;
         }
+        metrics.swapped(next.name(), System.nanoTime() - startNanos);
         endProbation(record);
         record.standby = null;
         if (oldStandby != null && !fromStandby) {
@@ -668,7 +690,7 @@ public final class Deployer implements Closeable {
         try {
             BundleDescriptor descriptor = BundleJars.fromHistory(file, record.jar);
             if (!descriptor.sha256().equals(entry.sha256())) {
-                throw new DeploymentException(file + " no longer holds the content deployed as " + entry.version()
+                throw new DeploymentException(DeploymentException.Failure.BAD_JAR, file + " no longer holds the content deployed as " + entry.version()
                         + " (its SHA-256 changed)", null);
             }
             return loader.load(descriptor);
@@ -712,6 +734,7 @@ public final class Deployer implements Closeable {
         record.savedActiveSha256 = null;
         writeMarker(record, generation);
         persist(record);
+        metrics.deployed(record.name);
         log.info("{} {} active again (from history): {} holds {}, which {} rolled back before the restart",
                 record.name, generation.version(), jar.getFileName(), descriptor.version(), record.rolledBack.by());
         return true;
@@ -740,6 +763,7 @@ public final class Deployer implements Closeable {
 
     /** Waits for the running calls up to the drain timeout; answers the rest RELOADING. */
     private int drain(BundleGeneration old) {
+        long start = System.nanoTime();
         try {
             CompletableFuture<Void> drained = old.startDraining();
             long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
@@ -747,6 +771,7 @@ public final class Deployer implements Closeable {
                 long left = deadline - System.nanoTime();
                 try {
                     drained.get(Math.min(left, DRAIN_PROGRESS_EVERY_NANOS), TimeUnit.NANOSECONDS);
+                    metrics.drained(old.name(), System.nanoTime() - start);
                     return 0;
                 } catch (TimeoutException e) {
                     if (deadline - System.nanoTime() <= 0) {
@@ -759,6 +784,7 @@ public final class Deployer implements Closeable {
         } catch (TimeoutException e) {
             int abandoned = old.abandonRunning(old.name() + " " + old.version() + " was replaced and did not finish "
                     + "this call within the drain timeout of " + settings.drainTimeout().toMillis() + " ms; retry");
+            metrics.drained(old.name(), System.nanoTime() - start);
             log.warn("{} {}: {} call(s) still running after the drain timeout of {} ms were answered RELOADING",
                     old.name(), old.version(), abandoned, settings.drainTimeout().toMillis());
             return abandoned;
@@ -795,6 +821,7 @@ public final class Deployer implements Closeable {
             record.jar = jar;
         }
         record.error(jar.getFileName() + ": " + error.getMessage());
+        metrics.deploymentFailed(record.name, error.failure().label());
         String instead = active != null
                 ? active.name() + " " + active.version() + " (from " + active.descriptor().source().getFileName() + ")"
                 : "nothing";

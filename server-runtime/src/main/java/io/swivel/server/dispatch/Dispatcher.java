@@ -6,6 +6,8 @@ import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.InFlightCall;
 import io.swivel.server.bundle.Invoker;
 import io.swivel.server.bundle.ServiceBinding;
+import io.swivel.server.metrics.CallMeters;
+import io.swivel.server.metrics.ServerMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * executor: counts it in flight, checks its deadline, decodes its arguments, invokes, and
  * delivers the outcome to the transport's {@link CallSink}. A call still running when its
  * generation must unload is answered {@code RELOADING} at once; its late outcome is dropped.
+ * Every answer is counted once in {@link ServerMetrics}, with its wire status.
  */
 public final class Dispatcher {
 
@@ -26,14 +29,26 @@ public final class Dispatcher {
     private static final int MAX_LOOKUPS = 4;
 
     private final ServiceDirectory directory;
+    private final ServerMetrics metrics;
+
+    /**
+     * Creates a dispatcher that measures nothing.
+     *
+     * @param directory where services are found
+     */
+    public Dispatcher(ServiceDirectory directory) {
+        this(directory, ServerMetrics.none());
+    }
 
     /**
      * Creates a dispatcher.
      *
      * @param directory where services are found
+     * @param metrics counts and times every answered call
      */
-    public Dispatcher(ServiceDirectory directory) {
+    public Dispatcher(ServiceDirectory directory, ServerMetrics metrics) {
         this.directory = directory;
+        this.metrics = metrics;
     }
 
     /**
@@ -61,7 +76,7 @@ public final class Dispatcher {
      */
     public void dispatch(String service, String methodKey, String versionConstraint, long deadlineNanos,
                          ArgsDecoder decoder, CallSink callSink) {
-        TrackedCall sink = new TrackedCall(callSink);
+        TrackedCall sink = new TrackedCall(callSink, metrics.unknownService());
         BundleGeneration generation = null;
         Invoker invoker = null;
         // A swap may retire the generation between the lookup and the count; the slot then
@@ -73,6 +88,7 @@ public final class Dispatcher {
                 return;
             }
             if (!VersionConstraints.matches(versionConstraint, found.version())) {
+                sink.meters = metrics.unknownMethod(found, service);
                 sink.fail(Status.NOT_FOUND, service + " is served by " + found.name() + " " + found.version()
                         + " here, which does not match the version asked for (" + versionConstraint + ")");
                 return;
@@ -83,10 +99,12 @@ public final class Dispatcher {
             }
             Invoker method = binding.invokers().get(methodKey);
             if (method == null) {
+                sink.meters = metrics.unknownMethod(found, service);
                 sink.fail(Status.NOT_FOUND, "no method " + methodKey + " in " + service + " " + found.version()
                         + "; methods: " + binding.methodKeys());
                 return;
             }
+            sink.meters = metrics.method(found, method);
             if (found.tryAcquire(sink)) {
                 generation = found;
                 invoker = method;
@@ -113,6 +131,7 @@ public final class Dispatcher {
 
     private void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
                      TrackedCall sink) {
+        sink.started = true;
         boolean released = false;
         boolean failed = false;
         try {
@@ -176,19 +195,29 @@ public final class Dispatcher {
         }
     }
 
-    /** A call's sink that answers once: the first outcome wins, including an early abandon. */
+    /**
+     * A call's sink that answers once: the first outcome wins, including an early abandon. The
+     * answer is counted in the meters of where the call got to (set before it is answered), and
+     * timed if the call started on the bundle's executor: an answer given on the event loop only
+     * increments a counter.
+     */
     private static final class TrackedCall implements CallSink, InFlightCall {
 
         private final CallSink sink;
+        private final long startNanos = System.nanoTime();
         private final AtomicBoolean answered = new AtomicBoolean();
+        volatile CallMeters meters;
+        volatile boolean started;
 
-        TrackedCall(CallSink sink) {
+        TrackedCall(CallSink sink, CallMeters meters) {
             this.sink = sink;
+            this.meters = meters;
         }
 
         @Override
         public void ok(BundleGeneration generation, Object result) {
             if (answered.compareAndSet(false, true)) {
+                record(Status.OK);
                 sink.ok(generation, result);
             }
         }
@@ -196,6 +225,7 @@ public final class Dispatcher {
         @Override
         public void appError(Throwable error) {
             if (answered.compareAndSet(false, true)) {
+                record(Status.APP_ERROR);
                 sink.appError(error);
             }
         }
@@ -203,7 +233,16 @@ public final class Dispatcher {
         @Override
         public void fail(Status status, String message) {
             if (answered.compareAndSet(false, true)) {
+                record(status);
                 sink.fail(status, message);
+            }
+        }
+
+        private void record(Status status) {
+            if (started) {
+                meters.answered(status, startNanos);
+            } else {
+                meters.refused(status);
             }
         }
 

@@ -1,0 +1,52 @@
+package io.swivel.server.metrics;
+
+import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.bundle.Invoker;
+
+/** Measures nothing; stateless. */
+enum NoMetrics implements ServerMetrics {
+    INSTANCE;
+
+    @Override
+    public void generationLoaded(BundleGeneration generation) {
+    }
+
+    @Override
+    public void generationUnloaded(BundleGeneration generation) {
+    }
+
+    @Override
+    public CallMeters method(BundleGeneration generation, Invoker invoker) {
+        return CallMeters.NONE;
+    }
+
+    @Override
+    public CallMeters unknownMethod(BundleGeneration generation, String service) {
+        return CallMeters.NONE;
+    }
+
+    @Override
+    public CallMeters unknownService() {
+        return CallMeters.NONE;
+    }
+
+    @Override
+    public void deployed(String bundle) {
+    }
+
+    @Override
+    public void deploymentFailed(String bundle, String cause) {
+    }
+
+    @Override
+    public void rolledBack(String bundle, String cause) {
+    }
+
+    @Override
+    public void swapped(String bundle, long nanos) {
+    }
+
+    @Override
+    public void drained(String bundle, long nanos) {
+    }
+}

@@ -1,0 +1,110 @@
+package io.swivel.server.metrics;
+
+import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.bundle.Invoker;
+
+/**
+ * What the deploy and dispatch code report about their work. The call path asks for
+ * {@link CallMeters} resolved when a generation loads, so recording a call is cheap and never
+ * blocks; everything else happens at deploy time.
+ *
+ * <p>Implementations hold no static state and keep no reference to a generation after
+ * {@link #generationUnloaded}, so they never pin a bundle's classloader.
+ */
+public interface ServerMetrics {
+
+    /**
+     * Measures nothing: for code paths and tests that have no registry.
+     *
+     * @return a no-op implementation
+     */
+    static ServerMetrics none() {
+        return NoMetrics.INSTANCE;
+    }
+
+    /**
+     * A generation was loaded and started (it may or may not be switched in): its meters are
+     * created now, off the call path.
+     *
+     * @param generation the generation
+     */
+    void generationLoaded(BundleGeneration generation);
+
+    /**
+     * A generation was unloaded: its meters go (a version's call meters when its last
+     * generation goes), so nothing keeps it reachable and cardinality stays bounded.
+     * Idempotent.
+     *
+     * @param generation the generation
+     */
+    void generationUnloaded(BundleGeneration generation);
+
+    /**
+     * The meters of calls to one method of a loaded generation.
+     *
+     * @param generation the generation that will answer
+     * @param invoker one of its methods
+     * @return the meters; a no-op if the generation is not (or no longer) known
+     */
+    CallMeters method(BundleGeneration generation, Invoker invoker);
+
+    /**
+     * The meters of calls to a service of a generation that were refused before reaching a
+     * method: no such method, or a version constraint that does not match. Counted with the
+     * method label {@code unknown}.
+     *
+     * @param generation the generation serving the service
+     * @param service the service name
+     * @return the meters
+     */
+    CallMeters unknownMethod(BundleGeneration generation, String service);
+
+    /**
+     * The meters of calls to a service no bundle serves here: counted with the service and
+     * method labels {@code unknown} and bundle and version {@code none} (client-chosen names
+     * never become label values).
+     *
+     * @return the meters
+     */
+    CallMeters unknownService();
+
+    /**
+     * A new version serves (a deploy, an upgrade, a restart with new configuration).
+     *
+     * @param bundle the bundle
+     */
+    void deployed(String bundle);
+
+    /**
+     * A version was not deployed; what served before still serves.
+     *
+     * @param bundle the bundle (from the jar's name if the jar could not be read)
+     * @param cause a short cause such as {@code bad_jar}, {@code start_failed},
+     *     {@code health_failed}, {@code conflict}
+     */
+    void deploymentFailed(String bundle, String cause);
+
+    /**
+     * A bundle was rolled back.
+     *
+     * @param bundle the bundle
+     * @param cause who asked: {@code admin}, {@code probation} or {@code cluster}
+     */
+    void rolledBack(String bundle, String cause);
+
+    /**
+     * A version was switched in.
+     *
+     * @param bundle the bundle
+     * @param nanos from the moment the jar (or the rollback) was handled until the new version served
+     */
+    void swapped(String bundle, long nanos);
+
+    /**
+     * A replaced version finished draining (or reached the drain timeout).
+     *
+     * @param bundle the bundle
+     * @param nanos how long the drain took
+     */
+    void drained(String bundle, long nanos);
+}
