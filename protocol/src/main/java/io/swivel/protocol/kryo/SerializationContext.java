@@ -6,7 +6,6 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.Pool;
 import java.net.URI;
 import java.util.Objects;
 import java.util.UUID;
@@ -39,26 +38,16 @@ public final class SerializationContext {
     private final ClassLoader classLoader;
     private final TypeAllowlist allowlist;
     private final int maxBodyLength;
-    private final Pool<Kryo> kryos;
-    private final Pool<Output> outputs;
+    private final StripedPool<Kryo> kryos;
+    private final StripedPool<Output> outputs;
 
     private SerializationContext(ClassLoader classLoader, TypeAllowlist allowlist, int maxBodyLength) {
         this.classLoader = classLoader;
         this.allowlist = allowlist;
         this.maxBodyLength = maxBodyLength;
-        int capacity = Math.max(8, Runtime.getRuntime().availableProcessors() * 8);
-        this.kryos = new Pool<>(true, false, capacity) {
-            @Override
-            protected Kryo create() {
-                return newKryo();
-            }
-        };
-        this.outputs = new Pool<>(true, false, capacity) {
-            @Override
-            protected Output create() {
-                return new Output(Math.min(1024, maxBodyLength), maxBodyLength);
-            }
-        };
+        int capacity = Math.max(32, Runtime.getRuntime().availableProcessors() * 8);
+        this.kryos = new StripedPool<>(capacity, this::newKryo);
+        this.outputs = new StripedPool<>(capacity, () -> new Output(Math.min(1024, maxBodyLength), maxBodyLength));
     }
 
     /**
