@@ -85,15 +85,20 @@ final class ServerEndpoint implements Endpoint {
     CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
                                           byte[] body) {
         inFlight.incrementAndGet();
-        long start = System.nanoTime();
+        // The latency sample is the call's round trip, not the connection set-up before it: a
+        // first call that pays for the connect would make the server look slow to the balancer.
+        long[] start = {System.nanoTime()};
         Connection current = connection;
         CompletableFuture<ResponseFrame> answer = current != null && current.isUsable()
                 ? current.send(service, methodKey, versionConstraint, timeoutMillis, body)
-                : connect().thenCompose(c -> c.send(service, methodKey, versionConstraint, timeoutMillis, body));
+                : connect().thenCompose(c -> {
+                    start[0] = System.nanoTime();
+                    return c.send(service, methodKey, versionConstraint, timeoutMillis, body);
+                });
         return answer.whenComplete((response, error) -> {
             int left = inFlight.decrementAndGet();
             if (error == null) {
-                latency.record(System.nanoTime() - start);
+                latency.record(System.nanoTime() - start[0]);
                 ejectedUntilNanos = 0;
             }
             if (left == 0 && closeWhenIdle) {

@@ -5,6 +5,7 @@ import io.swivel.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How commands find a running server's admin API and its token. */
@@ -20,6 +21,9 @@ final class AdminOptions {
     @Option(names = "--data-dir", defaultValue = ".swivel",
             description = "Data directory holding admin.token (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--token", description = "Admin token (default: $SWIVEL_TOKEN, else <data-dir>/admin.token).")
     String token;

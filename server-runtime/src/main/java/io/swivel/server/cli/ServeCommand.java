@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,6 +75,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "ZooKeeper session timeout: how long a server that stopped answering stays listed (default: ${DEFAULT-VALUE}).")
     Duration zkSessionTimeout;
 
+    @Mixin
+    ConfigOption config;
+
     @Option(names = "--with-samples", description = "Copy the sample greeter v1 bundle into the deploy directory first (as " + SAMPLE_JAR + ").")
     boolean withSamples;
 
@@ -86,22 +90,9 @@ final class ServeCommand implements Callable<Integer> {
         if (withSamples) {
             copySample(out);
         }
-        ServerConfig config;
-        try {
-            config = ServerConfig.defaults().withDeployDir(deployDir).withDataDir(dataDir).withBind(bind)
-                    .withPorts(port, adminPort).with(c -> {
-                        c.drainTimeout = drainTimeout;
-                        c.stepTimeout = stepTimeout;
-                        c.stalledAfter = stalledAfter;
-                        c.probation = probation;
-                        c.probationErrorRate = probationErrorRate;
-                        c.historyLimit = historyLimit;
-                        c.zookeeper = zookeeper;
-                        c.embeddedZkPort = embeddedZkPort;
-                        c.zkSessionTimeout = zkSessionTimeout;
-                    });
-        } catch (IllegalArgumentException e) {
-            throw new CliException("bad option: " + e.getMessage(), e);
+        ServerConfig config = serverConfig();
+        if (spec.commandLine().getDefaultValueProvider() instanceof LayeredDefaults defaults) {
+            out.println("Swivel " + defaults.describe(SwivelMain.settingNames(spec.root().commandLine())));
         }
         SwivelServer server;
         try {
@@ -126,6 +117,31 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The server configuration these options describe.
+     *
+     * @return the configuration
+     * @throws CliException if a value is out of range
+     */
+    ServerConfig serverConfig() {
+        try {
+            return ServerConfig.defaults().withDeployDir(deployDir).withDataDir(dataDir).withBind(bind)
+                    .withPorts(port, adminPort).with(c -> {
+                        c.drainTimeout = drainTimeout;
+                        c.stepTimeout = stepTimeout;
+                        c.stalledAfter = stalledAfter;
+                        c.probation = probation;
+                        c.probationErrorRate = probationErrorRate;
+                        c.historyLimit = historyLimit;
+                        c.zookeeper = zookeeper;
+                        c.embeddedZkPort = embeddedZkPort;
+                        c.zkSessionTimeout = zkSessionTimeout;
+                    });
+        } catch (IllegalArgumentException e) {
+            throw new CliException("bad option: " + e.getMessage(), e);
+        }
+    }
+
     private void copySample(PrintWriter out) throws IOException {
         Path target = deployDir.resolve(SAMPLE_JAR);
         if (Files.exists(target)) {
@@ -140,20 +156,23 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Sample: copied " + sample + " to " + target);
     }
 
+    /** The sample jar: in a source checkout under samples/greeter-v1/target, in a distribution under samples/. */
     private static Path findSampleJar() throws IOException {
         Path home = Path.of(System.getProperty("swivel.home", "."));
-        Path dir = home.resolve("samples/greeter-v1/target");
-        if (Files.isDirectory(dir)) {
-            try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "greeter-v1-*.jar")) {
-                for (Path jar : jars) {
-                    String name = jar.getFileName().toString();
-                    if (!name.endsWith("-sources.jar") && !name.endsWith("-tests.jar")) {
-                        return jar;
+        Path built = home.resolve("samples/greeter-v1/target");
+        for (Path dir : new Path[] {built, home.resolve("samples")}) {
+            if (Files.isDirectory(dir)) {
+                try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "greeter-v1-*.jar")) {
+                    for (Path jar : jars) {
+                        String name = jar.getFileName().toString();
+                        if (!name.endsWith("-sources.jar") && !name.endsWith("-tests.jar")) {
+                            return jar;
+                        }
                     }
                 }
             }
         }
-        throw new CliException("the sample bundle is not built: no greeter-v1 jar in " + dir.toAbsolutePath().normalize()
+        throw new CliException("the sample bundle is not built: no greeter-v1 jar in " + built.toAbsolutePath().normalize()
                 + "; run 'mvn -DskipTests package' in the Swivel checkout (./swivel does it on first use)");
     }
 }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,6 +26,9 @@ final class ServicesCommand implements Callable<Integer> {
     @Option(names = "--zookeeper", defaultValue = "127.0.0.1:2181", paramLabel = "HOST:PORT,...",
             description = "The ZooKeeper to ask (default: ${DEFAULT-VALUE}, the embedded one of a local server).")
     String zookeeper;
+
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
