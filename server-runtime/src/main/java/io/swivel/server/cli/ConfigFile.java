@@ -80,9 +80,4 @@ final class ConfigFile {
     String resolvePath(String value) {
         return base.resolve(value).normalize().toString();
     }
-
-    /** @return every key the file sets */
-    Set<String> keys() {
-        return values.keySet();
-    }
 }
