@@ -1,6 +1,7 @@
 package io.swivel.server;
 
 import io.swivel.server.config.ServerConfig;
+import io.swivel.testing.SampleBundles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,15 +24,7 @@ final class TestBundles {
      * @return the jar
      */
     static Path jar(String artifact) {
-        String dir = System.getProperty("swivel.test.bundles");
-        if (dir == null) {
-            throw new IllegalStateException("swivel.test.bundles is not set; run the tests with Maven");
-        }
-        Path jar = Path.of(dir, artifact + ".jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; run mvn verify from the repository root");
-        }
-        return jar;
+        return SampleBundles.jar(artifact);
     }
 
     /** Copies a sample jar into a deploy directory under a given file name. */

@@ -5,6 +5,7 @@ import io.swivel.systest.api.Echo;
 import io.swivel.systest.api.Swap;
 import io.swivel.testing.JarBuilder;
 import io.swivel.testing.JavaSources;
+import io.swivel.testing.SampleBundles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -32,15 +33,7 @@ final class SystestBundles {
      * @return the jar
      */
     static Path sample(String artifact) {
-        String dir = System.getProperty("swivel.test.bundles");
-        if (dir == null) {
-            throw new IllegalStateException("swivel.test.bundles is not set; run the tests with Maven");
-        }
-        Path jar = Path.of(dir, artifact + ".jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; run mvn verify from the repository root");
-        }
-        return jar;
+        return SampleBundles.jar(artifact);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.swivel.server.bundle.BundleState;
 import io.swivel.server.bundle.Invoker;
 import io.swivel.server.bundle.ManagedBundleContext;
 import io.swivel.server.bundle.ServiceBinding;
+import io.swivel.server.logging.BundleMdc;
 import io.swivel.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -205,6 +206,12 @@ public final class BundleLoader {
      * @param grace how long running work may take to finish
      */
     public void unload(BundleGeneration generation, Duration grace) {
+        try (BundleMdc.Scope mdc = BundleMdc.open(generation)) {
+            unloadScoped(generation, grace);
+        }
+    }
+
+    private void unloadScoped(BundleGeneration generation, Duration grace) {
         String id = generation.name() + " " + generation.version();
         generation.state(BundleState.DRAINING);
         generation.executor().shutdown();
