@@ -12,9 +12,13 @@ import java.nio.charset.StandardCharsets;
  * {@link ProtocolException}. Either way the caller should close the connection.
  *
  * <p>Bodies are copied out of the network buffer, so no reference-counted buffer escapes
- * the pipeline.
+ * the pipeline. The service names and method keys of a connection's requests repeat: each
+ * decoder keeps the last few it decoded ({@link ShortStrings}) and hands out the same string
+ * again, whose hash code is already computed, instead of decoding it anew.
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+
+    private final ShortStrings names = new ShortStrings();
 
     /**
      * Creates a decoder.
@@ -40,7 +44,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             return null;
         }
         try {
-            return parse(frame);
+            return parse(frame, names);
         } finally {
             frame.release();
         }
@@ -54,6 +58,10 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
      * @throws ProtocolException if the bytes are not a valid frame
      */
     public static Frame parse(ByteBuf in) {
+        return parse(in, null);
+    }
+
+    private static Frame parse(ByteBuf in, ShortStrings names) {
         require(in, Frame.HEADER_LENGTH, "header");
         byte magic = in.readByte();
         if (magic != Frame.MAGIC_V1) {
@@ -72,9 +80,9 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
                 if (timeoutMillis < 0) {
                     throw new ProtocolException.Malformed("negative timeout " + timeoutMillis + " in request " + requestId);
                 }
-                String service = readShortString(in, "service");
-                String methodKey = readShortString(in, "methodKey");
-                String constraint = readShortString(in, "versionConstraint");
+                String service = readShortString(in, "service", names);
+                String methodKey = readShortString(in, "methodKey", names);
+                String constraint = readShortString(in, "versionConstraint", names);
                 if (service.isEmpty() || methodKey.isEmpty()) {
                     throw new ProtocolException.Malformed("request " + requestId + " names no service or method");
                 }
@@ -94,11 +102,12 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         }
     }
 
-    private static String readShortString(ByteBuf in, String field) {
+    private static String readShortString(ByteBuf in, String field, ShortStrings names) {
         require(in, 2, field + " length");
         int length = in.readUnsignedShort();
         require(in, length, field);
-        String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
+        String value = names != null ? names.decode(in, in.readerIndex(), length)
+                : in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
         in.skipBytes(length);
         return value;
     }

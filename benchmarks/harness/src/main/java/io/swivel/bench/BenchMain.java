@@ -74,7 +74,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--ops", split = ",", description = "existUser, createUser, getUser, listUser (default all; smoke getUser).")
     List<String> ops;
 
-    @Option(names = "--peers", split = ",", description = "swivel, grpc, netty (default all).")
+    @Option(names = "--peers", split = ",", description = "swivel, grpc, netty (the default), and swivel-direct, grpc-direct: both servers running handlers on their I/O threads.")
     List<String> peers;
 
     @Option(names = "--swaps", description = "Jar replacements during the hot-swap phase (default 10; smoke 4).")
@@ -248,9 +248,12 @@ public final class BenchMain implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "0")
         int port;
 
+        @Option(names = "--direct", description = "Run handlers with directExecutor().")
+        boolean direct;
+
         @Override
         public Integer call() throws Exception {
-            GrpcUserServer server = GrpcUserServer.start("127.0.0.1", port);
+            GrpcUserServer server = GrpcUserServer.start("127.0.0.1", port, direct);
             serveUntilStopped(server, server.port());
             return 0;
         }

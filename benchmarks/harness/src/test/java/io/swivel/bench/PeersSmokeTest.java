@@ -14,10 +14,13 @@ import io.swivel.bench.user.User;
 import io.swivel.bench.workload.Mode;
 import io.swivel.bench.workload.Op;
 import io.swivel.bench.workload.UserCalls;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,9 +59,23 @@ class PeersSmokeTest {
     }
 
     @Test
-    void grpcServerAnswersTheStubs() throws Exception {
-        try (PeerServer server = PeerServer.start(Peer.GRPC, launcher(), "grpc");
-             UserCalls calls = PeerServer.client(Peer.GRPC, server.host(), server.port())) {
+    void swivelDirectServesABundleThatDeclaresDirectDispatch() throws Exception {
+        try (PeerServer server = PeerServer.start(Peer.SWIVEL_DIRECT, launcher(), "swivel-direct");
+             UserCalls calls = PeerServer.client(Peer.SWIVEL_DIRECT, server.host(), server.port())) {
+            User user = (User) calls.call(Op.GET_USER, 7);
+            assertThat(user.getId()).isEqualTo(7);
+            Page<?> page = (Page<?>) calls.callAsync(Op.LIST_USER, 3).get(30, TimeUnit.SECONDS);
+            assertThat(page.getResult()).hasSize(15);
+            assertThat(Files.readString(work.resolve("logs").resolve("swivel-direct.log")))
+                    .contains("calls run on I/O threads (Swivel-Dispatch: direct)");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Peer.class, names = {"GRPC", "GRPC_DIRECT"})
+    void grpcServerAnswersTheStubs(Peer peer) throws Exception {
+        try (PeerServer server = PeerServer.start(peer, launcher(), peer.label());
+             UserCalls calls = PeerServer.client(peer, server.host(), server.port())) {
             io.swivel.bench.grpc.proto.User user = (io.swivel.bench.grpc.proto.User) calls.call(Op.GET_USER, 7);
             assertThat(user.getId()).isEqualTo(7);
             assertThat(user.getName()).isEqualTo("Doug Lea");

@@ -2,6 +2,7 @@ package io.swivel.client.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -16,6 +17,7 @@ import io.swivel.protocol.Status;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -71,25 +73,50 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         long id = nextId.incrementAndGet();
         int wireTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
         RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, body);
-        ScheduledFuture<?> timer = ch.eventLoop().schedule(() -> {
-            Pending expired = pending.remove(id);
-            if (expired != null) {
-                expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
-                        service + "#" + methodKey + " got no answer from " + remote + " within " + timeoutMillis + " ms", null));
+        Pending call = new Pending(result);
+        pending.put(id, call);
+        // One task on the event loop per call: it arms the deadline and writes. Flushes of
+        // several calls are merged by the pipeline's FlushConsolidationHandler.
+        EventLoop loop = ch.eventLoop();
+        Runnable write = () -> {
+            if (pending.get(id) != call) {
+                return; // failed already: the connection closed before the call got its turn
             }
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
-        pending.put(id, new Pending(result, timer));
-        ch.writeAndFlush(request).addListener(write -> {
-            if (!write.isSuccess()) {
-                Pending failed = pending.remove(id);
-                if (failed != null) {
-                    failed.timer.cancel(false);
-                    failed.future.completeExceptionally(new ServerEndpoint.ConnectFailedException(remote,
-                            "cannot send " + service + "#" + methodKey + " to " + remote + ": " + write.cause(), write.cause()));
+            call.timer = loop.schedule(() -> expire(id, service, methodKey, timeoutMillis), timeoutMillis,
+                    TimeUnit.MILLISECONDS);
+            ch.writeAndFlush(request).addListener(done -> {
+                if (!done.isSuccess()) {
+                    fail(id, new ServerEndpoint.ConnectFailedException(remote, "cannot send " + service + "#" + methodKey
+                            + " to " + remote + ": " + done.cause(), done.cause()));
                 }
+            });
+        };
+        if (loop.inEventLoop()) {
+            write.run();
+        } else {
+            try {
+                loop.execute(write);
+            } catch (RejectedExecutionException e) {
+                fail(id, new ServerEndpoint.ConnectFailedException(remote, "connection to " + remote + " is closed", e));
             }
-        });
+        }
         return result;
+    }
+
+    private void expire(long id, String service, String methodKey, long timeoutMillis) {
+        Pending expired = pending.remove(id);
+        if (expired != null) {
+            expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
+                    service + "#" + methodKey + " got no answer from " + remote + " within " + timeoutMillis + " ms", null));
+        }
+    }
+
+    private void fail(long id, Throwable cause) {
+        Pending failed = pending.remove(id);
+        if (failed != null) {
+            failed.cancelTimer();
+            failed.future.completeExceptionally(cause);
+        }
     }
 
     @Override
@@ -97,7 +124,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         if (frame instanceof ResponseFrame response) {
             Pending call = pending.remove(response.requestId());
             if (call != null) {
-                call.timer.cancel(false);
+                call.cancelTimer();
                 call.future.complete(response);
             }
         } else if (frame instanceof ControlFrame control) {
@@ -157,12 +184,27 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         for (Long id : pending.keySet()) {
             Pending call = pending.remove(id);
             if (call != null) {
-                call.timer.cancel(false);
+                call.cancelTimer();
                 call.future.completeExceptionally(new SwivelException(null, reason + " before the answer came", null));
             }
         }
     }
 
-    private record Pending(CompletableFuture<ResponseFrame> future, ScheduledFuture<?> timer) {
+    /** A call sent and not answered yet; its deadline timer is armed on the event loop. */
+    private static final class Pending {
+
+        final CompletableFuture<ResponseFrame> future;
+        volatile ScheduledFuture<?> timer;
+
+        Pending(CompletableFuture<ResponseFrame> future) {
+            this.future = future;
+        }
+
+        void cancelTimer() {
+            ScheduledFuture<?> armed = timer;
+            if (armed != null) {
+                armed.cancel(false);
+            }
+        }
     }
 }

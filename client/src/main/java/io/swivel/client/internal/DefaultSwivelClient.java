@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.swivel.client.ProxyOptions;
 import io.swivel.client.SwivelClient;
@@ -109,7 +110,10 @@ public final class DefaultSwivelClient implements SwivelClient {
         Bootstrap perServer = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS),
+                // Requests written by caller threads are flushed together, once per turn of the
+                // event loop, instead of one write(2) per request.
+                ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
+                        new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS),
                         new FrameDecoder(maxFrameLength), encoder, new Connection(remote));
             }
         });

@@ -5,9 +5,6 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -36,8 +33,7 @@ final class CompatibleObjectSerializer<T> extends Serializer<T> {
     private final Class<T> type;
     private final Class<?>[] fieldTypes;
     private final Class<?>[] boxedTypes;
-    private final MethodHandle[] getters;
-    private final MethodHandle[] setters;
+    private final Field[] fields;
     private final NamedChunks chunks;
 
     CompatibleObjectSerializer(Class<T> type) {
@@ -46,25 +42,21 @@ final class CompatibleObjectSerializer<T> extends Serializer<T> {
         int n = fields.size();
         this.fieldTypes = new Class<?>[n];
         this.boxedTypes = new Class<?>[n];
-        this.getters = new MethodHandle[n];
-        this.setters = new MethodHandle[n];
+        this.fields = new Field[n];
         String[] names = new String[n];
         Set<String> seen = new HashSet<>();
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
             for (int i = 0; i < n; i++) {
                 Field field = fields.get(i);
                 field.setAccessible(true);
+                this.fields[i] = field;
                 fieldTypes[i] = field.getType();
                 boxedTypes[i] = NamedChunks.boxed(field.getType());
-                getters[i] = lookup.unreflectGetter(field).asType(MethodType.methodType(Object.class, Object.class));
-                setters[i] = lookup.unreflectSetter(field)
-                        .asType(MethodType.methodType(void.class, Object.class, Object.class));
                 // Fields come most-derived class first: a hidden superclass field gets a qualified name.
                 names[i] = seen.add(field.getName()) ? field.getName()
                         : field.getDeclaringClass().getName() + "." + field.getName();
             }
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new KryoException("cannot serialize " + type.getName() + ": " + e, e);
         }
         this.chunks = new NamedChunks(type.getName(), names);
@@ -94,11 +86,11 @@ final class CompatibleObjectSerializer<T> extends Serializer<T> {
     @Override
     public void write(Kryo kryo, Output output, T object) {
         chunks.writeCount(output);
-        for (int i = 0; i < getters.length; i++) {
+        for (int i = 0; i < fields.length; i++) {
             Object value;
             try {
-                value = getters[i].invokeExact((Object) object);
-            } catch (Throwable e) {
+                value = fields[i].get(object);
+            } catch (IllegalAccessException | RuntimeException e) {
                 throw new KryoException("cannot read field " + chunks.name(i) + " of " + type.getName(), e);
             }
             chunks.write(kryo, output, i, value);
@@ -127,8 +119,8 @@ final class CompatibleObjectSerializer<T> extends Serializer<T> {
                         + fieldType.getName() + ", got " + value.getClass().getName());
             }
             try {
-                setters[index].invokeExact((Object) object, value);
-            } catch (Throwable e) {
+                fields[index].set(object, value);
+            } catch (IllegalAccessException | RuntimeException e) {
                 throw new KryoException("cannot set field " + chunks.name(index) + " of " + type.getName() + ": " + e, e);
             }
         }

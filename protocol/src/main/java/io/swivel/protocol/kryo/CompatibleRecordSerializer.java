@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 
 /**
@@ -21,14 +22,14 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
     private final RecordComponent[] components;
     private final Class<?>[] boxedTypes;
     private final Object[] defaults;
-    private final MethodHandle[] accessors;
+    private final Method[] accessors;
     private final MethodHandle constructor;
     private final NamedChunks chunks;
 
     CompatibleRecordSerializer(Kryo kryo, Class<T> type) {
         this.type = type;
         this.components = type.getRecordComponents();
-        this.accessors = new MethodHandle[components.length];
+        this.accessors = new Method[components.length];
         this.boxedTypes = new Class<?>[components.length];
         this.defaults = new Object[components.length];
         Class<?>[] parameterTypes = new Class<?>[components.length];
@@ -36,9 +37,8 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             for (int i = 0; i < components.length; i++) {
-                var accessor = components[i].getAccessor();
-                accessor.setAccessible(true);
-                accessors[i] = lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
+                accessors[i] = components[i].getAccessor();
+                accessors[i].setAccessible(true);
                 parameterTypes[i] = components[i].getType();
                 names[i] = components[i].getName();
                 boxedTypes[i] = NamedChunks.boxed(parameterTypes[i]);
@@ -61,8 +61,8 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
         for (int i = 0; i < components.length; i++) {
             Object value;
             try {
-                value = accessors[i].invokeExact((Object) record);
-            } catch (Throwable e) {
+                value = accessors[i].invoke(record);
+            } catch (ReflectiveOperationException | RuntimeException e) {
                 throw new KryoException("cannot read component " + components[i].getName() + " of " + type.getName(), e);
             }
             chunks.write(kryo, output, i, value);

@@ -90,7 +90,8 @@ public final class SerializationContext {
     /**
      * Installs the serializers that make up Swivel's body format on a Kryo: plain classes by
      * field name and records by component name ({@link NamedChunks}), UUID and URI, and an
-     * instantiator that uses a no-argument constructor when there is one.
+     * instantiator that uses a no-argument constructor when there is one, and the fixed class ids of
+     * the JDK types ({@link JdkTypes}).
      */
     static void configureSerializers(Kryo kryo) {
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
@@ -110,6 +111,7 @@ public final class SerializationContext {
                 return new CompatibleRecordSerializer<>(k, type);
             }
         });
+        JdkTypes.register(kryo);
     }
 
     /**

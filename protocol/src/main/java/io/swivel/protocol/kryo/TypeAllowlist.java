@@ -32,24 +32,7 @@ import java.util.concurrent.Future;
 public final class TypeAllowlist {
 
     /** JDK classes that are safe to deserialize and commonly appear behind declared types. */
-    private static final Set<String> JDK_TYPES = Set.of(
-            "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Character",
-            "java.lang.Short", "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double",
-            "java.math.BigDecimal", "java.math.BigInteger", "java.util.UUID", "java.net.URI",
-            "java.util.Optional", "java.util.OptionalInt", "java.util.OptionalLong", "java.util.OptionalDouble",
-            "java.time.Instant", "java.time.Duration", "java.time.Period", "java.time.LocalDate",
-            "java.time.LocalTime", "java.time.LocalDateTime", "java.time.ZonedDateTime", "java.time.OffsetDateTime",
-            "java.time.OffsetTime", "java.time.ZoneOffset", "java.time.ZoneRegion", "java.time.Year",
-            "java.time.YearMonth", "java.time.MonthDay", "java.time.DayOfWeek", "java.time.Month",
-            "java.util.ArrayList", "java.util.LinkedList", "java.util.ArrayDeque", "java.util.HashMap",
-            "java.util.LinkedHashMap", "java.util.TreeMap", "java.util.HashSet", "java.util.LinkedHashSet",
-            "java.util.TreeSet", "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.CopyOnWriteArrayList",
-            "java.util.Arrays$ArrayList", "java.util.Collections$EmptyList", "java.util.Collections$EmptySet",
-            "java.util.Collections$EmptyMap", "java.util.Collections$SingletonList", "java.util.Collections$SingletonSet",
-            "java.util.Collections$SingletonMap", "java.util.ImmutableCollections$List12",
-            "java.util.ImmutableCollections$ListN", "java.util.ImmutableCollections$SubList",
-            "java.util.ImmutableCollections$Set12", "java.util.ImmutableCollections$SetN",
-            "java.util.ImmutableCollections$Map1", "java.util.ImmutableCollections$MapN");
+    private static final Set<String> JDK_TYPES = Set.copyOf(JdkTypes.NAMES);
 
     private final Set<String> allowed;
 

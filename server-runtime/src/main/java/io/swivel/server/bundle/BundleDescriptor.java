@@ -12,9 +12,12 @@ import java.util.Objects;
  * @param source the jar in the deploy directory
  * @param staged the copy the bundle is loaded from, which nobody else writes
  * @param activatorClass the {@code Swivel-Activator} attribute, or null
+ * @param direct {@code Swivel-Dispatch: direct}: the author promises that no service method
+ *     blocks, so calls run on the I/O thread that read them instead of being handed to the
+ *     version's worker pool
  */
 public record BundleDescriptor(String name, String version, String sha256, Path source, Path staged,
-                               String activatorClass) {
+                               String activatorClass, boolean direct) {
 
     /**
      * Creates a descriptor.
@@ -25,6 +28,7 @@ public record BundleDescriptor(String name, String version, String sha256, Path 
      * @param source the deployed jar
      * @param staged the loaded copy
      * @param activatorClass the activator class name, or null
+     * @param direct whether calls run on the I/O thread
      */
     public BundleDescriptor {
         Objects.requireNonNull(name, "name");

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,6 +39,7 @@ public final class BundleGeneration {
     private volatile CompletableFuture<Void> drained = new CompletableFuture<>();
     private final LongAdder calls = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final AtomicBoolean slowDirectCallReported = new AtomicBoolean();
 
     /**
      * Assembles a generation.
@@ -60,6 +62,16 @@ public final class BundleGeneration {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.activator = activator;
         this.context = Objects.requireNonNull(context, "context");
+    }
+
+    /**
+     * Whether a slow call on an I/O thread (see {@link BundleDescriptor#direct()}) should be
+     * reported now: true the first time only, so the warning is logged once per version.
+     *
+     * @return true once
+     */
+    public boolean reportSlowDirectCallOnce() {
+        return slowDirectCallReported.compareAndSet(false, true);
     }
 
     /** @return the bundle's identity and jar */

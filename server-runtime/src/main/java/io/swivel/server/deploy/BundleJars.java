@@ -29,6 +29,8 @@ final class BundleJars {
     static final String VERSION = "Swivel-Version";
     /** Manifest attribute naming the activator class. */
     static final String ACTIVATOR = "Swivel-Activator";
+    /** Manifest attribute: {@code pool} (the default) or {@code direct}; see {@link BundleDescriptor#direct()}. */
+    static final String DISPATCH = "Swivel-Dispatch";
 
     private static final Pattern VERSION_SUFFIX = Pattern.compile("^(.+?)-\\d[\\w.\\-]*$");
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -66,7 +68,7 @@ final class BundleJars {
                 AtomicFiles.moveInto(temp, staged);
             }
             temp = null;
-            return new BundleDescriptor(identity.name(), identity.version(), sha256, source, staged, identity.activator());
+            return new BundleDescriptor(identity.name(), identity.version(), sha256, source, staged, identity.activator(), identity.direct());
         } catch (IOException e) {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, "cannot read " + fileName + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
@@ -99,7 +101,7 @@ final class BundleJars {
             }
             String sha256 = HexFormat.of().formatHex(digest.digest());
             Identity identity = identify(file, file.getFileName().toString(), sha256);
-            return new BundleDescriptor(identity.name(), identity.version(), sha256, source, file, identity.activator());
+            return new BundleDescriptor(identity.name(), identity.version(), sha256, source, file, identity.activator(), identity.direct());
         } catch (IOException e) {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, "cannot read the history copy " + file + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
@@ -107,7 +109,7 @@ final class BundleJars {
         }
     }
 
-    private record Identity(String name, String version, String activator) {
+    private record Identity(String name, String version, String activator, boolean direct) {
     }
 
     private static Identity identify(Path jarFile, String fileName, String sha256) throws DeploymentException, IOException {
@@ -135,7 +137,14 @@ final class BundleJars {
                     + "(letters, digits, '.', '_', '-'); fix the " + VERSION + " attribute", null);
         }
         String activator = attributes.getValue(ACTIVATOR);
-        return new Identity(name, version, activator == null || activator.isBlank() ? null : activator.trim());
+        String dispatch = attributes.getValue(DISPATCH);
+        dispatch = dispatch == null || dispatch.isBlank() ? "pool" : dispatch.trim();
+        if (!dispatch.equals("pool") && !dispatch.equals("direct")) {
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + ": " + DISPATCH + " '" + dispatch
+                    + "' is not known (expected: pool or direct); fix the " + DISPATCH + " attribute", null);
+        }
+        return new Identity(name, version, activator == null || activator.isBlank() ? null : activator.trim(),
+                dispatch.equals("direct"));
     }
 
     /**

@@ -184,8 +184,9 @@ public final class BundleLoader {
                     activator, context);
             generation.state(BundleState.ACTIVE);
             metrics.generationLoaded(generation);
-            log.info("{} loaded from {} in {} ms: services {}", id, jar.getFileName(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), generation.serviceNames());
+            log.info("{} loaded from {} in {} ms: services {}{}", id, jar.getFileName(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), generation.serviceNames(),
+                    descriptor.direct() ? "; calls run on I/O threads (Swivel-Dispatch: direct)" : "");
             return generation;
         } catch (DeploymentException | RuntimeException | Error e) {
             if (workers != null) {

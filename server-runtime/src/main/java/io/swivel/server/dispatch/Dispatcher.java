@@ -6,11 +6,13 @@ import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.InFlightCall;
 import io.swivel.server.bundle.Invoker;
 import io.swivel.server.bundle.ServiceBinding;
+import io.swivel.server.logging.BundleMdc;
 import io.swivel.server.metrics.CallMeters;
 import io.swivel.server.metrics.ServerMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +23,20 @@ import org.slf4j.LoggerFactory;
  * delivers the outcome to the transport's {@link CallSink}. A call still running when its
  * generation must unload is answered {@code RELOADING} at once; its late outcome is dropped.
  * Every answer is counted once in {@link ServerMetrics}, with its wire status.
+ *
+ * <p>A bundle that declares {@code Swivel-Dispatch: direct} (its author promises that no
+ * method blocks) has its calls run on the calling thread, the connection's I/O thread, with the
+ * bundle's loader as context loader and its name in the logging context: no hand-off to a worker
+ * and back. A direct call that takes longer than {@value #SLOW_DIRECT_MILLIS} ms is reported once
+ * per version, since every connection served by that thread waited for it.
  */
 public final class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private static final int MAX_LOOKUPS = 4;
+    /** A direct call longer than this is worth a warning: it held up an I/O thread. */
+    static final long SLOW_DIRECT_MILLIS = 50;
 
     private final ServiceDirectory directory;
     private final ServerMetrics metrics;
@@ -52,7 +62,8 @@ public final class Dispatcher {
     }
 
     /**
-     * Dispatches a call. Never blocks and never runs service code on the calling thread.
+     * Dispatches a call. Never blocks; runs service code on the calling thread only for a
+     * bundle that declares {@code Swivel-Dispatch: direct}.
      *
      * @param service the service name
      * @param methodKey the method key
@@ -117,6 +128,10 @@ public final class Dispatcher {
         }
         BundleGeneration target = generation;
         Invoker call = invoker;
+        if (target.descriptor().direct()) {
+            runDirect(target, call, deadlineNanos, decoder, sink);
+            return;
+        }
         try {
             target.executor().execute(() -> run(target, call, deadlineNanos, decoder, sink));
         } catch (RejectedExecutionException e) {
@@ -126,6 +141,25 @@ public final class Dispatcher {
             } else {
                 sink.fail(Status.OVERLOADED, target + " has no free worker and its queue is full; retry later or elsewhere");
             }
+        }
+    }
+
+    private void runDirect(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
+                           TrackedCall sink) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        long start = System.nanoTime();
+        thread.setContextClassLoader(generation.loader());
+        try (BundleMdc.Scope scope = BundleMdc.open(generation)) {
+            run(generation, invoker, deadlineNanos, decoder, sink);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (millis > SLOW_DIRECT_MILLIS && generation.reportSlowDirectCallOnce()) {
+            log.warn("{} {}: {} ran {} ms on an I/O thread (Swivel-Dispatch: direct), and every connection served by that "
+                    + "thread waited for it; remove Swivel-Dispatch: direct from the manifest if its methods can block "
+                    + "(reported once per version)", generation.name(), generation.version(), invoker.methodKey(), millis);
         }
     }
 

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.FrameType;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
 public final class RpcServer implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+
+    /** Flushes held back at most before one goes out (Netty's default). */
+    private static final int FLUSH_BATCH = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
 
     private final Dispatcher dispatcher;
     private final int maxFrameLength;
@@ -70,7 +74,10 @@ public final class RpcServer implements Closeable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast(new FrameDecoder(maxFrameLength), encoder, new RpcChannelHandler(dispatcher));
+                        // Answers written by bundle workers are flushed together, once per turn of the event
+                        // loop, instead of one write(2) per answer.
+                        ch.pipeline().addLast(new FlushConsolidationHandler(FLUSH_BATCH, true),
+                                new FrameDecoder(maxFrameLength), encoder, new RpcChannelHandler(dispatcher));
                     }
                 });
         try {

@@ -23,6 +23,9 @@ public interface Probe {
      */
     String config(String key);
 
+    /** @return the name of the thread that ran this call, "|", and whether its context loader is the bundle's */
+    String thread();
+
     /** @return the version and the size of a buffer kept in a thread-local of the call thread */
     String threadLocal();
 

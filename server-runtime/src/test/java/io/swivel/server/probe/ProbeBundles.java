@@ -69,6 +69,20 @@ public final class ProbeBundles {
      * @return the jar
      */
     public static Path build(Path work, Path jar, Options options, int ballastClasses) {
+        return build(work, jar, options, ballastClasses, Map.of());
+    }
+
+    /**
+     * Builds a probe bundle jar with extra manifest attributes.
+     *
+     * @param work a scratch directory for sources and classes
+     * @param jar where the jar goes
+     * @param options what it does
+     * @param ballastClasses how many extra classes each version loads at start
+     * @param attributes more main attributes of the manifest, such as {@code Swivel-Dispatch}
+     * @return the jar
+     */
+    public static Path build(Path work, Path jar, Options options, int ballastClasses, Map<String, String> attributes) {
         String pkg = "io.swivel.server.probe.impl";
         String service = """
                 package %s;
@@ -109,6 +123,11 @@ public final class ProbeBundles {
 
                     public String config(String key) {
                         return context.config().get(key);
+                    }
+
+                    public String thread() {
+                        Thread thread = Thread.currentThread();
+                        return thread.getName() + "|" + (thread.getContextClassLoader() == getClass().getClassLoader());
                     }
 
                     public String threadLocal() {
@@ -184,7 +203,9 @@ public final class ProbeBundles {
             JavaSources.compile(classes, sources, List.of());
             Path probeClass = Path.of(Probe.class.getResource("Probe.class").toURI());
             Files.createDirectories(jar.getParent());
-            return new JarBuilder().bundle(BUNDLE, options.version())
+            JarBuilder builder = new JarBuilder().bundle(BUNDLE, options.version());
+            attributes.forEach(builder::attribute);
+            return builder
                     .addTree(classes)
                     .add("io/swivel/server/probe/Probe.class", probeClass)
                     .write(jar);

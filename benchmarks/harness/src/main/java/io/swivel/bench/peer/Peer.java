@@ -7,8 +7,15 @@ import java.util.stream.Collectors;
 public enum Peer {
     /** A real {@code swivel serve} process with the benchmark bundle, and {@code SwivelClient} proxies. */
     SWIVEL("swivel"),
+    /**
+     * The same, with the benchmark bundle declaring {@code Swivel-Dispatch: direct}: calls run on
+     * the server's I/O threads instead of the bundle's worker pool.
+     */
+    SWIVEL_DIRECT("swivel-direct"),
     /** gRPC-java with protobuf over grpc-netty-shaded, one shared channel. */
     GRPC("grpc"),
+    /** The same, with the server's {@code directExecutor()}: gRPC's setting for handlers that never block. */
+    GRPC_DIRECT("grpc-direct"),
     /** A bare Netty server and client exchanging pre-encoded {@code swivel/1} frames: the ceiling. */
     NETTY("netty"),
     ;
@@ -27,7 +34,7 @@ public enum Peer {
     /**
      * Finds a peer by label.
      *
-     * @param label swivel, grpc or netty
+     * @param label swivel, swivel-direct, grpc, grpc-direct or netty
      * @return the peer
      */
     public static Peer of(String label) {

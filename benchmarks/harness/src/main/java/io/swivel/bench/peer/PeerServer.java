@@ -3,13 +3,16 @@ package io.swivel.bench.peer;
 import io.swivel.bench.BenchMain;
 import io.swivel.bench.peer.ceiling.CeilingCalls;
 import io.swivel.bench.peer.grpc.GrpcCalls;
+import io.swivel.bench.peer.swivel.BundleJars;
 import io.swivel.bench.peer.swivel.SwivelCalls;
 import io.swivel.bench.peer.swivel.SwivelServerProcess;
 import io.swivel.bench.proc.ChildProcess;
 import io.swivel.bench.workload.UserCalls;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,13 +50,22 @@ public final class PeerServer implements AutoCloseable {
      * @throws InterruptedException if interrupted
      */
     public static PeerServer start(Peer peer, Launcher launcher, String name) throws IOException, InterruptedException {
-        if (peer == Peer.SWIVEL) {
-            SwivelServerProcess swivel = SwivelServerProcess.start(launcher, name, List.of());
+        if (peer == Peer.SWIVEL || peer == Peer.SWIVEL_DIRECT) {
+            Path bundle = launcher.bundleJar();
+            if (peer == Peer.SWIVEL_DIRECT) {
+                bundle = BundleJars.withAttributes(bundle, Map.of("Swivel-Dispatch", "direct"),
+                        launcher.workDir().resolve("bundles").resolve("bench-users-direct.jar"));
+            }
+            SwivelServerProcess swivel = SwivelServerProcess.start(launcher, name, List.of(), bundle);
             return new PeerServer(peer, swivel.process(), swivel, swivel.rpcPort());
         }
-        String command = peer == Peer.GRPC ? "serve-grpc" : "serve-ceiling";
+        List<String> command = switch (peer) {
+            case GRPC -> List.of("serve-grpc", "--port", "0");
+            case GRPC_DIRECT -> List.of("serve-grpc", "--port", "0", "--direct");
+            default -> List.of("serve-ceiling", "--port", "0");
+        };
         ChildProcess process = ChildProcess.start(name, launcher.java().command(List.of(), launcher.harnessClasspath(),
-                BenchMain.class.getName(), List.of(command, "--port", "0")), launcher.workDir().resolve("logs").resolve(name + ".log"));
+                BenchMain.class.getName(), command), launcher.workDir().resolve("logs").resolve(name + ".log"));
         try {
             Matcher ready = process.awaitLine(READY_LINE, START_TIMEOUT);
             return new PeerServer(peer, process, null, Integer.parseInt(ready.group(1)));
@@ -74,8 +86,8 @@ public final class PeerServer implements AutoCloseable {
      */
     public static UserCalls client(Peer peer, String host, int port) throws InterruptedException {
         return switch (peer) {
-            case SWIVEL -> new SwivelCalls(host, port);
-            case GRPC -> new GrpcCalls(host, port);
+            case SWIVEL, SWIVEL_DIRECT -> new SwivelCalls(host, port);
+            case GRPC, GRPC_DIRECT -> new GrpcCalls(host, port);
             case NETTY -> new CeilingCalls(host, port);
         };
     }

@@ -79,6 +79,7 @@ public final class ThroughputScenario implements Scenario {
 
         List<List<String>> rows = new ArrayList<>();
         List<List<String>> ratios = new ArrayList<>();
+        boolean direct = settings.peers().contains(Peer.SWIVEL_DIRECT);
         for (Mode mode : settings.modes()) {
             for (Op op : settings.ops()) {
                 for (Peer peer : settings.peers()) {
@@ -96,8 +97,14 @@ public final class ThroughputScenario implements Scenario {
                             Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p999).toList()), 0),
                             String.valueOf(runs.stream().mapToLong(PhaseResult::errors).sum())));
                 }
-                ratios.add(List.of(mode.label(), op.label(), ratio(measured, settings.runs(), mode, op, Peer.GRPC),
-                        ratio(measured, settings.runs(), mode, op, Peer.NETTY)));
+                List<String> row = new ArrayList<>(List.of(mode.label(), op.label(),
+                        ratio(measured, settings.runs(), mode, op, Peer.SWIVEL, Peer.GRPC),
+                        ratio(measured, settings.runs(), mode, op, Peer.SWIVEL, Peer.NETTY)));
+                if (direct) {
+                    row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_DIRECT, Peer.GRPC_DIRECT));
+                    row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_DIRECT, Peer.NETTY));
+                }
+                ratios.add(row);
             }
         }
         context.report().table("throughput", "Throughput and latency (" + settings.runs() + " round(s), warm-up "
@@ -106,9 +113,13 @@ public final class ThroughputScenario implements Scenario {
                         "p99.9 µs", "errors"),
                 rows, "Latency percentiles are medians over rounds of each round's percentile; closed loop, no "
                         + "coordinated-omission correction.");
+        List<String> ratioColumns = new ArrayList<>(List.of("mode", "op", "swivel / grpc (target ≥ 1.5)",
+                "swivel / netty ceiling (target ≥ 0.85)"));
+        if (direct) {
+            ratioColumns.addAll(List.of("swivel-direct / grpc-direct", "swivel-direct / netty ceiling"));
+        }
         context.report().table("ratios", "Swivel's throughput relative to its peers (median of per-round ratios)",
-                List.of("mode", "op", "swivel / grpc (target ≥ 1.5)", "swivel / netty ceiling (target ≥ 0.85)"),
-                ratios, "");
+                ratioColumns, ratios, "");
         List<List<String>> sizes = new ArrayList<>();
         for (Op op : settings.ops()) {
             CeilingFrames frames = CeilingFrames.of(op, Mode.SYNC);
@@ -124,10 +135,10 @@ public final class ThroughputScenario implements Scenario {
                 .toList();
     }
 
-    private static String ratio(List<Measured> measured, int runs, Mode mode, Op op, Peer other) {
+    private static String ratio(List<Measured> measured, int runs, Mode mode, Op op, Peer measuredPeer, Peer other) {
         List<Double> perRound = new ArrayList<>();
         for (int round = 1; round <= runs; round++) {
-            PhaseResult swivel = find(measured, round, Peer.SWIVEL, mode, op);
+            PhaseResult swivel = find(measured, round, measuredPeer, mode, op);
             PhaseResult peer = find(measured, round, other, mode, op);
             if (swivel != null && peer != null && peer.opsPerSecond() > 0) {
                 perRound.add(swivel.opsPerSecond() / peer.opsPerSecond());

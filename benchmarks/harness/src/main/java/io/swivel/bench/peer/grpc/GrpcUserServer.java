@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC peer's server: the workload's service on grpc-netty-shaded, bound to loopback, with
- * gRPC's defaults (its own executor for service code, as Swivel runs calls on a worker pool).
+ * gRPC's defaults (its own executor for service code, as Swivel runs calls on a worker pool), or
+ * with {@code directExecutor()} (handlers run on the transport's threads, gRPC's advice for
+ * handlers that never block, as a Swivel bundle declaring {@code Swivel-Dispatch: direct}).
  */
 public final class GrpcUserServer implements AutoCloseable {
 
@@ -32,14 +34,17 @@ public final class GrpcUserServer implements AutoCloseable {
      *
      * @param host the address to bind
      * @param port the port, 0 for any free one
+     * @param direct run handlers with {@code directExecutor()}
      * @return the running server
      * @throws IOException if it cannot bind
      */
-    public static GrpcUserServer start(String host, int port) throws IOException {
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .addService(new Service())
-                .build()
-                .start();
+    public static GrpcUserServer start(String host, int port, boolean direct) throws IOException {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .addService(new Service());
+        if (direct) {
+            builder.directExecutor();
+        }
+        Server server = builder.build().start();
         return new GrpcUserServer(server);
     }
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -12,9 +13,9 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
- * Derives versions of the benchmark bundle: the same classes and nested libraries under another
+ * Derives variants of the benchmark bundle: the same classes and nested libraries under another
  * {@code Swivel-Version}, so every replace loads a fresh version and {@code version()} tells
- * which one answered.
+ * which one answered, or with other manifest attributes.
  */
 public final class BundleJars {
 
@@ -31,6 +32,19 @@ public final class BundleJars {
      * @throws IOException if a jar cannot be read or written
      */
     public static Path withVersion(Path base, String version, Path out) throws IOException {
+        return withAttributes(base, Map.of("Swivel-Version", version), out);
+    }
+
+    /**
+     * Writes a copy of a bundle jar with some main attributes of its manifest set.
+     *
+     * @param base the bundle jar
+     * @param attributes the attributes to set, such as {@code Swivel-Dispatch: direct}
+     * @param out where to write
+     * @return {@code out}
+     * @throws IOException if a jar cannot be read or written
+     */
+    public static Path withAttributes(Path base, Map<String, String> attributes, Path out) throws IOException {
         Files.createDirectories(out.toAbsolutePath().getParent());
         try (JarInputStream in = new JarInputStream(Files.newInputStream(base))) {
             Manifest manifest = in.getManifest();
@@ -38,7 +52,7 @@ public final class BundleJars {
                 throw new IOException(base + " is not a bundle jar: its manifest names no Swivel-Bundle");
             }
             Manifest copy = new Manifest(manifest);
-            copy.getMainAttributes().put(new Attributes.Name("Swivel-Version"), version);
+            attributes.forEach((name, value) -> copy.getMainAttributes().put(new Attributes.Name(name), value));
             try (OutputStream file = Files.newOutputStream(out); JarOutputStream jar = new JarOutputStream(file, copy)) {
                 for (JarEntry entry; (entry = in.getNextJarEntry()) != null; ) {
                     jar.putNextEntry(new JarEntry(entry.getName()));

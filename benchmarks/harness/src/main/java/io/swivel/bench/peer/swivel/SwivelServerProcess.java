@@ -52,11 +52,27 @@ public final class SwivelServerProcess implements AutoCloseable {
      */
     public static SwivelServerProcess start(Launcher launcher, String name, List<String> extraArgs)
             throws IOException, InterruptedException {
+        return start(launcher, name, extraArgs, launcher.bundleJar());
+    }
+
+    /**
+     * Starts a server with another bundle jar in its deploy directory.
+     *
+     * @param launcher how to start JVMs
+     * @param name names its directory and log
+     * @param extraArgs more {@code serve} options
+     * @param bundle the jar deployed at start
+     * @return the running server
+     * @throws IOException if it cannot start
+     * @throws InterruptedException if interrupted while waiting for it
+     */
+    public static SwivelServerProcess start(Launcher launcher, String name, List<String> extraArgs, Path bundle)
+            throws IOException, InterruptedException {
         Path root = launcher.workDir().resolve("servers").resolve(name);
         Path deploy = root.resolve("deploy");
         Path data = root.resolve("data");
         Files.createDirectories(deploy);
-        Files.copy(launcher.bundleJar(), deploy.resolve(JAR), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(bundle, deploy.resolve(JAR), StandardCopyOption.REPLACE_EXISTING);
         List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--admin-port", "0", "--bind", "127.0.0.1",
                 "--zookeeper", "none", "--deploy-dir", deploy.toString(), "--data-dir", data.toString()));
         args.addAll(extraArgs);

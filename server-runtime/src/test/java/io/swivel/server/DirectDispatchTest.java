@@ -1,0 +1,119 @@
+package io.swivel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.swivel.server.probe.Probe;
+import io.swivel.server.probe.ProbeBundles;
+import io.swivel.server.probe.ProbeBundles.Options;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code Swivel-Dispatch: direct}: calls of such a bundle run on the connection's I/O thread,
+ * with the bundle's loader as context loader; other bundles' calls run on their worker pool; a
+ * slow direct call is reported once; an unknown value fails the deploy and says why.
+ */
+@Timeout(60)
+class DirectDispatchTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+
+    @TempDir
+    Path root;
+
+    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    private Logger rootLogger;
+
+    @BeforeEach
+    void capture() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        rootLogger = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        captured.setContext(context);
+        captured.start();
+        rootLogger.addAppender(captured);
+    }
+
+    @AfterEach
+    void release() {
+        rootLogger.detachAppender(captured);
+    }
+
+    private List<String> warnings(String containing) {
+        synchronized (captured.list) {
+            return captured.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(containing)).toList();
+        }
+    }
+
+    private Path probe(String version, Map<String, String> attributes) {
+        return ProbeBundles.build(root.resolve("work"), root.resolve("work").resolve(version + ".jar"),
+                Options.healthy(version), 0, attributes);
+    }
+
+    @Test
+    void aDirectBundleRunsOnTheIoThreadWithItsOwnContextLoader() throws Exception {
+        try (LiveServer live = LiveServer.start(root, c -> { })) {
+            live.moveIn(probe("1", Map.of("Swivel-Dispatch", "direct")), "probe.jar");
+            Probe probe = live.proxy(Probe.class);
+            await().atMost(WITHIN).ignoreExceptions().until(() -> probe.version().equals("1"));
+
+            String[] ranOn = probe.thread().split("\\|");
+            assertThat(ranOn[0]).startsWith("swivel-rpc-io-");
+            assertThat(ranOn[1]).as("context loader is the bundle's").isEqualTo("true");
+            // The I/O thread gets its own context loader back: the bundle's is not left behind.
+            assertThat(Thread.currentThread().getContextClassLoader()).isNotNull();
+
+            String held = probe.hold(120);
+            assertThat(held).isEqualTo("1");
+            probe.hold(120);
+            assertThat(warnings("ran")).singleElement().asString()
+                    .contains("probe 1: hold(long) ran")
+                    .contains("on an I/O thread (Swivel-Dispatch: direct)")
+                    .contains("remove Swivel-Dispatch: direct from the manifest if its methods can block");
+        }
+    }
+
+    @Test
+    void withoutTheAttributeCallsRunOnTheWorkerPool() throws Exception {
+        try (LiveServer live = LiveServer.start(root, c -> { })) {
+            live.moveIn(probe("1", Map.of()), "probe.jar");
+            Probe probe = live.proxy(Probe.class);
+            await().atMost(WITHIN).ignoreExceptions().until(() -> probe.version().equals("1"));
+
+            String[] ranOn = probe.thread().split("\\|");
+            assertThat(ranOn[0]).startsWith("swivel-probe-1-call-");
+            assertThat(ranOn[1]).isEqualTo("true");
+            probe.hold(120);
+            assertThat(warnings("on an I/O thread")).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnknownDispatchFailsTheDeployAndKeepsTheServingVersion() throws Exception {
+        try (LiveServer live = LiveServer.start(root, c -> { })) {
+            live.moveIn(probe("1", Map.of()), "probe.jar");
+            Probe probe = live.proxy(Probe.class);
+            await().atMost(WITHIN).ignoreExceptions().until(() -> probe.version().equals("1"));
+
+            live.moveIn(probe("2", Map.of("Swivel-Dispatch", "inline")), "probe.jar");
+            Path failed = live.marker("probe.jar", ".failed");
+            await().atMost(WITHIN).until(() -> Files.exists(failed));
+            assertThat(Files.readString(failed))
+                    .contains("Swivel-Dispatch 'inline' is not known (expected: pool or direct); fix the Swivel-Dispatch attribute");
+            assertThat(probe.version()).isEqualTo("1");
+        }
+    }
+}
