@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
 @Timeout(300)
 class LeakTest {
 
+    private static final long CLASS_SPACE_BOUND = 800L * 1024;
+    private static final long CLASSES_BOUND = 2500;
+    private static final long METASPACE_BOUND = 6000L * 1024;
+
     private static final Logger log = LoggerFactory.getLogger(LeakTest.class);
     private static final int CYCLES = 100;
     private static final int WARM_UP = 10;
@@ -58,9 +62,23 @@ class LeakTest {
                 }
             }
             awaitAllCollected(live);
-            long classGrowth = classes.getLoadedClassCount() - classesAtWarmUp;
-            long metaspaceGrowth = metaspaceUsed() - metaspaceAtWarmUp;
-            long classSpaceGrowth = classSpaceUsed() - classSpaceAtWarmUp;
+            // Every loader is collected at this point, but twice in nine runs the JVM's counters
+            // still showed about 32 versions' classes loaded (1,410 classes short in the unloaded
+            // count) at the first look; they are read again, with a GC each time, until they are
+            // within their bounds or 30 s have passed. A version really kept never gets there.
+            long[] growth = new long[3];
+            long classesBase = classesAtWarmUp;
+            long metaspaceBase = metaspaceAtWarmUp;
+            long classSpaceBase = classSpaceAtWarmUp;
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                growth[0] = classSpaceUsed() - classSpaceBase;
+                growth[1] = classes.getLoadedClassCount() - classesBase;
+                growth[2] = metaspaceUsed() - metaspaceBase;
+                return growth[0] < CLASS_SPACE_BOUND && growth[1] < CLASSES_BOUND && growth[2] < METASPACE_BOUND;
+            });
+            long classSpaceGrowth = growth[0];
+            long classGrowth = growth[1];
+            long metaspaceGrowth = growth[2];
             log.info("after {} replacements: {} classes loaded since cycle {} (unloaded in total: {}), metaspace {} KiB, "
                     + "class space {} KiB since then", CYCLES, classGrowth, WARM_UP, classes.getUnloadedClassCount(),
                     metaspaceGrowth / 1024, classSpaceGrowth / 1024);
@@ -72,9 +90,9 @@ class LeakTest {
             // lags class unloading, which G1 finishes after the loader itself is collected), 614
             // to 950 KiB of metaspace (the JIT's profiles and the JVM's lambda forms live there
             // too) and 9 to 11 KiB of class space, the steadiest of the three.
-            assertThat(classSpaceGrowth).as("class space growth in bytes").isLessThan(800L * 1024);
-            assertThat(classGrowth).as("classes loaded since warm-up").isLessThan(2500);
-            assertThat(metaspaceGrowth).as("metaspace growth in bytes").isLessThan(6000L * 1024);
+            assertThat(classSpaceGrowth).as("class space growth in bytes").isLessThan(CLASS_SPACE_BOUND);
+            assertThat(classGrowth).as("classes loaded since warm-up").isLessThan(CLASSES_BOUND);
+            assertThat(metaspaceGrowth).as("metaspace growth in bytes").isLessThan(METASPACE_BOUND);
             assertThat(probe.ticks()).as("the last version's scheduler runs").isPositive();
         }
     }
