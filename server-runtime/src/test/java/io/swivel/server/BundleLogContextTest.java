@@ -3,10 +3,7 @@ package io.swivel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.swivel.samples.greeter.Greeter;
 import io.swivel.server.logging.BundleConverter;
 import java.nio.file.Path;
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every log line about a bundle names it and its version: the server's lines while it deploys,
@@ -29,29 +25,20 @@ class BundleLogContextTest {
     @TempDir
     Path root;
 
-    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    private Logger rootLogger;
+    private CapturedLogs logs;
 
     @BeforeEach
     void capture() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        rootLogger = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        captured.setContext(context);
-        captured.start();
-        rootLogger.addAppender(captured);
+        logs = CapturedLogs.start();
     }
 
     @AfterEach
     void release() {
-        rootLogger.detachAppender(captured);
+        logs.close();
     }
 
     private List<ILoggingEvent> lines(String loggerSuffix, String containing) {
-        synchronized (captured.list) {
-            return captured.list.stream()
-                    .filter(e -> e.getLoggerName().endsWith(loggerSuffix) && e.getFormattedMessage().contains(containing))
-                    .toList();
-        }
+        return logs.events(loggerSuffix, containing);
     }
 
     @Test

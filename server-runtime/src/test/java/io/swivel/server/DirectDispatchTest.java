@@ -3,10 +3,6 @@ package io.swivel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.swivel.server.probe.Probe;
 import io.swivel.server.probe.ProbeBundles;
 import io.swivel.server.probe.ProbeBundles.Options;
@@ -20,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code Swivel-Dispatch: direct}: calls of such a bundle run on the connection's I/O thread,
@@ -35,27 +30,20 @@ class DirectDispatchTest {
     @TempDir
     Path root;
 
-    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    private Logger rootLogger;
+    private CapturedLogs logs;
 
     @BeforeEach
     void capture() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        rootLogger = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        captured.setContext(context);
-        captured.start();
-        rootLogger.addAppender(captured);
+        logs = CapturedLogs.start();
     }
 
     @AfterEach
     void release() {
-        rootLogger.detachAppender(captured);
+        logs.close();
     }
 
     private List<String> warnings(String containing) {
-        synchronized (captured.list) {
-            return captured.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(containing)).toList();
-        }
+        return logs.messages(containing);
     }
 
     private Path probe(String version, Map<String, String> attributes) {
@@ -79,7 +67,7 @@ class DirectDispatchTest {
             String held = probe.hold(120);
             assertThat(held).isEqualTo("1");
             probe.hold(120);
-            assertThat(warnings("ran")).singleElement().asString()
+            assertThat(warnings("on an I/O thread")).singleElement().asString()
                     .contains("probe 1: hold(long) ran")
                     .contains("on an I/O thread (Swivel-Dispatch: direct)")
                     .contains("remove Swivel-Dispatch: direct from the manifest if its methods can block");

@@ -38,7 +38,22 @@ final class JdkTypes {
             "java.util.ImmutableCollections$Set12", "java.util.ImmutableCollections$SetN",
             "java.util.ImmutableCollections$Map1", "java.util.ImmutableCollections$MapN");
 
+    /** {@link #NAMES} resolved once, index for index; null where this JDK lacks the class. JDK classes only. */
+    private static final Class<?>[] TYPES = resolve();
+
     private JdkTypes() {
+    }
+
+    private static Class<?>[] resolve() {
+        Class<?>[] types = new Class<?>[NAMES.size()];
+        for (int i = 0; i < types.length; i++) {
+            try {
+                types[i] = Class.forName(NAMES.get(i), false, null);
+            } catch (ClassNotFoundException e) {
+                types[i] = null; // not in this JDK: nothing can send or receive it; its id stays free
+            }
+        }
+        return types;
     }
 
     /**
@@ -49,14 +64,9 @@ final class JdkTypes {
      * @param kryo the Kryo to configure
      */
     static void register(Kryo kryo) {
-        for (int i = 0; i < NAMES.size(); i++) {
-            Class<?> type;
-            try {
-                type = Class.forName(NAMES.get(i), false, JdkTypes.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                continue; // not in this JDK: nothing can send or receive it; its id stays free
-            }
-            if (kryo.getClassResolver().getRegistration(type) == null) { // String and the wrappers have Kryo's ids
+        for (int i = 0; i < TYPES.length; i++) {
+            Class<?> type = TYPES[i];
+            if (type != null && kryo.getClassResolver().getRegistration(type) == null) { // String and the wrappers have Kryo's ids
                 kryo.register(type, FIRST_ID + i);
             }
         }
