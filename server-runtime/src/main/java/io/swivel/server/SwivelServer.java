@@ -4,33 +4,21 @@ import io.swivel.api.RpcService;
 import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.server.admin.AdminServer;
 import io.swivel.server.admin.AdminToken;
-import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.cluster.ClusterCommands;
 import io.swivel.server.cluster.Registration;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.deploy.BundleLoader;
 import io.swivel.server.deploy.DeployWatcher;
 import io.swivel.server.deploy.Deployer;
-import io.swivel.server.dispatch.BundleSlot;
 import io.swivel.server.dispatch.Dispatcher;
 import io.swivel.server.dispatch.ServiceDirectory;
 import io.swivel.server.metrics.PrometheusServerMetrics;
 import io.swivel.server.transport.RpcServer;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +61,7 @@ public final class SwivelServer implements Closeable {
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
                 config.stalledAfter());
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
-        this.adminServer = new AdminServer(directory, dispatcher, token, deployer, this::undeploy, leakTracker,
+        this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer::undeploy, leakTracker,
                 metrics, () -> registration);
     }
 
@@ -131,20 +119,7 @@ public final class SwivelServer implements Closeable {
      * @return what was undeployed, or empty if no such bundle serves
      */
     public Optional<String> undeploy(String bundle) {
-        BundleSlot slot = directory.slot(bundle);
-        BundleGeneration active = slot != null ? slot.active() : null;
-        if (active == null) {
-            return Optional.empty();
-        }
-        Path jar = active.descriptor().source();
-        try {
-            Files.deleteIfExists(jar);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + jar + " from the deploy directory: " + e.getMessage(), e);
-        }
-        deployer.undeploy(jar);
-        return Optional.of(active.name() + " " + active.version() + " undeployed; " + jar.getFileName()
-                + " removed from the deploy directory (a copy stays in " + active.descriptor().staged().getParent() + ")");
+        return deployer.undeploy(bundle);
     }
 
     /** @return the deployer: status, rollback */
@@ -203,15 +178,9 @@ public final class SwivelServer implements Closeable {
         }
         adminServer.close();
         rpcServer.goAway("server shutting down; send new calls elsewhere");
-        int drained = drainAll();
+        int drained = deployer.drainForShutdown();
         rpcServer.close();
         deployer.close();
-        for (BundleSlot slot : directory.slots()) {
-            BundleGeneration generation = directory.remove(slot.name());
-            if (generation != null) {
-                bundleLoader.unload(generation, Duration.ofSeconds(5));
-            }
-        }
         if (registration != null) {
             registration.close();
         }
@@ -220,32 +189,4 @@ public final class SwivelServer implements Closeable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), drained);
     }
 
-    /** Lets every active version finish its running calls, within one drain timeout in all. */
-    private int drainAll() {
-        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-        int running = 0;
-        List<Map.Entry<BundleGeneration, CompletableFuture<Void>>> drains =
-                new ArrayList<>();
-        for (BundleSlot slot : directory.slots()) {
-            BundleGeneration active = slot.active();
-            if (active != null) {
-                running += active.inFlight();
-                drains.add(Map.entry(active, active.startDraining()));
-            }
-        }
-        for (var drain : drains) {
-            try {
-                drain.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                int abandoned = drain.getKey().abandonRunning("the server is shutting down; retry elsewhere");
-                log.warn("{}: {} call(s) still running at shutdown were answered RELOADING", drain.getKey(), abandoned);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a drain cannot fail", e);
-            }
-        }
-        return running;
-    }
 }

@@ -6,6 +6,7 @@ import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.server.deploy.BundleView;
 import io.swivel.server.deploy.Deployer;
 import io.swivel.server.deploy.RollbackException;
+import io.swivel.server.deploy.UndeployRefusedException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +21,8 @@ import java.util.function.Function;
  *       error and history;</li>
  *   <li>{@code GET /v1/bundles/{name}}: one bundle;</li>
  *   <li>{@code POST /v1/bundles/{name}/rollback}, body optional {@code {"to": "VERSION"}};</li>
- *   <li>{@code POST /v1/bundles/{name}/undeploy}.</li>
+ *   <li>{@code POST /v1/bundles/{name}/undeploy} (409 {@code UNDEPLOY_REFUSED} when the jar holds a
+ *       version that did not deploy, which deleting would lose).</li>
  * </ul>
  */
 final class BundlesResource {
@@ -83,7 +85,12 @@ final class BundlesResource {
                 if (!method.equals("POST")) {
                     return error(405, "METHOD_NOT_ALLOWED", "use POST " + PREFIX + "/" + name + "/undeploy");
                 }
-                Optional<String> done = undeploy.apply(name);
+                Optional<String> done;
+                try {
+                    done = undeploy.apply(name);
+                } catch (UndeployRefusedException e) {
+                    return error(409, "UNDEPLOY_REFUSED", e.getMessage());
+                }
                 return done.<CallResource.Answer>map(message -> ok(name, message))
                         .orElseGet(() -> error(404, "NOT_FOUND", "no bundle " + name + " serves here; bundles: "
                                 + deployer.servingNames()));

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
  * executor, activator and context, and the count of calls in flight.
  *
  * <p>Only the lifecycle state, the calls in flight and the call counters change after
- * construction.
+ * construction. The state moves only through the named transitions ({@link #activate()},
+ * {@link #startDraining()}, {@link #standBy()}, {@link #reactivate()}, {@link #fail()},
+ * {@link #stop()}, {@link #unloaded()}), each a compare-and-set from the state it expects.
  */
 public final class BundleGeneration {
 
@@ -99,6 +101,18 @@ public final class BundleGeneration {
         return services;
     }
 
+    /**
+     * The invoker of one method of one service.
+     *
+     * @param service the service name
+     * @param methodKey the method key ({@code io.swivel.protocol.MethodKeys})
+     * @return the invoker, or null if this version has no such service or method
+     */
+    public Invoker invoker(String service, String methodKey) {
+        ServiceBinding binding = services.get(service);
+        return binding != null ? binding.invokers().get(methodKey) : null;
+    }
+
     /** @return the service names, sorted */
     public List<String> serviceNames() {
         return List.copyOf(new TreeSet<>(services.keySet()));
@@ -130,12 +144,46 @@ public final class BundleGeneration {
     }
 
     /**
-     * Moves to a new state.
+     * The one way a state changes: compare-and-set from the state expected.
      *
-     * @param next the new state
+     * @throws IllegalStateException naming the state found and the one expected
      */
-    public void state(BundleState next) {
-        state.set(next);
+    private void move(String transition, BundleState next, BundleState... expected) {
+        for (BundleState from : expected) {
+            if (state.compareAndSet(from, next)) {
+                return;
+            }
+        }
+        throw new IllegalStateException(this + ": cannot " + transition + " from " + state.get() + " (expected: "
+                + (expected.length == 1 ? expected[0] : java.util.Arrays.toString(expected)) + ")");
+    }
+
+    /** STARTING → ACTIVE: the version takes calls from now on (the caller makes it serve next). */
+    public void activate() {
+        move("activate", BundleState.ACTIVE, BundleState.STARTING);
+    }
+
+    /**
+     * STARTING or ACTIVE → FAILED: the version started but could not take over (the switch was
+     * refused); it never served.
+     */
+    public void fail() {
+        move("fail", BundleState.FAILED, BundleState.STARTING, BundleState.ACTIVE);
+    }
+
+    /** DRAINING → STANDBY: drained, and kept started during its successor's probation. */
+    public void standBy() {
+        move("stand by", BundleState.STANDBY, BundleState.DRAINING);
+    }
+
+    /** DRAINING, STANDBY or FAILED → STOPPED: unloading begins; it never takes calls again. */
+    public void stop() {
+        move("stop", BundleState.STOPPED, BundleState.DRAINING, BundleState.STANDBY, BundleState.FAILED);
+    }
+
+    /** STOPPED → UNLOADED: the classloader is closed. */
+    public void unloaded() {
+        move("unload", BundleState.UNLOADED, BundleState.STOPPED);
     }
 
     /**
@@ -189,19 +237,29 @@ public final class BundleGeneration {
             drained = new CompletableFuture<>(); // a standby reactivated and now replaced again
         }
         CompletableFuture<Void> future = drained;
-        state.set(BundleState.DRAINING);
+        move("start draining", BundleState.DRAINING, BundleState.ACTIVE);
         completeDrainIfIdle();
         return future;
     }
 
     /**
-     * Takes calls again after {@link #startDraining()}: a rollback to a standby version. Whoever
+     * The drain under way, or done: completes once no call is in flight and the version takes
+     * no calls.
+     *
+     * @return the drain's future
+     */
+    public synchronized CompletableFuture<Void> drained() {
+        return drained;
+    }
+
+    /**
+     * DRAINING or STANDBY → ACTIVE: takes calls again, a rollback to a standby version. Whoever
      * waited for the drain is released; the call counters restart.
      */
     public synchronized void reactivate() {
+        move("reactivate", BundleState.ACTIVE, BundleState.DRAINING, BundleState.STANDBY);
         calls.reset();
         failures.reset();
-        state.set(BundleState.ACTIVE);
         CompletableFuture<Void> previous = drained;
         drained = new CompletableFuture<>();
         previous.complete(null);

@@ -3,7 +3,8 @@ package io.swivel.server.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swivel.registry.RegistryPaths;
-import io.swivel.server.deploy.Deployer;
+import io.swivel.server.deploy.Deployments;
+import io.swivel.server.internal.Threads;
 import io.swivel.server.deploy.RollbackException;
 import java.io.Closeable;
 import java.time.Duration;
@@ -41,15 +42,12 @@ public final class ClusterCommands implements Closeable {
 
     private final CuratorFramework client;
     private final String instanceId;
-    private final Deployer deployer;
+    private final Deployments deployer;
     private final CuratorCache cache;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Duration staleAfter;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "swivel-cluster-commands");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor =
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("swivel-cluster-commands"));
 
     /**
      * Starts listening for commands.
@@ -58,7 +56,7 @@ public final class ClusterCommands implements Closeable {
      * @param instanceId this server's id, {@code host:port}
      * @param deployer executes rollbacks
      */
-    public ClusterCommands(CuratorFramework client, String instanceId, Deployer deployer) {
+    public ClusterCommands(CuratorFramework client, String instanceId, Deployments deployer) {
         this(client, instanceId, deployer, STALE_AFTER);
     }
 
@@ -70,7 +68,7 @@ public final class ClusterCommands implements Closeable {
      * @param deployer executes rollbacks
      * @param staleAfter the age after which a command is deleted
      */
-    public ClusterCommands(CuratorFramework client, String instanceId, Deployer deployer, Duration staleAfter) {
+    public ClusterCommands(CuratorFramework client, String instanceId, Deployments deployer, Duration staleAfter) {
         this.client = client;
         this.instanceId = instanceId;
         this.deployer = deployer;

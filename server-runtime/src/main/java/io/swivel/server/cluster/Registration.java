@@ -8,6 +8,7 @@ import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.dispatch.BundleSlot;
 import io.swivel.server.dispatch.ServiceDirectory;
+import io.swivel.server.internal.Threads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -127,11 +128,7 @@ public final class Registration implements Closeable {
      */
     public synchronized void publish(ServiceDirectory directory, InetSocketAddress rpcAddress) {
         registrar = new ServiceRegistrar(client, advertisedHost(rpcAddress), rpcAddress.getPort(), Duration.ofSeconds(1));
-        publisher = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "swivel-registry-publish");
-            thread.setDaemon(true);
-            return thread;
-        });
+        publisher = Executors.newSingleThreadExecutor(Threads.daemon("swivel-registry-publish"));
         directory.addListener(() -> requestPublish(directory));
         requestPublish(directory);
     }

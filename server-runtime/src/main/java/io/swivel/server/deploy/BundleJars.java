@@ -148,6 +148,14 @@ final class BundleJars {
     }
 
     /**
+     * Whether a file in the deploy directory is a bundle jar to handle: {@code *.jar}, not a
+     * dotfile, not a partial copy.
+     */
+    static boolean isBundleJar(String file) {
+        return file.endsWith(".jar") && !file.startsWith(".") && !file.endsWith(".tmp") && !file.endsWith(".part");
+    }
+
+    /**
      * The bundle name a jar gets from its file name: the name minus {@code .jar} and a
      * {@code -<version>} suffix.
      *

@@ -14,6 +14,7 @@ import io.swivel.server.bundle.BundleState;
 import io.swivel.server.bundle.Invoker;
 import io.swivel.server.bundle.ManagedBundleContext;
 import io.swivel.server.bundle.ServiceBinding;
+import io.swivel.server.internal.ContextLoader;
 import io.swivel.server.logging.BundleMdc;
 import io.swivel.server.metrics.ServerMetrics;
 import java.io.IOException;
@@ -109,7 +110,7 @@ public final class BundleLoader {
      * Loads, starts and health-checks a bundle jar.
      *
      * @param jar the jar in the deploy directory
-     * @return a generation in state {@link BundleState#ACTIVE}, not yet serving
+     * @return a generation in state {@link BundleState#STARTING}, not yet serving
      * @throws DeploymentException if any step fails; nothing is left behind
      */
     public BundleGeneration load(Path jar) throws DeploymentException {
@@ -131,7 +132,7 @@ public final class BundleLoader {
      * Loads, starts and health-checks a staged bundle.
      *
      * @param descriptor what {@link #stage} returned
-     * @return a generation in state {@link BundleState#ACTIVE}, not yet serving
+     * @return a generation in state {@link BundleState#STARTING}, not yet serving
      * @throws DeploymentException if any step fails; nothing is left behind
      */
     public BundleGeneration load(BundleDescriptor descriptor) throws DeploymentException {
@@ -182,7 +183,6 @@ public final class BundleLoader {
             workers.allowCoreThreadTimeOut(true);
             BundleGeneration generation = new BundleGeneration(descriptor, loader, services, serialization, workers,
                     activator, context);
-            generation.state(BundleState.ACTIVE);
             metrics.generationLoaded(generation);
             log.info("{} loaded from {} in {} ms: services {}{}", id, jar.getFileName(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), generation.serviceNames(),
@@ -214,7 +214,7 @@ public final class BundleLoader {
 
     private void unloadScoped(BundleGeneration generation, Duration grace) {
         String id = generation.name() + " " + generation.version();
-        generation.state(BundleState.DRAINING);
+        generation.stop();
         generation.executor().shutdown();
         try {
             if (!generation.executor().awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -226,20 +226,16 @@ public final class BundleLoader {
         }
         metrics.generationUnloaded(generation);
         discard(id, generation.loader(), generation.context(), generation.activator());
-        generation.state(BundleState.UNLOADED);
+        generation.unloaded();
         log.info("{} unloaded", id);
     }
 
     private void discard(String id, BundleClassLoader loader, ManagedBundleContext context, BundleActivator started) {
         if (started != null) {
-            ClassLoader previous = Thread.currentThread().getContextClassLoader();
-            Thread.currentThread().setContextClassLoader(loader);
-            try {
+            try (ContextLoader.Scope scope = ContextLoader.use(loader)) {
                 started.stop(context);
             } catch (Exception e) {
                 log.warn("{}: activator stop failed: {}", id, e.toString(), e);
-            } finally {
-                Thread.currentThread().setContextClassLoader(previous);
             }
         }
         try {

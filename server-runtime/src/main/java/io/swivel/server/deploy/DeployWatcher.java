@@ -1,5 +1,6 @@
 package io.swivel.server.deploy;
 
+import io.swivel.server.internal.Threads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -22,14 +23,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Watches the deploy directory ({@link WatchService}, plus a periodic rescan as a safety
- * net) and hands complete jars to the {@link Deployer}. A jar counts as complete when its size
+ * net) and hands complete jars to deployment ({@link DeploymentOperations}). A jar counts as complete when its size
  * and modification time did not change between two looks and its zip directory reads, so
  * neither a slow {@code cp} nor an atomic {@code mv} is ever loaded half-written. A copy still
  * incomplete after {@code pendingAfter} is marked {@code .pending}; one that makes no progress
@@ -50,7 +50,7 @@ public final class DeployWatcher implements Closeable {
     private static final String ABSENT = "\uFFFF";
 
     private final Path deployDir;
-    private final Deployer deployer;
+    private final DeploymentOperations deployer;
     private final Duration rescanInterval;
     private final Duration pendingAfter;
     private final Duration stalledAfter;
@@ -75,15 +75,15 @@ public final class DeployWatcher implements Closeable {
      * @param pendingAfter when an incomplete jar is marked pending
      * @param stalledAfter when an incomplete jar without progress fails
      */
-    public DeployWatcher(Path deployDir, Deployer deployer, Duration rescanInterval, Duration pendingAfter,
+    public DeployWatcher(Path deployDir, DeploymentOperations deployer, Duration rescanInterval, Duration pendingAfter,
                          Duration stalledAfter) {
         this.deployDir = deployDir;
         this.deployer = deployer;
         this.rescanInterval = rescanInterval;
         this.pendingAfter = pendingAfter;
         this.stalledAfter = stalledAfter;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("swivel-deploy-watch"));
-        this.deployers = Executors.newFixedThreadPool(2, daemon("swivel-deploy"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("swivel-deploy-watch"));
+        this.deployers = Executors.newFixedThreadPool(2, Threads.daemon("swivel-deploy"));
     }
 
     /**
@@ -114,8 +114,7 @@ public final class DeployWatcher implements Closeable {
                 // deleted while we looked: nothing to do
             }
         }
-        watchThread = new Thread(this::watchLoop, "swivel-deploy-events");
-        watchThread.setDaemon(true);
+        watchThread = Threads.daemonThread("swivel-deploy-events", this::watchLoop);
         watchThread.start();
         scheduler.scheduleWithFixedDelay(this::scan, rescanInterval.toMillis(), rescanInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -281,7 +280,7 @@ public final class DeployWatcher implements Closeable {
         Set<Path> jars = new TreeSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(deployDir)) {
             for (Path entry : entries) {
-                if (Deployer.isBundleJar(entry.getFileName().toString()) && Files.isRegularFile(entry)) {
+                if (BundleJars.isBundleJar(entry.getFileName().toString()) && Files.isRegularFile(entry)) {
                     jars.add(entry);
                 }
             }
@@ -321,15 +320,6 @@ public final class DeployWatcher implements Closeable {
             Thread.currentThread().interrupt();
             deployers.shutdownNow();
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** What the scanner last saw of one jar. */

@@ -1,6 +1,7 @@
 package io.swivel.server.deploy;
 
 import io.swivel.server.bundle.BundleDescriptor;
+import io.swivel.server.bundle.BundleGeneration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,14 +48,34 @@ final class Markers {
         write(jar, FAILED, text.toString());
     }
 
-    static void rolledBack(Path jar, String bundle, Rollback rollback, String jarSha256) throws IOException {
-        write(jar, ROLLEDBACK, "rolled back by: " + rollback.by() + "\n"
-                + "from: " + bundle + " " + rollback.fromVersion() + "\n"
-                + "to: " + bundle + " " + rollback.toVersion() + "\n"
-                + (rollback.reason() != null ? "reason: " + rollback.reason() + "\n" : "")
-                + "time: " + rollback.at() + "\n"
-                + "jar sha256: " + jarSha256 + "\n"
-                + "this jar is not deployed again until its content changes\n");
+    /**
+     * Beside a jar whose content does not serve because of a rollback: who rolled back, from
+     * what to what, what serves now and what the jar holds (which may be a version that failed).
+     */
+    static void rolledBack(Path jar, String bundle, Rollback rollback, BundleGeneration serving,
+                           BundleFacts.JarContent jarHolds) throws IOException {
+        StringBuilder text = new StringBuilder()
+                .append("rolled back by: ").append(rollback.by()).append('\n')
+                .append("from: ").append(bundle).append(' ').append(rollback.fromVersion()).append('\n')
+                .append("to: ").append(bundle).append(' ').append(rollback.toVersion()).append('\n');
+        if (rollback.reason() != null) {
+            text.append("reason: ").append(rollback.reason()).append('\n');
+        }
+        text.append("time: ").append(rollback.at()).append('\n')
+                .append("serving: ").append(bundle).append(' ').append(serving.version())
+                .append(" (sha256 ").append(serving.descriptor().sha256()).append(")\n");
+        if (jarHolds != null) {
+            text.append("jar holds: ").append(jarHolds.describe(bundle));
+            if (jarHolds.failed()) {
+                text.append(", which did not deploy: ").append(jarHolds.failure());
+            }
+            text.append('\n');
+            if (jarHolds.sha256() != null) {
+                text.append("jar sha256: ").append(jarHolds.sha256()).append('\n');
+            }
+        }
+        text.append("this jar is not deployed again until its content changes\n");
+        write(jar, ROLLEDBACK, text.toString());
     }
 
     static void pending(Path jar, long size) throws IOException {

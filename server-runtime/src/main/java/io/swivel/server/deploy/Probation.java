@@ -2,11 +2,13 @@ package io.swivel.server.deploy;
 
 import io.swivel.api.HealthCheck;
 import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.internal.ContextLoader;
+import io.swivel.server.internal.Threads;
 import java.io.Closeable;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -14,16 +16,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Watches a version that just took over while its predecessor waits as standby: runs its
- * health check and its error rate at a short interval for the probation window, and reports
- * either that it failed (so the deployer swaps back) or that it passed (so the standby can go).
+ * Watches a version that just took over while its predecessor waits as standby: checks its
+ * error rate and runs its health check at a short interval for the probation window, and reports
+ * either that it failed (so the lifecycle swaps back) or that it passed (so the standby can go).
+ *
+ * <p>The timer thread never waits for a health check: each check runs on a worker of its own and
+ * is bounded by the health timeout by the timer, so one hung bundle delays no other bundle's
+ * probation. A check that is cancelled or interrupted counts as failed, never as healthy.
  */
 final class Probation implements Closeable {
 
@@ -35,35 +38,55 @@ final class Probation implements Closeable {
      *     new version is rolled back
      * @param minCalls the calls that must have finished before the error rate counts
      * @param healthTimeout how long one health check may take
+     * @param interval how often the version is checked
      */
-    record Policy(Duration window, double maxErrorRate, long minCalls, Duration healthTimeout) {
+    record Policy(Duration window, double maxErrorRate, long minCalls, Duration healthTimeout, Duration interval) {
+
+        /** A policy checking at a tenth of the window, between 50 ms and 1 s. */
+        Policy(Duration window, double maxErrorRate, long minCalls, Duration healthTimeout) {
+            this(window, maxErrorRate, minCalls, healthTimeout,
+                    Duration.ofMillis(Math.max(50, Math.min(1000, window.toMillis() / 10))));
+        }
 
         boolean enabled() {
             return !window.isZero();
         }
-
-        Duration interval() {
-            long millis = Math.max(50, Math.min(1000, window.toMillis() / 10));
-            return Duration.ofMillis(millis);
-        }
     }
 
-    /** Hears how a probation ended; called on a probation thread, at most once per watch. */
+    /** Hears how a probation ended; called on a probation worker thread, at most once per watch. */
     interface Outcome {
         void failed(BundleGeneration generation, String reason);
 
         void passed(BundleGeneration generation);
+
+        static Outcome of(java.util.function.BiConsumer<BundleGeneration, String> failed,
+                          java.util.function.Consumer<BundleGeneration> passed) {
+            return new Outcome() {
+                @Override
+                public void failed(BundleGeneration generation, String reason) {
+                    failed.accept(generation, reason);
+                }
+
+                @Override
+                public void passed(BundleGeneration generation) {
+                    passed.accept(generation);
+                }
+            };
+        }
     }
 
     /** A running probation; {@link #cancel()} stops it without an outcome. */
     static final class Watch {
         private final BundleGeneration generation;
+        private final Outcome outcome;
         private final Instant endsAt;
         private final AtomicBoolean over = new AtomicBoolean();
+        private final AtomicBoolean checking = new AtomicBoolean();
         private volatile ScheduledFuture<?> future;
 
-        private Watch(BundleGeneration generation, Instant endsAt) {
+        private Watch(BundleGeneration generation, Outcome outcome, Instant endsAt) {
             this.generation = generation;
+            this.outcome = outcome;
             this.endsAt = endsAt;
         }
 
@@ -85,24 +108,23 @@ final class Probation implements Closeable {
 
         private boolean finish() {
             boolean first = over.compareAndSet(false, true);
-            ScheduledFuture<?> scheduled = future;
-            if (scheduled != null) {
-                scheduled.cancel(false);
-            }
+            cancel();
             return first;
         }
     }
 
     private final Policy policy;
-    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
     private final ExecutorService workers;
 
-    Probation(Policy policy) {
+    Probation(Policy policy, Clock clock) {
         this.policy = policy;
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("swivel-probation"));
-        timer.setRemoveOnCancelPolicy(true); // a cancelled watch must not hold its generation until its next run
-        this.scheduler = timer;
-        this.workers = Executors.newCachedThreadPool(daemon("swivel-probation-check"));
+        this.clock = clock;
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, Threads.daemon("swivel-probation"));
+        scheduler.setRemoveOnCancelPolicy(true); // a cancelled watch must not hold its generation until its next run
+        this.timer = scheduler;
+        this.workers = Executors.newCachedThreadPool(Threads.daemon("swivel-probation-check"));
     }
 
     Policy policy() {
@@ -117,38 +139,79 @@ final class Probation implements Closeable {
      * @return the watch
      */
     Watch start(BundleGeneration generation, Outcome outcome) {
-        Watch watch = new Watch(generation, Instant.now().plus(policy.window()));
-        long interval = policy.interval().toMillis();
-        watch.future = scheduler.scheduleWithFixedDelay(() -> check(watch, outcome), interval, interval,
-                TimeUnit.MILLISECONDS);
+        Watch watch = new Watch(generation, outcome, clock.instant().plus(policy.window()));
+        long interval = policy.interval().toNanos();
+        try {
+            watch.future = timer.scheduleWithFixedDelay(() -> tick(watch), interval, interval, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            watch.cancel(); // the server is closing: the standby is unloaded with everything else
+        }
         return watch;
     }
 
-    private void check(Watch watch, Outcome outcome) {
-        if (watch.over.get()) {
+    /** On the timer thread: never waits for bundle code. */
+    private void tick(Watch watch) {
+        if (watch.over.get() || !watch.checking.compareAndSet(false, true)) {
+            return; // over, or the previous check still runs (its timeout is armed)
+        }
+        String failure = errorRateFailure(watch.generation);
+        if (failure != null) {
+            watch.checking.set(false);
+            end(watch, failure);
             return;
         }
-        BundleGeneration generation = watch.generation;
-        String failure = errorRateFailure(generation);
-        if (failure == null) {
-            failure = healthFailure(generation);
+        boolean due = !clock.instant().isBefore(watch.endsAt);
+        Future<?> check;
+        try {
+            check = workers.submit(() -> {
+                String healthFailure;
+                try {
+                    healthFailure = healthFailure(watch.generation);
+                } catch (Error e) {
+                    watch.checking.set(false);
+                    end(watch, "its health check threw " + e);
+                    throw e;
+                }
+                watch.checking.set(false);
+                if (healthFailure != null) {
+                    end(watch, healthFailure);
+                } else if (due) {
+                    end(watch, null);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            watch.checking.set(false);
+            return;
         }
-        if (failure != null) {
-            if (watch.finish()) {
-                String reason = failure;
-                report(() -> outcome.failed(generation, reason));
-            }
-        } else if (!Instant.now().isBefore(watch.endsAt) && watch.finish()) {
-            report(() -> outcome.passed(generation));
+        try {
+            timer.schedule(() -> {
+                if (!check.isDone()) {
+                    // the outcome first: the interrupt that follows must not be reported as the reason
+                    end(watch, "its health check did not answer within " + policy.healthTimeout().toMillis() + " ms");
+                    check.cancel(true);
+                }
+            }, policy.healthTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            check.cancel(true);
         }
     }
 
-    /** Outcomes take the bundle's lock, which a deployment may hold for a while: not on the timer thread. */
-    private void report(Runnable task) {
+    /** Reports the outcome once, on a worker (outcomes take the bundle's lock, which a deployment may hold). */
+    private void end(Watch watch, String failure) {
+        if (!watch.finish()) {
+            return;
+        }
         try {
-            workers.execute(task);
+            workers.execute(() -> {
+                if (failure != null) {
+                    watch.outcome.failed(watch.generation, failure);
+                } else {
+                    watch.outcome.passed(watch.generation);
+                }
+            });
         } catch (RejectedExecutionException closing) {
-            // the server is closing; the standby is unloaded with everything else
+            // the server is closing: the standby is unloaded with everything else, no outcome is due
+            watch.cancel();
         }
     }
 
@@ -162,51 +225,29 @@ final class Probation implements Closeable {
         return null;
     }
 
-    private String healthFailure(BundleGeneration generation) {
-        Future<HealthCheck.Result> result;
-        try {
-            result = workers.submit(() -> {
-                Thread thread = Thread.currentThread();
-                ClassLoader previous = thread.getContextClassLoader();
-                thread.setContextClassLoader(generation.loader());
-                try {
-                    return generation.context().healthCheck().check();
-                } finally {
-                    thread.setContextClassLoader(previous);
-                }
-            });
-        } catch (RejectedExecutionException closing) {
-            return null;
-        }
-        try {
-            HealthCheck.Result health = result.get(policy.healthTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (health == null) {
-                return "its health check returned null";
+    /** On a worker: the bundle's health check, with its loader as the context loader. */
+    private static String healthFailure(BundleGeneration generation) {
+        HealthCheck.Result health;
+        try (ContextLoader.Scope scope = ContextLoader.use(generation.loader())) {
+            health = generation.context().healthCheck().check();
+        } catch (Exception e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return "its health check was interrupted (" + e + ")";
             }
-            return health.passed() ? null : "its health check failed: " + health.detail();
-        } catch (TimeoutException e) {
-            result.cancel(true);
-            return "its health check did not answer within " + policy.healthTimeout().toMillis() + " ms";
-        } catch (ExecutionException e) {
-            return "its health check threw " + e.getCause();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
+            return "its health check threw " + e;
         }
+        if (Thread.interrupted()) {
+            return "its health check was interrupted"; // cancelled at the timeout: not a pass
+        }
+        if (health == null) {
+            return "its health check returned null";
+        }
+        return health.passed() ? null : "its health check failed: " + health.detail();
     }
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        timer.shutdownNow();
         workers.shutdownNow();
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -104,12 +104,12 @@ public final class Dispatcher {
                         + " here, which does not match the version asked for (" + versionConstraint + ")");
                 return;
             }
-            ServiceBinding binding = found.services().get(service);
-            if (binding == null) {
-                continue; // the slot swapped to a version without this service; the directory catches up
-            }
-            Invoker method = binding.invokers().get(methodKey);
+            Invoker method = found.invoker(service, methodKey);
             if (method == null) {
+                ServiceBinding binding = found.services().get(service);
+                if (binding == null) {
+                    continue; // the slot swapped to a version without this service; the directory catches up
+                }
                 sink.meters = metrics.unknownMethod(found, service);
                 sink.fail(Status.NOT_FOUND, "no method " + methodKey + " in " + service + " " + found.version()
                         + "; methods: " + binding.methodKeys());

@@ -1,0 +1,53 @@
+package io.swivel.server.deploy;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What the admin API and cluster commands ask of deployment: status, rollback, undeploy. */
+public interface Deployments {
+
+    /**
+     * What every bundle looks like now: those serving, on standby, or failed.
+     *
+     * @return the bundles, sorted by name
+     */
+    List<BundleView> status();
+
+    /**
+     * One bundle, as {@link #status()} shows it.
+     *
+     * @param bundle the bundle name
+     * @return the bundle, or empty
+     */
+    Optional<BundleView> status(String bundle);
+
+    /**
+     * The names of the bundles that serve now, for messages.
+     *
+     * @return sorted names
+     */
+    List<String> servingNames();
+
+    /**
+     * Rolls a bundle back to its standby or to a version in history.
+     *
+     * @param bundle the bundle name
+     * @param toVersion the version to return to, or null for the previous one
+     * @param by who asks, for the marker and the log
+     * @param reason why, or null
+     * @return what happened, in one line
+     * @throws RollbackException if nothing changed, and why
+     */
+    String rollback(String bundle, String toVersion, String by, String reason) throws RollbackException;
+
+    /**
+     * Undeploys a bundle: removes its jar from the deploy directory (a copy stays in history),
+     * so it stays undeployed after a restart; its services stop resolving at once.
+     *
+     * @param bundle the bundle name
+     * @return what was undeployed, or empty if no such bundle serves
+     * @throws UndeployRefusedException if the jar holds a version that did not deploy (deleting it would lose it)
+     * @throws java.io.UncheckedIOException if the jar cannot be deleted
+     */
+    Optional<String> undeploy(String bundle);
+}
