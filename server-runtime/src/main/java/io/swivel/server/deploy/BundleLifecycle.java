@@ -2,20 +2,16 @@ package io.swivel.server.deploy;
 
 import io.swivel.server.bundle.BundleDescriptor;
 import io.swivel.server.bundle.BundleGeneration;
-import io.swivel.server.bundle.BundleState;
 import io.swivel.server.dispatch.ServiceConflictException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * The life of one bundle: the versions it has loaded (the one serving, and the standby kept
- * during its successor's probation; a second active version and a shadow will sit beside
- * them), its history, its probation, and what its jar holds. Every change happens here, under
+ * The life of one bundle: the versions it has loaded ({@link LoadedVersions}: the one serving,
+ * the standby kept during its successor's probation, and room for a second active version and a
+ * shadow), its history, its probation, and what its jar holds. Every change happens here, under
  * this object's monitor, so deploy, rollback, probation, configuration and undeploy of one
  * bundle never interleave; different bundles proceed independently. What happened is told to
  * the {@link LifecycleListener}; draining and unloading go through the {@link Retirer}.
@@ -30,13 +26,15 @@ final class BundleLifecycle {
     static final String BY_PROBATION = "probation (automatic)";
 
     private final String name;
+    private final LoadedVersions versions;
     private final Host host;
     private final Retirer retirer;
-    private final Probation probation;
     private final LifecycleListener listener;
     private final ConfigReload configReload;
     private final Clock clock;
     private final int historyLimit;
+    /** Told how a probation of this bundle's versions ended. */
+    private final Probation.Outcome onProbation;
 
     // Written under the monitor; volatile so that status reads never wait for a deployment.
     private volatile Path jar;
@@ -45,22 +43,20 @@ final class BundleLifecycle {
     private volatile String savedActiveSha256;
     private volatile Rollback rolledBack;
     private volatile History history = History.empty();
-    private volatile BundleGeneration active;
-    private volatile BundleGeneration standby;
-    private volatile Probation.Watch watch;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
 
     BundleLifecycle(String name, Host host, Retirer retirer, Probation probation, LifecycleListener listener,
                     Clock clock, int historyLimit) {
         this.name = name;
+        this.versions = new LoadedVersions(name, this, host, retirer, probation, listener);
         this.host = host;
         this.retirer = retirer;
-        this.probation = probation;
         this.listener = listener;
         this.configReload = new ConfigReload(host, listener);
         this.clock = clock;
         this.historyLimit = historyLimit;
+        this.onProbation = Probation.Outcome.of(this::probationFailed, this::probationPassed);
     }
 
     /** Takes what {@code state.json} remembers, before anything of the bundle loads. */
@@ -88,16 +84,15 @@ final class BundleLifecycle {
     }
 
     BundleGeneration active() {
-        return active;
+        return versions.active();
     }
 
     BundleGeneration standby() {
-        return standby;
+        return versions.standby();
     }
 
     Instant probationEndsAt() {
-        Probation.Watch current = watch;
-        return current != null ? current.endsAt() : null;
+        return versions.probationEndsAt();
     }
 
     Rollback rolledBack() {
@@ -137,7 +132,7 @@ final class BundleLifecycle {
         }
         BundleGeneration previous;
         try {
-            previous = switchTo(generation, true, startNanos);
+            previous = versions.switchTo(generation, onProbation, startNanos);
         } catch (ServiceConflictException e) {
             generation.fail();
             retirer.discard(generation);
@@ -159,6 +154,7 @@ final class BundleLifecycle {
 
     /** A jar that did not deploy: the version serving keeps serving; the jar's marker says why. */
     synchronized void failed(Path from, DeploymentException error, BundleDescriptor staged) {
+        BundleGeneration active = versions.active();
         if (active == null) {
             jar = from;
         }
@@ -171,7 +167,7 @@ final class BundleLifecycle {
         listener.failed(name, from, error, active);
         if (staged != null) {
             String file = staged.staged().getFileName().toString();
-            if (!history.keeps(file) && !loadedFiles().contains(file)) {
+            if (!history.keeps(file) && !versions.files().contains(file)) {
                 host.deleteFromHistory(name, file);
             }
         }
@@ -180,7 +176,7 @@ final class BundleLifecycle {
     /** After a restart: the jar holds content that was rolled back, so serve what served before. */
     private boolean restoreRollback(Path from, BundleDescriptor descriptor) {
         Rollback rollback = rolledBack;
-        if (active != null || !from.equals(jar)
+        if (versions.active() != null || !from.equals(jar)
                 || !RestartRestore.applies(savedActiveSha256, rollback, jarHolds, descriptor)) {
             return false;
         }
@@ -188,7 +184,7 @@ final class BundleLifecycle {
         if (generation == null) {
             return false;
         }
-        active = generation;
+        versions.serving(generation);
         jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
         savedActiveSha256 = null;
         listener.restored(generation, from, descriptor.version(), rollback);
@@ -209,13 +205,13 @@ final class BundleLifecycle {
      * @throws RollbackException if nothing changed, and why
      */
     synchronized String rollback(String toVersion, String by, String reason) throws RollbackException {
-        BundleGeneration from = active;
+        BundleGeneration from = versions.active();
         if (from == null) {
             throw new RollbackException(RollbackException.Reason.UNKNOWN_BUNDLE, "no bundle " + name
                     + " serves here", null);
         }
         long start = System.nanoTime();
-        BundleGeneration kept = standby;
+        BundleGeneration kept = versions.standby();
         BundleGeneration target;
         String source;
         if (kept != null && (toVersion == null || toVersion.equals(kept.version()))) {
@@ -226,7 +222,7 @@ final class BundleLifecycle {
             source = "history";
         }
         try {
-            switchTo(target, false, start);
+            versions.switchTo(target, null, start);
         } catch (ServiceConflictException e) {
             if (target != kept) {
                 target.fail();
@@ -269,9 +265,8 @@ final class BundleLifecycle {
     // ---- probation -------------------------------------------------------------------------
 
     private synchronized void probationFailed(BundleGeneration generation, String reason) {
-        Probation.Watch current = watch;
-        BundleGeneration kept = standby;
-        if (current == null || current.generation() != generation || kept == null) {
+        BundleGeneration kept = versions.standby();
+        if (!versions.onProbation(generation) || kept == null) {
             return; // replaced or rolled back meanwhile
         }
         try {
@@ -284,32 +279,21 @@ final class BundleLifecycle {
     }
 
     private synchronized void probationPassed(BundleGeneration generation) {
-        Probation.Watch current = watch;
-        if (current == null || current.generation() != generation) {
+        if (!versions.onProbation(generation)) {
             return;
         }
-        watch = null;
-        BundleGeneration kept = standby;
-        standby = null;
+        BundleGeneration kept = versions.standby();
         if (kept != null) {
             listener.probationPassed(generation, kept);
-            retirer.retire(kept, null);
         }
-    }
-
-    private void endProbation() {
-        Probation.Watch current = watch;
-        watch = null;
-        if (current != null) {
-            current.cancel();
-        }
+        versions.releaseStandby();
     }
 
     // ---- configuration ---------------------------------------------------------------------
 
     /** Delivers an edited configuration to the version serving (in place, or by a restart and a swap). */
     synchronized void configChanged() {
-        BundleGeneration serving = active;
+        BundleGeneration serving = versions.active();
         if (serving == null || configReload.apply(serving, this::error) != ConfigReload.Outcome.RESTART) {
             return;
         }
@@ -318,7 +302,7 @@ final class BundleLifecycle {
         BundleGeneration previous;
         try {
             restarted = host.load(serving.descriptor());
-            previous = switchTo(restarted, true, start);
+            previous = versions.switchTo(restarted, onProbation, start);
         } catch (DeploymentException e) {
             failed(jar, e, null);
             return;
@@ -338,19 +322,7 @@ final class BundleLifecycle {
      * @param deleted the jar
      */
     synchronized void undeploy(Path deleted) {
-        BundleGeneration serving = active;
-        if (serving != null && serving.descriptor().source().equals(deleted)) {
-            host.remove(name);
-            active = null;
-            serving.startDraining();
-            retirer.retire(serving, serving.name() + " " + serving.version() + " undeployed");
-        }
-        endProbation();
-        BundleGeneration kept = standby;
-        standby = null;
-        if (kept != null) {
-            retirer.retire(kept, null);
-        }
+        versions.undeploy(deleted);
         listener.undeployed(name, deleted);
     }
 
@@ -361,34 +333,17 @@ final class BundleLifecycle {
      * @return the versions to drain and unload
      */
     synchronized List<BundleGeneration> stopServing() {
-        endProbation();
-        List<BundleGeneration> loaded = new ArrayList<>();
-        BundleGeneration serving = active;
-        if (serving != null) {
-            if (serving.state() == BundleState.ACTIVE) {
-                serving.startDraining();
-            }
-            loaded.add(serving);
-        }
-        BundleGeneration kept = standby;
-        standby = null;
-        if (kept != null) {
-            loaded.add(kept);
-        }
-        return loaded;
+        return versions.stopServing();
     }
 
     /** Shutdown, last step: nothing of the bundle is routed any more. */
     synchronized void removeFromDirectory() {
-        if (active != null) {
-            host.remove(name);
-            active = null;
-        }
+        versions.removeFromDirectory();
     }
 
     /** After a restart: the bundle remembered has no jar any more. Returns true if it can be forgotten. */
     synchronized boolean forgetIfGone() {
-        if (active != null) {
+        if (versions.active() != null) {
             return false;
         }
         savedActiveSha256 = null;
@@ -396,77 +351,12 @@ final class BundleLifecycle {
         return lastError == null;
     }
 
-    // ---- switching -------------------------------------------------------------------------
-
-    /**
-     * Makes {@code next} serve. The version it replaces becomes the standby for {@code next}'s
-     * probation, or, without probation, drains and unloads; an earlier standby unloads.
-     */
-    private BundleGeneration switchTo(BundleGeneration next, boolean onProbation, long startNanos)
-            throws ServiceConflictException {
-        BundleGeneration oldStandby = standby;
-        boolean fromStandby = next == oldStandby;
-        if (fromStandby) {
-            next.reactivate();
-        } else {
-            next.activate();
-        }
-        BundleGeneration previous;
-        try {
-            previous = host.activate(next);
-        } catch (ServiceConflictException e) {
-            if (fromStandby) {
-                next.startDraining();
-                next.standBy();
-            }
-            throw e;
-        }
-        active = next;
-        listener.swapped(previous, next, System.nanoTime() - startNanos);
-        endProbation();
-        standby = null;
-        if (oldStandby != null && !fromStandby) {
-            retirer.retire(oldStandby, null);
-        }
-        if (previous == null) {
-            return null;
-        }
-        previous.startDraining();
-        String summary = previous.name() + " " + previous.version() + " → " + next.version() + " active in "
-                + LifecycleListener.millis(System.nanoTime() - startNanos) + " ms";
-        if (onProbation && probation.policy().enabled()) {
-            standby = previous;
-            watch = probation.start(next, Probation.Outcome.of(this::probationFailed, this::probationPassed));
-            retirer.drainToStandby(previous, summary, probation.policy().window(), () -> standingBy(previous));
-        } else {
-            retirer.retire(previous, summary);
-        }
-        return previous;
-    }
-
-    /** A replaced version finished draining: it stands by, unless it was released or reactivated meanwhile. */
-    private synchronized void standingBy(BundleGeneration previous) {
-        if (standby == previous && previous.state() == BundleState.DRAINING) {
-            previous.standBy();
-        }
-    }
-
     // ---- bookkeeping -----------------------------------------------------------------------
 
     private void prune() {
-        History.Pruned pruned = history.prune(historyLimit, loadedFiles());
+        History.Pruned pruned = history.prune(historyLimit, versions.files());
         history = pruned.kept();
         pruned.filesToDelete().forEach(file -> host.deleteFromHistory(name, file));
-    }
-
-    private Set<String> loadedFiles() {
-        Set<String> files = new HashSet<>();
-        for (BundleGeneration generation : new BundleGeneration[] {active, standby}) {
-            if (generation != null) {
-                files.add(generation.descriptor().staged().getFileName().toString());
-            }
-        }
-        return files;
     }
 
     private void error(String message) {
@@ -475,7 +365,7 @@ final class BundleLifecycle {
     }
 
     private BundleFacts facts() {
-        return new BundleFacts(name, jar, jarHolds, active, rolledBack, history);
+        return new BundleFacts(name, jar, jarHolds, versions.active(), rolledBack, history);
     }
 
     @Override
