@@ -1,5 +1,6 @@
 package io.swivel.server.cli;
 
+import io.swivel.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * The defaults of the command line's options, in order of precedence: a {@code SWIVEL_*}
  * environment variable ({@code --drain-timeout} is {@code SWIVEL_DRAIN_TIMEOUT}), then the
- * configuration file, then the option's built-in default. Flags on the command line override
- * them all.
+ * configuration file, then the built-in default ({@link ServerConfig#defaults()} for
+ * {@code serve}). Flags on the command line override them all.
  *
  * <p>Every option of {@code serve} takes part. The other commands take only what lets them
  * find the server that a configuration describes: {@code --admin-port}, {@code --data-dir},
@@ -26,6 +27,8 @@ final class LayeredDefaults implements IDefaultValueProvider {
     static final String SERVE = "serve";
 
     private static final Set<String> SHARED = Set.of("admin-port", "data-dir", "zookeeper");
+    /** {@code serve}'s built-in defaults: {@link ServerConfig#defaults()}, the one source. */
+    private static final Map<String, String> BUILT_IN = ServeDefaults.of(ServerConfig.defaults());
 
     private final Map<String, String> environment;
     private final ConfigFile file;
@@ -55,7 +58,7 @@ final class LayeredDefaults implements IDefaultValueProvider {
         String key = option.longestName().substring(2);
         String command = option.command() != null ? option.command().name() : "";
         if (command.equals(SERVE)) {
-            return lookup(key, option.type() == Path.class).orElse(null);
+            return lookup(key, option.type() == Path.class).orElse(BUILT_IN.get(key));
         }
         if (!SHARED.contains(key)) {
             return null;

@@ -24,112 +24,112 @@ final class ServeCommand implements Callable<Integer> {
     /** The jar name the sample greeter is deployed as. */
     static final String SAMPLE_JAR = "greeter.jar";
 
-    @Option(names = "--deploy-dir", defaultValue = "deploy-dir", description = "Watched directory of bundle jars (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--deploy-dir", description = "Watched directory of bundle jars (default: ${DEFAULT-VALUE}).")
     Path deployDir;
 
-    @Option(names = "--data-dir", defaultValue = ".swivel", description = "State, history and admin token (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", description = "State, history and admin token (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--port", defaultValue = "" + ServerConfig.DEFAULT_PORT, description = "swivel/1 port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", description = "swivel/1 port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--admin-port", defaultValue = "" + ServerConfig.DEFAULT_ADMIN_PORT, description = "Admin HTTP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--admin-port", description = "Admin HTTP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address both ports bind (default: ${DEFAULT-VALUE}, loopback only).")
+    @Option(names = "--bind", description = "Address both ports bind (default: ${DEFAULT-VALUE}, loopback only).")
     String bind;
 
-    @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(names = "--drain-timeout", converter = DurationConverter.class,
             description = "How long a replaced version may finish its running calls; the rest are answered RELOADING (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
-    @Option(names = "--step-timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--step-timeout", converter = DurationConverter.class,
             description = "Limit of each start-up step of a bundle version (load, instantiate, start, health check) (default: ${DEFAULT-VALUE}).")
     Duration stepTimeout;
 
-    @Option(names = "--stalled-after", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(names = "--stalled-after", converter = DurationConverter.class,
             description = "How long a jar whose zip directory does not read may stay unchanged before it is marked .failed (default: ${DEFAULT-VALUE}).")
     Duration stalledAfter;
 
-    @Option(names = "--probation", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(names = "--probation", converter = DurationConverter.class,
             description = "How long the replaced version stays standby while the new one is watched; 0s turns automatic rollback off (default: ${DEFAULT-VALUE}).")
     Duration probation;
 
-    @Option(names = "--probation-error-rate", defaultValue = "0.5",
+    @Option(names = "--probation-error-rate",
             description = "Share of unexpected call failures (after 20 calls) that rolls a new version back during probation (default: ${DEFAULT-VALUE}).")
     double probationErrorRate;
 
-    @Option(names = "--history-limit", defaultValue = "5",
+    @Option(names = "--history-limit",
             description = "Versions of each bundle kept in <data-dir>/history for rollback (default: ${DEFAULT-VALUE}).")
     int historyLimit;
 
-    @Option(names = "--zookeeper", defaultValue = ServerConfig.EMBEDDED, paramLabel = "embedded|none|HOST:PORT,...",
+    @Option(names = "--zookeeper", paramLabel = "embedded|none|HOST:PORT,...",
             description = "Where services are registered: 'embedded' (an in-process ZooKeeper), an existing ensemble, or 'none' (default: ${DEFAULT-VALUE}).")
     String zookeeper;
 
-    @Option(names = "--embedded-zk-port", defaultValue = "" + ServerConfig.DEFAULT_EMBEDDED_ZK_PORT,
+    @Option(names = "--embedded-zk-port",
             description = "Client port of the embedded ZooKeeper on 127.0.0.1, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int embeddedZkPort;
 
-    @Option(names = "--zk-session-timeout", defaultValue = "15s", converter = DurationConverter.class,
+    @Option(names = "--zk-session-timeout", converter = DurationConverter.class,
             description = "ZooKeeper session timeout: how long a server that stopped answering stays listed (default: ${DEFAULT-VALUE}).")
     Duration zkSessionTimeout;
 
     // --- Limits: what one connection, request or bundle may consume (see Limits) ---
 
-    @Option(names = "--max-connections", defaultValue = "10000",
+    @Option(names = "--max-connections",
             description = "Open swivel/1 connections beyond which a new one gets GOAWAY and is closed (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--max-connections-per-address", defaultValue = "1000",
+    @Option(names = "--max-connections-per-address",
             description = "Open swivel/1 connections from one remote address beyond which a new one gets GOAWAY (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
-    @Option(names = "--max-in-flight-per-connection", defaultValue = "1024",
+    @Option(names = "--max-in-flight-per-connection",
             description = "Requests of one connection running or queued; beyond it the connection is not read until some finish, nothing is dropped (default: ${DEFAULT-VALUE}).")
     int maxInFlightPerConnection;
 
-    @Option(names = "--write-buffer-limit", defaultValue = "1MiB", converter = SizeConverter.class,
+    @Option(names = "--write-buffer-limit", converter = SizeConverter.class,
             description = "Answers queued for one connection that does not read them before it stops being read; read again below half (default: ${DEFAULT-VALUE}).")
     long writeBufferLimit;
 
-    @Option(names = "--idle-timeout", defaultValue = "5m", converter = DurationConverter.class,
+    @Option(names = "--idle-timeout", converter = DurationConverter.class,
             description = "A connection that sends no frame for this long is closed with GOAWAY; clients' heartbeats keep healthy ones open (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
-    @Option(names = "--frame-timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--frame-timeout", converter = DurationConverter.class,
             description = "A frame that has started must arrive complete within this time, or its connection is closed with GOAWAY (default: ${DEFAULT-VALUE}).")
     Duration frameTimeout;
 
-    @Option(names = "--max-partial-frame-memory", defaultValue = "256MiB", converter = SizeConverter.class,
+    @Option(names = "--max-partial-frame-memory", converter = SizeConverter.class,
             description = "Memory held for incomplete frames of all connections together; past it the connection adding more gets GOAWAY (default: ${DEFAULT-VALUE}).")
     long maxPartialFrameMemory;
 
-    @Option(names = "--max-decode-objects", defaultValue = "1000000",
+    @Option(names = "--max-decode-objects",
             description = "Objects and collection elements one request body may decode into; a body past it is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
     int maxDecodeObjects;
 
-    @Option(names = "--admin-max-connections", defaultValue = "64",
+    @Option(names = "--admin-max-connections",
             description = "Open admin HTTP connections beyond which a new one is refused (default: ${DEFAULT-VALUE}).")
     int adminMaxConnections;
 
-    @Option(names = "--admin-max-calls", defaultValue = "8",
+    @Option(names = "--admin-max-calls",
             description = "POST /v1/call requests running at once; more are answered 503 (default: ${DEFAULT-VALUE}).")
     int adminMaxCalls;
 
-    @Option(names = "--admin-read-timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--admin-read-timeout", converter = DurationConverter.class,
             description = "How long an admin request's header and body may take to arrive (default: ${DEFAULT-VALUE}).")
     Duration adminReadTimeout;
 
-    @Option(names = "--max-lib-bytes", defaultValue = "512MiB", converter = SizeConverter.class,
+    @Option(names = "--max-lib-bytes", converter = SizeConverter.class,
             description = "Total size the nested lib/*.jar of one bundle may extract to; a jar past it is .failed (default: ${DEFAULT-VALUE}).")
     long maxLibBytes;
 
-    @Option(names = "--max-lib-ratio", defaultValue = "100",
+    @Option(names = "--max-lib-ratio",
             description = "Largest compression ratio (inflated : stored) of a nested library; a jar past it is .failed (default: ${DEFAULT-VALUE}).")
     int maxLibRatio;
 
-    @Option(names = "--deregister-timeout", defaultValue = "2s", converter = DurationConverter.class,
+    @Option(names = "--deregister-timeout", converter = DurationConverter.class,
             description = "How long shutdown waits for ZooKeeper to drop the registrations; it never delays the GOAWAY and the drain (default: ${DEFAULT-VALUE}).")
     Duration deregisterTimeout;
 

@@ -200,7 +200,9 @@ class ConfigPrecedenceTest {
             if (!options.contains(key) || key.equals("deploy-dir") || key.equals("data-dir")) {
                 continue;
             }
-            String builtIn = option.defaultValue() != null ? option.defaultValue() : "false";
+            // serve's built-in defaults come from ServerConfig.defaults(), through the default provider
+            String provided = builtInDefault(bare, option);
+            String builtIn = provided != null ? provided : option.defaultValue() != null ? option.defaultValue() : "false";
             assertThat(shipped.getProperty(key)).as("conf/swivel.conf %s", key).isEqualTo(builtIn);
         }
         assertThat(shipped.getProperty("deploy-dir")).isEqualTo("deploy");
@@ -208,6 +210,14 @@ class ConfigPrecedenceTest {
         String text = Files.readString(SHIPPED_CONF);
         for (String key : options) {
             assertThat(text).as("a comment above %s", key).containsPattern("#[^\\n]*\\n(#[^\\n]*\\n)*" + key + " = ");
+        }
+    }
+
+    private static String builtInDefault(CommandLine bare, OptionSpec option) {
+        try {
+            return bare.getDefaultValueProvider().defaultValue(option);
+        } catch (Exception e) {
+            throw new AssertionError("the default provider failed on " + option.longestName(), e);
         }
     }
 
