@@ -104,7 +104,7 @@ public final class ClusterCommands implements Closeable {
                 }
             }
         } catch (Exception e) {
-            log.warn("cannot prune old cluster commands (will try again): {}", e.toString());
+            log.warn("cannot prune old cluster commands (will try again)", e);
         }
     }
 
@@ -149,7 +149,7 @@ public final class ClusterCommands implements Closeable {
                     .forPath(ZKPaths.makePath(path, "results", instanceId), mapper.writeValueAsBytes(answer));
             log.info("cluster command {}: {} {}", ZKPaths.getNodeFromPath(path), answer.get("status"), answer.get("message"));
         } catch (Exception e) {
-            log.warn("cannot answer cluster command {}: {}", path, e.toString());
+            log.warn("cannot answer cluster command {}", path, e);
         }
     }
 

@@ -79,7 +79,7 @@ final class BundleJars {
                     Files.deleteIfExists(temp);
                 } catch (IOException e) {
                     // a stray .staging file is ignored by everything; say so and go on
-                    LoggerFactory.getLogger(BundleJars.class).warn("cannot delete {}: {}", temp, e.toString());
+                    LoggerFactory.getLogger(BundleJars.class).warn("cannot delete {}", temp, e);
                 }
             }
         }

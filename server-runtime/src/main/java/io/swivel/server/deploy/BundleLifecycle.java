@@ -269,6 +269,7 @@ final class BundleLifecycle {
         if (!versions.onProbation(generation) || kept == null) {
             return; // replaced or rolled back meanwhile
         }
+        listener.probationFailed(generation, reason);
         try {
             rollback(kept.version(), BY_PROBATION, generation.version() + " failed probation: " + reason);
         } catch (RollbackException e) {

@@ -169,7 +169,7 @@ public final class DeployWatcher implements Closeable {
                 requestScan(SETTLE_MILLIS);
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot scan {}: {}", deployDir, e.toString());
+            log.warn("cannot scan {} (will look again at the next rescan)", deployDir, e);
         }
     }
 
@@ -308,7 +308,7 @@ public final class DeployWatcher implements Closeable {
             try {
                 watchService.close();
             } catch (IOException e) {
-                log.warn("cannot close the watch service: {}", e.toString());
+                log.warn("cannot close the watch service", e);
             }
         }
         deployers.shutdown();

@@ -178,6 +178,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
             }
             handled.put(jar, descriptor.sha256());
             try (BundleMdc.Scope mdc = BundleMdc.open(descriptor.name(), descriptor.version())) {
+                listener.staged(descriptor);
                 return lifecycle(descriptor.name()).deploy(jar, descriptor, start);
             }
         }

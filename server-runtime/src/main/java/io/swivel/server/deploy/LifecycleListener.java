@@ -1,5 +1,6 @@
 package io.swivel.server.deploy;
 
+import io.swivel.server.bundle.BundleDescriptor;
 import io.swivel.server.bundle.BundleGeneration;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,15 @@ import java.time.Duration;
  * lifecycle. What a listener throws is logged and does not change what happened.
  */
 interface LifecycleListener {
+
+    /**
+     * A jar with new content was staged: copied under {@code <data-dir>/history} and identified;
+     * loading it comes next.
+     *
+     * @param descriptor what the jar holds
+     */
+    default void staged(BundleDescriptor descriptor) {
+    }
 
     /**
      * A jar did not deploy; what served before still serves.
@@ -103,6 +113,15 @@ interface LifecycleListener {
      * @param standby the standby released
      */
     default void probationPassed(BundleGeneration generation, BundleGeneration standby) {
+    }
+
+    /**
+     * A version failed probation; the rollback to its standby follows.
+     *
+     * @param generation the version
+     * @param reason why it failed
+     */
+    default void probationFailed(BundleGeneration generation, String reason) {
     }
 
     /**

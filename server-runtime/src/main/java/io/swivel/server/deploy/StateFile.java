@@ -51,11 +51,11 @@ final class StateFile {
         } catch (IOException e) {
             Path aside = file.resolveSibling("state.json.unreadable-" + Instant.now().toEpochMilli());
             log.warn("cannot read {} ({}); moved it to {} and starting from the deploy directory alone",
-                    file, e.getMessage(), aside.getFileName());
+                    file, e.getMessage(), aside.getFileName(), e);
             try {
                 Files.move(file, aside);
             } catch (IOException moveFailure) {
-                log.warn("cannot move {} aside: {}", file, moveFailure.toString());
+                log.warn("cannot move {} aside", file, moveFailure);
             }
             return SavedState.empty();
         }

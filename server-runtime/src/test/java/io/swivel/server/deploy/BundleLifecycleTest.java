@@ -116,7 +116,7 @@ class BundleLifecycleTest {
         assertThat(greeter.rolledBack().by()).isEqualTo(BundleLifecycle.BY_PROBATION);
         assertThat(greeter.rolledBack().reason()).isEqualTo("2 failed probation: its health check failed: database gone");
         assertThat(greeter.lastError()).contains("failed probation");
-        assertThat(events.events).contains("rolledBack 2 1 standby");
+        assertThat(events.events).containsSubsequence("probationFailed 2", "rolledBack 2 1 standby");
     }
 
     @Test

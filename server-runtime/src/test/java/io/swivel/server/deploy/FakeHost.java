@@ -217,6 +217,11 @@ final class FakeHost implements Host {
         }
 
         @Override
+        public void probationFailed(BundleGeneration generation, String reason) {
+            events.add("probationFailed " + generation.version());
+        }
+
+        @Override
         public void probationPassed(BundleGeneration generation, BundleGeneration standby) {
             events.add("probationPassed " + generation.version());
         }
