@@ -4,8 +4,7 @@ import io.swivel.api.RpcService;
 import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.server.admin.AdminServer;
 import io.swivel.server.admin.AdminToken;
-import io.swivel.server.cluster.ClusterCommands;
-import io.swivel.server.cluster.Registration;
+import io.swivel.server.cluster.ZooKeeperUpdatingListener;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.deploy.BundleLoader;
 import io.swivel.server.deploy.DeployWatcher;
@@ -16,6 +15,7 @@ import io.swivel.server.metrics.PrometheusServerMetrics;
 import io.swivel.server.transport.RpcServer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.net.InetSocketAddress;
@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Swivel server: deploys the bundles of its deploy directory, serves {@code swivel/1} and
- * the admin API, and unloads everything on {@link #close()}. Holds no static state, so several
+ * the admin API, and unloads everything on {@link #close()}; what announces it (ZooKeeper
+ * registration, cluster commands) is a {@link ServerListener}. Holds no static state, so several
  * servers can share a JVM.
  */
 public final class SwivelServer implements Closeable {
@@ -42,13 +43,16 @@ public final class SwivelServer implements Closeable {
     private final Deployer deployer;
     private final DeployWatcher watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Registration registration;
-    private ClusterCommands clusterCommands;
+    /** ZooKeeper registration and cluster commands, or null with {@code --zookeeper none}. */
+    private final ZooKeeperUpdatingListener zookeeper;
+    private final List<ServerListener> listeners;
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
 
     private SwivelServer(ServerConfig config, AdminToken token) {
         this.config = config;
+        this.zookeeper = ZooKeeperUpdatingListener.forConfig(config).orElse(null);
+        this.listeners = zookeeper != null ? List.of(zookeeper) : List.of();
         Dispatcher dispatcher = new Dispatcher(directory, metrics);
         metrics.bindLoaderLeakTracker(leakTracker);
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
@@ -62,7 +66,7 @@ public final class SwivelServer implements Closeable {
                 config.stalledAfter());
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer::undeploy, leakTracker,
-                metrics, () -> registration);
+                metrics, () -> zookeeper != null ? zookeeper.registration() : null);
     }
 
     /**
@@ -86,28 +90,21 @@ public final class SwivelServer implements Closeable {
     }
 
     private void startup() throws IOException, InterruptedException {
-        registration = Registration.connect(config);
-        if (registration != null) {
-            Registration connected = registration;
-            metrics.bindZooKeeper(connected::connected);
-        }
+        listeners.forEach(listener -> listener.serverStarting(this));
         watcher.start();
         deployer.startupDone();
         int bundles = directory.slots().size();
         rpcAddress = rpcServer.start(config.bind(), config.port());
         adminAddress = adminServer.start(config.bind(), config.adminPort());
-        if (registration != null) {
-            registration.publish(directory, rpcAddress);
-            clusterCommands = new ClusterCommands(registration.client(), registration.instanceId(), deployer);
-        }
+        listeners.forEach(listener -> listener.serverStarted(this));
         log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {}, ZooKeeper {})", bundles,
                 config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
-                adminAddress.getPort(), registration != null ? registration.connectString() : "none");
+                adminAddress.getPort(), zookeeper().orElse("none"));
     }
 
     /** @return where this server registers, or empty with {@code --zookeeper none} */
     public Optional<String> zookeeper() {
-        return registration != null ? Optional.of(registration.connectString()) : Optional.empty();
+        return Optional.ofNullable(zookeeper != null ? zookeeper.connectString() : null);
     }
 
     /**
@@ -170,23 +167,26 @@ public final class SwivelServer implements Closeable {
         }
         long start = System.nanoTime();
         watcher.close();
-        if (clusterCommands != null) {
-            clusterCommands.close();
-        }
-        if (registration != null) {
-            registration.deregister();
-        }
+        notify(listeners, ServerListener::serverStopping);
         adminServer.close();
         rpcServer.goAway("server shutting down; send new calls elsewhere");
         int drained = deployer.drainForShutdown();
         rpcServer.close();
         deployer.close();
-        if (registration != null) {
-            registration.close();
-        }
+        notify(listeners, ServerListener::serverStopped);
         metrics.close();
         log.info("Swivel stopped in {} ms ({} call(s) finished during shutdown)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), drained);
     }
 
+    /** Tells every listener, in reverse order; what one throws is logged and the close goes on. */
+    private void notify(List<ServerListener> all, java.util.function.BiConsumer<ServerListener, SwivelServer> event) {
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                event.accept(all.get(i), this);
+            } catch (RuntimeException e) {
+                log.warn("server listener {} failed while closing", all.get(i).getClass().getSimpleName(), e);
+            }
+        }
+    }
 }
