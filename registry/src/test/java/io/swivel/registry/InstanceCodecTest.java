@@ -52,6 +52,7 @@ class InstanceCodecTest {
     }
 
     @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
     void theUriSpecNamesTheSwivelScheme() throws Exception {
         ServiceInstance<Map<String, Object>> read = codec.deserialize(codec.serialize(greeter.toCurator()));
         assertThat(read.buildUriSpec()).isEqualTo("swivel://127.0.0.1:7700");
