@@ -75,6 +75,64 @@ final class ServeCommand implements Callable<Integer> {
             description = "ZooKeeper session timeout: how long a server that stopped answering stays listed (default: ${DEFAULT-VALUE}).")
     Duration zkSessionTimeout;
 
+    // --- Limits: what one connection, request or bundle may consume (see Limits) ---
+
+    @Option(names = "--max-connections", defaultValue = "10000",
+            description = "Open swivel/1 connections beyond which a new one gets GOAWAY and is closed (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", defaultValue = "1000",
+            description = "Open swivel/1 connections from one remote address beyond which a new one gets GOAWAY (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--max-in-flight-per-connection", defaultValue = "1024",
+            description = "Requests of one connection running or queued; beyond it the connection is not read until some finish, nothing is dropped (default: ${DEFAULT-VALUE}).")
+    int maxInFlightPerConnection;
+
+    @Option(names = "--write-buffer-limit", defaultValue = "1MiB", converter = SizeConverter.class,
+            description = "Answers queued for one connection that does not read them before it stops being read; read again below half (default: ${DEFAULT-VALUE}).")
+    long writeBufferLimit;
+
+    @Option(names = "--idle-timeout", defaultValue = "5m", converter = DurationConverter.class,
+            description = "A connection that sends no frame for this long is closed with GOAWAY; clients' heartbeats keep healthy ones open (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--frame-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "A frame that has started must arrive complete within this time, or its connection is closed with GOAWAY (default: ${DEFAULT-VALUE}).")
+    Duration frameTimeout;
+
+    @Option(names = "--max-partial-frame-memory", defaultValue = "256MiB", converter = SizeConverter.class,
+            description = "Memory held for incomplete frames of all connections together; past it the connection adding more gets GOAWAY (default: ${DEFAULT-VALUE}).")
+    long maxPartialFrameMemory;
+
+    @Option(names = "--max-decode-objects", defaultValue = "1000000",
+            description = "Objects and collection elements one request body may decode into; a body past it is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
+    int maxDecodeObjects;
+
+    @Option(names = "--admin-max-connections", defaultValue = "64",
+            description = "Open admin HTTP connections beyond which a new one is refused (default: ${DEFAULT-VALUE}).")
+    int adminMaxConnections;
+
+    @Option(names = "--admin-max-calls", defaultValue = "8",
+            description = "POST /v1/call requests running at once; more are answered 503 (default: ${DEFAULT-VALUE}).")
+    int adminMaxCalls;
+
+    @Option(names = "--admin-read-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How long an admin request's header and body may take to arrive (default: ${DEFAULT-VALUE}).")
+    Duration adminReadTimeout;
+
+    @Option(names = "--max-lib-bytes", defaultValue = "512MiB", converter = SizeConverter.class,
+            description = "Total size the nested lib/*.jar of one bundle may extract to; a jar past it is .failed (default: ${DEFAULT-VALUE}).")
+    long maxLibBytes;
+
+    @Option(names = "--max-lib-ratio", defaultValue = "100",
+            description = "Largest compression ratio (inflated : stored) of a nested library; a jar past it is .failed (default: ${DEFAULT-VALUE}).")
+    int maxLibRatio;
+
+    @Option(names = "--deregister-timeout", defaultValue = "2s", converter = DurationConverter.class,
+            description = "How long shutdown waits for ZooKeeper to drop the registrations; it never delays the GOAWAY and the drain (default: ${DEFAULT-VALUE}).")
+    Duration deregisterTimeout;
+
     @Mixin
     ConfigOption config;
 
@@ -136,10 +194,32 @@ final class ServeCommand implements Callable<Integer> {
                         c.zookeeper = zookeeper;
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
+                    }).withLimits(l -> {
+                        l.maxConnections = maxConnections;
+                        l.maxConnectionsPerAddress = maxConnectionsPerAddress;
+                        l.maxInFlightPerConnection = maxInFlightPerConnection;
+                        l.writeBufferHighWater = toInt(writeBufferLimit, "--write-buffer-limit");
+                        l.idleTimeout = idleTimeout;
+                        l.frameTimeout = frameTimeout;
+                        l.maxPartialFrameMemory = maxPartialFrameMemory;
+                        l.maxDecodeObjects = maxDecodeObjects;
+                        l.adminMaxConnections = adminMaxConnections;
+                        l.adminMaxCalls = adminMaxCalls;
+                        l.adminReadTimeout = adminReadTimeout;
+                        l.maxLibBytes = maxLibBytes;
+                        l.maxLibRatio = maxLibRatio;
+                        l.deregisterTimeout = deregisterTimeout;
                     });
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);
         }
+    }
+
+    private static int toInt(long bytes, String option) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(option + ": " + bytes + " (expected: < 2GiB)");
+        }
+        return (int) bytes;
     }
 
     private void copySample(PrintWriter out) throws IOException {

@@ -33,12 +33,13 @@ import java.util.function.Consumer;
  *     register nowhere, or the {@code host:port,...} of an existing ensemble
  * @param embeddedZkPort the client port of the embedded ZooKeeper, 0 for any free one
  * @param zkSessionTimeout the ZooKeeper session timeout: how long a silent server stays listed
+ * @param limits the bounds on connections, buffers, timeouts, decoding, the admin API and bundle extraction
  */
 public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, int adminPort, int maxFrameLength,
                            Duration stepTimeout, int workerThreads, int queueCapacity, Duration drainTimeout,
                            Duration rescanInterval, Duration pendingAfter, Duration stalledAfter, int historyLimit,
                            Duration probation, double probationErrorRate, long probationMinCalls, String zookeeper,
-                           int embeddedZkPort, Duration zkSessionTimeout) {
+                           int embeddedZkPort, Duration zkSessionTimeout, Limits limits) {
 
     /** The default {@code swivel/1} port. */
     public static final int DEFAULT_PORT = 7700;
@@ -74,6 +75,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @param zookeeper embedded, none, or an ensemble
      * @param embeddedZkPort the embedded ZooKeeper's port
      * @param zkSessionTimeout the session timeout
+     * @param limits the bounds
      */
     public ServerConfig {
         Objects.requireNonNull(deployDir, "deployDir");
@@ -114,19 +116,21 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         }
         checkPort(embeddedZkPort, "embeddedZkPort");
         checkPositive(zkSessionTimeout, "zkSessionTimeout");
+        Objects.requireNonNull(limits, "limits");
     }
 
     /**
      * The defaults of {@code swivel serve}.
      *
      * @return ./deploy-dir, ./.swivel, 127.0.0.1, ports 7700 and 7701, drain 30 s, history 5,
-     *     probation 30 s failing above 50% errors after 20 calls
+     *     probation 30 s failing above 50% errors after 20 calls, {@link Limits#defaults()}
      */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("deploy-dir"), Path.of(".swivel"), "127.0.0.1", DEFAULT_PORT,
                 DEFAULT_ADMIN_PORT, Frame.DEFAULT_MAX_FRAME_LENGTH, Duration.ofSeconds(10), 64, 4096,
                 Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), 5,
-                Duration.ofSeconds(30), 0.5, 20, EMBEDDED, DEFAULT_EMBEDDED_ZK_PORT, Duration.ofSeconds(15));
+                Duration.ofSeconds(30), 0.5, 20, EMBEDDED, DEFAULT_EMBEDDED_ZK_PORT, Duration.ofSeconds(15),
+                Limits.defaults());
     }
 
     /**
@@ -193,6 +197,14 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         return with(b -> b.stepTimeout = timeout);
     }
 
+    /**
+     * @param changes sets fields on a builder that starts as the present limits
+     * @return a copy with the limits changed
+     */
+    public ServerConfig withLimits(Consumer<Limits.Builder> changes) {
+        return with(b -> b.limits = b.limits.with(changes));
+    }
+
     /** The mutable form of a {@link ServerConfig}, used by {@link #with(Consumer)}. */
     public static final class Builder {
         /** See {@link ServerConfig#deployDir()}. */
@@ -235,6 +247,8 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         public int embeddedZkPort;
         /** See {@link ServerConfig#zkSessionTimeout()}. */
         public Duration zkSessionTimeout;
+        /** See {@link ServerConfig#limits()}. */
+        public Limits limits;
 
         private Builder(ServerConfig from) {
             deployDir = from.deployDir;
@@ -257,12 +271,13 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
             zookeeper = from.zookeeper;
             embeddedZkPort = from.embeddedZkPort;
             zkSessionTimeout = from.zkSessionTimeout;
+            limits = from.limits;
         }
 
         private ServerConfig build() {
             return new ServerConfig(deployDir, dataDir, bind, port, adminPort, maxFrameLength, stepTimeout,
                     workerThreads, queueCapacity, drainTimeout, rescanInterval, pendingAfter, stalledAfter, historyLimit,
-                    probation, probationErrorRate, probationMinCalls, zookeeper, embeddedZkPort, zkSessionTimeout);
+                    probation, probationErrorRate, probationMinCalls, zookeeper, embeddedZkPort, zkSessionTimeout, limits);
         }
     }
 
