@@ -139,13 +139,23 @@ public final class ServiceRegistrar implements Closeable {
     private void unregister(String service) {
         InstanceInfo gone = registered.remove(service);
         ServiceInstance<Map<String, Object>> curator = gone.toCurator();
-        try {
-            discovery.unregisterService(curator);
-            plainDiscovery.unregisterService(curator);
+        boolean springShapedGone = unregister(discovery, RegistryPaths.SERVICES, curator);
+        boolean plainGone = unregister(plainDiscovery, RegistryPaths.PLAIN_SERVICES, curator);
+        if (springShapedGone && plainGone) {
             log.info("deregistered {} at {} from ZooKeeper", service, instanceId());
+        }
+    }
+
+    /** Removes one of the two nodes; a failure leaves the other one's removal to go ahead. */
+    private boolean unregister(ServiceDiscovery<Map<String, Object>> where, String basePath,
+                               ServiceInstance<Map<String, Object>> curator) {
+        try {
+            where.unregisterService(curator);
+            return true;
         } catch (Exception e) {
-            log.warn("cannot deregister {} from ZooKeeper: {}; its nodes go with this server's session",
-                    service, e.toString());
+            log.warn("cannot deregister {} from {} in ZooKeeper: {}; its node goes with this server's session",
+                    curator.getName(), basePath, e.toString());
+            return false;
         }
     }
 

@@ -134,8 +134,13 @@ class RegistryTest {
         await().atMost(WITHIN).until(() -> serverClient.getZookeeperClient().getZooKeeper().getSessionId() != session);
         await().atMost(WITHIN).untilAsserted(() -> assertThat(listed()).singleElement()
                 .satisfies(instance -> assertThat(instance.getPayload()).containsEntry("version", "1.0.0")));
-        long owner = serverClient.checkExists().forPath("/swivel/services/" + GREETER + "/127.0.0.1:7700").getEphemeralOwner();
-        assertThat(owner).as("owned by the new session").isEqualTo(serverClient.getZookeeperClient().getZooKeeper().getSessionId());
+        long newSession = serverClient.getZookeeperClient().getZooKeeper().getSessionId();
+        for (String base : new String[] {"/swivel/services", "/swivel/plain-services"}) {
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(serverClient.checkExists()
+                    .forPath(base + "/" + GREETER + "/127.0.0.1:7700")).as(base).isNotNull());
+            long owner = serverClient.checkExists().forPath(base + "/" + GREETER + "/127.0.0.1:7700").getEphemeralOwner();
+            assertThat(owner).as("%s owned by the new session", base).isEqualTo(newSession);
+        }
     }
 
     @Test
