@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.data.Stat;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
@@ -118,12 +119,19 @@ class RegistryTest {
     @Test
     void aNodeDeletedByHandIsRepaired() throws Exception {
         registrar.publish(Map.of(GREETER, new ServiceRegistrar.BundleVersion("greeter", "1.0.0", 1)));
-        readerClient.delete().forPath("/swivel/plain-services/" + GREETER + "/127.0.0.1:7700");
-        readerClient.delete().forPath("/swivel/services/" + GREETER + "/127.0.0.1:7700");
-        assertThat(listed()).isEmpty();
-        await().atMost(WITHIN).until(() -> listed().size() == 1);
-        await().atMost(WITHIN).until(() -> readerClient.checkExists()
-                .forPath("/swivel/services/" + GREETER + "/127.0.0.1:7700") != null);
+        for (String base : new String[] {"/swivel/plain-services", "/swivel/services"}) {
+            String path = base + "/" + GREETER + "/127.0.0.1:7700";
+            long created = readerClient.checkExists().forPath(path).getCzxid();
+            readerClient.delete().forPath(path);
+            // the repair pass may run at any moment: a node created after the deletion is the proof
+            await().atMost(WITHIN).until(() -> {
+                Stat stat = readerClient.checkExists().forPath(path);
+                return stat != null && stat.getCzxid() != created;
+            });
+        }
+        assertThat(listed()).singleElement().satisfies(instance ->
+                assertThat(instance.getPayload()).containsEntry("version", "1.0.0"));
+        assertThat(springShaped().path("payload").path("metadata").path("bundle").asText()).isEqualTo("greeter");
     }
 
     @Test
