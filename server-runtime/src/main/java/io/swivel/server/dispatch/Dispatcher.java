@@ -6,6 +6,7 @@ import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.InFlightCall;
 import io.swivel.server.bundle.Invoker;
 import io.swivel.server.bundle.ServiceBinding;
+import io.swivel.server.internal.ContextLoader;
 import io.swivel.server.logging.BundleMdc;
 import io.swivel.server.metrics.CallMeters;
 import io.swivel.server.metrics.ServerMetrics;
@@ -146,14 +147,10 @@ public final class Dispatcher {
 
     private void runDirect(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
                            TrackedCall sink) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
         long start = System.nanoTime();
-        thread.setContextClassLoader(generation.loader());
-        try (BundleMdc.Scope scope = BundleMdc.open(generation)) {
+        try (ContextLoader.Scope loader = ContextLoader.use(generation.loader());
+             BundleMdc.Scope scope = BundleMdc.open(generation)) {
             run(generation, invoker, deadlineNanos, decoder, sink);
-        } finally {
-            thread.setContextClassLoader(previous);
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (millis > SLOW_DIRECT_MILLIS && generation.reportSlowDirectCallOnce()) {
