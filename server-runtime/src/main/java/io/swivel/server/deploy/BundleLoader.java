@@ -1,9 +1,11 @@
 package io.swivel.server.deploy;
 
 import io.swivel.api.BundleActivator;
+import io.swivel.api.ExitRefusedException;
 import io.swivel.api.HealthCheck;
 import io.swivel.api.RpcService;
 import io.swivel.classloader.BundleClassLoader;
+import io.swivel.classloader.LibLimitException;
 import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.protocol.MethodKeys;
 import io.swivel.protocol.kryo.SerializationContext;
@@ -12,6 +14,7 @@ import io.swivel.server.bundle.BundleDescriptor;
 import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.BundleState;
 import io.swivel.server.bundle.Invoker;
+import io.swivel.server.bundle.LeftoverHunt;
 import io.swivel.server.bundle.ManagedBundleContext;
 import io.swivel.server.bundle.ServiceBinding;
 import io.swivel.server.logging.BundleMdc;
@@ -41,6 +44,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.slf4j.Logger;
@@ -68,15 +72,35 @@ public final class BundleLoader {
      * @param workerThreads the most threads running calls of one bundle version
      * @param queueCapacity calls waiting for a thread before {@code OVERLOADED}
      * @param maxFrameLength the longest body encoded
+     * @param maxLibBytes the most bytes the nested {@code lib/*.jar} of one bundle may extract to ({@code --max-lib-bytes})
+     * @param maxLibRatio the largest compression ratio of one nested jar ({@code --max-lib-ratio})
      */
     public record Settings(Path historyDir, Path workDir, Path deployDir, Duration stepTimeout, int workerThreads,
-                           int queueCapacity, int maxFrameLength) {
+                           int queueCapacity, int maxFrameLength, long maxLibBytes, int maxLibRatio) {
+
+        /**
+         * Settings with the default extraction limits of {@link BundleClassLoader}.
+         *
+         * @param historyDir see the record
+         * @param workDir see the record
+         * @param deployDir see the record
+         * @param stepTimeout see the record
+         * @param workerThreads see the record
+         * @param queueCapacity see the record
+         * @param maxFrameLength see the record
+         */
+        public Settings(Path historyDir, Path workDir, Path deployDir, Duration stepTimeout, int workerThreads,
+                        int queueCapacity, int maxFrameLength) {
+            this(historyDir, workDir, deployDir, stepTimeout, workerThreads, queueCapacity, maxFrameLength,
+                    BundleClassLoader.DEFAULT_MAX_LIB_BYTES, BundleClassLoader.DEFAULT_MAX_LIB_RATIO);
+        }
     }
 
     private final Settings settings;
     private final ClassLoader sharedLoader;
     private final LoaderLeakTracker leakTracker;
     private final ServerMetrics metrics;
+    private final LeftoverHunt leftovers;
 
     /**
      * Creates a loader that measures nothing.
@@ -99,10 +123,25 @@ public final class BundleLoader {
      */
     public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker,
                         ServerMetrics metrics) {
+        this(settings, sharedLoader, leakTracker, metrics, new LeftoverHunt(List::of, Duration.ofSeconds(1)));
+    }
+
+    /**
+     * Creates a loader.
+     *
+     * @param settings where and how
+     * @param sharedLoader provides {@code io.swivel.api} and {@code org.slf4j} to bundles
+     * @param leakTracker watches closed loaders
+     * @param metrics told when a generation loads and unloads (its meters come and go with it)
+     * @param leftovers looks for the threads and thread-locals an unloaded version left behind
+     */
+    public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker,
+                        ServerMetrics metrics, LeftoverHunt leftovers) {
         this.settings = settings;
         this.sharedLoader = sharedLoader;
         this.leakTracker = leakTracker;
         this.metrics = metrics;
+        this.leftovers = leftovers;
     }
 
     /**
@@ -141,7 +180,12 @@ public final class BundleLoader {
         BundleClassLoader loader;
         try {
             loader = BundleClassLoader.open(descriptor.name() + "@" + descriptor.version(), descriptor.staged(),
-                    sharedLoader, settings.workDir());
+                    sharedLoader, settings.workDir(), settings.maxLibBytes(), settings.maxLibRatio());
+        } catch (LibLimitException e) {
+            String flag = e.limit() == LibLimitException.Limit.TOTAL_BYTES ? "--max-lib-bytes" : "--max-lib-ratio";
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, id + ": cannot extract the nested "
+                    + "libraries of " + jar.getFileName() + ": " + e.getMessage() + "; nothing was kept; raise "
+                    + flag + " if the bundle really needs this", e);
         } catch (IOException e) {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, id + ": cannot open " + jar.getFileName() + ": " + e.getMessage(), e);
         }
@@ -153,8 +197,9 @@ public final class BundleLoader {
         ThreadPoolExecutor workers = null;
         try {
             ClassScanner.Result scan = step(starter, id, "scan classes", () -> ClassScanner.scan(descriptor.staged()));
+            Consumer<ExitRefusedException> onExit = refused -> exitRefused(descriptor.name(), id, refused);
             Map<String, ServiceBinding> services = step(starter, id, "instantiate services",
-                    () -> instantiateServices(id, loader, scan.serviceCandidates(), context));
+                    () -> instantiateServices(id, loader, scan.serviceCandidates(), context, onExit));
             if (services.isEmpty()) {
                 throw new DeploymentException(DeploymentException.Failure.NO_SERVICE, id + ": no class annotated @RpcService found in "
                         + jar.getFileName() + "; annotate the service implementation", null);
@@ -255,7 +300,22 @@ public final class BundleLoader {
         } catch (IOException e) {
             log.warn("{}: cannot close the classloader: {}", id, e.toString(), e);
         }
-        leakTracker.track(id, loader);
+        LeftoverHunt.Report found = leftovers.hunt(id, loader);
+        String bundle = id.substring(0, id.indexOf(' '));
+        if (!found.threads().isEmpty()) {
+            metrics.bundleViolation(bundle, "thread_left", found.threads().size());
+        }
+        if (found.threadLocalsCleared() > 0) {
+            metrics.bundleViolation(bundle, "thread_local_cleared", found.threadLocalsCleared());
+        }
+        leakTracker.track(id, loader, found.reasons());
+    }
+
+    /** A bundle tried to stop the JVM and was refused: said once per attempt, with what it tried. */
+    private void exitRefused(String bundle, String id, ExitRefusedException refused) {
+        log.warn("{}: refused {} called from {}; a bundle may not stop the JVM, everything keeps serving",
+                id, refused.attempted(), refused.caller());
+        metrics.bundleViolation(bundle, "exit_refused", 1);
     }
 
     private <T> T step(ExecutorService starter, String id, String what, Callable<T> work) throws DeploymentException {
@@ -278,6 +338,12 @@ public final class BundleLoader {
             if (cause instanceof InvocationTargetException invocation && invocation.getCause() != null) {
                 cause = invocation.getCause();
             }
+            for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof ExitRefusedException refused) {
+                    exitRefused(id.substring(0, id.indexOf(' ')), id, refused);
+                    break;
+                }
+            }
             throw new DeploymentException(what.equals(HEALTH_CHECK) ? DeploymentException.Failure.HEALTH_FAILED
                     : DeploymentException.Failure.START_FAILED, id + ": " + what + " failed: " + describe(cause), cause);
         }
@@ -298,7 +364,8 @@ public final class BundleLoader {
     }
 
     private Map<String, ServiceBinding> instantiateServices(String id, ClassLoader loader, List<String> candidates,
-                                                           ManagedBundleContext context) throws Exception {
+                                                           ManagedBundleContext context,
+                                                           Consumer<ExitRefusedException> onExit) throws Exception {
         Map<String, ServiceBinding> services = new LinkedHashMap<>();
         for (String className : candidates) {
             Class<?> type = Class.forName(className, false, loader);
@@ -329,7 +396,7 @@ public final class BundleLoader {
                         continue;
                     }
                     String key = MethodKeys.of(method);
-                    invokers.put(key, Invoker.create(key, method, instance));
+                    invokers.put(key, Invoker.create(key, method, instance, onExit));
                 }
                 services.put(serviceInterface.getName(), new ServiceBinding(serviceInterface, instance, invokers));
             }
