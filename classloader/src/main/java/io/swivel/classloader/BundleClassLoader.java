@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.ZipException;
 
 /**
  * The classloader of one bundle version: child-first for the bundle's own classes and the
@@ -57,13 +58,13 @@ public final class BundleClassLoader extends URLClassLoader {
     private final Map<URL, ProtectionDomain> domains = new ConcurrentHashMap<>();
 
     private BundleClassLoader(String name, URL[] urls, ClassLoader sharedLoader, Path workDir, Path jar,
-                              List<JarFile> classJars) {
+                              List<JarFile> classJars, List<URL> classJarUrls) {
         super(name, urls, ClassLoader.getPlatformClassLoader());
         this.sharedLoader = sharedLoader;
         this.workDir = workDir;
         this.jar = jar;
         this.classJars = List.copyOf(classJars);
-        this.classJarUrls = List.of(urls);
+        this.classJarUrls = List.copyOf(classJarUrls);
     }
 
     /** The default of {@link #open(String, Path, ClassLoader, Path, long, int)}'s {@code maxLibBytes}: 512 MiB. */
@@ -153,10 +154,19 @@ public final class BundleClassLoader extends URLClassLoader {
                     paths.add(target);
                 }
             }
-            for (Path path : paths) {
-                opened.add(new JarFile(path.toFile()));
+            List<URL> classUrls = new ArrayList<>();
+            for (int i = 0; i < paths.size(); i++) {
+                try {
+                    opened.add(new JarFile(paths.get(i).toFile()));
+                    classUrls.add(urls.get(i));
+                } catch (ZipException notAZip) {
+                    if (i == 0) {
+                        throw notAZip;
+                    }
+                    // a lib/*.jar that is no zip holds no classes (URLClassLoader passes over it too)
+                }
             }
-            return new BundleClassLoader(name, urls.toArray(URL[]::new), sharedLoader, workDir, jar, opened);
+            return new BundleClassLoader(name, urls.toArray(URL[]::new), sharedLoader, workDir, jar, opened, classUrls);
         } catch (IOException | RuntimeException e) {
             for (JarFile file : opened) {
                 closeQuietly(file, e);
