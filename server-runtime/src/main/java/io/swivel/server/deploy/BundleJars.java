@@ -34,6 +34,10 @@ final class BundleJars {
     /** Manifest attribute: {@code pool} (the default) or {@code direct}; see {@link BundleDescriptor#direct()}. */
     static final String DISPATCH = "Swivel-Dispatch";
 
+    /** Manifest values are cut to this when read (a valid name or version has at most 100 characters). */
+    private static final int MAX_VALUE_CHARS = 256;
+    /** The activator class name is cut to this when read. */
+    private static final int MAX_CLASS_NAME_CHARS = 1024;
     private static final Pattern VERSION_SUFFIX = Pattern.compile("^(.+?)-\\d[\\w.\\-]*$");
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -125,7 +129,7 @@ final class BundleJars {
                     + "); replace it with a complete jar", e);
         }
         Attributes attributes = manifest != null ? manifest.getMainAttributes() : new Attributes();
-        String name = BoundedText.of(attributes.getValue(BUNDLE));
+        String name = BoundedText.of(attributes.getValue(BUNDLE), MAX_VALUE_CHARS);
         if (name == null || name.isBlank()) {
             name = nameFromFile(fileName);
         }
@@ -134,14 +138,14 @@ final class BundleJars {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + ": bundle name '" + name + "' is not allowed "
                     + "(letters, digits, '.', '_', '-'; at most 100); fix the " + BUNDLE + " attribute", null);
         }
-        String version = BoundedText.of(attributes.getValue(VERSION));
+        String version = BoundedText.of(attributes.getValue(VERSION), MAX_VALUE_CHARS);
         version = version == null || version.isBlank() ? sha256.substring(0, 12) : version.trim();
         if (!SAFE_NAME.matcher(version).matches()) {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + ": version '" + version + "' is not allowed "
                     + "(letters, digits, '.', '_', '-'); fix the " + VERSION + " attribute", null);
         }
-        String activator = BoundedText.of(attributes.getValue(ACTIVATOR));
-        String dispatch = BoundedText.of(attributes.getValue(DISPATCH));
+        String activator = BoundedText.of(attributes.getValue(ACTIVATOR), MAX_CLASS_NAME_CHARS);
+        String dispatch = BoundedText.of(attributes.getValue(DISPATCH), MAX_VALUE_CHARS);
         dispatch = dispatch == null || dispatch.isBlank() ? "pool" : dispatch.trim();
         if (!dispatch.equals("pool") && !dispatch.equals("direct")) {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + ": " + DISPATCH + " '" + dispatch
