@@ -237,6 +237,7 @@ public final class BundleLoader {
             if (workers != null) {
                 workers.shutdownNow();
             }
+            stopStarter(id, starter);
             discard(id, loader, context, started ? activator : null);
             throw e;
         } finally {
@@ -316,6 +317,18 @@ public final class BundleLoader {
         log.warn("{}: refused {} called from {}; a bundle may not stop the JVM, everything keeps serving",
                 id, refused.attempted(), refused.caller());
         metrics.bundleViolation(bundle, "exit_refused", 1);
+    }
+
+    /** Ends the start-up thread before the leftover hunt, which would otherwise find it (a step still running stays). */
+    private void stopStarter(String id, ExecutorService starter) {
+        starter.shutdownNow();
+        try {
+            if (!starter.awaitTermination(1, TimeUnit.SECONDS)) {
+                log.warn("{}: its start-up thread is still running bundle code after the failure", id);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private <T> T step(ExecutorService starter, String id, String what, Callable<T> work) throws DeploymentException {
