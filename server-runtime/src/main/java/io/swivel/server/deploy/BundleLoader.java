@@ -7,13 +7,11 @@ import io.swivel.api.RpcService;
 import io.swivel.classloader.BundleClassLoader;
 import io.swivel.classloader.LibLimitException;
 import io.swivel.classloader.LoaderLeakTracker;
-import io.swivel.protocol.MethodKeys;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.TypeAllowlist;
 import io.swivel.server.bundle.BundleDescriptor;
 import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.BundleState;
-import io.swivel.server.bundle.Invoker;
 import io.swivel.server.bundle.LeftoverHunt;
 import io.swivel.server.bundle.ManagedBundleContext;
 import io.swivel.server.bundle.ServiceBinding;
@@ -21,17 +19,11 @@ import io.swivel.server.logging.BundleMdc;
 import io.swivel.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -199,13 +191,13 @@ public final class BundleLoader {
             ClassScanner.Result scan = step(starter, id, "scan classes", () -> ClassScanner.scan(descriptor.staged()));
             Consumer<ExitRefusedException> onExit = refused -> exitRefused(descriptor.name(), id, refused);
             Map<String, ServiceBinding> services = step(starter, id, "instantiate services",
-                    () -> instantiateServices(id, loader, scan.serviceCandidates(), context, onExit));
+                    () -> BundleServices.instantiate(id, loader, scan.serviceCandidates(), context, onExit));
             if (services.isEmpty()) {
                 throw new DeploymentException(DeploymentException.Failure.NO_SERVICE, id + ": no class annotated @RpcService found in "
                         + jar.getFileName() + "; annotate the service implementation", null);
             }
             activator = step(starter, id, "create activator",
-                    () -> createActivator(id, loader, descriptor.activatorClass(), scan.activatorCandidates()));
+                    () -> BundleServices.createActivator(id, loader, descriptor.activatorClass(), scan.activatorCandidates()));
             if (activator != null) {
                 BundleActivator a = activator;
                 step(starter, id, "start activator " + a.getClass().getName(), () -> {
@@ -374,90 +366,6 @@ public final class BundleLoader {
             text.append(", caused by ").append(cause);
         }
         return text.toString();
-    }
-
-    private Map<String, ServiceBinding> instantiateServices(String id, ClassLoader loader, List<String> candidates,
-                                                           ManagedBundleContext context,
-                                                           Consumer<ExitRefusedException> onExit) throws Exception {
-        Map<String, ServiceBinding> services = new LinkedHashMap<>();
-        for (String className : candidates) {
-            Class<?> type = Class.forName(className, false, loader);
-            RpcService annotation = type.getAnnotation(RpcService.class);
-            if (annotation == null || type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
-                continue;
-            }
-            List<Class<?>> interfaces = annotation.value().length > 0
-                    ? Arrays.asList(annotation.value()) : Arrays.asList(type.getInterfaces());
-            if (interfaces.isEmpty()) {
-                throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": " + className + " is @RpcService but implements no interface; "
-                        + "name the service interface in @RpcService(...)", null);
-            }
-            Object instance = instantiate(type, context);
-            for (Class<?> serviceInterface : interfaces) {
-                if (!serviceInterface.isInterface() || !serviceInterface.isInstance(instance)) {
-                    throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": " + className + " does not implement the interface "
-                            + serviceInterface.getName() + " named in @RpcService", null);
-                }
-                if (services.containsKey(serviceInterface.getName())) {
-                    throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": service " + serviceInterface.getName()
-                            + " is implemented twice, by " + services.get(serviceInterface.getName()).instance().getClass().getName()
-                            + " and " + className, null);
-                }
-                Map<String, Invoker> invokers = new HashMap<>();
-                for (Method method : serviceInterface.getMethods()) {
-                    if (Modifier.isStatic(method.getModifiers())) {
-                        continue;
-                    }
-                    String key = MethodKeys.of(method);
-                    invokers.put(key, Invoker.create(key, method, instance, onExit));
-                }
-                services.put(serviceInterface.getName(), new ServiceBinding(serviceInterface, instance, invokers));
-            }
-        }
-        return services;
-    }
-
-    private static Object instantiate(Class<?> type, ManagedBundleContext context) throws Exception {
-        try {
-            Constructor<?> withContext = type.getConstructor(io.swivel.api.BundleContext.class);
-            return withContext.newInstance(context);
-        } catch (NoSuchMethodException noContextConstructor) {
-            try {
-                return type.getConstructor().newInstance();
-            } catch (NoSuchMethodException e) {
-                throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, type.getName() + " needs a public no-argument constructor "
-                        + "or a public constructor taking a BundleContext", e);
-            }
-        }
-    }
-
-    private static BundleActivator createActivator(String id, ClassLoader loader, String named, List<String> candidates)
-            throws Exception {
-        List<Class<?>> found = new ArrayList<>();
-        if (named != null) {
-            found.add(Class.forName(named, false, loader));
-        } else {
-            for (String className : candidates) {
-                Class<?> type = Class.forName(className, false, loader);
-                if (BundleActivator.class.isAssignableFrom(type) && !type.isInterface()
-                        && !Modifier.isAbstract(type.getModifiers())) {
-                    found.add(type);
-                }
-            }
-        }
-        if (found.isEmpty()) {
-            return null;
-        }
-        if (found.size() > 1) {
-            throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": several activators " + found.stream().map(Class::getName).toList()
-                    + "; name one in the manifest attribute " + BundleJars.ACTIVATOR, null);
-        }
-        Class<?> type = found.get(0);
-        if (!BundleActivator.class.isAssignableFrom(type)) {
-            throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": " + type.getName() + " (" + BundleJars.ACTIVATOR
-                    + ") does not implement BundleActivator", null);
-        }
-        return (BundleActivator) type.getConstructor().newInstance();
     }
 
     /**
