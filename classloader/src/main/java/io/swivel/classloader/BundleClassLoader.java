@@ -259,7 +259,16 @@ public final class BundleClassLoader extends URLClassLoader {
             } catch (IOException | IllegalStateException e) {
                 throw new ClassNotFoundException(className + ": cannot read it from " + source + ": " + e, e);
             }
-            byte[] rewritten = ExitCallRewriter.rewrite(bytes);
+            byte[] rewritten;
+            try {
+                rewritten = ExitCallRewriter.rewrite(bytes);
+            } catch (RuntimeException malformed) {
+                // what defineClass would have said of these bytes, with ASM's reason as the cause
+                ClassFormatError error = new ClassFormatError(className + " in " + source
+                        + " is not a class file ASM can read: " + malformed);
+                error.initCause(malformed);
+                throw error;
+            }
             ProtectionDomain domain = domains.computeIfAbsent(source,
                     url -> new ProtectionDomain(new CodeSource(url, (CodeSigner[]) null), null, this, null));
             return defineClass(className, rewritten, 0, rewritten.length, domain);

@@ -112,6 +112,19 @@ class ExitRewriteTest {
     }
 
     @Test
+    void bytesThatAreNoClassFileFailAsDefineClassWould() throws IOException {
+        Path jar = new JarBuilder().bundle("bad", "1")
+                .add("b/Bad.class", "not a class, but it says exit".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .write(tmp.resolve("bad.jar"));
+        try (BundleClassLoader loader = open(jar)) {
+            assertThatThrownBy(() -> loader.loadClass("b.Bad"))
+                    .isInstanceOf(ClassFormatError.class)
+                    .hasMessageContaining("b.Bad in ")
+                    .hasMessageContaining("is not a class file ASM can read");
+        }
+    }
+
+    @Test
     void aClassWithoutSuchCallsIsDefinedFromItsOwnBytes() {
         byte[] plain = {(byte) 0xCA, (byte) 0xFE, 1, 2, 3};
         assertThat(ExitCallRewriter.rewrite(plain)).isSameAs(plain);
