@@ -361,7 +361,7 @@ final class BundleLifecycle {
     }
 
     private void error(String message) {
-        lastError = message;
+        lastError = BoundedText.of(message); // bundles choose messages; the status shows a few KiB at most
         lastErrorAt = clock.instant();
     }
 
