@@ -203,8 +203,7 @@ public final class Registration implements Closeable {
                     try {
                         publishing.awaitTermination(stepTimeout.toMillis(), TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return; // the step is over its time; the registrar is not closed
+                        Thread.currentThread().interrupt(); // over its time: the registrar's close below only stops it
                     }
                     closeQuietly(publishedBy);
                 });
