@@ -29,6 +29,7 @@ final class FatalErrors {
     static final Duration LOG_EVERY = Duration.ofMinutes(1);
     private static final int MAX_KINDS = 256;
     private static final int FRAMES_SHOWN = 3;
+    static final int MAX_MESSAGE_CHARS = 512;
 
     /** Where the error struck. */
     enum Phase {
@@ -69,7 +70,7 @@ final class FatalErrors {
     String record(BundleGeneration generation, String methodKey, VirtualMachineError error, Phase phase) {
         String type = jdkType(error);
         String what = type + " " + phase.words + " " + methodKey + " of " + generation.name() + " "
-                + generation.version() + (error.getMessage() != null ? ": " + error.getMessage() : "");
+                + generation.version() + (error.getMessage() != null ? ": " + shortened(error.getMessage()) : "");
         metrics.fatalError(generation, type);
         health.degraded(what);
         String suppressed = admitLog(generation.name() + " " + generation.version() + " " + methodKey + " " + phase
@@ -99,6 +100,12 @@ final class FatalErrors {
             return (skipped > 0 ? " (" + skipped + " more like it since the last report, not logged)" : "")
                     + " (the next like it is logged in " + LOG_EVERY.toSeconds() + " s at the earliest)";
         }
+    }
+
+    /** A bundle chooses the message of an error it throws: the answer, the log and the health reason get its start. */
+    static String shortened(String message) {
+        return message.length() <= MAX_MESSAGE_CHARS ? message
+                : message.substring(0, MAX_MESSAGE_CHARS) + "... (" + message.length() + " chars)";
     }
 
     /** The first frames of where it was thrown: a StackOverflowError's whole trace would be 1,024 lines. */

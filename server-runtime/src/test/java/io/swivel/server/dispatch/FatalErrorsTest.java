@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The error label of {@code swivel_call_fatal_errors_total} is a JDK class name, never a bundle's. */
+/** The error label of {@code swivel_call_fatal_errors_total} is a JDK class name, never a bundle's; a bundle's long message is cut. */
 class FatalErrorsTest {
 
     /** What a bundle could define. */
@@ -21,5 +21,13 @@ class FatalErrorsTest {
         assertThat(FatalErrors.jdkType(new BundleError())).isEqualTo("InternalError");
         assertThat(FatalErrors.jdkType(new OutOfMemoryError())).isEqualTo("OutOfMemoryError");
         assertThat(FatalErrors.jdkType(new StackOverflowError())).isEqualTo("StackOverflowError");
+    }
+
+    @Test
+    void aLongMessageIsShortenedWithItsLength() {
+        String huge = "x".repeat(100_000);
+        assertThat(FatalErrors.shortened(huge)).hasSize(FatalErrors.MAX_MESSAGE_CHARS + "... (100000 chars)".length())
+                .endsWith("... (100000 chars)");
+        assertThat(FatalErrors.shortened("Java heap space")).isEqualTo("Java heap space");
     }
 }
