@@ -123,8 +123,24 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      */
     public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings,
                     ServerMetrics metrics) {
+        this(loader, directory, deployDir, dataDir, settings, metrics, Clock.systemUTC());
+    }
+
+    /**
+     * Creates a deployer whose timestamps (history, rollbacks, errors) and probation windows follow a clock.
+     *
+     * @param loader loads bundle jars
+     * @param directory where bundles serve
+     * @param deployDir the deploy directory
+     * @param dataDir the data directory ({@code history/}, {@code state.json})
+     * @param settings how deployments behave
+     * @param metrics counts deployments, rollbacks, swaps and drains
+     * @param clock when a probation ends, and the times recorded
+     */
+    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings,
+                    ServerMetrics metrics, Clock clock) {
         this(loader, new DirectoryHost(loader, directory, dataDir.resolve("history")), deployDir, dataDir, settings,
-                metrics, Clock.systemUTC());
+                metrics, clock);
     }
 
     Deployer(BundleLoader loader, Host host, Path deployDir, Path dataDir, Settings settings, ServerMetrics metrics,
