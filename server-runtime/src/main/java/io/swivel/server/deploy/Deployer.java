@@ -261,20 +261,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         }
     }
 
-    /**
-     * Rolls a bundle back: to its standby version (one switch), or to a version kept in
-     * history (loaded and started first, while the current version keeps serving). Without a
-     * version, the target is the standby, else the version deployed before the active one.
-     * The version rolled back from drains and unloads; the jar is not deployed again until its
-     * content changes.
-     *
-     * @param bundle the bundle name
-     * @param toVersion the version to return to, or null for the previous one
-     * @param by who asks, for the marker and the log
-     * @param reason why, or null
-     * @return what happened, in one line
-     * @throws RollbackException if nothing changed, and why
-     */
+    /** Rolls back to the standby (one switch) or to a version in history; see {@link Deployments#rollback}. */
     @Override
     public String rollback(String bundle, String toVersion, String by, String reason) throws RollbackException {
         BundleLifecycle lifecycle = lifecycles.get(bundle);
