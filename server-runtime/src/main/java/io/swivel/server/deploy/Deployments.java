@@ -29,7 +29,10 @@ public interface Deployments {
     List<String> servingNames();
 
     /**
-     * Rolls a bundle back to its standby or to a version in history.
+     * Rolls a bundle back to its standby (one switch) or to a version kept in history (loaded
+     * and started first, while the current version keeps serving). Without a version, the target
+     * is the standby, else the version deployed before the active one. The version rolled back
+     * from drains and unloads; the jar is not deployed again until its content changes.
      *
      * @param bundle the bundle name
      * @param toVersion the version to return to, or null for the previous one
