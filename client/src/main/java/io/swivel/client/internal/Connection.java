@@ -88,6 +88,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                     + " (the client's maxInFlightPerConnection)", null));
             return result;
         }
+        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long id = nextId.incrementAndGet();
         int wireTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
         RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, body);
@@ -100,8 +101,9 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
             if (pending.get(id) != call) {
                 return; // failed already: the connection closed before the call got its turn
             }
-            call.timer = loop.schedule(() -> expire(id, service, methodKey, timeoutMillis), timeoutMillis,
-                    TimeUnit.MILLISECONDS);
+            // The deadline counts from the call, not from when the busy event loop got to it.
+            call.timer = loop.schedule(() -> expire(id, service, methodKey, timeoutMillis),
+                    Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (unsent.isEmpty() && ch.isWritable()) {
                 write(ch, id, call);
             } else {
