@@ -19,10 +19,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Memory: the bytes of a frame are buffered as they arrive, never its claimed length up front, so a
  * prefix that claims 16 MiB followed by a few bytes holds one read buffer. With a
- * {@link PartialFrameBudget}, what the decoder buffers is reserved before it is buffered (by the
- * capacity of the buffer that holds it) and given back as frames are decoded; bytes that do not fit
- * are dropped and a {@link FrameMemoryException} is fired, after which the connection's bytes are
- * dropped until it closes. {@link #partialSinceNanos()} tells when the incomplete frame held now
+ * {@link PartialFrameBudget}, what the decoder holds after each read (the capacity of the buffer
+ * that holds it, at most the longest frame plus one read) is reserved there and given back as frames
+ * are decoded; a connection whose bytes do not fit gets a {@link FrameMemoryException}, decodes
+ * nothing more, and drops what it receives until it closes. {@link #partialSinceNanos()} tells when the incomplete frame held now
  * began, for a frame timeout.
  *
  * <p>Backpressure: after {@link #pause()} no further frame is decoded (the bytes wait in the buffer)
@@ -78,28 +78,32 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             in.release();
             return;
         }
-        int arriving = in.readableBytes();
-        if (budget != null && !budget.tryReserve(arriving)) {
-            refused = true;
-            in.release();
-            ctx.fireExceptionCaught(new FrameMemoryException(held, arriving, budget.used(), budget.limit()));
-            return;
-        }
-        held += arriving;
         long framesBefore = decodedFrames;
         try {
             super.channelRead(ctx, msg);
         } finally {
-            settle(framesBefore != decodedFrames);
+            settle(ctx, framesBefore != decodedFrames);
         }
     }
 
-    /** Reserves exactly what the buffer holds now and notes when its incomplete frame began. */
-    private void settle(boolean decodedSome) {
+    /**
+     * Reserves what the buffer holds now (nothing when every frame that came was decoded, the common
+     * case, so the shared budget is not touched) and notes when its incomplete frame began. Bytes past
+     * the budget are counted, since they are held until the connection closes, and refused.
+     */
+    private void settle(ChannelHandlerContext ctx, boolean decodedSome) {
         ByteBuf buffer = internalBuffer();
         long now = buffer.isReadable() ? buffer.capacity() : 0;
-        if (budget != null) {
-            budget.adjust(now - held);
+        long more = now - held;
+        if (budget != null && more != 0) {
+            if (more > 0 && !budget.tryReserve(more)) {
+                budget.adjust(more);
+                refused = true;
+                paused = true;
+                ctx.fireExceptionCaught(new FrameMemoryException(held, more, budget.used(), budget.limit()));
+            } else if (more < 0) {
+                budget.adjust(more);
+            }
         }
         held = now;
         if (now == 0 || paused) {
