@@ -6,9 +6,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.swivel.protocol.FrameDecoder;
 import io.swivel.protocol.RequestFrame;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one connection within its bounds. It stops reading the connection (autoRead off, and the
@@ -24,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lowers from the bundle's threads.
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
 
     /** The bounds of one connection. */
     record Settings(int maxInFlight, Duration idleTimeout, Duration frameTimeout) {
@@ -118,13 +123,18 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     void callDone() {
         int left = inFlight.decrementAndGet();
         if (pausedForCalls && left <= resumeInFlight && resumeQueued.compareAndSet(false, true)) {
-            ctx.executor().execute(() -> {
-                resumeQueued.set(false);
-                if (inFlight.get() <= resumeInFlight) {
-                    pausedForCalls = false;
-                    unpause(CALLS);
-                }
-            });
+            try {
+                ctx.executor().execute(() -> {
+                    resumeQueued.set(false);
+                    if (inFlight.get() <= resumeInFlight) {
+                        pausedForCalls = false;
+                        unpause(CALLS);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // The event loop has shut down with the server: the connection is closed, nothing to resume.
+                log.debug("not resuming {}: its event loop is shut down", ctx.channel(), e);
+            }
         }
     }
 

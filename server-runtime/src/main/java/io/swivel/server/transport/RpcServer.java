@@ -105,7 +105,12 @@ public final class RpcServer implements Closeable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        InetAddress peer = ch.remoteAddress().getAddress();
+                        InetSocketAddress remote = ch.remoteAddress();
+                        if (remote == null) {
+                            ch.close(); // gone before it was set up
+                            return;
+                        }
+                        InetAddress peer = remote.getAddress();
                         ConnectionLimiter.Outcome outcome = limiter.tryOpen(peer);
                         if (!outcome.served()) {
                             ch.pipeline().addLast(encoder);
