@@ -21,7 +21,7 @@ public final class SwivelClientBuilder {
     private Balancers balancer = Balancers.DEFAULT;
     private int maxAttempts = 3;
     private Duration heartbeat = Duration.ofMillis(500);
-    private int maxInFlightPerConnection = 1024;
+    private int maxInFlightPerConnection = 1000;
     private int writeBufferHighWater = 1024 * 1024;
 
     SwivelClientBuilder() {
@@ -81,9 +81,10 @@ public final class SwivelClientBuilder {
     }
 
     /**
-     * How many calls may wait on one connection, sent or not yet sent (default 1,024, the server's
-     * default {@code --max-in-flight-per-connection}). One more fails at once, without being sent,
-     * and is retried on another server when there is one.
+     * How many calls may wait on one connection, sent or not yet sent (default 1,000: below the
+     * server's default {@code --max-in-flight-per-connection} of 1,024, so a server never stops
+     * reading this client's connection, heartbeats included, for too many calls). One more fails at
+     * once, without being sent, and is retried on another server when there is one.
      *
      * @param maxInFlightPerConnection at least 1
      * @return this builder
