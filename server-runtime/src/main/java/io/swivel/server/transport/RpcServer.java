@@ -23,6 +23,9 @@ import io.swivel.server.metrics.ServerMetrics;
 import java.io.Closeable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +61,7 @@ public final class RpcServer implements Closeable {
     private final PartialFrameBudget partialFrames;
     private final NettyTransport transport = NettyTransport.best();
     private EventLoopGroup bossGroup;
-    private EventLoopGroup workerGroup;
+    private volatile EventLoopGroup workerGroup;
     private Channel serverChannel;
     private final ChannelGroup connections = new DefaultChannelGroup("swivel-rpc", GlobalEventExecutor.INSTANCE);
 
@@ -78,6 +81,21 @@ public final class RpcServer implements Closeable {
         this.events = new TransportEvents(metrics, new RefusalLog());
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress());
         this.partialFrames = new PartialFrameBudget(limits.maxPartialFrameMemory());
+    }
+
+    /**
+     * The I/O threads, one executor each (they run {@code Swivel-Dispatch: direct} calls): empty
+     * before {@link #start}.
+     *
+     * @return the event loops
+     */
+    public List<Executor> ioExecutors() {
+        EventLoopGroup group = workerGroup;
+        List<Executor> loops = new ArrayList<>();
+        if (group != null) {
+            group.forEach(loops::add);
+        }
+        return loops;
     }
 
     /**
