@@ -14,6 +14,7 @@ import io.swivel.server.deploy.Deployer;
 import io.swivel.server.dispatch.BundleSlot;
 import io.swivel.server.dispatch.Dispatcher;
 import io.swivel.server.dispatch.ServiceDirectory;
+import io.swivel.server.health.ServerHealth;
 import io.swivel.server.metrics.PrometheusServerMetrics;
 import io.swivel.server.transport.RpcServer;
 import java.io.Closeable;
@@ -48,6 +49,7 @@ public final class SwivelServer implements Closeable {
     private final ServiceDirectory directory = new ServiceDirectory();
     private final LoaderLeakTracker leakTracker = new LoaderLeakTracker();
     private final PrometheusServerMetrics metrics = new PrometheusServerMetrics();
+    private final ServerHealth health = ServerHealth.systemDefault();
     private final BundleLoader bundleLoader;
     private final RpcServer rpcServer;
     private final AdminServer adminServer;
@@ -74,7 +76,7 @@ public final class SwivelServer implements Closeable {
                 config.stalledAfter());
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, this::undeploy, leakTracker,
-                metrics, () -> registration);
+                metrics, () -> registration, health, config.limits());
     }
 
     /**
@@ -175,6 +177,11 @@ public final class SwivelServer implements Closeable {
     /** @return this server's meters, as {@code GET /metrics} shows them */
     public PrometheusServerMetrics metrics() {
         return metrics;
+    }
+
+    /** @return whether this server is up or degraded, as {@code /v1/health} reports it */
+    public ServerHealth health() {
+        return health;
     }
 
     /** @return the configuration */
