@@ -164,6 +164,7 @@ public final class AdminServer implements Closeable {
             throw e;
         }
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
+        routes.warmUp();
         log.info("admin API on http://{}:{}/ (at most {} connections, {} calls, read timeout {} ms)",
                 address.getHostString(), address.getPort(), limits.adminMaxConnections(), limits.adminMaxCalls(),
                 limits.adminReadTimeout().toMillis());
