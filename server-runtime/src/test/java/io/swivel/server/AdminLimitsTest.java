@@ -175,6 +175,23 @@ class AdminLimitsTest {
     }
 
     @Test
+    void aClientThatEndsItsSideAfterItsRequestStillGetsTheAnswerFromTheWorkers() throws Exception {
+        try (LiveServer live = start(l -> { })) {
+            int port = live.server.adminAddress().getPort();
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(RawHttp.get(port, "/v1/bundles", "Authorization: Bearer "
+                        + new AdminHttp(live.server).token).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                socket.shutdownOutput(); // as `printf ... | nc` does
+                RawHttp.Reply reply = RawHttp.read(socket.getInputStream(), System.nanoTime());
+                assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+                assertThat(reply.body()).contains("\"bundles\"");
+            }
+        }
+    }
+
+    @Test
     void signInSetsAnHttpOnlyStrictCookieNamedAfterThePortThatAloneAuthorizes() throws Exception {
         try (LiveServer live = start(l -> { })) {
             AdminHttp admin = new AdminHttp(live.server);

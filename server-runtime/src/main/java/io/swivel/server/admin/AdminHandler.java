@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -14,6 +15,7 @@ import io.netty.handler.timeout.WriteTimeoutException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,25 +68,47 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         CompletableFuture<AdminReply> reply = routes.handle(copy, overCap);
         reply.whenComplete((answer, failure) -> {
+            AdminReply last = answer;
             if (failure != null) {
                 log.warn("admin request {} {} failed: {}", copy.method(), copy.path(), failure.toString(), failure);
-                write(ctx, AdminReply.error(500, "INTERNAL", "the server failed: " + failure + " (details in its log)",
-                        mapper), false);
-            } else {
-                write(ctx, answer, keepAlive);
+                last = AdminReply.error(500, "INTERNAL", "the server failed: " + failure + " (details in its log)", mapper);
+            }
+            AdminReply toWrite = last;
+            boolean open = failure == null && keepAlive;
+            if (ctx.executor().inEventLoop()) {
+                write(ctx, toWrite, open);
+                return;
+            }
+            try {
+                ctx.executor().execute(() -> write(ctx, toWrite, open));
+            } catch (RejectedExecutionException stopping) {
+                log.debug("admin answer to {} {} dropped: the admin API is stopping", copy.method(), copy.path());
             }
         });
     }
 
-    /** Writes an answer (from any thread); the listener runs on the event loop. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) { // the client sent its request and ended its side
+            if (answering) {
+                closeAfterAnswer = true;
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    /** Writes an answer, on the event loop. */
     private void write(ChannelHandlerContext ctx, AdminReply answer, boolean keepAlive) {
         ChannelFuture written = ctx.writeAndFlush(answer.toResponse(keepAlive && !closeAfterAnswer));
-        if (!keepAlive) {
+        if (!keepAlive || closeAfterAnswer) {
             timer.closeAfter(written);
             return;
         }
         written.addListener(done -> {
-            if (!done.isSuccess() || closeAfterAnswer) {
+            if (!done.isSuccess()) {
                 ctx.close();
                 return;
             }
