@@ -136,9 +136,17 @@ class AdminSlowClientsTest {
         }
     }
 
+    /**
+     * A server serving the greeter v1, asked for health and bundles once over this JVM's HTTP
+     * client (its first request loads the client's classes here): the bystander's budget is about
+     * the attack, not about this JVM's first HTTP request.
+     */
     private ServerProcess serverWithGreeter(String name, String... args) throws Exception {
         Path deploy = Files.createDirectories(root.resolve(name).resolve("deploy"));
         Files.copy(SystestBundles.sample("greeter-v1"), deploy.resolve("greeter.jar"));
-        return ServerProcess.start(name, deploy, root.resolve(name).resolve("data"), "none", List.of(args));
+        ServerProcess server = ServerProcess.start(name, deploy, root.resolve(name).resolve("data"), "none", List.of(args));
+        assertThat(server.request("GET", "/v1/health", null, null).status()).isEqualTo(200);
+        assertThat(server.get("/v1/bundles").status()).isEqualTo(200);
+        return server;
     }
 }

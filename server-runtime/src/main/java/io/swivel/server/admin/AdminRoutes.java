@@ -128,14 +128,6 @@ final class AdminRoutes {
         return reply;
     }
 
-    /**
-     * Renders a health answer once before the port is announced, so the first probe of a new
-     * process does not pay for loading the JSON and HTTP classes.
-     */
-    void warmUp() {
-        health().toResponse(true).release();
-    }
-
     private AdminReply health() {
         ServerHealth.Status status = health.status();
         Map<String, Object> body = new LinkedHashMap<>();

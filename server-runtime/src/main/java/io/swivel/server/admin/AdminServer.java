@@ -26,6 +26,8 @@ import io.swivel.server.metrics.PrometheusServerMetrics;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -166,11 +168,29 @@ public final class AdminServer implements Closeable {
             throw e;
         }
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-        routes.warmUp();
+        warmUp(address);
         log.info("admin API on http://{}:{}/ (at most {} connections, {} calls, read timeout {} ms)",
                 address.getHostString(), address.getPort(), limits.adminMaxConnections(), limits.adminMaxCalls(),
                 limits.adminReadTimeout().toMillis());
         return address;
+    }
+
+    /**
+     * Asks this server for {@code /v1/health} once over a real connection before the port is
+     * announced: the first probe of a new process (Kubernetes', a script's) then does not pay for
+     * loading the HTTP, pipeline and JSON classes, which on a small container can take a second.
+     */
+    private void warmUp(InetSocketAddress address) {
+        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, address.getPort()), 5_000);
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET " + AdminRoutes.HEALTH + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getInputStream().readAllBytes();
+        } catch (IOException e) {
+            log.warn("the admin API did not answer its own warm-up request on {}:{}: {}", host, address.getPort(), e.toString());
+        }
     }
 
     /** Builds one connection's pipeline, or closes it at once beyond the cap and its health reserve. */
