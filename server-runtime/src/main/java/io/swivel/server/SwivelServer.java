@@ -5,6 +5,7 @@ import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.server.admin.AdminServer;
 import io.swivel.server.admin.AdminToken;
 import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.bundle.LeftoverHunt;
 import io.swivel.server.cluster.ClusterCommands;
 import io.swivel.server.cluster.Registration;
 import io.swivel.server.config.ServerConfig;
@@ -67,8 +68,10 @@ public final class SwivelServer implements Closeable {
         metrics.bindLoaderLeakTracker(leakTracker);
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
-                config.stepTimeout(), config.workerThreads(), config.queueCapacity(), config.maxFrameLength()),
-                RpcService.class.getClassLoader(), leakTracker, metrics);
+                config.stepTimeout(), config.workerThreads(), config.queueCapacity(), config.maxFrameLength(),
+                config.limits().maxLibBytes(), config.limits().maxLibRatio()),
+                RpcService.class.getClassLoader(), leakTracker, metrics,
+                new LeftoverHunt(this::ioThreads, Duration.ofSeconds(1)));
         this.deployer = new Deployer(bundleLoader, directory, config.deployDir(), config.dataDir(),
                 new Deployer.Settings(config.drainTimeout(), config.historyLimit(), config.probation(),
                         config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout()), metrics);
@@ -77,6 +80,11 @@ public final class SwivelServer implements Closeable {
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, this::undeploy, leakTracker,
                 metrics, () -> registration, health, config.limits());
+    }
+
+    /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */
+    private List<java.util.concurrent.Executor> ioThreads() {
+        return rpcServer.ioExecutors();
     }
 
     /**

@@ -58,6 +58,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     static final String DRAIN_DURATION = "swivel.drain.duration";
     static final String LOADERS = "swivel.loaders.closed.not.collected";
     static final String ZOOKEEPER = "swivel.zookeeper.connected";
+    static final String VIOLATIONS = "swivel.bundle.violations";
 
     /** The label value of a service, method, bundle or version that is not known here. */
     static final String UNKNOWN = "unknown";
@@ -214,6 +215,16 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     @Override
     public void deploymentFailed(String bundle, String cause) {
         deployments(bundle, "failed", cause).increment();
+    }
+
+    @Override
+    public void bundleViolation(String bundle, String kind, long count) {
+        Counter.builder(VIOLATIONS)
+                .description("What bundles tried and may not do: exit_refused (System.exit, Runtime.exit/halt), "
+                        + "thread_left (a thread still running at unload), thread_local_cleared (values left on server threads)")
+                .tags("bundle", bundle, "kind", kind)
+                .register(registry)
+                .increment(count);
     }
 
     @Override

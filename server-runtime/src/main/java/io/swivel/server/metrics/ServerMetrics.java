@@ -107,4 +107,16 @@ public interface ServerMetrics {
      * @param nanos how long the drain took
      */
     void drained(String bundle, long nanos);
+
+    /**
+     * A bundle did what a bundle may not: tried to stop the JVM ({@code exit_refused}), left a
+     * thread running at unload ({@code thread_left}), or left {@code ThreadLocal} values on server
+     * threads ({@code thread_local_cleared}). Counted as {@code swivel_bundle_violations_total}.
+     *
+     * @param bundle the bundle
+     * @param kind one of the kinds above
+     * @param count how many (threads, values, attempts)
+     */
+    default void bundleViolation(String bundle, String kind, long count) {
+    }
 }
