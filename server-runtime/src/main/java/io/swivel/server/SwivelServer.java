@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -45,12 +46,14 @@ import org.slf4j.LoggerFactory;
 public final class SwivelServer implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(SwivelServer.class);
+    /** How long the server reports itself degraded after its last fault (an OutOfMemoryError in a call). */
+    static final Duration HEALTH_RECOVERY = Duration.ofSeconds(30);
 
     private final ServerConfig config;
     private final ServiceDirectory directory = new ServiceDirectory();
     private final LoaderLeakTracker leakTracker = new LoaderLeakTracker();
     private final PrometheusServerMetrics metrics = new PrometheusServerMetrics();
-    private final ServerHealth health = ServerHealth.systemDefault();
+    private final ServerHealth health;
     private final BundleLoader bundleLoader;
     private final RpcServer rpcServer;
     private final AdminServer adminServer;
@@ -62,9 +65,10 @@ public final class SwivelServer implements Closeable {
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
 
-    private SwivelServer(ServerConfig config, AdminToken token) {
+    private SwivelServer(ServerConfig config, AdminToken token, Clock clock) {
         this.config = config;
-        Dispatcher dispatcher = new Dispatcher(directory, metrics);
+        this.health = new ServerHealth(clock, HEALTH_RECOVERY);
+        Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock);
         metrics.bindLoaderLeakTracker(leakTracker);
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
@@ -96,8 +100,21 @@ public final class SwivelServer implements Closeable {
      * @throws InterruptedException if interrupted while starting
      */
     public static SwivelServer start(ServerConfig config) throws IOException, InterruptedException {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * Starts a server whose health and fault reports follow a given clock.
+     *
+     * @param config the configuration
+     * @param clock decides when a degraded health mark lapses and when a repeated fault is logged again
+     * @return the running server
+     * @throws IOException if a directory cannot be used or a port cannot be bound
+     * @throws InterruptedException if interrupted while starting
+     */
+    public static SwivelServer start(ServerConfig config, Clock clock) throws IOException, InterruptedException {
         AdminToken token = AdminToken.loadOrCreate(config.dataDir());
-        SwivelServer server = new SwivelServer(config, token);
+        SwivelServer server = new SwivelServer(config, token, clock);
         try {
             server.startup();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -187,7 +204,7 @@ public final class SwivelServer implements Closeable {
         return metrics;
     }
 
-    /** @return whether this server is up or degraded, as {@code /v1/health} reports it */
+    /** @return whether this server is healthy or degraded, and why: what {@code GET /v1/health} reports */
     public ServerHealth health() {
         return health;
     }

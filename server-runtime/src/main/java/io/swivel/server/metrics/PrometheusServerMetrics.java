@@ -52,6 +52,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     static final String CALLS = "swivel.calls";
     static final String CALL_DURATION = "swivel.call.duration";
     static final String IN_FLIGHT = "swivel.calls.in.flight";
+    static final String FATAL_ERRORS = "swivel.call.fatal.errors";
     static final String DEPLOYMENTS = "swivel.deployments";
     static final String ROLLBACKS = "swivel.rollbacks";
     static final String SWAP_DURATION = "swivel.swap.duration";
@@ -179,7 +180,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
                 liveVersions.remove(meters.version());
                 String bundle = meters.version().get(0);
                 String version = meters.version().get(1);
-                for (String name : new String[] {CALLS, CALL_DURATION}) {
+                for (String name : new String[] {CALLS, CALL_DURATION, FATAL_ERRORS}) {
                     for (Meter meter : registry.find(name).tags("bundle", bundle, "version", version).meters()) {
                         registry.remove(meter);
                     }
@@ -205,6 +206,16 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     @Override
     public CallMeters unknownService() {
         return unknownService;
+    }
+
+    @Override
+    public void fatalError(BundleGeneration generation, String error) {
+        Counter.builder(FATAL_ERRORS)
+                .description("Calls that ended in a VirtualMachineError of the bundle's code (OutOfMemoryError, "
+                        + "StackOverflowError, ...), answered INTERNAL; the server went on serving")
+                .tags("bundle", generation.name(), "version", generation.version(), "error", error)
+                .register(registry)
+                .increment();
     }
 
     @Override

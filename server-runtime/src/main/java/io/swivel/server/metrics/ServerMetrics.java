@@ -69,6 +69,16 @@ public interface ServerMetrics {
     CallMeters unknownService();
 
     /**
+     * A call of a generation ended in a {@link VirtualMachineError} thrown by the bundle's code
+     * (an {@link OutOfMemoryError}, a {@link StackOverflowError}, ...), while its method ran or
+     * while its answer was encoded. Counted off the event loop only; never blocks.
+     *
+     * @param generation the generation the call ran on
+     * @param error the JDK class of the error, e.g. {@code OutOfMemoryError}
+     */
+    void fatalError(BundleGeneration generation, String error);
+
+    /**
      * A new version serves (a deploy, an upgrade, a restart with new configuration).
      *
      * @param bundle the bundle
