@@ -83,7 +83,7 @@ public final class SwivelServer implements Closeable {
                 config.stalledAfter());
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength(), config.limits(), metrics);
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, this::undeploy, leakTracker,
-                metrics, () -> registration);
+                metrics, () -> registration, health, config.limits());
     }
 
     /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */

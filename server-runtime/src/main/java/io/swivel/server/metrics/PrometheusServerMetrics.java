@@ -122,6 +122,15 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     }
 
     /**
+     * The registry itself, for a component of this server that keeps meters of its own (the admin API's refusals).
+     *
+     * @return the registry
+     */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
+    /**
      * Renders every meter for a scrape.
      *
      * @param accept the scraper's {@code Accept} header, or null
