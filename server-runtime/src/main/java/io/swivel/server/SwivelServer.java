@@ -74,9 +74,9 @@ public final class SwivelServer implements Closeable {
                         config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout()), metrics, clock);
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
                 config.stalledAfter());
-        this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
+        this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength(), config.limits(), metrics);
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer::undeploy, leakTracker,
-                metrics, () -> zookeeper != null ? zookeeper.registration() : null);
+                metrics, () -> zookeeper != null ? zookeeper.registration() : null, health, config.limits());
     }
 
     /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */
