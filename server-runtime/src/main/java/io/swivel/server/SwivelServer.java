@@ -61,7 +61,7 @@ public final class SwivelServer implements Closeable {
 
     private SwivelServer(ServerConfig config, AdminToken token) {
         this.config = config;
-        Dispatcher dispatcher = new Dispatcher(directory, metrics);
+        Dispatcher dispatcher = new Dispatcher(directory, metrics, config.limits().maxDecodeObjects());
         metrics.bindLoaderLeakTracker(leakTracker);
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),

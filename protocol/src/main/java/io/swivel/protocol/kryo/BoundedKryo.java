@@ -256,7 +256,7 @@ final class BoundedKryo extends Kryo {
         }
         Class<?> bound = DeclaredTypes.erasure(expected);
         if (!bound.isAssignableFrom(actual) && !bound.isAssignableFrom(NamedChunks.boxed(actual))) {
-            throw new DecodeRefusedException(DecodeRefusedException.Limit.DECLARED_TYPE, "a " + actual.getName()
+            throw new DecodeRefusedException(DecodeRefusedException.Limit.DECLARED_TYPE, "a " + NamedChunks.boxed(actual).getName()
                     + " where " + DeclaredTypes.name(expected) + " is declared (at byte " + input.position()
                     + " of the body)");
         }

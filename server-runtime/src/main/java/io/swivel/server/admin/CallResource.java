@@ -91,7 +91,7 @@ final class CallResource {
         }
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         dispatcher.dispatch(service, matches.get(0), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_TIMEOUT_MILLIS),
-                (target, invoker) -> convertArgs(target, invoker, args), new HttpSink(answer));
+                (target, invoker, budget) -> convertArgs(target, invoker, args), new HttpSink(answer));
         try {
             return answer.get(CALL_TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -58,6 +58,8 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     static final String DRAIN_DURATION = "swivel.drain.duration";
     static final String LOADERS = "swivel.loaders.closed.not.collected";
     static final String ZOOKEEPER = "swivel.zookeeper.connected";
+    static final String DECODE_REFUSED = "swivel.decode.refused";
+    static final String CALLS_DROPPED = "swivel.calls.dropped";
 
     /** The label value of a service, method, bundle or version that is not known here. */
     static final String UNKNOWN = "unknown";
@@ -235,6 +237,24 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
                 .serviceLevelObjectives(ms(10), ms(100), ms(1000), ms(5000), ms(30_000))
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void decodeRefused(String limit) {
+        Counter.builder(DECODE_REFUSED)
+                .description("Request bodies refused while decoding, by the limit that refused them")
+                .tags("limit", limit)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void callDropped(String reason) {
+        Counter.builder(CALLS_DROPPED)
+                .description("Calls dropped without an answer, by reason (caller_gone: the connection closed first)")
+                .tags("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     private Counter deployments(String bundle, String result, String cause) {
