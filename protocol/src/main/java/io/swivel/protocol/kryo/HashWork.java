@@ -8,23 +8,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * the same hash code: the keys a {@code HashMap} must compare a new key with when the keys are
  * not mutually comparable (its tree bins then search every node of that hash). An open-addressing
  * table of (hash, count) that grows with the distinct hash codes; reused across collections and
- * bodies while it is small.
+ * bodies while it is small ({@value #SMALL} slots), so small maps cost no allocation.
  */
 final class HashWork {
 
-    private static final int KEEP = 4096;
+    /** Tables up to this many slots are cleared and kept; larger ones are dropped. */
+    private static final int SMALL = 64;
 
-    private int[] hashes = new int[16];
-    private int[] counts = new int[16];
+    private int[] hashes = new int[SMALL];
+    private int[] counts = new int[SMALL];
     private int size;
     /** Chosen anew for every collection, so no set of hash codes can be picked to collide in this table. */
     private int seed = ThreadLocalRandom.current().nextInt();
 
     /** Forgets every key. */
     void reset() {
-        if (hashes.length > KEEP) {
-            hashes = new int[16];
-            counts = new int[16];
+        if (hashes.length > SMALL) {
+            hashes = new int[SMALL]; // after a large collection: reallocating costs less than clearing its table
+            counts = new int[SMALL];
         } else if (size > 0) {
             Arrays.fill(counts, 0);
         }
