@@ -70,6 +70,27 @@ class ConfigPrecedenceTest {
     }
 
     @Test
+    void theLimitsComeFromFileEnvironmentAndFlagsLikeEveryOtherSetting() throws IOException {
+        writeConf("max-connections = 500\nwrite-buffer-limit = 64KiB\nmax-lib-bytes = 1GiB\n");
+        env.put("SWIVEL_FRAME_TIMEOUT", "3s");
+        env.put("SWIVEL_MAX_IN_FLIGHT_PER_CONNECTION", "16");
+        ServerConfig config = serve("--max-connections-per-address", "7", "--idle-timeout", "2m",
+                "--admin-max-calls", "3", "--deregister-timeout", "500ms", "--max-decode-objects", "4096");
+        assertThat(config.limits().maxConnections()).isEqualTo(500);
+        assertThat(config.limits().writeBufferHighWater()).isEqualTo(64 * 1024);
+        assertThat(config.limits().maxLibBytes()).isEqualTo(1024L * 1024 * 1024);
+        assertThat(config.limits().frameTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.limits().maxInFlightPerConnection()).isEqualTo(16);
+        assertThat(config.limits().maxConnectionsPerAddress()).isEqualTo(7);
+        assertThat(config.limits().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.limits().adminMaxCalls()).isEqualTo(3);
+        assertThat(config.limits().deregisterTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.limits().maxDecodeObjects()).isEqualTo(4096);
+        assertThat(config.limits().maxPartialFrameMemory()).as("set nowhere: built in")
+                .isEqualTo(io.swivel.server.config.Limits.defaults().maxPartialFrameMemory());
+    }
+
+    @Test
     void everyServeOptionHasAnEnvironmentVariable() {
         env.put("SWIVEL_DEPLOY_DIR", "/srv/deploy");
         env.put("SWIVEL_DATA_DIR", "/srv/data");
