@@ -245,6 +245,9 @@ class DecodeBudgetTest {
         assertThat(budget.hashWork()).isGreaterThan(limit).isLessThanOrEqualTo(limit + 3L * n);
         // The set's 40,000 elements were counted when it was created, then about 800 keys were decoded.
         assertThat(budget.objects()).as("objects decoded before the refusal").isLessThan(n + 1 + 3L * 2_000);
+        System.out.printf("DecodeBudgetTest: a %,d-byte HashSet of %,d equal-hash lists refused after %,d objects "
+                + "(%,d keys) and %,d key comparisons counted%n", body.length, n, budget.objects(),
+                (budget.objects() - n - 1) / 3, budget.hashWork());
     }
 
     @Test
