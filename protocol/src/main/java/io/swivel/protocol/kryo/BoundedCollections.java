@@ -108,6 +108,7 @@ final class BoundedCollections {
         @Override
         protected TreeSet create(Kryo kryo, Input input, Class<? extends TreeSet> type, int size) {
             BoundedKryo.chargeElements(kryo, size);
+            BoundedKryo.expectAny(kryo); // the comparator is no element
             TreeSet set = super.create(kryo, input, type, size);
             BoundedKryo.forgetChildren(kryo);
             return set;
@@ -119,6 +120,7 @@ final class BoundedCollections {
         @Override
         protected TreeMap create(Kryo kryo, Input input, Class<? extends TreeMap> type, int size) {
             BoundedKryo.chargeElements(kryo, size);
+            BoundedKryo.expectAny(kryo); // the comparator is no key
             TreeMap map = super.create(kryo, input, type, size);
             BoundedKryo.forgetChildren(kryo);
             return map;

@@ -109,6 +109,13 @@ final class BoundedKryo extends Kryo {
         }
     }
 
+    /** The next value read (a sorted collection's comparator) is bound by nothing but the allowlist. */
+    static void expectAny(Kryo kryo) {
+        if (kryo instanceof BoundedKryo bounded) {
+            bounded.expectNext(Object.class);
+        }
+    }
+
     /** What a collection read in its header (a comparator) was not one of its elements. */
     static void forgetChildren(Kryo kryo) {
         if (kryo instanceof BoundedKryo bounded && bounded.budget != null && bounded.top >= 0) {

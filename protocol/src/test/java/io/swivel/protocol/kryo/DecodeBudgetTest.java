@@ -38,6 +38,18 @@ class DecodeBudgetTest {
                   Optional<String> maybe, Iterable<String> iterable);
 
         <T extends CharSequence> int bounded(List<T> texts);
+
+        int sorted(java.util.SortedMap<String, Integer> map);
+
+        void allow(Descending comparator);
+    }
+
+    /** A comparator the allowlist knows. */
+    static final class Descending implements java.util.Comparator<String> {
+        @Override
+        public int compare(String a, String b) {
+            return b.compareTo(a);
+        }
     }
 
     record Tagged(String name, List<String> tags) {
@@ -121,6 +133,12 @@ class DecodeBudgetTest {
                 .getMessage()).contains("a java.lang.Integer where T is declared");
         assertThat(context.decode(context.encode(new LinkedList<>(List.of(1))), parameters("count"),
                 DecodeBudget.defaults())).hasSize(1);
+        // A sorted map's comparator travels in its header: it is not a key.
+        java.util.TreeMap<String, Integer> sorted = new java.util.TreeMap<>(new Descending());
+        sorted.put("a", 1);
+        sorted.put("b", 2);
+        assertThat(context.decode(context.encode(sorted), parameters("sorted"), DecodeBudget.defaults())[0])
+                .isEqualTo(sorted);
     }
 
     @Test
