@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.ServiceType;
+import org.apache.curator.x.discovery.UriSpec;
 
 /**
  * One server instance serving one service, as registered under
@@ -21,6 +22,9 @@ import org.apache.curator.x.discovery.ServiceType;
  */
 public record InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
                            String protocol) {
+
+    /** The URI template written in every registration: {@code swivel://host:port}. */
+    public static final String URI_SPEC = "swivel://{address}:{port}";
 
     /**
      * Validates an instance.
@@ -47,17 +51,28 @@ public record InstanceInfo(String service, String id, String host, int port, Str
     }
 
     /**
-     * The Curator form: name, id, address, port, a dynamic (ephemeral) type, and the payload
-     * {@code {"bundle", "version", "weight", "protocol"}}.
+     * What a registration says about the instance beyond its address: {@code bundle},
+     * {@code version}, {@code weight} (a number) and {@code protocol}. Both payload shapes are
+     * built from this one map, so a key added here reaches every reader.
      *
-     * @return the Curator instance
+     * @return the payload keys in a fixed order
      */
-    public ServiceInstance<Map<String, Object>> toCurator() {
+    public Map<String, Object> payload() {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("bundle", bundle);
         payload.put("version", version);
         payload.put("weight", weight);
         payload.put("protocol", protocol);
+        return payload;
+    }
+
+    /**
+     * The Curator form: name, id, address, port, a dynamic (ephemeral) type, the URI template
+     * {@value #URI_SPEC} and the {@link #payload()}.
+     *
+     * @return the Curator instance
+     */
+    public ServiceInstance<Map<String, Object>> toCurator() {
         try {
             return ServiceInstance.<Map<String, Object>>builder()
                     .name(service)
@@ -65,7 +80,8 @@ public record InstanceInfo(String service, String id, String host, int port, Str
                     .address(host)
                     .port(port)
                     .serviceType(ServiceType.DYNAMIC)
-                    .payload(payload)
+                    .uriSpec(new UriSpec(URI_SPEC))
+                    .payload(payload())
                     .build();
         } catch (Exception e) {
             throw new IllegalStateException("cannot describe " + service + " at " + id, e);
@@ -73,18 +89,32 @@ public record InstanceInfo(String service, String id, String host, int port, Str
     }
 
     /**
-     * Reads a Curator instance written by Swivel (or by anyone using the same payload keys).
+     * Reads a Curator instance whose payload is a flat map (Swivel's {@link #payload()} keys,
+     * values as numbers or as text).
      *
      * @param instance the Curator instance
      * @return the instance, with defaults for missing payload keys
      */
     public static InstanceInfo fromCurator(ServiceInstance<?> instance) {
         Map<?, ?> payload = instance.getPayload() instanceof Map<?, ?> map ? map : Map.of();
-        Object weight = payload.get("weight");
         return new InstanceInfo(instance.getName(), instance.getId(), instance.getAddress(),
                 instance.getPort() != null ? instance.getPort() : 0, text(payload.get("bundle")),
-                text(payload.get("version")), weight instanceof Number number ? number.intValue() : 1,
+                text(payload.get("version")), weight(payload.get("weight")),
                 payload.get("protocol") != null ? payload.get("protocol").toString() : RegistryPaths.PROTOCOL);
+    }
+
+    private static int weight(Object value) {
+        if (value instanceof Number number) {
+            return number.intValue();
+        }
+        if (value instanceof String text) {
+            try {
+                return Integer.parseInt(text.trim());
+            } catch (NumberFormatException notANumber) {
+                return 1; // a weight someone wrote by hand as "heavy": balance it like any other
+            }
+        }
+        return 1;
     }
 
     private static String text(Object value) {

@@ -5,9 +5,18 @@ public final class RegistryPaths {
 
     /**
      * Curator x-discovery's base path: one child per service (the interface's binary name),
-     * one ephemeral child per server instance holding Curator's {@code ServiceInstance} JSON.
+     * one ephemeral child per server instance holding Curator's {@code ServiceInstance} JSON
+     * whose payload is Spring Cloud Zookeeper's {@code ZookeeperInstance} (string metadata), so a
+     * stock Spring {@code DiscoveryClient} with this root lists the instances.
      */
     public static final String SERVICES = "/swivel/services";
+
+    /**
+     * The same instances with the payload as a plain JSON map ({@code "@class":
+     * "java.util.LinkedHashMap"}), for Curator readers that cannot load Spring's payload class
+     * (a {@code JsonInstanceSerializer<>(Map.class)}, Armeria's {@code ZooKeeperEndpointGroup}).
+     */
+    public static final String PLAIN_SERVICES = "/swivel/plain-services";
 
     /** Cluster commands ({@code swivel rollback --cluster}) and each server's answer. */
     public static final String COMMANDS = "/swivel/commands";

@@ -1,6 +1,7 @@
 package io.swivel.registry;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,22 +16,21 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.utils.ZKPaths;
-import org.apache.curator.x.discovery.ServiceInstance;
-import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What ZooKeeper lists under {@code /swivel/services}, kept up to date by a watch (a Curator
- * cache, not a query per call). Listeners hear about every change.
+ * cache, not a query per call). Listeners hear about every change. Registrations of both payload
+ * shapes are read (see {@link InstanceCodec}): the Spring-shaped one servers write now and the
+ * flat map of earlier releases, so a cluster upgraded one server at a time stays balanced.
  */
 public final class ServiceCatalog implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceCatalog.class);
 
     private final CuratorCache cache;
-    @SuppressWarnings({"rawtypes"})
-    private final JsonInstanceSerializer<Map> serializer = new JsonInstanceSerializer<>(Map.class);
+    private final InstanceCodec codec = new InstanceCodec();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, List<InstanceInfo>> byService = Map.of();
 
@@ -124,9 +124,12 @@ public final class ServiceCatalog implements Closeable {
             return null; // the base or a service node, not an instance
         }
         try {
-            ServiceInstance<?> instance = serializer.deserialize(node.getData());
-            return InstanceInfo.fromCurator(instance);
-        } catch (Exception e) {
+            InstanceInfo instance = codec.readSwivel(node.getData());
+            if (instance == null) {
+                log.debug("ignoring {}: registered by something that is not a Swivel server (no protocol)", path);
+            }
+            return instance;
+        } catch (IOException | RuntimeException e) {
             log.warn("ignoring {}: not a service instance ({})", path, e.getMessage());
             return null;
         }

@@ -14,15 +14,23 @@ import org.apache.curator.utils.ZKPaths;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.InstanceSerializer;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the services of one server in ZooKeeper with Curator's own x-discovery, so any
- * Curator {@code ServiceDiscovery} lists them. The set of services is published whole
- * ({@link #publish}); the registrar registers what is new, updates what changed (a swap
- * changes the version) and removes what is gone (an undeploy).
+ * Registers the services of one server in ZooKeeper with Curator's own x-discovery. The set of
+ * services is published whole ({@link #publish}); the registrar registers what is new, updates
+ * what changed (a swap changes the version) and removes what is gone (an undeploy).
+ *
+ * <p>Each service is registered twice, because no one payload can be read by every Curator
+ * client: Curator builds the payload from its {@code "@class"}, and a reader fails on a class it
+ * cannot load. Under {@value RegistryPaths#SERVICES} the payload is Spring Cloud Zookeeper's
+ * {@code ZookeeperInstance} (what a stock Spring {@code DiscoveryClient} casts to, see
+ * {@link InstanceCodec}); under {@value RegistryPaths#PLAIN_SERVICES} it is a plain
+ * {@code java.util.LinkedHashMap}, for Curator readers without Spring on their class path
+ * (a {@code JsonInstanceSerializer<>(Map.class)}, Armeria's {@code ZooKeeperEndpointGroup}).
  *
  * <p>Registrations survive trouble: after a session expiry Curator registers them again when
  * it reconnects (deleting an old node first), and a repair pass every second recreates a node
@@ -33,7 +41,10 @@ public final class ServiceRegistrar implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ServiceRegistrar.class);
 
     private final CuratorFramework client;
+    /** Spring-shaped, under {@value RegistryPaths#SERVICES}. */
     private final ServiceDiscovery<Map<String, Object>> discovery;
+    /** Plain map, under {@value RegistryPaths#PLAIN_SERVICES}. */
+    private final ServiceDiscovery<Map<String, Object>> plainDiscovery;
     private final String host;
     private final int port;
     private final ScheduledExecutorService repairer;
@@ -57,11 +68,19 @@ public final class ServiceRegistrar implements Closeable {
         this.discovery = (ServiceDiscovery) ServiceDiscoveryBuilder.builder(Map.class)
                 .client(client)
                 .basePath(RegistryPaths.SERVICES)
+                .serializer((InstanceSerializer) new InstanceCodec())
+                .build();
+        this.plainDiscovery = (ServiceDiscovery) ServiceDiscoveryBuilder.builder(Map.class)
+                .client(client)
+                .basePath(RegistryPaths.PLAIN_SERVICES)
                 .serializer(new JsonInstanceSerializer<>(Map.class))
                 .build();
         try {
             discovery.start();
+            plainDiscovery.start();
         } catch (Exception e) {
+            closeQuietly(discovery);
+            closeQuietly(plainDiscovery);
             throw new RegistryException("cannot start service registration in ZooKeeper: " + e.getMessage(), e);
         }
         this.repairer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -98,10 +117,13 @@ public final class ServiceRegistrar implements Closeable {
             InstanceInfo current = registered.get(service);
             if (!wanted.equals(current)) {
                 try {
+                    ServiceInstance<Map<String, Object>> curator = wanted.toCurator();
                     if (current == null) {
-                        discovery.registerService(wanted.toCurator());
+                        discovery.registerService(curator);
+                        plainDiscovery.registerService(curator);
                     } else {
-                        discovery.updateService(wanted.toCurator());
+                        discovery.updateService(curator);
+                        plainDiscovery.updateService(curator);
                     }
                     registered.put(service, wanted);
                     log.info("registered {} {} {} at {} in ZooKeeper", service, bundle.bundle(), bundle.version(),
@@ -116,12 +138,24 @@ public final class ServiceRegistrar implements Closeable {
 
     private void unregister(String service) {
         InstanceInfo gone = registered.remove(service);
-        try {
-            discovery.unregisterService(gone.toCurator());
+        ServiceInstance<Map<String, Object>> curator = gone.toCurator();
+        boolean springShapedGone = unregister(discovery, RegistryPaths.SERVICES, curator);
+        boolean plainGone = unregister(plainDiscovery, RegistryPaths.PLAIN_SERVICES, curator);
+        if (springShapedGone && plainGone) {
             log.info("deregistered {} at {} from ZooKeeper", service, instanceId());
+        }
+    }
+
+    /** Removes one of the two nodes; a failure leaves the other one's removal to go ahead. */
+    private boolean unregister(ServiceDiscovery<Map<String, Object>> where, String basePath,
+                               ServiceInstance<Map<String, Object>> curator) {
+        try {
+            where.unregisterService(curator);
+            return true;
         } catch (Exception e) {
-            log.warn("cannot deregister {} from ZooKeeper: {}; its node goes with this server's session",
-                    service, e.toString());
+            log.warn("cannot deregister {} from {} in ZooKeeper: {}; its node goes with this server's session",
+                    curator.getName(), basePath, e.toString());
+            return false;
         }
     }
 
@@ -131,17 +165,21 @@ public final class ServiceRegistrar implements Closeable {
             return;
         }
         for (InstanceInfo instance : registered.values()) {
-            String path = ZKPaths.makePath(RegistryPaths.SERVICES, instance.service(), instance.id());
-            try {
-                if (client.checkExists().forPath(path) == null) {
-                    ServiceInstance<Map<String, Object>> curator = instance.toCurator();
-                    discovery.registerService(curator);
-                    log.info("repaired the registration of {} at {}: its node was missing", instance.service(),
-                            instance.id());
-                }
-            } catch (Exception e) {
-                log.debug("repair of {} failed: {}", path, e.toString());
+            repair(discovery, RegistryPaths.SERVICES, instance);
+            repair(plainDiscovery, RegistryPaths.PLAIN_SERVICES, instance);
+        }
+    }
+
+    private void repair(ServiceDiscovery<Map<String, Object>> where, String basePath, InstanceInfo instance) {
+        String path = ZKPaths.makePath(basePath, instance.service(), instance.id());
+        try {
+            if (client.checkExists().forPath(path) == null) {
+                where.registerService(instance.toCurator());
+                log.info("repaired the registration of {} at {} under {}: its node was missing", instance.service(),
+                        instance.id(), basePath);
             }
+        } catch (Exception e) {
+            log.debug("repair of {} failed: {}", path, e.toString());
         }
     }
 
@@ -164,6 +202,15 @@ public final class ServiceRegistrar implements Closeable {
         }
         repairer.shutdownNow();
         discovery.close();
+        plainDiscovery.close();
+    }
+
+    private static void closeQuietly(ServiceDiscovery<?> discovery) {
+        try {
+            discovery.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing a service discovery that did not start: {}", e.toString());
+        }
     }
 
     /**

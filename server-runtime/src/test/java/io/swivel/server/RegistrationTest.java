@@ -42,7 +42,7 @@ class RegistrationTest {
             String zk = first.server.zookeeper().orElseThrow();
             try (CuratorFramework reader = ZooKeeperClients.connect(zk, Duration.ofSeconds(10), Duration.ofSeconds(10));
                  ServiceDiscovery<Map> discovery = ServiceDiscoveryBuilder.builder(Map.class).client(reader)
-                         .basePath("/swivel/services").serializer(new JsonInstanceSerializer<>(Map.class)).build()) {
+                         .basePath("/swivel/plain-services").serializer(new JsonInstanceSerializer<>(Map.class)).build()) {
                 discovery.start();
                 Greeter greeter = first.proxy(Greeter.class);
                 first.moveIn(TestBundles.jar("greeter-v1"), "greeter.jar");

@@ -16,13 +16,14 @@ import org.apache.zookeeper.data.Stat;
 
 /**
  * What ZooKeeper says, read the way any Curator user reads it: a plain Curator client and
- * Curator's own x-discovery {@link ServiceDiscovery} on {@code /swivel/services} (nothing of
- * Swivel's registry code).
+ * Curator's own x-discovery {@link ServiceDiscovery} over a map payload, on
+ * {@code /swivel/plain-services} (nothing of Swivel's registry code). The Spring-shaped twin
+ * under {@code /swivel/services} is read by Spring itself in interop-tests.
  */
 public final class ZooKeeperView implements AutoCloseable {
 
-    /** Where Swivel registers services (a fixed contract). */
-    public static final String SERVICES = "/swivel/services";
+    /** Where Swivel registers services with a plain map payload (a fixed contract). */
+    public static final String SERVICES = "/swivel/plain-services";
 
     private final CuratorFramework client;
     @SuppressWarnings("rawtypes")

@@ -1,0 +1,108 @@
+package io.swivel.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.junit.jupiter.api.Test;
+
+/** Both payload shapes, written and read without ZooKeeper. */
+class InstanceCodecTest {
+
+    private static final String GREETER = "io.swivel.samples.greeter.Greeter";
+    /** Byte for byte what a server of the earlier release wrote (Curator's JsonInstanceSerializer over a map). */
+    private static final String OLD_SHAPE = "{\"name\":\"" + GREETER + "\",\"id\":\"127.0.0.1:7701\","
+            + "\"address\":\"127.0.0.1\",\"port\":7701,\"sslPort\":null,\"payload\":{\"@class\":\"java.util.LinkedHashMap\","
+            + "\"bundle\":\"greeter\",\"version\":\"1.0.0\",\"weight\":4,\"protocol\":\"swivel/1\"},"
+            + "\"registrationTimeUTC\":1764620000000,\"serviceType\":\"DYNAMIC\",\"uriSpec\":null}";
+    /** What a Spring Boot application registering itself under the same root writes. */
+    private static final String SPRING_APP = "{\"name\":\"orders\",\"id\":\"orders-1\",\"address\":\"10.1.2.3\","
+            + "\"port\":8080,\"sslPort\":null,\"payload\":{\"@class\":\"" + InstanceCodec.SPRING_PAYLOAD_CLASS + "\","
+            + "\"id\":\"application-1\",\"name\":\"orders\",\"metadata\":{\"instance_status\":\"UP\"}},"
+            + "\"registrationTimeUTC\":1764620000000,\"serviceType\":\"DYNAMIC\",\"uriSpec\":{\"parts\":[{\"value\":"
+            + "\"scheme\",\"variable\":true},{\"value\":\"://\",\"variable\":false},{\"value\":\"address\",\"variable\":"
+            + "true},{\"value\":\":\",\"variable\":false},{\"value\":\"port\",\"variable\":true}]},\"enabled\":true}";
+
+    private final InstanceCodec codec = new InstanceCodec();
+    private final InstanceInfo greeter = new InstanceInfo(GREETER, "127.0.0.1:7700", "127.0.0.1", 7700, "greeter",
+            "2.0.0", 3, RegistryPaths.PROTOCOL);
+
+    @Test
+    void writesThePayloadSpringCloudZookeeperCastsTo() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(codec.serialize(greeter.toCurator()));
+        assertThat(json.path("name").asText()).isEqualTo(GREETER);
+        assertThat(json.path("id").asText()).isEqualTo("127.0.0.1:7700");
+        assertThat(json.path("address").asText()).isEqualTo("127.0.0.1");
+        assertThat(json.path("port").asInt()).isEqualTo(7700);
+        assertThat(json.path("serviceType").asText()).isEqualTo("DYNAMIC");
+        JsonNode payload = json.path("payload");
+        assertThat(payload.path("@class").asText()).isEqualTo("org.springframework.cloud.zookeeper.discovery.ZookeeperInstance");
+        assertThat(payload.path("id").asText()).isEqualTo("127.0.0.1:7700");
+        assertThat(payload.path("name").asText()).isEqualTo(GREETER);
+        Map<String, Object> metadata = new ObjectMapper().convertValue(payload.path("metadata"), Map.class);
+        assertThat(metadata).containsExactly(Map.entry("bundle", "greeter"), Map.entry("version", "2.0.0"),
+                Map.entry("weight", "3"), Map.entry("protocol", "swivel/1"), Map.entry("instance_status", "UP"));
+        assertThat(payload.size()).as("only ZookeeperInstance's properties").isEqualTo(4);
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void theUriSpecNamesTheSwivelScheme() throws Exception {
+        ServiceInstance<Map<String, Object>> read = codec.deserialize(codec.serialize(greeter.toCurator()));
+        assertThat(read.buildUriSpec()).isEqualTo("swivel://127.0.0.1:7700");
+        ServiceInstance<Map> plain = new JsonInstanceSerializer<>(Map.class)
+                .deserialize(new JsonInstanceSerializer<>(Map.class).serialize((ServiceInstance) greeter.toCurator()));
+        assertThat(plain.buildUriSpec()).isEqualTo("swivel://127.0.0.1:7700");
+    }
+
+    @Test
+    void readsTheNewShapeBack() throws Exception {
+        assertThat(codec.readSwivel(codec.serialize(greeter.toCurator()))).isEqualTo(greeter);
+    }
+
+    @Test
+    void readsTheShapeOfTheEarlierRelease() throws Exception {
+        assertThat(codec.readSwivel(OLD_SHAPE.getBytes(StandardCharsets.UTF_8))).isEqualTo(new InstanceInfo(GREETER,
+                "127.0.0.1:7701", "127.0.0.1", 7701, "greeter", "1.0.0", 4, "swivel/1"));
+    }
+
+    @Test
+    void theOldShapeWithoutProtocolIsStillASwivelServer() throws Exception {
+        String old = OLD_SHAPE.replace(",\"protocol\":\"swivel/1\"", "").replace("\"weight\":4", "\"weight\":\"x\"");
+        InstanceInfo read = codec.readSwivel(old.getBytes(StandardCharsets.UTF_8));
+        assertThat(read.protocol()).isEqualTo("swivel/1");
+        assertThat(read.weight()).as("an unreadable weight counts as 1").isEqualTo(1);
+    }
+
+    @Test
+    void aSpringApplicationRegisteredUnderTheSameRootIsNotASwivelServer() throws Exception {
+        assertThat(codec.readSwivel(SPRING_APP.getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(codec.read(SPRING_APP.getBytes(StandardCharsets.UTF_8)).instance().getPayload())
+                .containsExactly(Map.entry("instance_status", "UP"));
+    }
+
+    @Test
+    void whatIsNoServiceInstanceIsAnError() {
+        assertThatThrownBy(() -> codec.readSwivel("[1,2]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessage("not a JSON object");
+        assertThatThrownBy(() -> codec.readSwivel("{\"port\":1}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessage("no name, id or address");
+        assertThatThrownBy(() -> codec.readSwivel("{not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aPlainCuratorReaderCannotReadTheSpringShapeWhichIsWhyThereAreTwoRegistrations() throws Exception {
+        byte[] springShaped = codec.serialize(greeter.toCurator());
+        assertThatThrownBy(() -> new JsonInstanceSerializer<>(Map.class).deserialize(springShaped))
+                .hasMessageContaining(InstanceCodec.SPRING_PAYLOAD_CLASS);
+        assertThatThrownBy(() -> new JsonInstanceSerializer<>(Object.class).deserialize(springShaped))
+                .hasMessageContaining(InstanceCodec.SPRING_PAYLOAD_CLASS);
+    }
+}
