@@ -7,7 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Watches closed classloaders through weak references and tells which of them are still
- * reachable, so that a leak (a thread, cache or static that pins a bundle) is visible.
+ * reachable, so that a leak (a thread, cache or static that pins a bundle) is visible, with
+ * what was found pinning it at unload when something was.
  *
  * <p>One tracker belongs to one server; it never holds a loader strongly.
  */
@@ -22,25 +23,37 @@ public final class LoaderLeakTracker {
      * @param loader the closed loader
      */
     public void track(String name, ClassLoader loader) {
-        tracked.add(new Tracked(name, new WeakReference<>(loader)));
+        track(name, loader, List.of());
+    }
+
+    /**
+     * Starts watching a closed loader, with what was found at unload that may keep it in memory.
+     *
+     * @param name a name for diagnostics
+     * @param loader the closed loader
+     * @param reasons what may pin it, such as a thread left running; empty if nothing was found
+     */
+    public void track(String name, ClassLoader loader, List<String> reasons) {
+        tracked.add(new Tracked(name, List.copyOf(reasons), new WeakReference<>(loader)));
         tracked.removeIf(t -> t.ref.get() == null);
     }
 
     /**
-     * The names of tracked loaders that have not been garbage collected yet.
+     * The tracked loaders that have not been garbage collected yet: each its name, followed by
+     * the reasons found at unload in parentheses when there were any.
      *
-     * @return names of loaders still reachable (a leak if it stays non-empty after GC)
+     * @return loaders still reachable (a leak if it stays non-empty after GC)
      */
     public List<String> uncollected() {
         List<String> names = new ArrayList<>();
         for (Tracked t : tracked) {
             if (t.ref.get() != null) {
-                names.add(t.name);
+                names.add(t.reasons.isEmpty() ? t.name : t.name + " (" + String.join("; ", t.reasons) + ")");
             }
         }
         return names;
     }
 
-    private record Tracked(String name, WeakReference<ClassLoader> ref) {
+    private record Tracked(String name, List<String> reasons, WeakReference<ClassLoader> ref) {
     }
 }

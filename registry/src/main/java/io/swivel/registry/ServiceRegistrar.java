@@ -183,24 +183,39 @@ public final class ServiceRegistrar implements Closeable {
         }
     }
 
-    /** Removes every registration of this server now (before its port closes). */
+    /**
+     * Removes every registration of this server now (before its port closes). Stops early when
+     * the calling thread is interrupted (a shutdown that gave up waiting for ZooKeeper): what is
+     * left goes with the session.
+     */
     public synchronized void clear() {
         for (String service : Map.copyOf(registered).keySet()) {
+            if (Thread.currentThread().isInterrupted()) {
+                log.debug("deregistration interrupted; left to the session: {}", registered.keySet());
+                return;
+            }
             unregister(service);
         }
     }
 
-    /** Deregisters everything and stops. Idempotent. */
+    /**
+     * Deregisters everything and stops. Idempotent. Interrupting the closing thread cuts the
+     * deregistration short (see {@link #clear()}); Curator's discovery is then left to the client's
+     * close, since it would try each remaining registration again.
+     */
     @Override
     public void close() throws IOException {
         synchronized (this) {
             if (closed) {
                 return;
             }
-            clear();
             closed = true;
+            clear();
         }
         repairer.shutdownNow();
+        if (Thread.currentThread().isInterrupted()) {
+            return;
+        }
         discovery.close();
         plainDiscovery.close();
     }

@@ -5,6 +5,7 @@ import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.server.admin.AdminServer;
 import io.swivel.server.admin.AdminToken;
 import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.bundle.LeftoverHunt;
 import io.swivel.server.cluster.ClusterCommands;
 import io.swivel.server.cluster.Registration;
 import io.swivel.server.config.ServerConfig;
@@ -14,6 +15,7 @@ import io.swivel.server.deploy.Deployer;
 import io.swivel.server.dispatch.BundleSlot;
 import io.swivel.server.dispatch.Dispatcher;
 import io.swivel.server.dispatch.ServiceDirectory;
+import io.swivel.server.health.ServerHealth;
 import io.swivel.server.metrics.PrometheusServerMetrics;
 import io.swivel.server.transport.RpcServer;
 import java.io.Closeable;
@@ -30,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,11 +46,14 @@ import org.slf4j.LoggerFactory;
 public final class SwivelServer implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(SwivelServer.class);
+    /** How long the server reports itself degraded after its last fault (an OutOfMemoryError in a call). */
+    static final Duration HEALTH_RECOVERY = Duration.ofSeconds(30);
 
     private final ServerConfig config;
     private final ServiceDirectory directory = new ServiceDirectory();
     private final LoaderLeakTracker leakTracker = new LoaderLeakTracker();
     private final PrometheusServerMetrics metrics = new PrometheusServerMetrics();
+    private final ServerHealth health;
     private final BundleLoader bundleLoader;
     private final RpcServer rpcServer;
     private final AdminServer adminServer;
@@ -59,14 +65,17 @@ public final class SwivelServer implements Closeable {
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
 
-    private SwivelServer(ServerConfig config, AdminToken token) {
+    private SwivelServer(ServerConfig config, AdminToken token, Clock clock) {
         this.config = config;
-        Dispatcher dispatcher = new Dispatcher(directory, metrics, config.limits().maxDecodeObjects());
+        this.health = new ServerHealth(clock, HEALTH_RECOVERY);
+        Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock, config.limits().maxDecodeObjects());
         metrics.bindLoaderLeakTracker(leakTracker);
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
-                config.stepTimeout(), config.workerThreads(), config.queueCapacity(), config.maxFrameLength()),
-                RpcService.class.getClassLoader(), leakTracker, metrics);
+                config.stepTimeout(), config.workerThreads(), config.queueCapacity(), config.maxFrameLength(),
+                config.limits().maxLibBytes(), config.limits().maxLibRatio()),
+                RpcService.class.getClassLoader(), leakTracker, metrics,
+                new LeftoverHunt(this::ioThreads, Duration.ofSeconds(1)));
         this.deployer = new Deployer(bundleLoader, directory, config.deployDir(), config.dataDir(),
                 new Deployer.Settings(config.drainTimeout(), config.historyLimit(), config.probation(),
                         config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout()), metrics);
@@ -75,6 +84,11 @@ public final class SwivelServer implements Closeable {
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, this::undeploy, leakTracker,
                 metrics, () -> registration);
+    }
+
+    /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */
+    private List<java.util.concurrent.Executor> ioThreads() {
+        return rpcServer.ioExecutors();
     }
 
     /**
@@ -86,8 +100,21 @@ public final class SwivelServer implements Closeable {
      * @throws InterruptedException if interrupted while starting
      */
     public static SwivelServer start(ServerConfig config) throws IOException, InterruptedException {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * Starts a server whose health and fault reports follow a given clock.
+     *
+     * @param config the configuration
+     * @param clock decides when a degraded health mark lapses and when a repeated fault is logged again
+     * @return the running server
+     * @throws IOException if a directory cannot be used or a port cannot be bound
+     * @throws InterruptedException if interrupted while starting
+     */
+    public static SwivelServer start(ServerConfig config, Clock clock) throws IOException, InterruptedException {
         AdminToken token = AdminToken.loadOrCreate(config.dataDir());
-        SwivelServer server = new SwivelServer(config, token);
+        SwivelServer server = new SwivelServer(config, token, clock);
         try {
             server.startup();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -175,6 +202,11 @@ public final class SwivelServer implements Closeable {
     /** @return this server's meters, as {@code GET /metrics} shows them */
     public PrometheusServerMetrics metrics() {
         return metrics;
+    }
+
+    /** @return whether this server is healthy or degraded, and why: what {@code GET /v1/health} reports */
+    public ServerHealth health() {
+        return health;
     }
 
     /** @return the configuration */

@@ -44,11 +44,16 @@ final class LiveServer implements AutoCloseable {
      * @return the running server
      */
     static LiveServer start(Path root, Consumer<ServerConfig.Builder> changes) throws Exception {
+        return start(root, changes, java.time.Clock.systemUTC());
+    }
+
+    /** Starts a server whose health and fault reports follow {@code clock}. */
+    static LiveServer start(Path root, Consumer<ServerConfig.Builder> changes, java.time.Clock clock) throws Exception {
         ServerConfig config = TestBundles.config(root).with(c -> {
             c.rescanInterval = Duration.ofMillis(500);
             changes.accept(c);
         });
-        return new LiveServer(root, SwivelServer.start(config));
+        return new LiveServer(root, SwivelServer.start(config, clock));
     }
 
     <T> T proxy(Class<T> service) {

@@ -50,11 +50,12 @@ class ProbationTest {
             await().atMost(WITHIN).ignoreExceptions().until(() -> probe.version().equals("2"));
 
             await().atMost(WITHIN).until(() -> probe.version().equals("1"));
-            assertThat(live.marker("probe.jar", ".rolledback")).content()
+            // the marker is written just after the switch back: wait for it, as for the switch
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(live.marker("probe.jar", ".rolledback")).content()
                     .contains("rolled back by: probation (automatic)")
                     .contains("from: probe 2")
                     .contains("to: probe 1")
-                    .contains("reason: 2 failed probation: its health check failed: lost its database connection");
+                    .contains("reason: 2 failed probation: its health check failed: lost its database connection"));
             assertThat(live.status("probe").lastError())
                     .contains("probe 2 was rolled back to 1 by probation (automatic)")
                     .contains("lost its database connection");

@@ -3,6 +3,7 @@ package io.swivel.systest;
 import io.swivel.samples.greeter.Greeter;
 import io.swivel.systest.api.Bag;
 import io.swivel.systest.api.Echo;
+import io.swivel.systest.api.Hog;
 import io.swivel.systest.api.Swap;
 import io.swivel.testing.JarBuilder;
 import io.swivel.testing.JavaSources;
@@ -50,8 +51,8 @@ final class SystestBundles {
                 package %s;
 
                 import io.swivel.api.RpcService;
-                import io.swivel.systest.api.Bag;
-import io.swivel.systest.api.Echo;
+                import io.swivel.systest.api.Echo;
+import io.swivel.systest.api.Hog;
                 import java.util.concurrent.CountDownLatch;
                 import java.util.concurrent.TimeUnit;
                 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,6 +94,43 @@ import io.swivel.systest.api.Echo;
         Path classes = compile(work, "echo-" + version, Map.of(pkg + ".EchoService", service));
         return new JarBuilder().bundle("echo", version).addTree(classes).add(classFile(Echo.class), classPath(Echo.class))
                 .write(work.resolve("echo-" + version + ".jar"));
+    }
+
+    /**
+     * The {@link Hog} bundle ({@code hog} 1.0.0), whose {@code exhaustHeap} allocates until the
+     * heap is full.
+     *
+     * @param work scratch directory
+     * @return the jar
+     */
+    static Path hog(Path work) {
+        String pkg = "io.swivel.systest.hog";
+        String service = """
+                package %s;
+
+                import io.swivel.api.RpcService;
+                import io.swivel.systest.api.Hog;
+                import java.util.ArrayList;
+                import java.util.List;
+
+                @RpcService(Hog.class)
+                public class HogService implements Hog {
+                    public String exhaustHeap(int chunkMiB) {
+                        List<byte[]> held = new ArrayList<>();
+                        while (held.size() < 1_000_000) { // bounded, and far beyond any test heap
+                            held.add(new byte[chunkMiB << 20]);
+                        }
+                        return "held " + held.size() + " chunks";
+                    }
+
+                    public String ping() {
+                        return "pong";
+                    }
+                }
+                """.formatted(pkg);
+        Path classes = compile(work, "hog", Map.of(pkg + ".HogService", service));
+        return new JarBuilder().bundle("hog", "1.0.0").addTree(classes).add(classFile(Hog.class), classPath(Hog.class))
+                .write(work.resolve("hog.jar"));
     }
 
     /**

@@ -126,6 +126,8 @@ public final class SerializationContext {
      * @param values the values; elements may be null
      * @return the body
      * @throws SerializationException if a value cannot be encoded or the body is too long
+     * @throws VirtualMachineError if one struck while encoding (Kryo's wrapping removed): the JVM
+     *     ran out of memory or stack, which says nothing about the value
      */
     public byte[] encode(Object... values) {
         if (values.length > MAX_VALUES) {
@@ -140,9 +142,14 @@ public final class SerializationContext {
                 kryo.writeClassAndObject(output, value);
             }
             return output.toBytes();
-        } catch (SerializationException e) {
-            throw e;
         } catch (RuntimeException e) {
+            VirtualMachineError fatal = fatalCause(e);
+            if (fatal != null) {
+                throw fatal; // out of memory (or stack) while encoding: not a fault of the value, and not to be hidden
+            }
+            if (e instanceof SerializationException known) {
+                throw known;
+            }
             throw new SerializationException("cannot encode " + describe(values) + ": " + firstLine(e.getMessage()), e);
         } finally {
             if (output.getBuffer().length > 64 * 1024) {
@@ -234,6 +241,17 @@ public final class SerializationContext {
             kryo.end();
             kryos.free(kryo);
         }
+    }
+
+    /** The {@link VirtualMachineError} that Kryo (or a record accessor's reflection) wrapped, if any. */
+    private static VirtualMachineError fatalCause(Throwable error) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof VirtualMachineError fatal) {
+                return fatal;
+            }
+        }
+        return null;
     }
 
     private static String firstLine(String message) {

@@ -1,11 +1,14 @@
 package io.swivel.server.bundle;
 
+import io.swivel.api.ExitRefusedException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Calls one service method on one implementation instance through a method handle bound to
@@ -39,12 +42,53 @@ public final class Invoker {
      * @throws IllegalAccessException if the method cannot be accessed
      */
     public static Invoker create(String methodKey, Method interfaceMethod, Object instance) throws IllegalAccessException {
+        return create(methodKey, interfaceMethod, instance, refused -> { });
+    }
+
+    /**
+     * Creates an invoker that tells when the method tried to stop the JVM (the attempt was
+     * refused, see {@link ExitRefusedException}); the exception still reaches the caller.
+     *
+     * @param methodKey the wire key of the method
+     * @param interfaceMethod the service interface's method
+     * @param instance the implementation
+     * @param onExitRefused told of each refused attempt, on the calling thread, before it is answered
+     * @return the invoker
+     * @throws IllegalAccessException if the method cannot be accessed
+     */
+    public static Invoker create(String methodKey, Method interfaceMethod, Object instance,
+                                 Consumer<ExitRefusedException> onExitRefused) throws IllegalAccessException {
         interfaceMethod.setAccessible(true);
         MethodHandle handle = MethodHandles.lookup().unreflect(interfaceMethod)
                 .bindTo(instance)
                 .asSpreader(Object[].class, interfaceMethod.getParameterCount())
                 .asType(MethodType.methodType(Object.class, Object[].class));
+        // (ExitRefusedException, Object[]) -> Object: tell, then rethrow; the handler's
+        // try/catch costs nothing on calls that do not throw
+        MethodHandle tellAndRethrow = MethodHandles.dropArguments(
+                TELL_AND_RETHROW.bindTo(Objects.requireNonNull(onExitRefused, "onExitRefused")), 1, Object[].class);
+        handle = MethodHandles.catchException(handle, ExitRefusedException.class, tellAndRethrow);
         return new Invoker(methodKey, interfaceMethod, handle);
+    }
+
+    private static final MethodHandle TELL_AND_RETHROW;
+
+    static {
+        try {
+            TELL_AND_RETHROW = MethodHandles.lookup().findStatic(Invoker.class, "tellAndRethrow",
+                    MethodType.methodType(Object.class, Consumer.class, ExitRefusedException.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static Object tellAndRethrow(Consumer<ExitRefusedException> listener, ExitRefusedException refused) {
+        try {
+            listener.accept(refused);
+        } catch (RuntimeException e) {
+            refused.addSuppressed(e);
+        }
+        throw refused;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.swivel.server.cli;
 
 import io.swivel.server.SwivelServer;
 import io.swivel.server.config.ServerConfig;
+import io.swivel.server.health.UncaughtErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
@@ -161,6 +162,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (io.swivel.registry.RegistryException e) {
             throw new CliException(e.getMessage(), e);
         }
+        // This process is Swivel's own: a thread that dies of an error is logged and, for an
+        // OutOfMemoryError and its kind, reported in /v1/health (a server embedded elsewhere leaves the JVM's default alone).
+        Thread.setDefaultUncaughtExceptionHandler(new UncaughtErrors(server.health()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

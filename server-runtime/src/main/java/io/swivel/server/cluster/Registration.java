@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * the {@link ServiceDirectory} (a swap updates the version, an undeploy removes the service).
  * It follows the client's connection state (for the {@code swivel_zookeeper_connected} gauge)
  * and, on first use, watches what every server registered ({@link #catalog()}).
+ *
+ * <p>Shutdown is bounded whatever ZooKeeper does: {@link #deregister()} and the closing of the
+ * session in {@link #close()} each wait at most {@code --deregister-timeout} (2 s); a step that
+ * ZooKeeper does not answer in time is skipped with one log line, and this server's ephemeral
+ * nodes then go with its session.
  */
 public final class Registration implements Closeable {
 
@@ -39,6 +44,9 @@ public final class Registration implements Closeable {
     private final EmbeddedZooKeeper embedded;
     private final CuratorFramework client;
     private final String connectString;
+    private final Duration stepTimeout;
+    private final Duration sessionTimeout;
+    private final AtomicBoolean deregistered = new AtomicBoolean();
     private ServiceRegistrar registrar;
     private ExecutorService publisher;
     private final AtomicBoolean publishQueued = new AtomicBoolean();
@@ -46,10 +54,13 @@ public final class Registration implements Closeable {
     private ServiceCatalog catalog;
     private boolean closed;
 
-    private Registration(EmbeddedZooKeeper embedded, CuratorFramework client, String connectString) {
+    private Registration(EmbeddedZooKeeper embedded, CuratorFramework client, String connectString,
+                         Duration stepTimeout, Duration sessionTimeout) {
         this.embedded = embedded;
         this.client = client;
         this.connectString = connectString;
+        this.stepTimeout = stepTimeout;
+        this.sessionTimeout = sessionTimeout;
         client.getConnectionStateListenable().addListener((c, state) -> connected.set(state.isConnected()));
         connected.set(client.getZookeeperClient().isConnected());
     }
@@ -74,7 +85,8 @@ public final class Registration implements Closeable {
         try {
             CuratorFramework client = ZooKeeperClients.connect(connectString, config.zkSessionTimeout(),
                     Duration.ofSeconds(10));
-            return new Registration(embedded, client, connectString);
+            return new Registration(embedded, client, connectString, config.limits().deregisterTimeout(),
+                    config.zkSessionTimeout());
         } catch (RuntimeException e) {
             closeQuietly(embedded);
             throw e;
@@ -164,30 +176,63 @@ public final class Registration implements Closeable {
         return registrar != null ? registrar.instanceId() : null;
     }
 
-    /** Removes every registration of this server now: the first step of a graceful shutdown. */
-    public synchronized void deregister() {
-        if (publisher != null) {
-            publisher.shutdownNow();
-            try {
-                publisher.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    /**
+     * Removes every registration of this server now: the first step of a graceful shutdown.
+     * Waits at most {@code --deregister-timeout}; if ZooKeeper does not answer in time, the
+     * deregistration is skipped (logged once) and the nodes go with the session. Only the first
+     * call does anything.
+     */
+    public void deregister() {
+        if (!deregistered.compareAndSet(false, true)) {
+            return;
         }
-        if (registrar != null) {
-            closeQuietly(registrar);
+        ServiceRegistrar publishedBy;
+        ExecutorService publishing;
+        synchronized (this) {
+            publishedBy = registrar;
+            publishing = publisher;
         }
+        if (publishedBy == null) {
+            return; // never published: nothing registered
+        }
+        BoundedStep.run("deregistration from ZooKeeper at " + connectString, stepTimeout,
+                "this server's registrations stay listed until its session is closed or expires (at most "
+                        + sessionTimeout.toSeconds() + " s, --zk-session-timeout); clients that reach it meanwhile get GOAWAY",
+                () -> {
+                    publishing.shutdownNow();
+                    try {
+                        publishing.awaitTermination(stepTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // over its time: the registrar's close below only stops it
+                    }
+                    closeQuietly(publishedBy);
+                });
     }
 
-    /** Deregisters, closes the client and stops the embedded ZooKeeper. */
+    /**
+     * Deregisters (unless done already), closes the client and stops the embedded ZooKeeper. The
+     * closing of the client waits at most {@code --deregister-timeout}. Idempotent.
+     */
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (catalog != null) {
-            catalog.close();
+    public void close() {
+        ServiceCatalog watching;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            watching = catalog;
         }
         deregister();
-        client.close();
+        BoundedStep.run("closing the ZooKeeper session at " + connectString, stepTimeout,
+                "the session ends when ZooKeeper expires it (at most " + sessionTimeout.toSeconds()
+                        + " s, --zk-session-timeout)",
+                () -> {
+                    if (watching != null) {
+                        watching.close();
+                    }
+                    client.close();
+                });
         closeQuietly(embedded);
     }
 

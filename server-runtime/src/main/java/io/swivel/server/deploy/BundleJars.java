@@ -3,9 +3,11 @@ package io.swivel.server.deploy;
 import io.swivel.server.bundle.BundleDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,6 +34,10 @@ final class BundleJars {
     /** Manifest attribute: {@code pool} (the default) or {@code direct}; see {@link BundleDescriptor#direct()}. */
     static final String DISPATCH = "Swivel-Dispatch";
 
+    /** Manifest values are cut to this when read (a valid name or version has at most 100 characters). */
+    private static final int MAX_VALUE_CHARS = 256;
+    /** The activator class name is cut to this when read. */
+    private static final int MAX_CLASS_NAME_CHARS = 1024;
     private static final Pattern VERSION_SUFFIX = Pattern.compile("^(.+?)-\\d[\\w.\\-]*$");
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -54,8 +60,10 @@ final class BundleJars {
             Files.createDirectories(historyDir);
             temp = Files.createTempFile(historyDir, ".staging-", ".jar");
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(source), digest)) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            try (InputStream in = new DigestInputStream(Files.newInputStream(source), digest);
+                 OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE,
+                         StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+                in.transferTo(out);
             }
             String sha256 = HexFormat.of().formatHex(digest.digest());
             Identity identity = identify(temp, fileName, sha256);
@@ -121,7 +129,7 @@ final class BundleJars {
                     + "); replace it with a complete jar", e);
         }
         Attributes attributes = manifest != null ? manifest.getMainAttributes() : new Attributes();
-        String name = attributes.getValue(BUNDLE);
+        String name = BoundedText.of(attributes.getValue(BUNDLE), MAX_VALUE_CHARS);
         if (name == null || name.isBlank()) {
             name = nameFromFile(fileName);
         }
@@ -130,14 +138,14 @@ final class BundleJars {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + ": bundle name '" + name + "' is not allowed "
                     + "(letters, digits, '.', '_', '-'; at most 100); fix the " + BUNDLE + " attribute", null);
         }
-        String version = attributes.getValue(VERSION);
+        String version = BoundedText.of(attributes.getValue(VERSION), MAX_VALUE_CHARS);
         version = version == null || version.isBlank() ? sha256.substring(0, 12) : version.trim();
         if (!SAFE_NAME.matcher(version).matches()) {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + ": version '" + version + "' is not allowed "
                     + "(letters, digits, '.', '_', '-'); fix the " + VERSION + " attribute", null);
         }
-        String activator = attributes.getValue(ACTIVATOR);
-        String dispatch = attributes.getValue(DISPATCH);
+        String activator = BoundedText.of(attributes.getValue(ACTIVATOR), MAX_CLASS_NAME_CHARS);
+        String dispatch = BoundedText.of(attributes.getValue(DISPATCH), MAX_VALUE_CHARS);
         dispatch = dispatch == null || dispatch.isBlank() ? "pool" : dispatch.trim();
         if (!dispatch.equals("pool") && !dispatch.equals("direct")) {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, fileName + ": " + DISPATCH + " '" + dispatch

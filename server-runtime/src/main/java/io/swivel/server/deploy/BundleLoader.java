@@ -1,34 +1,29 @@
 package io.swivel.server.deploy;
 
 import io.swivel.api.BundleActivator;
+import io.swivel.api.ExitRefusedException;
 import io.swivel.api.HealthCheck;
 import io.swivel.api.RpcService;
 import io.swivel.classloader.BundleClassLoader;
+import io.swivel.classloader.LibLimitException;
 import io.swivel.classloader.LoaderLeakTracker;
-import io.swivel.protocol.MethodKeys;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.TypeAllowlist;
 import io.swivel.server.bundle.BundleDescriptor;
 import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.BundleState;
-import io.swivel.server.bundle.Invoker;
+import io.swivel.server.bundle.LeftoverHunt;
 import io.swivel.server.bundle.ManagedBundleContext;
 import io.swivel.server.bundle.ServiceBinding;
 import io.swivel.server.logging.BundleMdc;
 import io.swivel.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -41,6 +36,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.slf4j.Logger;
@@ -68,15 +64,35 @@ public final class BundleLoader {
      * @param workerThreads the most threads running calls of one bundle version
      * @param queueCapacity calls waiting for a thread before {@code OVERLOADED}
      * @param maxFrameLength the longest body encoded
+     * @param maxLibBytes the most bytes the nested {@code lib/*.jar} of one bundle may extract to ({@code --max-lib-bytes})
+     * @param maxLibRatio the largest compression ratio of one nested jar ({@code --max-lib-ratio})
      */
     public record Settings(Path historyDir, Path workDir, Path deployDir, Duration stepTimeout, int workerThreads,
-                           int queueCapacity, int maxFrameLength) {
+                           int queueCapacity, int maxFrameLength, long maxLibBytes, int maxLibRatio) {
+
+        /**
+         * Settings with the default extraction limits of {@link BundleClassLoader}.
+         *
+         * @param historyDir see the record
+         * @param workDir see the record
+         * @param deployDir see the record
+         * @param stepTimeout see the record
+         * @param workerThreads see the record
+         * @param queueCapacity see the record
+         * @param maxFrameLength see the record
+         */
+        public Settings(Path historyDir, Path workDir, Path deployDir, Duration stepTimeout, int workerThreads,
+                        int queueCapacity, int maxFrameLength) {
+            this(historyDir, workDir, deployDir, stepTimeout, workerThreads, queueCapacity, maxFrameLength,
+                    BundleClassLoader.DEFAULT_MAX_LIB_BYTES, BundleClassLoader.DEFAULT_MAX_LIB_RATIO);
+        }
     }
 
     private final Settings settings;
     private final ClassLoader sharedLoader;
     private final LoaderLeakTracker leakTracker;
     private final ServerMetrics metrics;
+    private final LeftoverHunt leftovers;
 
     /**
      * Creates a loader that measures nothing.
@@ -99,10 +115,25 @@ public final class BundleLoader {
      */
     public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker,
                         ServerMetrics metrics) {
+        this(settings, sharedLoader, leakTracker, metrics, new LeftoverHunt(List::of, Duration.ofSeconds(1)));
+    }
+
+    /**
+     * Creates a loader.
+     *
+     * @param settings where and how
+     * @param sharedLoader provides {@code io.swivel.api} and {@code org.slf4j} to bundles
+     * @param leakTracker watches closed loaders
+     * @param metrics told when a generation loads and unloads (its meters come and go with it)
+     * @param leftovers looks for the threads and thread-locals an unloaded version left behind
+     */
+    public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker,
+                        ServerMetrics metrics, LeftoverHunt leftovers) {
         this.settings = settings;
         this.sharedLoader = sharedLoader;
         this.leakTracker = leakTracker;
         this.metrics = metrics;
+        this.leftovers = leftovers;
     }
 
     /**
@@ -141,7 +172,12 @@ public final class BundleLoader {
         BundleClassLoader loader;
         try {
             loader = BundleClassLoader.open(descriptor.name() + "@" + descriptor.version(), descriptor.staged(),
-                    sharedLoader, settings.workDir());
+                    sharedLoader, settings.workDir(), settings.maxLibBytes(), settings.maxLibRatio());
+        } catch (LibLimitException e) {
+            String flag = e.limit() == LibLimitException.Limit.TOTAL_BYTES ? "--max-lib-bytes" : "--max-lib-ratio";
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, id + ": cannot extract the nested "
+                    + "libraries of " + jar.getFileName() + ": " + e.getMessage() + "; nothing was kept; raise "
+                    + flag + " if the bundle really needs this", e);
         } catch (IOException e) {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, id + ": cannot open " + jar.getFileName() + ": " + e.getMessage(), e);
         }
@@ -153,14 +189,15 @@ public final class BundleLoader {
         ThreadPoolExecutor workers = null;
         try {
             ClassScanner.Result scan = step(starter, id, "scan classes", () -> ClassScanner.scan(descriptor.staged()));
+            Consumer<ExitRefusedException> onExit = refused -> exitRefused(descriptor.name(), id, refused);
             Map<String, ServiceBinding> services = step(starter, id, "instantiate services",
-                    () -> instantiateServices(id, loader, scan.serviceCandidates(), context));
+                    () -> BundleServices.instantiate(id, loader, scan.serviceCandidates(), context, onExit));
             if (services.isEmpty()) {
                 throw new DeploymentException(DeploymentException.Failure.NO_SERVICE, id + ": no class annotated @RpcService found in "
                         + jar.getFileName() + "; annotate the service implementation", null);
             }
             activator = step(starter, id, "create activator",
-                    () -> createActivator(id, loader, descriptor.activatorClass(), scan.activatorCandidates()));
+                    () -> BundleServices.createActivator(id, loader, descriptor.activatorClass(), scan.activatorCandidates()));
             if (activator != null) {
                 BundleActivator a = activator;
                 step(starter, id, "start activator " + a.getClass().getName(), () -> {
@@ -192,6 +229,7 @@ public final class BundleLoader {
             if (workers != null) {
                 workers.shutdownNow();
             }
+            stopStarter(id, starter);
             discard(id, loader, context, started ? activator : null);
             throw e;
         } finally {
@@ -255,7 +293,34 @@ public final class BundleLoader {
         } catch (IOException e) {
             log.warn("{}: cannot close the classloader: {}", id, e.toString(), e);
         }
-        leakTracker.track(id, loader);
+        LeftoverHunt.Report found = leftovers.hunt(id, loader);
+        String bundle = id.substring(0, id.indexOf(' '));
+        if (!found.threads().isEmpty()) {
+            metrics.bundleViolation(bundle, "thread_left", found.threads().size());
+        }
+        if (found.threadLocalsCleared() > 0) {
+            metrics.bundleViolation(bundle, "thread_local_cleared", found.threadLocalsCleared());
+        }
+        leakTracker.track(id, loader, found.reasons());
+    }
+
+    /** A bundle tried to stop the JVM and was refused: said once per attempt, with what it tried. */
+    private void exitRefused(String bundle, String id, ExitRefusedException refused) {
+        log.warn("{}: refused {} called from {}; a bundle may not stop the JVM, everything keeps serving",
+                id, refused.attempted(), refused.caller());
+        metrics.bundleViolation(bundle, "exit_refused", 1);
+    }
+
+    /** Ends the start-up thread before the leftover hunt, which would otherwise find it (a step still running stays). */
+    private void stopStarter(String id, ExecutorService starter) {
+        starter.shutdownNow();
+        try {
+            if (!starter.awaitTermination(1, TimeUnit.SECONDS)) {
+                log.warn("{}: its start-up thread is still running bundle code after the failure", id);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private <T> T step(ExecutorService starter, String id, String what, Callable<T> work) throws DeploymentException {
@@ -278,6 +343,12 @@ public final class BundleLoader {
             if (cause instanceof InvocationTargetException invocation && invocation.getCause() != null) {
                 cause = invocation.getCause();
             }
+            for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof ExitRefusedException refused) {
+                    exitRefused(id.substring(0, id.indexOf(' ')), id, refused);
+                    break;
+                }
+            }
             throw new DeploymentException(what.equals(HEALTH_CHECK) ? DeploymentException.Failure.HEALTH_FAILED
                     : DeploymentException.Failure.START_FAILED, id + ": " + what + " failed: " + describe(cause), cause);
         }
@@ -295,89 +366,6 @@ public final class BundleLoader {
             text.append(", caused by ").append(cause);
         }
         return text.toString();
-    }
-
-    private Map<String, ServiceBinding> instantiateServices(String id, ClassLoader loader, List<String> candidates,
-                                                           ManagedBundleContext context) throws Exception {
-        Map<String, ServiceBinding> services = new LinkedHashMap<>();
-        for (String className : candidates) {
-            Class<?> type = Class.forName(className, false, loader);
-            RpcService annotation = type.getAnnotation(RpcService.class);
-            if (annotation == null || type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
-                continue;
-            }
-            List<Class<?>> interfaces = annotation.value().length > 0
-                    ? Arrays.asList(annotation.value()) : Arrays.asList(type.getInterfaces());
-            if (interfaces.isEmpty()) {
-                throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": " + className + " is @RpcService but implements no interface; "
-                        + "name the service interface in @RpcService(...)", null);
-            }
-            Object instance = instantiate(type, context);
-            for (Class<?> serviceInterface : interfaces) {
-                if (!serviceInterface.isInterface() || !serviceInterface.isInstance(instance)) {
-                    throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": " + className + " does not implement the interface "
-                            + serviceInterface.getName() + " named in @RpcService", null);
-                }
-                if (services.containsKey(serviceInterface.getName())) {
-                    throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": service " + serviceInterface.getName()
-                            + " is implemented twice, by " + services.get(serviceInterface.getName()).instance().getClass().getName()
-                            + " and " + className, null);
-                }
-                Map<String, Invoker> invokers = new HashMap<>();
-                for (Method method : serviceInterface.getMethods()) {
-                    if (Modifier.isStatic(method.getModifiers())) {
-                        continue;
-                    }
-                    String key = MethodKeys.of(method);
-                    invokers.put(key, Invoker.create(key, method, instance));
-                }
-                services.put(serviceInterface.getName(), new ServiceBinding(serviceInterface, instance, invokers));
-            }
-        }
-        return services;
-    }
-
-    private static Object instantiate(Class<?> type, ManagedBundleContext context) throws Exception {
-        try {
-            Constructor<?> withContext = type.getConstructor(io.swivel.api.BundleContext.class);
-            return withContext.newInstance(context);
-        } catch (NoSuchMethodException noContextConstructor) {
-            try {
-                return type.getConstructor().newInstance();
-            } catch (NoSuchMethodException e) {
-                throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, type.getName() + " needs a public no-argument constructor "
-                        + "or a public constructor taking a BundleContext", e);
-            }
-        }
-    }
-
-    private static BundleActivator createActivator(String id, ClassLoader loader, String named, List<String> candidates)
-            throws Exception {
-        List<Class<?>> found = new ArrayList<>();
-        if (named != null) {
-            found.add(Class.forName(named, false, loader));
-        } else {
-            for (String className : candidates) {
-                Class<?> type = Class.forName(className, false, loader);
-                if (BundleActivator.class.isAssignableFrom(type) && !type.isInterface()
-                        && !Modifier.isAbstract(type.getModifiers())) {
-                    found.add(type);
-                }
-            }
-        }
-        if (found.isEmpty()) {
-            return null;
-        }
-        if (found.size() > 1) {
-            throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": several activators " + found.stream().map(Class::getName).toList()
-                    + "; name one in the manifest attribute " + BundleJars.ACTIVATOR, null);
-        }
-        Class<?> type = found.get(0);
-        if (!BundleActivator.class.isAssignableFrom(type)) {
-            throw new DeploymentException(DeploymentException.Failure.BAD_SERVICE, id + ": " + type.getName() + " (" + BundleJars.ACTIVATOR
-                    + ") does not implement BundleActivator", null);
-        }
-        return (BundleActivator) type.getConstructor().newInstance();
     }
 
     /**

@@ -48,7 +48,7 @@ final class BundleRecord {
     }
 
     void error(String message) {
-        lastError = message;
+        lastError = BoundedText.of(message);
         lastErrorAt = Instant.now();
     }
 }

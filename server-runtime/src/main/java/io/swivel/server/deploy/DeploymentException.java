@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * A bundle version could not be made to serve. The message says what failed and what to do;
  * the cause, when there is one, says why; {@link #failure()} says in one word where it failed.
- * The version was discarded and nothing else changed.
+ * The version was discarded and nothing else changed. The message is cut to a few KiB (it may
+ * quote what a bundle wrote).
  */
 public final class DeploymentException extends Exception {
 
@@ -59,7 +60,7 @@ public final class DeploymentException extends Exception {
      * @param cause why, or null
      */
     public DeploymentException(Failure failure, String message, Throwable cause) {
-        super(message, cause);
+        super(BoundedText.of(message), cause);
         this.failure = Objects.requireNonNull(failure, "failure");
     }
 

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The status files beside each jar in the deploy directory: {@code NAME.jar.deployed},
  * {@code NAME.jar.failed} and {@code NAME.jar.rolledback}. Writing one removes the others,
- * so exactly one exists once a jar has been handled. Written atomically.
+ * so exactly one exists once a jar has been handled. Written atomically through a temporary file
+ * created new (see {@link AtomicFiles}); texts a bundle wrote are cut to a few KiB.
  */
 final class Markers {
 
@@ -22,6 +23,9 @@ final class Markers {
     static final String ROLLEDBACK = ".rolledback";
     static final String PENDING = ".pending";
     private static final List<String> ALL = List.of(DEPLOYED, FAILED, ROLLEDBACK, PENDING);
+    private static final int MAX_CAUSES = 10;
+    private static final int CAUSE_CHARS = 1024;
+    private static final int STACK_CHARS = 16 * 1024;
 
     private Markers() {
     }
@@ -35,15 +39,22 @@ final class Markers {
 
     static void failed(Path jar, Throwable error, String servingInstead) throws IOException {
         StringBuilder text = new StringBuilder();
-        text.append("error: ").append(error.getMessage()).append('\n');
-        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
-            text.append("cause: ").append(cause).append('\n');
+        text.append("error: ").append(BoundedText.of(error.getMessage())).append('\n');
+        int causes = 0;
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause();
+                cause = cause.getCause()) {
+            if (++causes > MAX_CAUSES) {
+                text.append("cause: … (more causes left out)\n");
+                break;
+            }
+            text.append("cause: ").append(BoundedText.of(cause.toString(), CAUSE_CHARS)).append('\n');
         }
         text.append("serving instead: ").append(servingInstead).append('\n');
         text.append("time: ").append(Instant.now()).append('\n');
         StringWriter stack = new StringWriter();
         error.printStackTrace(new PrintWriter(stack));
-        text.append("\n").append(stack);
+        // the trace repeats the messages, which a bundle may have made huge
+        text.append("\n").append(BoundedText.of(stack.toString(), STACK_CHARS));
         write(jar, FAILED, text.toString());
     }
 
@@ -70,9 +81,7 @@ final class Markers {
 
     private static void write(Path jar, String suffix, String content) throws IOException {
         Path marker = jar.resolveSibling(jar.getFileName() + suffix);
-        Path temp = jar.resolveSibling("." + jar.getFileName() + suffix + ".tmp");
-        Files.writeString(temp, content, StandardCharsets.UTF_8);
-        AtomicFiles.moveInto(temp, marker);
+        AtomicFiles.write(marker, content.getBytes(StandardCharsets.UTF_8));
         for (String other : ALL) {
             if (!other.equals(suffix)) {
                 Files.deleteIfExists(jar.resolveSibling(jar.getFileName() + other));

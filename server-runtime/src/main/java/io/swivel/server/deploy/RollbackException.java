@@ -28,7 +28,7 @@ public final class RollbackException extends Exception {
      * @param cause the underlying failure, or null
      */
     public RollbackException(Reason reason, String message, Throwable cause) {
-        super(message, cause);
+        super(BoundedText.of(message), cause);
         this.reason = reason;
     }
 

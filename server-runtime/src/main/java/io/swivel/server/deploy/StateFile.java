@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and writes {@code <data-dir>/state.json}. Writes go to a temporary file that is then
- * renamed over the old one, so a crash leaves the old state or the new one, never half of one.
+ * Reads and writes {@code <data-dir>/state.json}. Writes go to a temporary file (created new,
+ * see {@link AtomicFiles}) that is then renamed over the old one, so a crash leaves the old state or the new one, never half of one.
  * A file that does not parse is moved aside (never deleted) and the server starts from the
  * deploy directory alone.
  */
@@ -63,8 +63,6 @@ final class StateFile {
 
     void save(SavedState state) throws IOException {
         Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling(".state.json.tmp");
-        mapper.writeValue(temp.toFile(), state);
-        AtomicFiles.moveInto(temp, file);
+        AtomicFiles.write(file, mapper.writeValueAsBytes(state));
     }
 }

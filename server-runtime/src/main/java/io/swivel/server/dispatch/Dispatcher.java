@@ -9,9 +9,11 @@ import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.InFlightCall;
 import io.swivel.server.bundle.Invoker;
 import io.swivel.server.bundle.ServiceBinding;
+import io.swivel.server.health.ServerHealth;
 import io.swivel.server.logging.BundleMdc;
 import io.swivel.server.metrics.CallMeters;
 import io.swivel.server.metrics.ServerMetrics;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * limit and its figures ({@code DEADLINE_EXCEEDED} for a deadline) and counted
  * ({@link ServerMetrics#decodeRefused}); a call whose caller went away is dropped unanswered and
  * counted ({@link ServerMetrics#callDropped}).
+ *
+ * <p>A {@link VirtualMachineError} thrown by bundle code ({@link OutOfMemoryError},
+ * {@link StackOverflowError}, ...) while a call runs or while its answer is encoded ends that call
+ * only: it is answered {@code INTERNAL} with the error, counted, logged (rate-limited) and marks
+ * the {@link ServerHealth} degraded for a while; the worker or I/O thread lives on and serves the
+ * next call.
  */
 public final class Dispatcher {
 
@@ -52,6 +60,7 @@ public final class Dispatcher {
     private final ServiceDirectory directory;
     private final ServerMetrics metrics;
     private final int maxDecodeObjects;
+    private final FatalErrors fatalErrors;
 
     /**
      * Creates a dispatcher that measures nothing.
@@ -69,23 +78,39 @@ public final class Dispatcher {
      * @param metrics counts and times every answered call
      */
     public Dispatcher(ServiceDirectory directory, ServerMetrics metrics) {
-        this(directory, metrics, DecodeBudget.DEFAULT_MAX_OBJECTS);
+        this(directory, metrics, ServerHealth.systemDefault(), Clock.systemUTC());
+    }
+
+    /**
+     * Creates a dispatcher that reports fatal errors of calls to the server's health.
+     *
+     * @param directory where services are found
+     * @param metrics counts and times every answered call, and counts fatal errors
+     * @param health marked degraded by a fatal error in a call
+     * @param clock the time that spaces out the log lines of repeated fatal errors
+     */
+    public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock) {
+        this(directory, metrics, health, clock, DecodeBudget.DEFAULT_MAX_OBJECTS);
     }
 
     /**
      * Creates a dispatcher with a decode budget.
      *
      * @param directory where services are found
-     * @param metrics counts and times every answered call
+     * @param metrics counts and times every answered call, and counts fatal errors
+     * @param health marked degraded by a fatal error in a call
+     * @param clock the time that spaces out the log lines of repeated fatal errors
      * @param maxDecodeObjects objects and collection elements one request body may decode into
      *     ({@code --max-decode-objects})
      */
-    public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, int maxDecodeObjects) {
+    public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock,
+                      int maxDecodeObjects) {
         if (maxDecodeObjects < 16) {
             throw new IllegalArgumentException("maxDecodeObjects: " + maxDecodeObjects + " (expected: >= 16)");
         }
         this.directory = directory;
         this.metrics = metrics;
+        this.fatalErrors = new FatalErrors(metrics, health, clock);
         this.maxDecodeObjects = maxDecodeObjects;
     }
 
@@ -115,7 +140,7 @@ public final class Dispatcher {
      */
     public void dispatch(String service, String methodKey, String versionConstraint, long deadlineNanos,
                          ArgsDecoder decoder, CallSink callSink) {
-        TrackedCall sink = new TrackedCall(callSink, metrics.unknownService());
+        TrackedCall sink = new TrackedCall(callSink, metrics.unknownService(), fatalErrors);
         BundleGeneration generation = null;
         Invoker invoker = null;
         // A swap may retire the generation between the lookup and the count; the slot then
@@ -144,6 +169,8 @@ public final class Dispatcher {
                 return;
             }
             sink.meters = metrics.method(found, method);
+            sink.methodKey = methodKey;
+            sink.generation = found;
             if (found.tryAcquire(sink)) {
                 generation = found;
                 invoker = method;
@@ -224,10 +251,11 @@ public final class Dispatcher {
             Object result;
             try {
                 result = invoker.invoke(args);
+            } catch (VirtualMachineError fatal) {
+                failed = true;
+                sink.fatal(generation, fatal, FatalErrors.Phase.CALL);
+                return;
             } catch (Throwable error) {
-                if (error instanceof VirtualMachineError fatal && !(error instanceof StackOverflowError)) {
-                    throw fatal;
-                }
                 failed = invoker.isUnexpected(error);
                 sink.appError(error);
                 return;
@@ -242,7 +270,9 @@ public final class Dispatcher {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error;
                     try {
-                        if (cause != null) {
+                        if (cause instanceof VirtualMachineError fatal) {
+                            sink.fatal(generation, fatal, FatalErrors.Phase.CALL);
+                        } else if (cause != null) {
                             sink.appError(cause);
                         } else {
                             sink.ok(generation, value);
@@ -258,6 +288,9 @@ public final class Dispatcher {
             failed = true;
             log.error("{}: dispatch of {} failed", generation, invoker.methodKey(), e);
             sink.fail(Status.INTERNAL, "server error in " + invoker.methodKey() + ": " + e);
+        } catch (VirtualMachineError fatal) {
+            failed = true;
+            sink.fatal(generation, fatal, FatalErrors.Phase.DISPATCH);
         } finally {
             if (!released) {
                 generation.release(sink, failed);
@@ -295,26 +328,36 @@ public final class Dispatcher {
      * A call's sink that answers once: the first outcome wins, including an early abandon. The
      * answer is counted in the meters of where the call got to (set before it is answered), and
      * timed if the call started on the bundle's executor: an answer given on the event loop only
-     * increments a counter.
+     * increments a counter. A {@link VirtualMachineError} while the transport encodes an answer
+     * (the method returned, or threw) is answered {@code INTERNAL} instead; the call stays counted
+     * with the status it first had.
      */
     private static final class TrackedCall implements CallSink, InFlightCall {
 
         private final CallSink sink;
+        private final FatalErrors fatalErrors;
         private final long startNanos = System.nanoTime();
         private final AtomicBoolean answered = new AtomicBoolean();
         volatile CallMeters meters;
+        volatile String methodKey = "(unknown method)";
+        volatile BundleGeneration generation;
         volatile boolean started;
 
-        TrackedCall(CallSink sink, CallMeters meters) {
+        TrackedCall(CallSink sink, CallMeters meters, FatalErrors fatalErrors) {
             this.sink = sink;
             this.meters = meters;
+            this.fatalErrors = fatalErrors;
         }
 
         @Override
         public void ok(BundleGeneration generation, Object result) {
             if (answered.compareAndSet(false, true)) {
                 record(Status.OK);
-                sink.ok(generation, result);
+                try {
+                    sink.ok(generation, result);
+                } catch (VirtualMachineError fatal) {
+                    sink.fail(Status.INTERNAL, fatalErrors.record(generation, methodKey, fatal, FatalErrors.Phase.ANSWER));
+                }
             }
         }
 
@@ -322,8 +365,24 @@ public final class Dispatcher {
         public void appError(Throwable error) {
             if (answered.compareAndSet(false, true)) {
                 record(Status.APP_ERROR);
-                sink.appError(error);
+                try {
+                    sink.appError(error);
+                } catch (VirtualMachineError fatal) {
+                    BundleGeneration ranOn = generation;
+                    if (ranOn == null) {
+                        throw fatal; // only calls that reached a generation report an application error
+                    }
+                    sink.fail(Status.INTERNAL, fatalErrors.record(ranOn, methodKey, fatal, FatalErrors.Phase.ANSWER));
+                }
             }
+        }
+
+        /**
+         * The call ended in a fatal error of the bundle's code: counted and logged, and answered
+         * {@code INTERNAL} unless it was answered already (abandoned at an unload).
+         */
+        void fatal(BundleGeneration ranOn, VirtualMachineError error, FatalErrors.Phase phase) {
+            fail(Status.INTERNAL, fatalErrors.record(ranOn, methodKey, error, phase));
         }
 
         @Override

@@ -31,6 +31,10 @@ enum NoMetrics implements ServerMetrics {
     }
 
     @Override
+    public void fatalError(BundleGeneration generation, String error) {
+    }
+
+    @Override
     public void deployed(String bundle) {
     }
 

@@ -52,6 +52,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     static final String CALLS = "swivel.calls";
     static final String CALL_DURATION = "swivel.call.duration";
     static final String IN_FLIGHT = "swivel.calls.in.flight";
+    static final String FATAL_ERRORS = "swivel.call.fatal.errors";
     static final String DEPLOYMENTS = "swivel.deployments";
     static final String ROLLBACKS = "swivel.rollbacks";
     static final String SWAP_DURATION = "swivel.swap.duration";
@@ -60,6 +61,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     static final String ZOOKEEPER = "swivel.zookeeper.connected";
     static final String DECODE_REFUSED = "swivel.decode.refused";
     static final String CALLS_DROPPED = "swivel.calls.dropped";
+    static final String VIOLATIONS = "swivel.bundle.violations";
 
     /** The label value of a service, method, bundle or version that is not known here. */
     static final String UNKNOWN = "unknown";
@@ -171,7 +173,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
                 liveVersions.remove(meters.version());
                 String bundle = meters.version().get(0);
                 String version = meters.version().get(1);
-                for (String name : new String[] {CALLS, CALL_DURATION}) {
+                for (String name : new String[] {CALLS, CALL_DURATION, FATAL_ERRORS}) {
                     for (Meter meter : registry.find(name).tags("bundle", bundle, "version", version).meters()) {
                         registry.remove(meter);
                     }
@@ -200,6 +202,16 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     }
 
     @Override
+    public void fatalError(BundleGeneration generation, String error) {
+        Counter.builder(FATAL_ERRORS)
+                .description("Calls that ended in a VirtualMachineError of the bundle's code (OutOfMemoryError, "
+                        + "StackOverflowError, ...), answered INTERNAL; the server went on serving")
+                .tags("bundle", generation.name(), "version", generation.version(), "error", error)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
     public void deployed(String bundle) {
         deployments(bundle, "success", NONE).increment();
     }
@@ -207,6 +219,16 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     @Override
     public void deploymentFailed(String bundle, String cause) {
         deployments(bundle, "failed", cause).increment();
+    }
+
+    @Override
+    public void bundleViolation(String bundle, String kind, long count) {
+        Counter.builder(VIOLATIONS)
+                .description("What bundles tried and may not do: exit_refused (System.exit, Runtime.exit/halt), "
+                        + "thread_left (a thread still running at unload), thread_local_cleared (values left on server threads)")
+                .tags("bundle", bundle, "kind", kind)
+                .register(registry)
+                .increment(count);
     }
 
     @Override

@@ -69,6 +69,16 @@ public interface ServerMetrics {
     CallMeters unknownService();
 
     /**
+     * A call of a generation ended in a {@link VirtualMachineError} thrown by the bundle's code
+     * (an {@link OutOfMemoryError}, a {@link StackOverflowError}, ...), while its method ran or
+     * while its answer was encoded. Counted off the event loop only; never blocks.
+     *
+     * @param generation the generation the call ran on
+     * @param error the JDK class of the error, e.g. {@code OutOfMemoryError}
+     */
+    void fatalError(BundleGeneration generation, String error);
+
+    /**
      * A new version serves (a deploy, an upgrade, a restart with new configuration).
      *
      * @param bundle the bundle
@@ -125,5 +135,17 @@ public interface ServerMetrics {
      * @param reason why, such as {@code caller_gone}
      */
     default void callDropped(String reason) {
+    }
+
+    /**
+     * A bundle did what a bundle may not: tried to stop the JVM ({@code exit_refused}), left a
+     * thread running at unload ({@code thread_left}), or left {@code ThreadLocal} values on server
+     * threads ({@code thread_local_cleared}). Counted as {@code swivel_bundle_violations_total}.
+     *
+     * @param bundle the bundle
+     * @param kind one of the kinds above
+     * @param count how many (threads, values, attempts)
+     */
+    default void bundleViolation(String bundle, String kind, long count) {
     }
 }

@@ -18,6 +18,9 @@ import io.swivel.protocol.transport.NettyTransport;
 import io.swivel.server.dispatch.Dispatcher;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,7 @@ public final class RpcServer implements Closeable {
     private final int maxFrameLength;
     private final NettyTransport transport = NettyTransport.best();
     private EventLoopGroup bossGroup;
-    private EventLoopGroup workerGroup;
+    private volatile EventLoopGroup workerGroup;
     private Channel serverChannel;
     private final ChannelGroup connections = new DefaultChannelGroup("swivel-rpc", GlobalEventExecutor.INSTANCE);
 
@@ -51,6 +54,21 @@ public final class RpcServer implements Closeable {
     public RpcServer(Dispatcher dispatcher, int maxFrameLength) {
         this.dispatcher = dispatcher;
         this.maxFrameLength = maxFrameLength;
+    }
+
+    /**
+     * The I/O threads, one executor each (they run {@code Swivel-Dispatch: direct} calls): empty
+     * before {@link #start}.
+     *
+     * @return the event loops
+     */
+    public List<Executor> ioExecutors() {
+        EventLoopGroup group = workerGroup;
+        List<Executor> loops = new ArrayList<>();
+        if (group != null) {
+            group.forEach(loops::add);
+        }
+        return loops;
     }
 
     /**
