@@ -21,6 +21,8 @@ public final class SwivelClientBuilder {
     private Balancers balancer = Balancers.DEFAULT;
     private int maxAttempts = 3;
     private Duration heartbeat = Duration.ofMillis(500);
+    private int maxInFlightPerConnection = 1000;
+    private int writeBufferHighWater = 1024 * 1024;
 
     SwivelClientBuilder() {
     }
@@ -75,6 +77,41 @@ public final class SwivelClientBuilder {
      */
     public SwivelClientBuilder heartbeat(Duration heartbeat) {
         this.heartbeat = positive(heartbeat, "heartbeat");
+        return this;
+    }
+
+    /**
+     * How many calls may wait on one connection, sent or not yet sent (default 1,000: below the
+     * server's default {@code --max-in-flight-per-connection} of 1,024, so a server never stops
+     * reading this client's connection, heartbeats included, for too many calls). One more fails at
+     * once, without being sent, and is retried on another server when there is one.
+     *
+     * @param maxInFlightPerConnection at least 1
+     * @return this builder
+     */
+    public SwivelClientBuilder maxInFlightPerConnection(int maxInFlightPerConnection) {
+        if (maxInFlightPerConnection < 1) {
+            throw new IllegalArgumentException("maxInFlightPerConnection: " + maxInFlightPerConnection
+                    + " (expected: >= 1)");
+        }
+        this.maxInFlightPerConnection = maxInFlightPerConnection;
+        return this;
+    }
+
+    /**
+     * The bytes of requests queued on one connection before new calls stop being written to it
+     * (default 1 MiB; they are written again below half of it). A call that cannot be written
+     * waits, within its deadline, and fails with {@code DEADLINE_EXCEEDED} saying it could not be
+     * sent if the server does not read.
+     *
+     * @param bytes at least 1,024
+     * @return this builder
+     */
+    public SwivelClientBuilder writeBufferHighWater(int bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("writeBufferHighWater: " + bytes + " (expected: >= 1024)");
+        }
+        this.writeBufferHighWater = bytes;
         return this;
     }
 
@@ -173,7 +210,8 @@ public final class SwivelClientBuilder {
             throw new IllegalStateException("both address(...) and zookeeper(...) given; choose one");
         }
         return new DefaultSwivelClient(new DefaultSwivelClient.Settings(address, zookeeper, timeout, connectTimeout,
-                maxFrameLength, ioThreads, callbackExecutor, balancer, maxAttempts, heartbeat));
+                maxFrameLength, ioThreads, callbackExecutor, balancer, maxAttempts, heartbeat, maxInFlightPerConnection,
+                writeBufferHighWater));
     }
 
     private static Duration positive(Duration value, String name) {

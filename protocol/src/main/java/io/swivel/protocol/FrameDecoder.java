@@ -2,6 +2,7 @@ package io.swivel.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -15,18 +16,189 @@ import java.nio.charset.StandardCharsets;
  * the pipeline. The service names and method keys of a connection's requests repeat: each
  * decoder keeps the last few it decoded ({@link ShortStrings}) and hands out the same string
  * again, whose hash code is already computed, instead of decoding it anew.
+ *
+ * <p>Memory: the bytes of a frame are buffered as they arrive, never its claimed length up front, so a
+ * prefix that claims 16 MiB followed by a few bytes holds one read buffer. With a
+ * {@link PartialFrameBudget}, what the decoder holds after each read (the capacity of the buffer
+ * that holds it, at most the longest frame plus one read) is reserved there and given back as frames
+ * are decoded; a connection whose bytes do not fit gets a {@link FrameMemoryException}, decodes
+ * nothing more, and drops what it receives until it closes. {@link #partialSinceNanos()} tells when the incomplete frame held now
+ * began, for a frame timeout.
+ *
+ * <p>Backpressure: after {@link #pause()} no further frame is decoded (the bytes wait in the buffer)
+ * until {@link #resume()}, so the next handler sees no frame while it cannot take one. Pausing does
+ * not stop the channel from reading: turn {@code autoRead} off as well. Event loop only.
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private final ShortStrings names = new ShortStrings();
+    private final PartialFrameBudget budget;
+    private ChannelHandlerContext context;
+    /** Bytes reserved in the budget for what this decoder holds now. */
+    private long held;
+    /** Set when the budget refused this connection: every later byte is dropped. */
+    private boolean refused;
+    private boolean paused;
+    private long decodedFrames;
+    private long partialSinceNanos;
 
     /**
-     * Creates a decoder.
+     * Creates a decoder with no budget shared with other connections (a client's).
      *
      * @param maxFrameLength the longest frame accepted, length prefix excluded
      */
     public FrameDecoder(int maxFrameLength) {
+        this(maxFrameLength, null);
+    }
+
+    /**
+     * Creates a decoder that reserves what it buffers in a budget shared by the connections of a server.
+     *
+     * @param maxFrameLength the longest frame accepted, length prefix excluded
+     * @param budget the shared budget, or null for none
+     */
+    public FrameDecoder(int maxFrameLength, PartialFrameBudget budget) {
         super(checkLimit(maxFrameLength) + 4, 0, 4, 0, 4, true);
+        this.budget = budget;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        context = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof ByteBuf in)) {
+            super.channelRead(ctx, msg);
+            return;
+        }
+        if (refused) {
+            in.release();
+            return;
+        }
+        long framesBefore = decodedFrames;
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            settle(ctx, framesBefore != decodedFrames);
+        }
+    }
+
+    /**
+     * Reserves what the buffer holds now (nothing when every frame that came was decoded, the common
+     * case, so the shared budget is not touched) and notes when its incomplete frame began. Bytes past
+     * the budget are counted, since they are held until the connection closes, and refused.
+     */
+    private void settle(ChannelHandlerContext ctx, boolean decodedSome) {
+        ByteBuf buffer = internalBuffer();
+        long now = buffer.isReadable() ? buffer.capacity() : 0;
+        long more = now - held;
+        if (budget != null && more != 0) {
+            if (more > 0 && !budget.tryReserve(more)) {
+                budget.adjust(more);
+                refused = true;
+                paused = true;
+                ctx.fireExceptionCaught(new FrameMemoryException(held, more, budget.used(), budget.limit()));
+            } else if (more < 0) {
+                budget.adjust(more);
+            }
+        }
+        held = now;
+        if (now == 0 || paused) {
+            partialSinceNanos = 0; // nothing held, or held by our own pause: no frame is late
+        } else if (decodedSome || partialSinceNanos == 0) {
+            long time = context.executor().ticker().nanoTime();
+            partialSinceNanos = time != 0 ? time : 1; // 0 means none
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (paused) {
+            // Skip the decoder's read() that would fetch more bytes while nothing may be decoded.
+            discardSomeReadBytes();
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        try {
+            super.channelInactive(ctx);
+        } finally {
+            giveBack();
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        giveBack();
+    }
+
+    private void giveBack() {
+        if (budget != null) {
+            budget.adjust(-held);
+        }
+        held = 0;
+        partialSinceNanos = 0;
+    }
+
+    /** Decodes no further frame until {@link #resume()}; the bytes that arrive wait in the buffer. */
+    public void pause() {
+        paused = true;
+        partialSinceNanos = 0;
+    }
+
+    /** Decodes again, at once the frames that waited during the pause. */
+    public void resume() {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        ChannelHandlerContext ctx = context;
+        if (ctx != null && !ctx.isRemoved() && internalBuffer().isReadable()) {
+            try {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                channelReadComplete(ctx);
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+        }
+    }
+
+    /** @return true between {@link #pause()} and {@link #resume()} */
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** @return the bytes this decoder holds now (the capacity of its buffer), 0 when it holds none */
+    public long heldBytes() {
+        return held;
+    }
+
+    /** @return the bytes of the incomplete frame that arrived so far, 0 when none is held */
+    public int partialBytes() {
+        return partialSinceNanos == 0 ? 0 : internalBuffer().readableBytes();
+    }
+
+    /**
+     * When the incomplete frame held now began to arrive.
+     *
+     * @return its time on the event loop's ticker ({@link System#nanoTime()} unless a test's clock), or 0
+     *     if no frame is incomplete (or the decoder is paused)
+     */
+    public long partialSinceNanos() {
+        return partialSinceNanos;
+    }
+
+    /** @return the length the incomplete frame held now claims (prefix excluded), or -1 if its prefix is not complete */
+    public long claimedLength() {
+        ByteBuf buffer = internalBuffer();
+        return buffer.readableBytes() >= 4 ? buffer.getUnsignedInt(buffer.readerIndex()) : -1;
     }
 
     private static int checkLimit(int maxFrameLength) {
@@ -39,10 +211,14 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (paused) {
+            return null;
+        }
         ByteBuf frame = (ByteBuf) super.decode(ctx, in);
         if (frame == null) {
             return null;
         }
+        decodedFrames++;
         try {
             return parse(frame, names);
         } finally {

@@ -81,9 +81,9 @@ public final class SwivelServer implements Closeable {
                         config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout()), metrics);
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
                 config.stalledAfter());
-        this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength());
+        this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength(), config.limits(), metrics);
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, this::undeploy, leakTracker,
-                metrics, () -> registration);
+                metrics, () -> registration, health, config.limits());
     }
 
     /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */

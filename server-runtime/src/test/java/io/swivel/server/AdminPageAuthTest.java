@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swivel.samples.greeter.Greeter;
+import io.swivel.server.admin.AdminToken;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin page's door, over plain HTTP: without the token {@code GET /} is a 401 sign-in page;
- * the {@code swivel_token} cookie authorizes the page, its script and the API; a POST authorized
+ * the {@code swivel_token_<admin port>} cookie authorizes the page, its script and the API; a POST authorized
  * by the cookie alone needs {@code X-Swivel-Request: 1}; the bearer header works as before.
  */
 @Timeout(120)
@@ -34,7 +35,8 @@ class AdminPageAuthTest {
             await().atMost(WITHIN).ignoreExceptions().until(() -> greeter.greet("Ada").equals("Hello, Ada (v1)"));
             live.moveIn(TestBundles.jar("greeter-v2"), "greeter.jar");
             await().atMost(WITHIN).until(() -> greeter.greet("Ada").equals("Hello, Ada (v2)"));
-            String cookie = "swivel_token=" + admin.token;
+            String cookieName = AdminToken.cookieName(live.server.adminAddress().getPort());
+            String cookie = cookieName + "=" + admin.token;
 
             HttpResponse<String> signIn = admin.send(admin.request("/"));
             assertThat(signIn.statusCode()).isEqualTo(401);
@@ -42,11 +44,11 @@ class AdminPageAuthTest {
             assertThat(signIn.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
                     assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
             assertThat(signIn.body()).contains("id=\"token\"").contains("/assets/signin.js").doesNotContain("greeter");
-            assertThat(admin.send(admin.request("/").header("Cookie", "swivel_token=wrong")).statusCode()).isEqualTo(401);
+            assertThat(admin.send(admin.request("/").header("Cookie", cookieName + "=wrong")).statusCode()).isEqualTo(401);
             assertThat(admin.send(admin.request("/assets/signin.js")).statusCode()).as("public: holds no data").isEqualTo(200);
             assertThat(admin.send(admin.request("/assets/swivel.css")).statusCode()).isEqualTo(200);
             assertThat(admin.send(admin.request("/assets/app.js")).statusCode()).isEqualTo(401);
-            assertThat(admin.send(admin.request("/v1/bundles").header("Cookie", "other=1; swivel_token=nope")).statusCode())
+            assertThat(admin.send(admin.request("/v1/bundles").header("Cookie", "other=1; " + cookieName + "=nope")).statusCode())
                     .isEqualTo(401);
 
             HttpResponse<String> page = admin.send(admin.request("/").header("Cookie", "theme=dark; " + cookie));

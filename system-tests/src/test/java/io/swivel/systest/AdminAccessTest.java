@@ -39,6 +39,7 @@ class AdminAccessTest {
             new String[] {"POST", "/v1/bundles/greeter/undeploy", "{}"},
             new String[] {"POST", "/v1/call", "{\"service\":\"io.swivel.samples.greeter.Greeter\",\"method\":\"greet\",\"args\":[\"Ada\"]}"},
             new String[] {"GET", "/metrics", null},
+            new String[] {"POST", "/v1/signin", null},
             new String[] {"GET", "/", null});
 
     @TempDir

@@ -90,7 +90,7 @@ final class CallRouter {
             } else if (cause instanceof SwivelException swivel && swivel.status() == Status.DEADLINE_EXCEEDED) {
                 result.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED, call.service() + "#"
                         + call.methodKey() + " got no answer within its deadline of " + call.timeoutMillis()
-                        + " ms (attempt " + number + ", on " + endpoint.id() + ")", cause));
+                        + " ms (attempt " + number + ", on " + endpoint.id() + "): " + cause.getMessage(), cause));
             } else if (call.idempotent() && mayRetry(number, deadline)) {
                 retry(call, deadline, number, tried, result, all);
             } else {

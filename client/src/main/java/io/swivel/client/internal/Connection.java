@@ -14,6 +14,7 @@ import io.swivel.protocol.FrameType;
 import io.swivel.protocol.RequestFrame;
 import io.swivel.protocol.ResponseFrame;
 import io.swivel.protocol.Status;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,19 +29,30 @@ import org.slf4j.LoggerFactory;
  * fails each call at its deadline, and fails every pending call when the connection closes.
  * An idle connection is pinged; one that hears nothing for three ping intervals is closed, so
  * a dead peer is noticed in seconds. After the server's {@code GOAWAY} it takes no new calls.
+ *
+ * <p>Bounded: at most {@code maxInFlight} calls wait on it (sent or not); one more fails at once
+ * with a {@link ServerEndpoint.ConnectFailedException} (it never left, so it may go elsewhere).
+ * While the channel is not writable (its outbound buffer passed the high water mark: the server
+ * reads slowly or not at all) a call waits, unsent, in order, until the buffer drains or its
+ * deadline passes; it then fails saying it could not be sent.
  */
 final class Connection extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
     private final String remote;
+    private final int maxInFlight;
     private final AtomicLong nextId = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Calls waiting for the channel to become writable, in order; event loop only. */
+    private final Map<Long, Pending> unsent = new LinkedHashMap<>();
     private volatile Channel channel;
     private volatile boolean goingAway;
+    private volatile String closeReason;
 
-    Connection(String remote) {
+    Connection(String remote, int maxInFlight) {
         this.remote = remote;
+        this.maxInFlight = maxInFlight;
     }
 
     boolean isUsable() {
@@ -70,10 +82,17 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                     "connection to " + remote + " is closed", null));
             return result;
         }
+        if (pending.size() >= maxInFlight) {
+            result.completeExceptionally(new ServerEndpoint.ConnectFailedException(remote, service + "#" + methodKey
+                    + " not sent: " + maxInFlight + " calls already wait on the connection to " + remote
+                    + " (the client's maxInFlightPerConnection)", null));
+            return result;
+        }
+        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long id = nextId.incrementAndGet();
         int wireTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
         RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, body);
-        Pending call = new Pending(result);
+        Pending call = new Pending(result, request);
         pending.put(id, call);
         // One task on the event loop per call: it arms the deadline and writes. Flushes of
         // several calls are merged by the pipeline's FlushConsolidationHandler.
@@ -82,14 +101,14 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
             if (pending.get(id) != call) {
                 return; // failed already: the connection closed before the call got its turn
             }
-            call.timer = loop.schedule(() -> expire(id, service, methodKey, timeoutMillis), timeoutMillis,
-                    TimeUnit.MILLISECONDS);
-            ch.writeAndFlush(request).addListener(done -> {
-                if (!done.isSuccess()) {
-                    fail(id, new ServerEndpoint.ConnectFailedException(remote, "cannot send " + service + "#" + methodKey
-                            + " to " + remote + ": " + done.cause(), done.cause()));
-                }
-            });
+            // The deadline counts from the call, not from when the busy event loop got to it.
+            call.timer = loop.schedule(() -> expire(id, service, methodKey, timeoutMillis),
+                    Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (unsent.isEmpty() && ch.isWritable()) {
+                write(ch, id, call);
+            } else {
+                unsent.put(id, call); // sent in order once the outbound buffer drains (channelWritabilityChanged)
+            }
         };
         if (loop.inEventLoop()) {
             write.run();
@@ -103,9 +122,45 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         return result;
     }
 
+    private void write(Channel ch, long id, Pending call) {
+        RequestFrame request = call.request;
+        call.request = null;
+        ch.writeAndFlush(request).addListener(done -> {
+            if (!done.isSuccess()) {
+                fail(id, new ServerEndpoint.ConnectFailedException(remote, "cannot send " + request.service() + "#"
+                        + request.methodKey() + " to " + remote + ": " + done.cause(), done.cause()));
+            }
+        });
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        Channel ch = ctx.channel();
+        var waiting = unsent.entrySet().iterator();
+        while (ch.isWritable() && waiting.hasNext()) {
+            Map.Entry<Long, Pending> next = waiting.next();
+            waiting.remove();
+            if (pending.get(next.getKey()) == next.getValue()) {
+                write(ch, next.getKey(), next.getValue());
+            }
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    /** @return calls waiting on this connection, sent or not */
+    int inFlight() {
+        return pending.size();
+    }
+
     private void expire(long id, String service, String methodKey, long timeoutMillis) {
         Pending expired = pending.remove(id);
-        if (expired != null) {
+        if (expired != null && unsent.remove(id) != null) {
+            Channel ch = channel;
+            expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
+                    service + "#" + methodKey + " could not be sent to " + remote + " within " + timeoutMillis
+                            + " ms: the connection's outbound buffer is full (" + (ch != null ? ch.bytesBeforeWritable() : 0)
+                            + " bytes over its low water mark), the server reads slowly or not at all", null));
+        } else if (expired != null) {
             expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
                     service + "#" + methodKey + " got no answer from " + remote + " within " + timeoutMillis + " ms", null));
         }
@@ -132,6 +187,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                 ctx.writeAndFlush(new ControlFrame(FrameType.PONG, control.requestId(), ""));
             } else if (control.type() == FrameType.GOAWAY) {
                 goingAway = true;
+                closeReason = "connection to " + remote + " closed after the server's GOAWAY (" + control.text() + ")";
                 log.info("{} is going away: {}", remote, control.text());
             }
             // PONG: any frame read proves the peer alive
@@ -146,6 +202,8 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         if (event instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
                 log.warn("{} did not answer for {} ms; closing the connection", remote, readerIdleMillis(ctx));
+                closeReason = "connection to " + remote + " closed: the server sent nothing for "
+                        + readerIdleMillis(ctx) + " ms (three heartbeats)";
                 ctx.close();
             } else if (idle.state() == IdleState.WRITER_IDLE) {
                 ctx.writeAndFlush(new ControlFrame(FrameType.PING, 0, ""));
@@ -162,7 +220,9 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        failAll("connection to " + remote + " closed");
+        unsent.clear();
+        String reason = closeReason;
+        failAll(reason != null ? reason : "connection to " + remote + " closed");
         super.channelInactive(ctx);
     }
 
@@ -194,10 +254,13 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     private static final class Pending {
 
         final CompletableFuture<ResponseFrame> future;
+        /** The request until it is written; event loop only. */
+        RequestFrame request;
         volatile ScheduledFuture<?> timer;
 
-        Pending(CompletableFuture<ResponseFrame> future) {
+        Pending(CompletableFuture<ResponseFrame> future, RequestFrame request) {
             this.future = future;
+            this.request = request;
         }
 
         void cancelTimer() {

@@ -1,6 +1,7 @@
 package io.swivel.client.internal;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -39,7 +40,8 @@ public final class DefaultSwivelClient implements SwivelClient {
     /** Everything the builder collects. */
     public record Settings(InetSocketAddress address, String zookeeper, Duration timeout, Duration connectTimeout,
                            int maxFrameLength, int ioThreads, Executor callbackExecutor, Balancers balancer,
-                           int maxAttempts, Duration heartbeat) {
+                           int maxAttempts, Duration heartbeat, int maxInFlightPerConnection,
+                           int writeBufferHighWater) {
     }
 
     private final Settings settings;
@@ -76,6 +78,8 @@ public final class DefaultSwivelClient implements SwivelClient {
                 .group(group)
                 .channel(transport.channelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        settings.writeBufferHighWater() / 2, settings.writeBufferHighWater()))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
         try {
             this.endpoints = settings.zookeeper() != null ? discover(settings.zookeeper())
@@ -114,7 +118,8 @@ public final class DefaultSwivelClient implements SwivelClient {
                 // event loop, instead of one write(2) per request.
                 ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                         new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS),
-                        new FrameDecoder(maxFrameLength), encoder, new Connection(remote));
+                        new FrameDecoder(maxFrameLength), encoder, new Connection(remote,
+                                settings.maxInFlightPerConnection()));
             }
         });
         return new ServerEndpoint(host, port, perServer);

@@ -1,17 +1,16 @@
 package io.swivel.server.admin;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The admin web page: static files shipped in the server jar (no CDN, no build step), read once.
- * {@code /} is the page, {@code /assets/app.js} its script; both need the token. The sign-in
- * page (answered with 401 instead of the page) and its script and the style sheet are public:
- * they hold no data.
+ * The admin web page: static files shipped in the server jar (no CDN, no build step), read once
+ * and answered from memory (so on the event loop). {@code /} is the page, {@code /assets/app.js}
+ * its script; both need the token. The sign-in page (answered with 401 instead of the page) and
+ * its script and the style sheet are public: they hold no data.
  */
 final class AdminPage {
 
@@ -23,12 +22,22 @@ final class AdminPage {
     private static final String ROOT = "/io/swivel/server/admin/page/";
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Cache-Control", "no-store",
+            "X-Content-Type-Options", "nosniff",
+            "Referrer-Policy", "no-referrer",
+            "Content-Security-Policy", CSP);
+    /** The sign-in page's body tag, and the one that tells its script the browser's cookie was refused. */
+    private static final String BODY = "<body class=\"signin\">";
+    private static final String STALE_BODY = "<body class=\"signin\" data-stale-token=\"1\">";
 
-    private record Asset(String contentType, byte[] bytes) {
+    /** One file: its content type and bytes. */
+    record Asset(String contentType, byte[] bytes) {
     }
 
     private final Asset page = load("index.html", "text/html; charset=utf-8");
     private final Asset signIn = load("signin.html", "text/html; charset=utf-8");
+    private final Asset staleSignIn = stale(signIn);
     private final Map<String, Asset> publicAssets = Map.of(
             "/assets/signin.js", load("signin.js", "text/javascript; charset=utf-8"),
             "/assets/swivel.css", load("swivel.css", "text/css; charset=utf-8"));
@@ -36,50 +45,54 @@ final class AdminPage {
             "/assets/app.js", load("app.js", "text/javascript; charset=utf-8"));
 
     /**
-     * Answers a public file, if the path names one.
+     * A public file, if the request names one.
      *
-     * @return true if answered
+     * @return the file, or null
      */
-    boolean servePublic(HttpExchange exchange, String method, String path) throws IOException {
-        Asset asset = publicAssets.get(path);
-        if (asset == null || !method.equals("GET")) {
-            return false;
-        }
-        send(exchange, 200, asset);
-        return true;
+    Asset publicAsset(String method, String path) {
+        return method.equals("GET") ? publicAssets.get(path) : null;
     }
 
     /**
-     * Answers the page or one of its protected files, if the path names one (the caller checked
-     * the token).
+     * The page or one of its protected files, if the request names one (the caller checked the token).
      *
-     * @return true if answered
+     * @return the file, or null
      */
-    boolean serveProtected(HttpExchange exchange, String method, String path) throws IOException {
-        Asset asset = isPage(path) ? page : privateAssets.get(path);
-        if (asset == null || !method.equals("GET")) {
-            return false;
+    Asset protectedAsset(String method, String path) {
+        if (!method.equals("GET")) {
+            return null;
         }
-        send(exchange, 200, asset);
-        return true;
+        return isPage(path) ? page : privateAssets.get(path);
     }
 
-    /** Answers 401 with the sign-in page: a token field whose script keeps the token in a cookie. */
-    void signIn(HttpExchange exchange) throws IOException {
-        send(exchange, 401, signIn);
+    /**
+     * The sign-in page: a token field whose script signs in once, after which the server keeps the
+     * token in an {@code HttpOnly} cookie.
+     *
+     * @param stale true if the browser sent a cookie the server refused (its script says so)
+     * @return the page
+     */
+    Asset signIn(boolean stale) {
+        return stale ? staleSignIn : signIn;
     }
 
-    private static void send(HttpExchange exchange, int status, Asset asset) throws IOException {
-        var headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", asset.contentType());
-        headers.set("Cache-Control", "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Referrer-Policy", "no-referrer");
-        headers.set("Content-Security-Policy", CSP);
-        exchange.sendResponseHeaders(status, asset.bytes().length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(asset.bytes());
+    /**
+     * An answer carrying a file, with the page's security headers.
+     *
+     * @param status the HTTP status
+     * @param asset the file
+     * @return the answer
+     */
+    static AdminReply reply(int status, Asset asset) {
+        return new AdminReply(status, asset.contentType(), asset.bytes(), SECURITY_HEADERS);
+    }
+
+    private static Asset stale(Asset signIn) {
+        String html = new String(signIn.bytes(), StandardCharsets.UTF_8);
+        if (!html.contains(BODY)) {
+            throw new IllegalStateException(ROOT + "signin.html lost its " + BODY + " tag");
         }
+        return new Asset(signIn.contentType(), html.replace(BODY, STALE_BODY).getBytes(StandardCharsets.UTF_8));
     }
 
     private static Asset load(String file, String contentType) {

@@ -13,15 +13,17 @@ import java.util.List;
 
 /**
  * The admin bearer token: created at first start in {@code <data-dir>/admin.token} with mode
- * 0600, read by the CLI. Never logged. The admin page sends it back in the
- * {@value #COOKIE} cookie instead of the {@code Authorization} header.
+ * 0600, read by the CLI. Never logged. The admin page's browser sends it back in the
+ * {@code swivel_token_<admin port>} cookie ({@link #cookieName(int)}) that the server sets at
+ * sign-in ({@code HttpOnly}: the page's script never reads it) instead of the
+ * {@code Authorization} header.
  */
 public final class AdminToken {
 
     /** The token file's name inside the data directory. */
     public static final String FILE_NAME = "admin.token";
-    /** The cookie the admin page keeps the token in. */
-    public static final String COOKIE = "swivel_token";
+    /** The start of the name of the cookie that keeps the token for the admin page; the admin port follows. */
+    public static final String COOKIE_PREFIX = "swivel_token_";
 
     private final byte[] token;
 
@@ -85,12 +87,24 @@ public final class AdminToken {
     }
 
     /**
-     * Checks the {@value #COOKIE} cookies of a request in constant time.
+     * The name of the token cookie of the admin API on a port. Browsers send a host's cookies to
+     * every port of it, so the port in the name keeps the servers of one host apart.
      *
-     * @param cookieHeaders the values of the request's {@code Cookie} headers, or null
-     * @return true if one of them carries {@code swivel_token=<this token>}
+     * @param adminPort the bound admin port
+     * @return {@code swivel_token_<adminPort>}
      */
-    public boolean matchesCookie(List<String> cookieHeaders) {
+    public static String cookieName(int adminPort) {
+        return COOKIE_PREFIX + adminPort;
+    }
+
+    /**
+     * Checks the cookies of a request in constant time.
+     *
+     * @param cookieName the cookie that carries the token, see {@link #cookieName(int)}
+     * @param cookieHeaders the values of the request's {@code Cookie} headers, or null
+     * @return true if one of them carries {@code <cookieName>=<this token>}
+     */
+    public boolean matchesCookie(String cookieName, List<String> cookieHeaders) {
         if (cookieHeaders == null) {
             return false;
         }
@@ -98,13 +112,57 @@ public final class AdminToken {
         for (String header : cookieHeaders) {
             for (String pair : header.split(";")) {
                 int equals = pair.indexOf('=');
-                if (equals > 0 && pair.substring(0, equals).trim().equals(COOKIE)) {
+                if (equals > 0 && pair.substring(0, equals).trim().equals(cookieName)) {
                     byte[] offered = pair.substring(equals + 1).trim().getBytes(StandardCharsets.UTF_8);
                     matched |= MessageDigest.isEqual(offered, token);
                 }
             }
         }
         return matched;
+    }
+
+    /**
+     * Whether a request carries a cookie of that name at all, right or wrong.
+     *
+     * @param cookieName the cookie
+     * @param cookieHeaders the values of the request's {@code Cookie} headers, or null
+     * @return true if one of them names it
+     */
+    static boolean hasCookie(String cookieName, List<String> cookieHeaders) {
+        if (cookieHeaders == null) {
+            return false;
+        }
+        for (String header : cookieHeaders) {
+            for (String pair : header.split(";")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0 && pair.substring(0, equals).trim().equals(cookieName)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The {@code Set-Cookie} value that keeps this token in the browser for this session:
+     * {@code HttpOnly} (no script reads it), {@code SameSite=Strict} (no other site's page or
+     * link sends it), for every path of this server.
+     *
+     * @param cookieName the cookie, see {@link #cookieName(int)}
+     * @return the header value
+     */
+    String setCookie(String cookieName) {
+        return cookieName + "=" + new String(token, StandardCharsets.UTF_8) + "; Path=/; HttpOnly; SameSite=Strict";
+    }
+
+    /**
+     * The {@code Set-Cookie} value that makes the browser forget the cookie.
+     *
+     * @param cookieName the cookie
+     * @return the header value
+     */
+    static String clearCookie(String cookieName) {
+        return cookieName + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
     }
 
     @Override

@@ -18,14 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /v1/call}: one call from the shell. Converts JSON arguments to the method's
  * parameter types with the bundle's classloader, calls through the same {@link Dispatcher}
- * as the wire protocol, and answers the result as JSON.
+ * as the wire protocol, and answers the result as JSON. Asynchronous: no admin thread waits for
+ * the bundle; {@link AdminServer} bounds how many run at once.
  *
  * <p>Request: {@code {"service": "...", "method": "greet" or "greet(java.lang.String)",
  * "args": [...]}}. Answer: {@code {"status": "OK", "bundle": ..., "version": ..., "result": ...}}
@@ -33,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class CallResource {
 
-    private static final long CALL_TIMEOUT_MILLIS = 30_000;
+    static final long CALL_TIMEOUT_MILLIS = 30_000;
 
     private final ServiceDirectory directory;
     private final Dispatcher dispatcher;
@@ -49,15 +48,23 @@ final class CallResource {
     record Answer(int httpStatus, Object body) {
     }
 
-    Answer call(byte[] requestBody) throws InterruptedException {
+    /**
+     * Starts one call; never waits for it. Answers at once what it can tell without the bundle
+     * (not JSON, no such service or method); otherwise the answer comes when the bundle's executor
+     * has run the call, or as {@code DEADLINE_EXCEEDED} after {@value #CALL_TIMEOUT_MILLIS} ms.
+     *
+     * @param requestBody the JSON request
+     * @return the answer, complete or to come
+     */
+    CompletableFuture<Answer> call(byte[] requestBody) {
         JsonNode request;
         try {
             request = mapper.readTree(requestBody);
         } catch (java.io.IOException e) {
-            return error(Status.BAD_REQUEST, "the request is not JSON: " + firstLine(e.getMessage()));
+            return now(Status.BAD_REQUEST, "the request is not JSON: " + firstLine(e.getMessage()));
         }
         if (request == null || !request.path("service").isTextual() || !request.path("method").isTextual()) {
-            return error(Status.BAD_REQUEST, "expected {\"service\": \"...\", \"method\": \"...\", \"args\": [...]}");
+            return now(Status.BAD_REQUEST, "expected {\"service\": \"...\", \"method\": \"...\", \"args\": [...]}");
         }
         String service = request.get("service").asText();
         String method = request.get("method").asText();
@@ -72,7 +79,7 @@ final class CallResource {
         }
         BundleGeneration generation = directory.find(service);
         if (generation == null) {
-            return error(Status.NOT_FOUND, "no service " + service + " here; services: " + directory.serviceNames());
+            return now(Status.NOT_FOUND, "no service " + service + " here; services: " + directory.serviceNames());
         }
         ServiceBinding binding = generation.services().get(service);
         List<String> matches = new ArrayList<>();
@@ -83,23 +90,17 @@ final class CallResource {
             }
         }
         if (matches.isEmpty()) {
-            return error(Status.NOT_FOUND, "no method " + method + " taking " + args.size() + " arguments in "
+            return now(Status.NOT_FOUND, "no method " + method + " taking " + args.size() + " arguments in "
                     + service + "; methods: " + binding.methodKeys());
         }
         if (matches.size() > 1) {
-            return error(Status.BAD_REQUEST, method + " is ambiguous; name one of " + matches);
+            return now(Status.BAD_REQUEST, method + " is ambiguous; name one of " + matches);
         }
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         dispatcher.dispatch(service, matches.get(0), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_TIMEOUT_MILLIS),
                 (target, invoker, budget) -> convertArgs(target, invoker, args), new HttpSink(answer));
-        try {
-            return answer.get(CALL_TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            return error(Status.INTERNAL, "call failed: " + e.getCause());
-        } catch (TimeoutException e) {
-            return error(Status.DEADLINE_EXCEEDED, service + "#" + matches.get(0) + " did not answer within "
-                    + CALL_TIMEOUT_MILLIS + " ms");
-        }
+        return answer.completeOnTimeout(error(Status.DEADLINE_EXCEEDED, service + "#" + matches.get(0)
+                + " did not answer within " + CALL_TIMEOUT_MILLIS + " ms"), CALL_TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS);
     }
 
     private static Object[] convertArgs(BundleGeneration generation, Invoker invoker, ArrayNode args) throws Exception {
@@ -120,6 +121,10 @@ final class CallResource {
     private static String firstLine(String message) {
         int newline = message == null ? -1 : message.indexOf('\n');
         return newline < 0 ? String.valueOf(message) : message.substring(0, newline);
+    }
+
+    private static CompletableFuture<Answer> now(Status status, String message) {
+        return CompletableFuture.completedFuture(error(status, message));
     }
 
     static Answer error(Status status, String message) {

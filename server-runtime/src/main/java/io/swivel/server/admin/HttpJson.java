@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.util.LRUMap;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** JSON in and out of the admin HTTP API. */
@@ -50,26 +48,33 @@ final class HttpJson {
                 .build();
     }
 
-    static byte[] readBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new IOException("request body larger than " + MAX_BODY + " bytes");
-            }
-            return body;
+    /**
+     * Renders an answer's body as the admin API always has: pretty-printed JSON.
+     *
+     * @param body the body
+     * @param mapper the server's mapper
+     * @return the bytes
+     * @throws IllegalArgumentException if the body cannot be rendered
+     */
+    static byte[] bytes(Object body, ObjectMapper mapper) {
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot render an admin answer as JSON: " + e.getOriginalMessage(), e);
         }
     }
 
-    static void write(HttpExchange exchange, int status, Object body, ObjectMapper mapper) throws IOException {
-        byte[] bytes = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    static void error(HttpExchange exchange, int status, String code, String message, ObjectMapper mapper) throws IOException {
-        write(exchange, status, Map.of("status", code, "message", message), mapper);
+    /**
+     * The body of an error answer.
+     *
+     * @param code e.g. {@code UNAUTHORIZED}
+     * @param message what happened and what to do
+     * @return {@code {"status": code, "message": message}}
+     */
+    static Map<String, Object> error(String code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", code);
+        body.put("message", message);
+        return body;
     }
 }

@@ -31,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The server's metrics in a {@link PrometheusMeterRegistry} of its own (never Micrometer's
@@ -61,6 +63,11 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     static final String ZOOKEEPER = "swivel.zookeeper.connected";
     static final String DECODE_REFUSED = "swivel.decode.refused";
     static final String CALLS_DROPPED = "swivel.calls.dropped";
+    static final String CONNECTIONS_REFUSED = "swivel.connections.refused";
+    static final String READS_PAUSED = "swivel.connection.reads.paused";
+    static final String ACCEPT_PAUSED = "swivel.accept.paused";
+    static final String CONNECTIONS_OPEN = "swivel.connections.open";
+    static final String PARTIAL_FRAMES = "swivel.partial.frame.memory";
     static final String VIOLATIONS = "swivel.bundle.violations";
 
     /** The label value of a service, method, bundle or version that is not known here. */
@@ -114,6 +121,15 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
                 .description("1 while this server's ZooKeeper session is connected, 0 while it is not")
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /**
+     * The registry itself, for a component of this server that keeps meters of its own (the admin API's refusals).
+     *
+     * @return the registry
+     */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
     }
 
     /**
@@ -277,6 +293,46 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
                 .tags("reason", reason)
                 .register(registry)
                 .increment();
+    }
+
+    @Override
+    public void connectionRefused(String reason) {
+        Counter.builder(CONNECTIONS_REFUSED)
+                .description("swivel/1 connections refused or closed by a limit (GOAWAY with the reason), by reason")
+                .tags("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void readsPaused(String reason) {
+        Counter.builder(READS_PAUSED)
+                .description("Times a swivel/1 connection stopped being read until it could take more, by reason")
+                .tags("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void acceptPaused(String reason) {
+        Counter.builder(ACCEPT_PAUSED)
+                .description("Times the swivel/1 port stopped accepting connections for a while, by reason")
+                .tags("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void bindTransport(IntSupplier openConnections, LongSupplier partialFrameBytes) {
+        Gauge.builder(CONNECTIONS_OPEN, openConnections, IntSupplier::getAsInt)
+                .description("swivel/1 connections served now")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(PARTIAL_FRAMES, partialFrameBytes, LongSupplier::getAsLong)
+                .description("Bytes held for swivel/1 frames not yet decoded, all connections together")
+                .baseUnit("bytes")
+                .strongReference(true)
+                .register(registry);
     }
 
     private Counter deployments(String bundle, String result, String cause) {

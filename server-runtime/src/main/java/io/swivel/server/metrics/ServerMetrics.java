@@ -2,6 +2,8 @@ package io.swivel.server.metrics;
 
 import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.Invoker;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * What the deploy and dispatch code report about their work. The call path asks for
@@ -135,6 +137,42 @@ public interface ServerMetrics {
      * @param reason why, such as {@code caller_gone}
      */
     default void callDropped(String reason) {
+    }
+
+    /**
+     * The {@code swivel/1} transport refused a new connection or closed an open one because of a
+     * limit ({@code GOAWAY} with the reason).
+     *
+     * @param reason {@code max_connections}, {@code max_connections_per_address}, {@code idle_timeout},
+     *     {@code frame_timeout}, {@code partial_frame_memory} or {@code protocol_error}
+     */
+    default void connectionRefused(String reason) {
+    }
+
+    /**
+     * The transport stopped reading a connection until it can take more.
+     *
+     * @param reason {@code write_buffer} (its answers are not read) or {@code in_flight} (too many calls running)
+     */
+    default void readsPaused(String reason) {
+    }
+
+    /**
+     * The transport stopped accepting connections for a while.
+     *
+     * @param reason {@code max_sockets} (connections at the limit), {@code fd_reserve} (file descriptors
+     *     close to the process limit) or {@code accept_error} (accept failed, e.g. EMFILE)
+     */
+    default void acceptPaused(String reason) {
+    }
+
+    /**
+     * Publishes the transport's state as gauges.
+     *
+     * @param openConnections the connections served now
+     * @param partialFrameBytes the bytes held for frames not yet decoded, all connections together
+     */
+    default void bindTransport(IntSupplier openConnections, LongSupplier partialFrameBytes) {
     }
 
     /**

@@ -7,6 +7,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.Frame;
+import io.swivel.protocol.FrameMemoryException;
 import io.swivel.protocol.FrameType;
 import io.swivel.protocol.RemoteError;
 import io.swivel.protocol.RequestFrame;
@@ -25,24 +26,32 @@ import org.slf4j.LoggerFactory;
  * off the event loop) and writes the answer back. A frame that is not valid
  * {@code swivel/1} closes this connection only: the peer is told why in a {@code GOAWAY} frame
  * (request id 0, text {@code "protocol error: ..."}), the reason is logged, and the connection
- * is closed once that frame is written.
+ * is closed once that frame is written. Every answer is reported to the connection's
+ * {@link ConnectionGuard}, which counts the calls in flight.
  */
 final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger log = LoggerFactory.getLogger(RpcChannelHandler.class);
 
     private final Dispatcher dispatcher;
+    private final ConnectionGuard guard;
+    private final TransportEvents events;
     /** Set once a protocol error is being answered; the connection is closing. Event loop only. */
     private boolean closing;
 
-    RpcChannelHandler(Dispatcher dispatcher) {
+    RpcChannelHandler(Dispatcher dispatcher, ConnectionGuard guard, TransportEvents events) {
         this.dispatcher = dispatcher;
+        this.guard = guard;
+        this.events = events;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-        if (closing) {
-            return; // decoded before the protocol error was noticed; not served
+        if (closing || guard.isClosing()) {
+            if (frame instanceof RequestFrame) {
+                guard.callDone(); // counted in flight by the guard, never dispatched
+            }
+            return; // decoded before the connection was refused; not served
         }
         if (frame instanceof RequestFrame request) {
             long deadline = request.timeoutMillis() > 0
@@ -50,7 +59,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             dispatcher.dispatch(request.service(), request.methodKey(), request.versionConstraint(), deadline,
                     (generation, invoker, budget) -> generation.serialization().decode(request.body(),
                             invoker.genericParameterTypes(), budget),
-                    new WireSink(ctx.channel(), request));
+                    new WireSink(ctx.channel(), request, guard));
         } else if (frame instanceof ControlFrame control) {
             switch (control.type()) {
                 case HELLO -> ctx.writeAndFlush(new ControlFrame(FrameType.HELLO, control.requestId(), "swivel/1 server"));
@@ -64,7 +73,10 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException) {
+        if (cause instanceof FrameMemoryException) {
+            closing = true;
+            guard.refuse(Refusal.PARTIAL_FRAME_MEMORY, cause.getMessage() + " (--max-partial-frame-memory)");
+        } else if (cause instanceof DecoderException) {
             protocolError(ctx, cause.getMessage() != null ? cause.getMessage() : cause.toString());
         } else {
             log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
@@ -79,6 +91,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
         }
         closing = true;
         log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
+        events.countRefused(Refusal.PROTOCOL_ERROR);
         ctx.writeAndFlush(new ControlFrame(FrameType.GOAWAY, 0, "protocol error: " + reason))
                 .addListener(ChannelFutureListener.CLOSE);
     }
@@ -88,10 +101,12 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
 
         private final Channel channel;
         private final RequestFrame request;
+        private final ConnectionGuard guard;
 
-        WireSink(Channel channel, RequestFrame request) {
+        WireSink(Channel channel, RequestFrame request, ConnectionGuard guard) {
             this.channel = channel;
             this.request = request;
+            this.guard = guard;
         }
 
         @Override
@@ -123,6 +138,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
         }
 
         private void write(ResponseFrame response) {
+            guard.callDone();
             if (!channel.isActive()) {
                 return; // the client is gone; nobody to answer
             }

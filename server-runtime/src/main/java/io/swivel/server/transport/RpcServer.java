@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -14,9 +15,13 @@ import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.FrameType;
 import io.swivel.protocol.FrameDecoder;
 import io.swivel.protocol.FrameEncoder;
+import io.swivel.protocol.PartialFrameBudget;
 import io.swivel.protocol.transport.NettyTransport;
+import io.swivel.server.config.Limits;
 import io.swivel.server.dispatch.Dispatcher;
+import io.swivel.server.metrics.ServerMetrics;
 import java.io.Closeable;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * The {@code swivel/1} listener: a Netty server (epoll when available) feeding the dispatcher.
  * A graceful stop tells every connected client to go elsewhere ({@code GOAWAY}) and stops
  * accepting before the connections close.
+ *
+ * <p>Bounded by {@link Limits}: connections in total and per address (one past a limit gets
+ * {@code GOAWAY} with the reason and is closed; the listening socket stops accepting before the
+ * process runs short of file descriptors, see {@link AcceptGate}), the memory of incomplete frames
+ * (one {@link PartialFrameBudget} for all connections), and per connection the outbound buffer, the
+ * calls in flight and the idle and frame timeouts ({@link ConnectionGuard}). Refusals are counted in
+ * {@link ServerMetrics} and logged at most once a minute per cause.
  */
 public final class RpcServer implements Closeable {
 
@@ -37,8 +49,16 @@ public final class RpcServer implements Closeable {
     /** Flushes held back at most before one goes out (Netty's default). */
     private static final int FLUSH_BATCH = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
 
+    /** Sockets being refused ({@code GOAWAY} on its way) at once beyond the connection limit, before accepting pauses. */
+    static final int REFUSING_SOCKETS = 256;
+
     private final Dispatcher dispatcher;
     private final int maxFrameLength;
+    private final Limits limits;
+    private final TransportEvents events;
+    private final ServerMetrics metrics;
+    private final ConnectionLimiter limiter;
+    private final PartialFrameBudget partialFrames;
     private final NettyTransport transport = NettyTransport.best();
     private EventLoopGroup bossGroup;
     private volatile EventLoopGroup workerGroup;
@@ -50,10 +70,17 @@ public final class RpcServer implements Closeable {
      *
      * @param dispatcher where requests go
      * @param maxFrameLength the longest frame accepted
+     * @param limits the bounds on connections, buffers and timeouts
+     * @param metrics where refusals and pauses are counted
      */
-    public RpcServer(Dispatcher dispatcher, int maxFrameLength) {
+    public RpcServer(Dispatcher dispatcher, int maxFrameLength, Limits limits, ServerMetrics metrics) {
         this.dispatcher = dispatcher;
         this.maxFrameLength = maxFrameLength;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.events = new TransportEvents(metrics, new RefusalLog());
+        this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        this.partialFrames = new PartialFrameBudget(limits.maxPartialFrameMemory());
     }
 
     /**
@@ -83,21 +110,44 @@ public final class RpcServer implements Closeable {
         bossGroup = transport.newGroup(1, "swivel-rpc-accept");
         workerGroup = transport.newGroup(0, "swivel-rpc-io");
         FrameEncoder encoder = new FrameEncoder(maxFrameLength);
+        ConnectionGuard.Settings guarded = new ConnectionGuard.Settings(limits.maxInFlightPerConnection(),
+                limits.idleTimeout(), limits.frameTimeout());
+        int high = limits.writeBufferHighWater();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .handler(new AcceptGate(limits.maxConnections() + REFUSING_SOCKETS, new FileDescriptors(), events))
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        InetSocketAddress remote = ch.remoteAddress();
+                        if (remote == null) {
+                            ch.close(); // gone before it was set up
+                            return;
+                        }
+                        InetAddress peer = remote.getAddress();
+                        ConnectionLimiter.Outcome outcome = limiter.tryOpen(peer);
+                        if (!outcome.served()) {
+                            ch.pipeline().addLast(encoder);
+                            events.refused(outcome.refusal(), "refused a connection from " + ch.remoteAddress() + ": "
+                                    + outcome.reason());
+                            GoAway.andClose(ch, outcome.reason());
+                            return;
+                        }
+                        ch.closeFuture().addListener(closed -> limiter.closed(peer));
                         connections.add(ch);
+                        FrameDecoder decoder = new FrameDecoder(maxFrameLength, partialFrames);
+                        ConnectionGuard guard = new ConnectionGuard(decoder, guarded, events);
                         // Answers written by bundle workers are flushed together, once per turn of the event
                         // loop, instead of one write(2) per answer.
                         ch.pipeline().addLast(new FlushConsolidationHandler(FLUSH_BATCH, true),
-                                new FrameDecoder(maxFrameLength), encoder, new RpcChannelHandler(dispatcher));
+                                decoder, encoder, guard, new RpcChannelHandler(dispatcher, guard, events));
                     }
                 });
+        metrics.bindTransport(limiter::open, partialFrames::used);
         try {
             serverChannel = bootstrap.bind(bind, port).sync().channel();
         } catch (RuntimeException | InterruptedException e) {

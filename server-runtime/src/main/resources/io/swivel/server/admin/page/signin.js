@@ -1,6 +1,7 @@
 'use strict';
-// Sign-in: checks the token against the API once, then keeps it in the swivel_token cookie
-// (SameSite=Strict, this server only) that authorizes the page and its requests from then on.
+// Sign-in: sends the token once to POST /v1/signin, whose answer sets the swivel_token_<port>
+// cookie (HttpOnly, SameSite=Strict, this server only) that authorizes the page and its requests
+// from then on. The script never sees the token again: no script can read that cookie.
 (function () {
   const form = document.getElementById('signin');
   const field = document.getElementById('token');
@@ -11,7 +12,7 @@
     error.hidden = false;
   }
 
-  if (document.cookie.split(';').some((c) => c.trim().startsWith('swivel_token='))) {
+  if (document.body.dataset.staleToken === '1') { // the server refused the cookie this browser sent
     show('The token this browser kept was refused (the server may have a new one); enter the current token.');
   }
 
@@ -20,7 +21,12 @@
     const token = field.value.trim();
     let response;
     try {
-      response = await fetch('/v1/bundles', { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' });
+      response = await fetch('/v1/signin', {
+        method: 'POST',
+        headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' },
+        cache: 'no-store',
+        credentials: 'same-origin'
+      });
     } catch (e) {
       show('The server does not answer: ' + e.message);
       return;
@@ -33,7 +39,7 @@
       show('The server answered HTTP ' + response.status + '; try again.');
       return;
     }
-    document.cookie = 'swivel_token=' + encodeURIComponent(token) + '; SameSite=Strict; Path=/';
+    field.value = '';
     window.location.replace('/');
   });
 })();
