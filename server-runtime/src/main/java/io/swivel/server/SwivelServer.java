@@ -61,7 +61,7 @@ public final class SwivelServer implements Closeable {
         this.zookeeper = ZooKeeperUpdatingListener.forConfig(config).orElse(null);
         this.listeners = zookeeper != null ? List.of(zookeeper) : List.of();
         this.health = new ServerHealth(clock, HEALTH_RECOVERY);
-        Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock);
+        Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock, config.limits().maxDecodeObjects());
         metrics.bindLoaderLeakTracker(leakTracker);
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),

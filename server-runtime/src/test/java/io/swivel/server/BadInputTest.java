@@ -132,7 +132,7 @@ class BadInputTest {
             raw.send(new RequestFrame(12, TestBundles.GREETER, GREET, "", 5000, anInteger));
             ResponseFrame response = (ResponseFrame) raw.receive();
             assertThat(response.status()).isEqualTo(Status.BAD_REQUEST);
-            assertThat(response.bodyAsMessage()).contains("must be a java.lang.String");
+            assertThat(response.bodyAsMessage()).contains("a java.lang.Integer where java.lang.String is declared (at byte 2");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.swivel.systest;
 
 import io.swivel.samples.greeter.Greeter;
+import io.swivel.systest.api.Bag;
 import io.swivel.systest.api.Echo;
 import io.swivel.systest.api.Hog;
 import io.swivel.systest.api.Swap;
@@ -183,6 +184,38 @@ import io.swivel.systest.api.Hog;
         Path classes = compile(work, "swap-" + version, Map.of(pkg + ".SwapService", service, pkg + ".SwapActivator", activator));
         return new JarBuilder().bundle("swap", version).addTree(classes).add(classFile(Swap.class), classPath(Swap.class))
                 .write(work.resolve("swap-" + version + ".jar"));
+    }
+
+    /**
+     * The {@link Bag} bundle: takes a set of lists, or any value, and counts.
+     *
+     * @param work scratch directory
+     * @return the jar
+     */
+    static Path bag(Path work) {
+        String pkg = "io.swivel.systest.bag";
+        String service = """
+                package %s;
+
+                import io.swivel.api.RpcService;
+                import io.swivel.systest.api.Bag;
+                import java.util.List;
+                import java.util.Set;
+
+                @RpcService(Bag.class)
+                public class BagService implements Bag {
+                    public int size(Set<List<Integer>> keys) {
+                        return keys.size();
+                    }
+
+                    public int count(Object anything) {
+                        return anything == null ? 0 : 1;
+                    }
+                }
+                """.formatted(pkg);
+        Path classes = compile(work, "bag", Map.of(pkg + ".BagService", service));
+        return new JarBuilder().bundle("bag", "1.0.0").addTree(classes).add(classFile(Bag.class), classPath(Bag.class))
+                .write(work.resolve("bag-1.0.0.jar"));
     }
 
     /** How a greeter version built by {@link #greeter} is broken. */

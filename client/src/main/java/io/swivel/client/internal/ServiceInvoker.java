@@ -8,6 +8,7 @@ import io.swivel.client.balance.LoadBalancer;
 import io.swivel.protocol.MethodKeys;
 import io.swivel.protocol.RemoteError;
 import io.swivel.protocol.ResponseFrame;
+import io.swivel.protocol.kryo.DecodeBudget;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.SerializationException;
 import io.swivel.protocol.kryo.TypeAllowlist;
@@ -54,7 +55,7 @@ final class ServiceInvoker implements InvocationHandler {
                 TypeAllowlist.forServices(List.of(serviceInterface)), maxFrameLength);
         for (Method method : serviceInterface.getMethods()) {
             if (Modifier.isAbstract(method.getModifiers())) {
-                methods.put(method, new MethodInfo(MethodKeys.of(method),
+                methods.put(method, new MethodInfo(MethodKeys.of(method), method.getGenericReturnType(),
                         CompletableFuture.class.isAssignableFrom(method.getReturnType()),
                         method.isAnnotationPresent(Idempotent.class)));
             }
@@ -106,7 +107,9 @@ final class ServiceInvoker implements InvocationHandler {
         switch (response.status()) {
             case OK:
                 try {
-                    return serialization.decode(response.body(), 1)[0];
+                    // A result is decoded against the method's declared return type, under the same
+                    // budget a server gives a request body: a hostile server cannot blow up the client.
+                    return serialization.decodeResult(response.body(), info.returnType, DecodeBudget.defaults());
                 } catch (SerializationException e) {
                     throw new SwivelException(null, "cannot decode the result of " + service + "#" + info.key
                             + ": " + e.getMessage(), e);
@@ -133,6 +136,6 @@ final class ServiceInvoker implements InvocationHandler {
         }
     }
 
-    private record MethodInfo(String key, boolean async, boolean idempotent) {
+    private record MethodInfo(String key, java.lang.reflect.Type returnType, boolean async, boolean idempotent) {
     }
 }

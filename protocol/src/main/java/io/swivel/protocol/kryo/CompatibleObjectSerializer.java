@@ -34,6 +34,7 @@ final class CompatibleObjectSerializer<T> extends Serializer<T> {
     private final Class<?>[] fieldTypes;
     private final Class<?>[] boxedTypes;
     private final Field[] fields;
+    private final java.lang.reflect.Type[] genericTypes;
     private final NamedChunks chunks;
 
     CompatibleObjectSerializer(Class<T> type) {
@@ -43,6 +44,7 @@ final class CompatibleObjectSerializer<T> extends Serializer<T> {
         this.fieldTypes = new Class<?>[n];
         this.boxedTypes = new Class<?>[n];
         this.fields = new Field[n];
+        this.genericTypes = new java.lang.reflect.Type[n];
         String[] names = new String[n];
         Set<String> seen = new HashSet<>();
         try {
@@ -51,6 +53,7 @@ final class CompatibleObjectSerializer<T> extends Serializer<T> {
                 field.setAccessible(true);
                 this.fields[i] = field;
                 fieldTypes[i] = field.getType();
+                genericTypes[i] = field.getGenericType();
                 boxedTypes[i] = NamedChunks.boxed(field.getType());
                 // Fields come most-derived class first: a hidden superclass field gets a qualified name.
                 names[i] = seen.add(field.getName()) ? field.getName()
@@ -104,7 +107,8 @@ final class CompatibleObjectSerializer<T> extends Serializer<T> {
         int expected = 0;
         for (int n = 0; n < count; n++) {
             int index = chunks.readName(input, expected);
-            Object value = chunks.readValue(kryo, input, index, index >= 0 ? chunks.name(index) : "(a field unknown here)");
+            Object value = chunks.readValue(kryo, input, index, index >= 0 ? chunks.name(index) : "(a field unknown here)",
+                    index >= 0 ? genericTypes[index] : Object.class);
             if (index < 0) {
                 continue;
             }

@@ -21,6 +21,7 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
     private final Class<T> type;
     private final RecordComponent[] components;
     private final Class<?>[] boxedTypes;
+    private final java.lang.reflect.Type[] genericTypes;
     private final Object[] defaults;
     private final Method[] accessors;
     private final MethodHandle constructor;
@@ -31,6 +32,7 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
         this.components = type.getRecordComponents();
         this.accessors = new Method[components.length];
         this.boxedTypes = new Class<?>[components.length];
+        this.genericTypes = new java.lang.reflect.Type[components.length];
         this.defaults = new Object[components.length];
         Class<?>[] parameterTypes = new Class<?>[components.length];
         String[] names = new String[components.length];
@@ -42,6 +44,7 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
                 parameterTypes[i] = components[i].getType();
                 names[i] = components[i].getName();
                 boxedTypes[i] = NamedChunks.boxed(parameterTypes[i]);
+                genericTypes[i] = components[i].getGenericType();
                 defaults[i] = defaultValue(parameterTypes[i]);
             }
             var canonical = type.getDeclaredConstructor(parameterTypes);
@@ -76,7 +79,8 @@ final class CompatibleRecordSerializer<T> extends Serializer<T> {
         int expected = 0;
         for (int n = 0; n < count; n++) {
             int index = chunks.readName(input, expected);
-            Object value = chunks.readValue(kryo, input, index, index >= 0 ? chunks.name(index) : "(a component unknown here)");
+            Object value = chunks.readValue(kryo, input, index, index >= 0 ? chunks.name(index) : "(a component unknown here)",
+                    index >= 0 ? genericTypes[index] : Object.class);
             if (index < 0) {
                 continue;
             }

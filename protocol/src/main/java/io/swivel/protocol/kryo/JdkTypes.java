@@ -56,6 +56,11 @@ final class JdkTypes {
         return types;
     }
 
+    /** The classes of {@link #NAMES} this JDK has (nulls where it lacks one), in wire order. */
+    static List<Class<?>> types() {
+        return java.util.Arrays.asList(TYPES.clone());
+    }
+
     /**
      * Registers every class of {@link #NAMES} that this JDK has under its fixed id, with Kryo's
      * default serializer for it (so install default serializers first). A class this JDK lacks

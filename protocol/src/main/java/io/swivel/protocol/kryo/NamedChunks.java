@@ -4,7 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.Type;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -58,7 +58,12 @@ final class NamedChunks {
 
     /** The class whose instances a member of {@code type} holds: the wrapper of a primitive. */
     static Class<?> boxed(Class<?> type) {
-        return type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        return type == int.class ? Integer.class : type == long.class ? Long.class : type == boolean.class ? Boolean.class
+                : type == double.class ? Double.class : type == float.class ? Float.class : type == byte.class ? Byte.class
+                : type == short.class ? Short.class : type == char.class ? Character.class : Void.class;
     }
 
     String name(int index) {
@@ -149,6 +154,12 @@ final class NamedChunks {
         return index == null ? -1 : index;
     }
 
+    private static void expect(Kryo kryo, Type declared) {
+        if (kryo instanceof BoundedKryo bounded) {
+            bounded.expectNext(declared);
+        }
+    }
+
     private static boolean startsWith(Input input, byte[] prefix) {
         int position = input.position();
         if (input.limit() - position < prefix.length) {
@@ -170,11 +181,12 @@ final class NamedChunks {
      * @param input the input
      * @param index the member, -1 for one this class does not have
      * @param nameForMessages what to call the member in an error
+     * @param declared the member's declared type: the value's class must be assignable to it
      * @return the value, or null when skipped
      * @throws KryoException if the chunk's length exceeds the bytes left, or its value does not
      *     end exactly at the chunk's end
      */
-    Object readValue(Kryo kryo, Input input, int index, String nameForMessages) {
+    Object readValue(Kryo kryo, Input input, int index, String nameForMessages, Type declared) {
         int length = input.readVarInt(true);
         int left = input.limit() - input.position();
         if (length < 0 || length > left) {
@@ -187,6 +199,7 @@ final class NamedChunks {
         }
         if (!(input instanceof BoundedInput)) {
             BoundedInput chunk = new BoundedInput(input.readBytes(length));
+            expect(kryo, declared);
             Object value = kryo.readClassAndObject(chunk);
             if (chunk.position() != length) {
                 throw new KryoException(owner + "." + nameForMessages + ": the value ends "
@@ -199,7 +212,10 @@ final class NamedChunks {
         Object value;
         input.setLimit(end);
         try {
+            expect(kryo, declared);
             value = kryo.readClassAndObject(input);
+        } catch (DecodeRefusedException e) {
+            throw new DecodeRefusedException(e.limit(), owner + "." + nameForMessages + ": " + e.getMessage());
         } finally {
             input.setLimit(limit);
         }

@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import java.lang.reflect.Type;
 import java.net.URI;
 import java.util.Objects;
 import java.util.UUID;
@@ -26,7 +27,11 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * <p>Decoding is bounded whatever the bytes: a class outside the allowlist is refused before it
  * is loaded; a declared length, count or size larger than the bytes that could back it is
  * refused before anything is allocated for it, at every level of nesting ({@link BoundedInput},
- * {@link NamedChunks}); a graph deeper than {@value #MAX_DEPTH} is refused.
+ * {@link NamedChunks}); a graph deeper than {@value #MAX_DEPTH} is refused. Decoding against
+ * declared types ({@link #decode(byte[], Type[], DecodeBudget)}) also refuses a value whose class
+ * cannot be the type declared where it sits, as soon as its class is read, and bounds the objects,
+ * collection elements and hash-collision work of the body by a {@link DecodeBudget}, which also
+ * stops the decode when the call's deadline passes or its caller goes away ({@link BoundedKryo}).
  */
 public final class SerializationContext {
 
@@ -38,7 +43,7 @@ public final class SerializationContext {
     private final ClassLoader classLoader;
     private final TypeAllowlist allowlist;
     private final int maxBodyLength;
-    private final StripedPool<Kryo> kryos;
+    private final StripedPool<BoundedKryo> kryos;
     private final StripedPool<Output> outputs;
 
     private SerializationContext(ClassLoader classLoader, TypeAllowlist allowlist, int maxBodyLength) {
@@ -76,8 +81,8 @@ public final class SerializationContext {
         return allowlist;
     }
 
-    private Kryo newKryo() {
-        Kryo kryo = new Kryo(new AllowlistClassResolver(allowlist), null);
+    private BoundedKryo newKryo() {
+        BoundedKryo kryo = new BoundedKryo(new AllowlistClassResolver(allowlist));
         kryo.setClassLoader(classLoader);
         kryo.setRegistrationRequired(false);
         kryo.setWarnUnregisteredClasses(false);
@@ -112,6 +117,7 @@ public final class SerializationContext {
             }
         });
         JdkTypes.register(kryo);
+        BoundedCollections.install(kryo, JdkTypes.types());
     }
 
     /**
@@ -127,7 +133,7 @@ public final class SerializationContext {
         if (values.length > MAX_VALUES) {
             throw new SerializationException("cannot encode " + values.length + " values (expected: <= " + MAX_VALUES + ")", null);
         }
-        Kryo kryo = kryos.obtain();
+        BoundedKryo kryo = kryos.obtain();
         Output output = outputs.obtain();
         try {
             output.reset();
@@ -155,17 +161,55 @@ public final class SerializationContext {
     }
 
     /**
-     * Decodes values written by {@link #encode}.
+     * Decodes values written by {@link #encode}, with no declared types (every value may be of
+     * any allowed class) and the default {@link DecodeBudget}.
      *
      * @param body the body
      * @param expectedCount how many values must be there, or -1 for any
      * @return the values
-     * @throws SerializationException if the body is malformed, has the wrong count, or names
-     *     a class outside the allowlist ({@link SerializationException#refusedClass()})
+     * @throws SerializationException if the body is malformed, has the wrong count, names
+     *     a class outside the allowlist ({@link SerializationException#refusedClass()}), or
+     *     exceeds the budget ({@link SerializationException#refusal()})
      */
     public Object[] decode(byte[] body, int expectedCount) {
-        Kryo kryo = kryos.obtain();
+        return decode(body, expectedCount, null, DecodeBudget.defaults());
+    }
+
+    /**
+     * Decodes values written by {@link #encode} against their declared types (a method's
+     * generic parameter types, or its one return type), under a budget.
+     *
+     * @param body the body
+     * @param declaredTypes the type of each value; the body must hold exactly this many
+     * @param budget the bounds of this body (single use)
+     * @return the values
+     * @throws SerializationException if the body is malformed, has the wrong count, names
+     *     a class outside the allowlist ({@link SerializationException#refusedClass()}), holds a
+     *     value that cannot be its declared type or exceeds the budget
+     *     ({@link SerializationException#refusal()})
+     */
+    public Object[] decode(byte[] body, Type[] declaredTypes, DecodeBudget budget) {
+        return decode(body, declaredTypes.length, declaredTypes, budget);
+    }
+
+    /**
+     * Decodes the one value of a result body against the declared return type of its method (for
+     * an asynchronous method, the type its future completes with).
+     *
+     * @param body the body
+     * @param returnType the method's generic return type
+     * @param budget the bounds of this body (single use)
+     * @return the value
+     * @throws SerializationException as {@link #decode(byte[], Type[], DecodeBudget)}
+     */
+    public Object decodeResult(byte[] body, Type returnType, DecodeBudget budget) {
+        return decode(body, 1, new Type[] {DeclaredTypes.travelling(returnType)}, budget)[0];
+    }
+
+    private Object[] decode(byte[] body, int expectedCount, Type[] declaredTypes, DecodeBudget budget) {
+        BoundedKryo kryo = kryos.obtain();
         try {
+            kryo.begin(budget, body.length);
             Input input = new BoundedInput(body);
             int count = input.readVarInt(true);
             if (count < 0 || count > MAX_VALUES || (expectedCount >= 0 && count != expectedCount)) {
@@ -174,7 +218,14 @@ public final class SerializationContext {
             }
             Object[] values = new Object[count];
             for (int i = 0; i < count; i++) {
-                values[i] = kryo.readClassAndObject(input);
+                kryo.expectNext(declaredTypes != null ? declaredTypes[i] : Object.class);
+                try {
+                    values[i] = kryo.readClassAndObject(input);
+                    kryo.valueDone();
+                } catch (DecodeRefusedException e) {
+                    throw new SerializationException((declaredTypes != null ? "argument " + i + " ("
+                            + DeclaredTypes.name(declaredTypes[i]) + "): " : "") + e.getMessage(), e);
+                }
             }
             if (input.position() != body.length) {
                 throw new SerializationException((body.length - input.position()) + " unexpected bytes after the values", null);
@@ -182,9 +233,12 @@ public final class SerializationContext {
             return values;
         } catch (SerializationException e) {
             throw e;
+        } catch (DecodeRefusedException e) {
+            throw new SerializationException(e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new SerializationException("cannot decode body: " + firstLine(e.getMessage()), e);
         } finally {
+            kryo.end();
             kryos.free(kryo);
         }
     }

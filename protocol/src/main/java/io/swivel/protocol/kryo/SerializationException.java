@@ -19,6 +19,21 @@ public final class SerializationException extends RuntimeException {
     }
 
     /**
+     * Why the decoder refused the body before building all of it (a value that cannot be its
+     * declared type, a budget exceeded, a deadline passed, a caller gone), if that was the reason.
+     *
+     * @return the refusal, or {@code null}
+     */
+    public DecodeRefusedException refusal() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof DecodeRefusedException refused) {
+                return refused;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The class name that the allowlist refused, if that was the reason.
      *
      * @return the refused class name, or {@code null}

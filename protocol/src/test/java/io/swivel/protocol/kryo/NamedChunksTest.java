@@ -140,6 +140,6 @@ class NamedChunksTest {
         byte[] stringInIntSlot = Bodies.replaceName(context.encode(holder), "value", "after");
 
         assertThatThrownBy(() -> context.decode(stringInIntSlot, 1)).isInstanceOf(SerializationException.class)
-                .hasMessageContaining("is a int, got java.lang.String");
+                .hasMessageContaining("after: a java.lang.String where int is declared"); // refused when its class is read
     }
 }

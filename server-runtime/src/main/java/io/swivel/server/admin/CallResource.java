@@ -98,7 +98,7 @@ final class CallResource {
         }
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         dispatcher.dispatch(service, matches.get(0), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_TIMEOUT_MILLIS),
-                (target, invoker) -> convertArgs(target, invoker, args), new HttpSink(answer));
+                (target, invoker, budget) -> convertArgs(target, invoker, args), new HttpSink(answer));
         return answer.completeOnTimeout(error(Status.DEADLINE_EXCEEDED, service + "#" + matches.get(0)
                 + " did not answer within " + CALL_TIMEOUT_MILLIS + " ms"), CALL_TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS);
     }

@@ -19,6 +19,7 @@ public final class Invoker {
     private final String methodKey;
     private final Method method;
     private final Class<?>[] parameterTypes;
+    private final Type[] genericParameterTypes;
     private final MethodHandle handle;
     private final boolean async;
 
@@ -26,6 +27,7 @@ public final class Invoker {
         this.methodKey = methodKey;
         this.method = method;
         this.parameterTypes = method.getParameterTypes();
+        this.genericParameterTypes = method.getGenericParameterTypes();
         this.handle = handle;
         this.async = CompletableFuture.class.isAssignableFrom(method.getReturnType());
     }
@@ -108,12 +110,13 @@ public final class Invoker {
     }
 
     /**
-     * The declared parameter types, generic information included.
+     * The declared parameter types, generic information included: what the arguments are decoded
+     * against. The array is shared (resolved once, not copied per call): do not modify it.
      *
      * @return the parameter types
      */
     public Type[] genericParameterTypes() {
-        return method.getGenericParameterTypes();
+        return genericParameterTypes;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.swivel.server.dispatch;
 
+import io.swivel.protocol.kryo.DecodeBudget;
 import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.Invoker;
 
@@ -14,9 +15,11 @@ public interface ArgsDecoder {
      * Decodes the arguments.
      *
      * @param generation the generation that will run the call
-     * @param invoker the method that will be called
+     * @param invoker the method that will be called (its declared parameter types bound the decode)
+     * @param budget the bounds of this call's body: objects, hash work, deadline, caller (single use)
      * @return the arguments
      * @throws Exception if they cannot be decoded; the call is answered {@code BAD_REQUEST}
+     *     ({@code DEADLINE_EXCEEDED}, or dropped, when the budget stopped it for its deadline or caller)
      */
-    Object[] decode(BundleGeneration generation, Invoker invoker) throws Exception;
+    Object[] decode(BundleGeneration generation, Invoker invoker, DecodeBudget budget) throws Exception;
 }

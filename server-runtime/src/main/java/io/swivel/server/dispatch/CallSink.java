@@ -31,4 +31,14 @@ public interface CallSink {
      * @param message what happened and what to do
      */
     void fail(Status status, String message);
+
+    /**
+     * Whether anyone still waits for the answer (the caller's connection is open); checked while
+     * the arguments are decoded and before invoking, so work for a caller that went away is dropped.
+     *
+     * @return false once the caller is gone
+     */
+    default boolean callerPresent() {
+        return true;
+    }
 }

@@ -2,6 +2,9 @@ package io.swivel.server.dispatch;
 
 import io.swivel.protocol.Status;
 import io.swivel.protocol.VersionConstraints;
+import io.swivel.protocol.kryo.DecodeBudget;
+import io.swivel.protocol.kryo.DecodeRefusedException;
+import io.swivel.protocol.kryo.SerializationException;
 import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.InFlightCall;
 import io.swivel.server.bundle.Invoker;
@@ -33,6 +36,14 @@ import org.slf4j.LoggerFactory;
  * and back. A direct call that takes longer than {@value #SLOW_DIRECT_MILLIS} ms is reported once
  * per version, since every connection served by that thread waited for it.
  *
+ * <p>Arguments are decoded against the method's declared parameter types under a
+ * {@link DecodeBudget} of at most {@code maxDecodeObjects} objects and collection elements, which
+ * also checks the call's deadline and whether its caller is still connected while it decodes;
+ * both are checked again before invoking. A refused body is answered {@code BAD_REQUEST} with the
+ * limit and its figures ({@code DEADLINE_EXCEEDED} for a deadline) and counted
+ * ({@link ServerMetrics#decodeRefused}); a call whose caller went away is dropped unanswered and
+ * counted ({@link ServerMetrics#callDropped}).
+ *
  * <p>A {@link VirtualMachineError} thrown by bundle code ({@link OutOfMemoryError},
  * {@link StackOverflowError}, ...) while a call runs or while its answer is encoded ends that call
  * only: it is answered {@code INTERNAL} with the error, counted, logged (rate-limited) and marks
@@ -49,6 +60,7 @@ public final class Dispatcher {
 
     private final ServiceDirectory directory;
     private final ServerMetrics metrics;
+    private final int maxDecodeObjects;
     private final FatalErrors fatalErrors;
 
     /**
@@ -79,9 +91,28 @@ public final class Dispatcher {
      * @param clock the time that spaces out the log lines of repeated fatal errors
      */
     public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock) {
+        this(directory, metrics, health, clock, DecodeBudget.DEFAULT_MAX_OBJECTS);
+    }
+
+    /**
+     * Creates a dispatcher with a decode budget.
+     *
+     * @param directory where services are found
+     * @param metrics counts and times every answered call, and counts fatal errors
+     * @param health marked degraded by a fatal error in a call
+     * @param clock the time that spaces out the log lines of repeated fatal errors
+     * @param maxDecodeObjects objects and collection elements one request body may decode into
+     *     ({@code --max-decode-objects})
+     */
+    public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock,
+                      int maxDecodeObjects) {
+        if (maxDecodeObjects < 16) {
+            throw new IllegalArgumentException("maxDecodeObjects: " + maxDecodeObjects + " (expected: >= 16)");
+        }
         this.directory = directory;
         this.metrics = metrics;
         this.fatalErrors = new FatalErrors(metrics, health, clock);
+        this.maxDecodeObjects = maxDecodeObjects;
     }
 
     /**
@@ -194,16 +225,24 @@ public final class Dispatcher {
                 sink.fail(Status.DEADLINE_EXCEEDED, "deadline passed before " + invoker.methodKey() + " could start");
                 return;
             }
-            Object[] args;
-            try {
-                args = decoder.decode(generation, invoker);
-            } catch (Exception e) {
-                sink.fail(Status.BAD_REQUEST, "cannot decode the arguments of " + invoker.methodKey() + ": " + e.getMessage());
+            Object[] args = decode(generation, invoker, deadlineNanos, decoder, sink);
+            if (args == null) {
                 return;
             }
             String mismatch = invoker.checkArguments(args);
             if (mismatch != null) {
                 sink.fail(Status.BAD_REQUEST, mismatch);
+                return;
+            }
+            if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+                metrics.decodeRefused("deadline");
+                sink.fail(Status.DEADLINE_EXCEEDED, "deadline passed while the arguments of " + invoker.methodKey()
+                        + " were decoded");
+                return;
+            }
+            if (!sink.callerPresent()) {
+                metrics.callDropped("caller_gone");
+                sink.drop();
                 return;
             }
             Object result;
@@ -253,6 +292,32 @@ public final class Dispatcher {
             if (!released) {
                 generation.release(sink, failed);
             }
+        }
+    }
+
+    /**
+     * Decodes the arguments under the call's budget, or answers the call (or drops it) and
+     * returns null.
+     */
+    private Object[] decode(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
+                            TrackedCall sink) {
+        try {
+            return decoder.decode(generation, invoker, DecodeBudget.of(maxDecodeObjects, deadlineNanos, sink::callerPresent));
+        } catch (Exception e) {
+            DecodeRefusedException refusal = e instanceof SerializationException s ? s.refusal() : null;
+            if (refusal != null && refusal.limit() == DecodeRefusedException.Limit.CALLER_GONE) {
+                metrics.callDropped("caller_gone");
+                sink.drop();
+            } else if (refusal != null && refusal.limit() == DecodeRefusedException.Limit.DEADLINE) {
+                metrics.decodeRefused("deadline");
+                sink.fail(Status.DEADLINE_EXCEEDED, invoker.methodKey() + ": " + e.getMessage());
+            } else {
+                if (refusal != null) {
+                    metrics.decodeRefused(refusal.limit().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                sink.fail(Status.BAD_REQUEST, "cannot decode the arguments of " + invoker.methodKey() + ": " + e.getMessage());
+            }
+            return null;
         }
     }
 
@@ -331,6 +396,16 @@ public final class Dispatcher {
             } else {
                 meters.refused(status);
             }
+        }
+
+        @Override
+        public boolean callerPresent() {
+            return sink.callerPresent();
+        }
+
+        /** Nobody waits for this call: it is settled without an answer (counted by the caller of this method). */
+        void drop() {
+            answered.compareAndSet(false, true);
         }
 
         @Override

@@ -61,6 +61,8 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     static final String DRAIN_DURATION = "swivel.drain.duration";
     static final String LOADERS = "swivel.loaders.closed.not.collected";
     static final String ZOOKEEPER = "swivel.zookeeper.connected";
+    static final String DECODE_REFUSED = "swivel.decode.refused";
+    static final String CALLS_DROPPED = "swivel.calls.dropped";
     static final String CONNECTIONS_REFUSED = "swivel.connections.refused";
     static final String READS_PAUSED = "swivel.connection.reads.paused";
     static final String ACCEPT_PAUSED = "swivel.accept.paused";
@@ -273,6 +275,24 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
                 .serviceLevelObjectives(ms(10), ms(100), ms(1000), ms(5000), ms(30_000))
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void decodeRefused(String limit) {
+        Counter.builder(DECODE_REFUSED)
+                .description("Request bodies refused while decoding, by the limit that refused them")
+                .tags("limit", limit)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void callDropped(String reason) {
+        Counter.builder(CALLS_DROPPED)
+                .description("Calls dropped without an answer, by reason (caller_gone: the connection closed first)")
+                .tags("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     @Override

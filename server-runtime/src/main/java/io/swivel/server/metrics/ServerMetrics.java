@@ -121,6 +121,25 @@ public interface ServerMetrics {
     void drained(String bundle, long nanos);
 
     /**
+     * A request body was refused while its arguments were decoded (answered {@code BAD_REQUEST},
+     * or {@code DEADLINE_EXCEEDED} for a deadline). Lock-free; called on the call path.
+     *
+     * @param limit which bound refused it: {@code declared_type}, {@code objects},
+     *     {@code hash_collisions}, {@code deadline}
+     */
+    default void decodeRefused(String limit) {
+    }
+
+    /**
+     * A call was dropped without an answer because its caller went away (during decode, or
+     * before its method was invoked). Lock-free; called on the call path.
+     *
+     * @param reason why, such as {@code caller_gone}
+     */
+    default void callDropped(String reason) {
+    }
+
+    /**
      * The {@code swivel/1} transport refused a new connection or closed an open one because of a
      * limit ({@code GOAWAY} with the reason).
      *

@@ -57,7 +57,8 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             long deadline = request.timeoutMillis() > 0
                     ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMillis()) : 0;
             dispatcher.dispatch(request.service(), request.methodKey(), request.versionConstraint(), deadline,
-                    (generation, invoker) -> generation.serialization().decode(request.body(), invoker.parameterCount()),
+                    (generation, invoker, budget) -> generation.serialization().decode(request.body(),
+                            invoker.genericParameterTypes(), budget),
                     new WireSink(ctx.channel(), request, guard));
         } else if (frame instanceof ControlFrame control) {
             switch (control.type()) {
@@ -129,6 +130,11 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
         @Override
         public void fail(Status status, String message) {
             write(ResponseFrame.message(request.requestId(), status, message));
+        }
+
+        @Override
+        public boolean callerPresent() {
+            return channel.isActive();
         }
 
         private void write(ResponseFrame response) {

@@ -11,7 +11,7 @@ public class Parcel {
     /** Tags. */
     public List<String> tags;
     /** Counts. */
-    public Map<String, Integer> counts;
+    public Map<String, ?> counts;
     /** Numbers. */
     public int[] numbers;
     /** The next parcel in a chain, or null. */

@@ -6,7 +6,11 @@ import java.util.Map;
 /**
  * The service of the security test bundle ({@link VaultBundle}): arguments of every shape a body
  * can carry (a POJO, a record, a list, a map, arrays, nesting), each answered with something
- * computed from what arrived, so a test can tell a correct decode from a wrong one.
+ * computed from what arrived, so a test can tell a correct decode from a wrong one. The list and
+ * map parameters (and {@link Parcel#counts}) are declared with wildcards so that the attack tests
+ * can put any allowed value in each place: arguments are decoded against their declared types,
+ * and a {@code List<String>} refuses a list element at its first byte (tested in the protocol's
+ * {@code DecodeBudgetTest}).
  */
 public interface Vault {
 
@@ -32,13 +36,13 @@ public interface Vault {
      * @param items a list
      * @return its size
      */
-    int count(List<String> items);
+    int count(List<?> items);
 
     /**
      * @param entries a map
      * @return its size
      */
-    int size(Map<String, Integer> entries);
+    int size(Map<?, ?> entries);
 
     /**
      * @param numbers an array

@@ -52,11 +52,11 @@ final class VaultBundle {
                         return envelope == null ? "null" : envelope.summary();
                     }
 
-                    public int count(List<String> items) {
+                    public int count(List<?> items) {
                         return items == null ? -1 : items.size();
                     }
 
-                    public int size(Map<String, Integer> entries) {
+                    public int size(Map<?, ?> entries) {
                         return entries == null ? -1 : entries.size();
                     }
 

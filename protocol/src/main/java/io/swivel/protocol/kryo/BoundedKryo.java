@@ -1,0 +1,271 @@
+package io.swivel.protocol.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import java.lang.reflect.Type;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+
+/**
+ * A Kryo that, while it decodes a body under a {@link DecodeBudget}, sees every value read and:
+ * <ul>
+ *   <li>checks its class, as soon as the class id or name is read and before anything is built,
+ *       against the type declared where the value sits: the parameter for an argument, the field or
+ *       record component for a member, the element, key or value type for a collection or map
+ *       element ({@link DeclaredTypes});</li>
+ *   <li>counts it, and every collection's declared size before the collection is created
+ *       ({@link BoundedCollections}), against the budget;</li>
+ *   <li>counts, for every key of a hashed set or map, the earlier keys with the same hash code
+ *       (weighted by the key's size): what a {@code HashMap} compares a key with when keys are
+ *       not mutually comparable. That is the whole cost of a hash flood, charged before the key
+ *       is inserted.</li>
+ * </ul>
+ * Outside a budgeted decode (encoding, or a bare {@code readClassAndObject}) it is plain Kryo.
+ * The frame stack is preallocated: a decode allocates nothing here but the {@link HashWork}
+ * tables of large hashed collections. One thread at a time, like any Kryo.
+ */
+final class BoundedKryo extends Kryo {
+
+    private static final byte OTHER = 0;
+    private static final byte COLLECTION = 1;
+    private static final byte HASHED_SET = 2;
+    private static final byte MAP = 3;
+    private static final byte HASHED_MAP = 4;
+    private static final byte ARRAY = 5;
+    private static final byte OPTIONAL = 6;
+    private static final int FRAMES = SerializationContext.MAX_DEPTH + 2;
+
+    private DecodeBudget budget;
+    private Type expectedNext;
+    private int top = -1;
+    private final Type[] declared = new Type[FRAMES];
+    private final byte[] kinds = new byte[FRAMES];
+    private final int[] children = new int[FRAMES];
+    private final HashWork[] hashWork = new HashWork[FRAMES];
+
+    BoundedKryo(AllowlistClassResolver resolver) {
+        super(resolver, null);
+    }
+
+    /** Starts decoding a body of {@code length} bytes under {@code budget}. */
+    void begin(DecodeBudget budget, int length) {
+        this.top = -1;
+        this.expectedNext = null;
+        this.budget = budget;
+        // Kryo resets its class-name table whenever its depth returns to 0, which for a class read
+        // here (before the object's depth is entered) would be between the class and its object;
+        // the decode resets after each top-level value instead ({@link #valueDone}), as the writer does.
+        setAutoReset(false);
+        budget.start(length);
+    }
+
+    /** One top-level value was read: forget class names, as the writer did after writing it. */
+    void valueDone() {
+        reset();
+    }
+
+    /** Ends the budgeted decode, whatever happened in it. */
+    void end() {
+        for (int i = 0; i <= top && i < FRAMES; i++) {
+            declared[i] = null;
+        }
+        top = -1;
+        expectedNext = null;
+        budget = null;
+        reset();
+        setAutoReset(true);
+    }
+
+    /** The type declared for the next value read (an argument, a field); used once. */
+    void expectNext(Type type) {
+        if (budget != null) {
+            expectedNext = type;
+        }
+    }
+
+    /** Counts the declared size of a collection, before it is created. Called by {@link BoundedCollections}. */
+    static void chargeElements(Kryo kryo, int size) {
+        if (kryo instanceof BoundedKryo bounded && bounded.budget != null) {
+            bounded.budget.chargeObjects(size);
+        }
+    }
+
+    /** Whether {@code kryo} is decoding under a budget. */
+    static boolean budgeted(Kryo kryo) {
+        return kryo instanceof BoundedKryo bounded && bounded.budget != null;
+    }
+
+    /** Counts work done outside the frames, such as an immutable set's probing. Called by {@link BoundedCollections}. */
+    static void chargeHashWork(Kryo kryo, long work) {
+        if (kryo instanceof BoundedKryo bounded && bounded.budget != null) {
+            bounded.budget.chargeHashWork(work);
+        }
+    }
+
+    /** The next value read (a sorted collection's comparator) is bound by nothing but the allowlist. */
+    static void expectAny(Kryo kryo) {
+        if (kryo instanceof BoundedKryo bounded) {
+            bounded.expectNext(Object.class);
+        }
+    }
+
+    /** What a collection read in its header (a comparator) was not one of its elements. */
+    static void forgetChildren(Kryo kryo) {
+        if (kryo instanceof BoundedKryo bounded && bounded.budget != null && bounded.top >= 0) {
+            bounded.children[bounded.top] = 0;
+        }
+    }
+
+    @Override
+    public Object readClassAndObject(Input input) {
+        if (budget == null) {
+            return super.readClassAndObject(input);
+        }
+        Type expected = takeExpected();
+        Registration registration = super.readClass(input);
+        if (registration == null) {
+            childDone(null, 0);
+            return null;
+        }
+        checkType(expected, registration.getType(), input);
+        return readFramed(input, registration.getType(), registration.getSerializer(), expected, false);
+    }
+
+    /** The class of all elements of a collection, read once before them: checked against their declared type. */
+    @Override
+    public Registration readClass(Input input) {
+        Registration registration = super.readClass(input);
+        if (budget != null && registration != null && top >= 0 && expectedNext == null) {
+            checkType(childType(top), registration.getType(), input);
+        }
+        return registration;
+    }
+
+    @Override
+    public <T> T readObject(Input input, Class<T> type) {
+        return budget == null ? super.readObject(input, type) : readObject(input, type, getSerializer(type));
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public <T> T readObject(Input input, Class<T> type, Serializer serializer) {
+        if (budget == null) {
+            return super.readObject(input, type, serializer);
+        }
+        Type expected = takeExpected();
+        checkType(expected, type, input);
+        return readFramed(input, type, serializer, expected, false);
+    }
+
+    @Override
+    public <T> T readObjectOrNull(Input input, Class<T> type) {
+        return budget == null ? super.readObjectOrNull(input, type) : readObjectOrNull(input, type, getSerializer(type));
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public <T> T readObjectOrNull(Input input, Class<T> type, Serializer serializer) {
+        if (budget == null) {
+            return super.readObjectOrNull(input, type, serializer);
+        }
+        Type expected = takeExpected();
+        checkType(expected, type, input);
+        return readFramed(input, type, serializer, expected, true);
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private <T> T readFramed(Input input, Class<T> type, Serializer serializer, Type expected, boolean orNull) {
+        long before = budget.objects();
+        budget.chargeObjects(1);
+        if (top + 1 >= FRAMES) {
+            throw new KryoException("the body nests deeper than " + SerializationContext.MAX_DEPTH);
+        }
+        int frame = ++top;
+        declared[frame] = expected;
+        byte kind = kindOf(type);
+        kinds[frame] = kind;
+        children[frame] = 0;
+        if (kind == HASHED_SET || kind == HASHED_MAP) {
+            if (hashWork[frame] == null) {
+                hashWork[frame] = new HashWork();
+            } else {
+                hashWork[frame].reset();
+            }
+        }
+        T value;
+        try {
+            value = orNull ? super.readObjectOrNull(input, type, serializer) : super.readObject(input, type, serializer);
+        } finally {
+            declared[frame] = null;
+            top = frame - 1;
+        }
+        childDone(value, budget.objects() - before);
+        return value;
+    }
+
+    private Type takeExpected() {
+        Type expected = expectedNext;
+        if (expected != null) {
+            expectedNext = null;
+            return expected;
+        }
+        return top >= 0 ? childType(top) : Object.class;
+    }
+
+    private Type childType(int frame) {
+        return switch (kinds[frame]) {
+            case COLLECTION, HASHED_SET -> DeclaredTypes.element(declared[frame]);
+            case MAP, HASHED_MAP -> DeclaredTypes.mapArgument(declared[frame], children[frame] & 1);
+            case ARRAY -> DeclaredTypes.component(declared[frame]);
+            case OPTIONAL -> DeclaredTypes.optionalValue(declared[frame]);
+            default -> Object.class;
+        };
+    }
+
+    /** A value read into the top frame: counts it, and for a key of a hashed collection, its equal-hash predecessors. */
+    private void childDone(Object value, long weight) {
+        if (top < 0) {
+            return;
+        }
+        int index = children[top]++;
+        byte kind = kinds[top];
+        if (value != null && (kind == HASHED_SET || (kind == HASHED_MAP && (index & 1) == 0))) {
+            int earlier = hashWork[top].add(value.hashCode());
+            if (earlier > 0) {
+                budget.chargeHashWork(earlier * Math.max(1, weight));
+            }
+        }
+    }
+
+    private static byte kindOf(Class<?> type) {
+        if (type.isArray()) {
+            return ARRAY;
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return SortedMap.class.isAssignableFrom(type) ? MAP : HASHED_MAP;
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return Set.class.isAssignableFrom(type) && !SortedSet.class.isAssignableFrom(type) ? HASHED_SET : COLLECTION;
+        }
+        return type == Optional.class ? OPTIONAL : OTHER;
+    }
+
+    private static void checkType(Type expected, Class<?> actual, Input input) {
+        if (expected == Object.class) {
+            return;
+        }
+        Class<?> bound = DeclaredTypes.erasure(expected);
+        if (!bound.isAssignableFrom(actual) && !bound.isAssignableFrom(NamedChunks.boxed(actual))) {
+            throw new DecodeRefusedException(DecodeRefusedException.Limit.DECLARED_TYPE, "a " + NamedChunks.boxed(actual).getName()
+                    + " where " + DeclaredTypes.name(expected) + " is declared (at byte " + input.position()
+                    + " of the body)");
+        }
+    }
+}
