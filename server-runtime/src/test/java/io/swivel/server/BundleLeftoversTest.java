@@ -12,9 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,17 +62,8 @@ class BundleLeftoversTest {
     @TempDir
     Path root;
 
-    private CapturedLogs logs;
-
-    @BeforeEach
-    void capture() {
-        logs = CapturedLogs.start();
-    }
-
-    @AfterEach
-    void release() {
-        logs.close();
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     private Path leaver(Map<String, String> attributes) throws URISyntaxException {
         Path classes = JavaSources.compile(root.resolve("classes"),

@@ -9,9 +9,8 @@ import io.swivel.server.logging.BundleConverter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,17 +24,8 @@ class BundleLogContextTest {
     @TempDir
     Path root;
 
-    private CapturedLogs logs;
-
-    @BeforeEach
-    void capture() {
-        logs = CapturedLogs.start();
-    }
-
-    @AfterEach
-    void release() {
-        logs.close();
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     private List<ILoggingEvent> lines(String loggerSuffix, String containing) {
         return logs.events(loggerSuffix, containing);

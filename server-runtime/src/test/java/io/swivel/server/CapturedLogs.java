@@ -5,28 +5,33 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every log event of this JVM from {@link #start()} until {@link #close()}, kept in memory for
- * a test to read.
+ * Every log event of this JVM during each test, kept in memory for the test to read: a JUnit
+ * extension, {@code @RegisterExtension final CapturedLogs logs = new CapturedLogs();}.
  */
-final class CapturedLogs implements AutoCloseable {
+final class CapturedLogs implements BeforeEachCallback, AfterEachCallback {
 
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Logger root;
 
-    private CapturedLogs() {
+    CapturedLogs() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         appender.setContext(context);
-        appender.start();
-        root.addAppender(appender);
     }
 
-    /** @return a capture that runs until closed */
-    static CapturedLogs start() {
-        return new CapturedLogs();
+    @Override
+    public void beforeEach(ExtensionContext test) {
+        synchronized (appender.list) {
+            appender.list.clear();
+        }
+        appender.start();
+        root.addAppender(appender);
     }
 
     /**
@@ -47,7 +52,8 @@ final class CapturedLogs implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterEach(ExtensionContext test) {
         root.detachAppender(appender);
+        appender.stop();
     }
 }

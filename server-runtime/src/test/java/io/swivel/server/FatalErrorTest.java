@@ -15,9 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,17 +38,8 @@ class FatalErrorTest {
     Path root;
 
     private final ManualClock clock = new ManualClock();
-    private CapturedLogs logs;
-
-    @BeforeEach
-    void capture() {
-        logs = CapturedLogs.start();
-    }
-
-    @AfterEach
-    void release() {
-        logs.close();
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     private LiveServer serve(Map<String, String> attributes) throws Exception {
         FatalBundles.build(root.resolve("work"), root.resolve("deploy").resolve("fatal.jar"), attributes);
