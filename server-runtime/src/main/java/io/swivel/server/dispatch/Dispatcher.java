@@ -417,8 +417,11 @@ public final class Dispatcher {
         }
 
         /** Nobody waits for this call: it is settled without an answer (counted by the caller of this method). */
-        void drop() {
-            answered.compareAndSet(false, true);
+        @Override
+        public void drop() {
+            if (answered.compareAndSet(false, true)) {
+                sink.drop();
+            }
         }
 
         @Override
