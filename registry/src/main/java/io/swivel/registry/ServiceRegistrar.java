@@ -129,7 +129,7 @@ public final class ServiceRegistrar implements Closeable {
                     log.info("registered {} {} {} at {} in ZooKeeper", service, bundle.bundle(), bundle.version(),
                             instanceId());
                 } catch (Exception e) {
-                    log.warn("cannot register {} in ZooKeeper ({}); retrying in the background", service, e.toString());
+                    log.warn("cannot register {} in ZooKeeper ({}); retrying in the background", service, e.toString(), e);
                     registered.put(service, wanted); // the repair pass registers it once ZooKeeper answers
                 }
             }
@@ -154,7 +154,7 @@ public final class ServiceRegistrar implements Closeable {
             return true;
         } catch (Exception e) {
             log.warn("cannot deregister {} from {} in ZooKeeper: {}; its node goes with this server's session",
-                    curator.getName(), basePath, e.toString());
+                    curator.getName(), basePath, e.toString(), e);
             return false;
         }
     }

@@ -117,7 +117,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             try {
                 body = generation.serialization().encode(result);
             } catch (SerializationException e) {
-                log.warn("{}: cannot encode the result of {}: {}", generation, request.methodKey(), e.getMessage());
+                log.warn("{}: cannot encode the result of {}: {}", generation, request.methodKey(), e.getMessage(), e);
                 fail(Status.INTERNAL, "the server cannot encode the result of " + request.methodKey() + ": " + e.getMessage());
                 return;
             }
