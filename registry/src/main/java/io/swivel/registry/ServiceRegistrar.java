@@ -137,7 +137,7 @@ public final class ServiceRegistrar implements Closeable {
                     log.info("registered {} {} {} at {} in ZooKeeper", service, bundle.bundle(), bundle.version(),
                             instanceId());
                 } catch (Exception e) {
-                    log.warn("cannot register {} in ZooKeeper ({}); retrying in the background", service, e.toString());
+                    log.warn("cannot register {} in ZooKeeper ({}); retrying in the background", service, e.toString(), e);
                     registered.put(service, wanted); // the repair pass registers it once ZooKeeper answers
                     unwritten.add(service); // and writes its payload again even if an old node is there
                 }
@@ -164,7 +164,7 @@ public final class ServiceRegistrar implements Closeable {
             return true;
         } catch (Exception e) {
             log.warn("cannot deregister {} from {} in ZooKeeper: {}; its node goes with this server's session",
-                    curator.getName(), basePath, e.toString());
+                    curator.getName(), basePath, e.toString(), e);
             return false;
         }
     }
