@@ -383,6 +383,9 @@ public final class Dispatcher {
                         throw fatal; // only calls that reached a generation report an application error
                     }
                     sink.fail(Status.INTERNAL, fatalErrors.record(ranOn, methodKey, fatal, FatalErrors.Phase.ANSWER));
+                } catch (RuntimeException | LinkageError e) {
+                    log.error("the application error of {} cannot be encoded", methodKey, e);
+                    sink.fail(Status.INTERNAL, "the server cannot encode the application error of " + methodKey + ": " + e);
                 }
             }
         }
