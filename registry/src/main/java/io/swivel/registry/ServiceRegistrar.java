@@ -4,8 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Registrations survive trouble: after a session expiry Curator registers them again when
  * it reconnects (deleting an old node first), and a repair pass every second recreates a node
- * that was deleted by hand.
+ * that was deleted by hand and writes again a registration whose last write failed.
  */
 public final class ServiceRegistrar implements Closeable {
 
@@ -50,6 +52,11 @@ public final class ServiceRegistrar implements Closeable {
     private final ScheduledExecutorService repairer;
     /** Guarded by this. */
     private final Map<String, InstanceInfo> registered = new HashMap<>();
+    /**
+     * Guarded by this. Services whose last write (register or update) failed: ZooKeeper may still
+     * hold the previous payload, so the repair pass writes them again until it succeeds.
+     */
+    private final Set<String> unwritten = new HashSet<>();
     private boolean closed;
 
     /**
@@ -115,7 +122,7 @@ public final class ServiceRegistrar implements Closeable {
             InstanceInfo wanted = new InstanceInfo(service, instanceId(), host, port, bundle.bundle(), bundle.version(),
                     bundle.weight(), RegistryPaths.PROTOCOL);
             InstanceInfo current = registered.get(service);
-            if (!wanted.equals(current)) {
+            if (!wanted.equals(current) || unwritten.contains(service)) {
                 try {
                     ServiceInstance<Map<String, Object>> curator = wanted.toCurator();
                     if (current == null) {
@@ -126,11 +133,13 @@ public final class ServiceRegistrar implements Closeable {
                         plainDiscovery.updateService(curator);
                     }
                     registered.put(service, wanted);
+                    unwritten.remove(service);
                     log.info("registered {} {} {} at {} in ZooKeeper", service, bundle.bundle(), bundle.version(),
                             instanceId());
                 } catch (Exception e) {
-                    log.warn("cannot register {} in ZooKeeper ({}); retrying in the background", service, e.toString());
+                    log.warn("cannot register {} in ZooKeeper ({}); retrying in the background", service, e.toString(), e);
                     registered.put(service, wanted); // the repair pass registers it once ZooKeeper answers
+                    unwritten.add(service); // and writes its payload again even if an old node is there
                 }
             }
         });
@@ -138,6 +147,7 @@ public final class ServiceRegistrar implements Closeable {
 
     private void unregister(String service) {
         InstanceInfo gone = registered.remove(service);
+        unwritten.remove(service);
         ServiceInstance<Map<String, Object>> curator = gone.toCurator();
         boolean springShapedGone = unregister(discovery, RegistryPaths.SERVICES, curator);
         boolean plainGone = unregister(plainDiscovery, RegistryPaths.PLAIN_SERVICES, curator);
@@ -154,19 +164,48 @@ public final class ServiceRegistrar implements Closeable {
             return true;
         } catch (Exception e) {
             log.warn("cannot deregister {} from {} in ZooKeeper: {}; its node goes with this server's session",
-                    curator.getName(), basePath, e.toString());
+                    curator.getName(), basePath, e.toString(), e);
             return false;
         }
     }
 
-    /** Recreates registrations whose node is missing (deleted by hand, or lost with a session). */
+    /**
+     * Recreates registrations whose node is missing (deleted by hand, or lost with a session), and
+     * writes again those whose last write failed.
+     */
     private synchronized void repair() {
         if (closed || !client.getZookeeperClient().isConnected()) {
             return;
         }
         for (InstanceInfo instance : registered.values()) {
+            if (unwritten.contains(instance.service())) {
+                boolean springShaped = rewrite(discovery, RegistryPaths.SERVICES, instance);
+                boolean plain = rewrite(plainDiscovery, RegistryPaths.PLAIN_SERVICES, instance);
+                if (springShaped && plain) {
+                    unwritten.remove(instance.service());
+                }
+                continue;
+            }
             repair(discovery, RegistryPaths.SERVICES, instance);
             repair(plainDiscovery, RegistryPaths.PLAIN_SERVICES, instance);
+        }
+    }
+
+    /** Writes one registration whatever ZooKeeper holds for it; false if it failed again. */
+    private boolean rewrite(ServiceDiscovery<Map<String, Object>> where, String basePath, InstanceInfo instance) {
+        String path = ZKPaths.makePath(basePath, instance.service(), instance.id());
+        try {
+            if (client.checkExists().forPath(path) == null) {
+                where.registerService(instance.toCurator());
+            } else {
+                where.updateService(instance.toCurator());
+            }
+            log.info("repaired the registration of {} at {} under {}: {} {} written after an earlier failure",
+                    instance.service(), instance.id(), basePath, instance.bundle(), instance.version());
+            return true;
+        } catch (Exception e) {
+            log.debug("rewrite of {} failed: {}", path, e.toString());
+            return false;
         }
     }
 

@@ -11,9 +11,12 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
@@ -132,6 +135,25 @@ class RegistryTest {
         assertThat(listed()).singleElement().satisfies(instance ->
                 assertThat(instance.getPayload()).containsEntry("version", "1.0.0"));
         assertThat(springShaped().path("payload").path("metadata").path("bundle").asText()).isEqualTo("greeter");
+    }
+
+    @Test
+    void anUpdateThatFailedIsWrittenAgainByTheRepairPass() throws Exception {
+        registrar.publish(Map.of(GREETER, new ServiceRegistrar.BundleVersion("greeter", "1.0.0", 1)));
+        String plainPath = "/swivel/plain-services/" + GREETER + "/127.0.0.1:7700";
+        // the plain node becomes read-only (but its ACL can be changed back): the swap's update fails there
+        readerClient.setACL().withACL(List.of(new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.ADMIN,
+                ZooDefs.Ids.ANYONE_ID_UNSAFE))).forPath(plainPath);
+
+        registrar.publish(Map.of(GREETER, new ServiceRegistrar.BundleVersion("greeter", "2.0.0", 4)));
+        assertThat(springShaped().path("payload").path("metadata").path("version").asText()).isEqualTo("2.0.0");
+        assertThat(listed()).as("the failed update left the old payload").singleElement().satisfies(instance ->
+                assertThat(instance.getPayload()).containsEntry("version", "1.0.0"));
+
+        readerClient.setACL().withACL(ZooDefs.Ids.OPEN_ACL_UNSAFE).forPath(plainPath);
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(listed()).singleElement().satisfies(instance ->
+                assertThat(instance.getPayload()).containsEntry("version", "2.0.0").containsEntry("weight", 4)));
+        assertThat(springShaped().path("payload").path("metadata").path("version").asText()).isEqualTo("2.0.0");
     }
 
     @Test

@@ -130,6 +130,50 @@ class AdminLimitsTest {
     }
 
     @Test
+    void oneAddressCannotTakeTheWholeHealthReserve() throws Exception {
+        try (LiveServer live = start(l -> {
+            l.adminMaxConnections = 4;
+            l.adminReadTimeout = Duration.ofSeconds(30);
+        })) {
+            int port = live.server.adminAddress().getPort();
+            List<Socket> held = new ArrayList<>();
+            try {
+                // the cap, then half of the 16 kept for /v1/health: all idle, all from 127.0.0.1
+                for (int i = 0; i < 4 + 8; i++) {
+                    held.add(connect("127.0.0.1", port));
+                }
+                Socket oneMore = connect("127.0.0.1", port);
+                held.add(oneMore);
+                oneMore.setSoTimeout(1_500); // below the 2 s an accepted connection beyond the cap would get
+                assertThat(oneMore.getInputStream().read()).as("closed at once, nothing answered").isEqualTo(-1);
+
+                try (Socket other = connect("127.0.0.2", port)) { // another peer still gets a reserved slot
+                    other.setSoTimeout(5_000);
+                    other.getOutputStream().write(RawHttp.get(port, "/v1/health")
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    RawHttp.Reply health = RawHttp.read(other.getInputStream(), System.nanoTime());
+                    assertThat(health.status()).as(health.body()).isEqualTo(200);
+                }
+            } finally {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    RawHttp.exchange(port, RawHttp.get(port, "/v1/health"), Duration.ofSeconds(5)).status() == 200);
+            assertThat(refused(live, "connections_per_address")).isEqualTo(1);
+            assertThat(refused(live, "connections")).isZero();
+        }
+    }
+
+    private static Socket connect(String from, int port) throws java.io.IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        return socket;
+    }
+
+    @Test
     void callsBeyondTheLimitGet503AndRunningCallsHoldNoAdminThread() throws Exception {
         Path jar = ProbeBundles.build(root.resolve("work"), root.resolve("work/probe.jar"), Options.healthy("1"));
         int maxCalls = 6; // more than the admin API's 4 workers: a call must not hold one

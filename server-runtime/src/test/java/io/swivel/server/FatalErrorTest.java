@@ -164,4 +164,27 @@ class FatalErrorTest {
             assertThat(live.server.health().status().degraded()).isTrue();
         }
     }
+
+    @Test
+    void anArgumentTypeWhoseStaticInitialiserThrowsIsAnsweredInternalAndReleasesItsInFlightSlot() throws Exception {
+        int maxInFlight = 2;
+        FatalBundles.build(root.resolve("work"), root.resolve("deploy").resolve("fatal.jar"), Map.of());
+        try (LiveServer live = LiveServer.start(root, c -> {
+            c.workerThreads = 1;
+            c.limits = c.limits.with(l -> l.maxInFlightPerConnection = maxInFlight);
+        }, clock)) {
+            Fatal fatal = live.proxy(Fatal.class);
+            String worker = fatal.thread();
+            // the first call fails in the static initialiser, the next ones with NoClassDefFoundError; more
+            // calls than the in-flight cap: a slot not released would stop the connection being read
+            for (int i = 0; i < maxInFlight * 3; i++) {
+                assertThat(internal(() -> fatal.open(new io.swivel.server.fatal.FatalParcel("x"))).getMessage())
+                        .contains("open(io.swivel.server.fatal.FatalParcel)")
+                        .contains("cannot be loaded or initialised")
+                        .contains(i == 0 ? "ExceptionInInitializerError" : "FatalParcel");
+            }
+            assertThat(fatal.hello("Ada")).isEqualTo("Hello, Ada");
+            assertThat(fatal.thread()).as("the worker lived on").isEqualTo(worker);
+        }
+    }
 }

@@ -26,11 +26,13 @@ import io.swivel.server.internal.Threads;
 import io.swivel.server.metrics.PrometheusServerMetrics;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,6 +70,8 @@ public final class AdminServer implements Closeable {
     public static final String CSRF_HEADER = "X-Swivel-Request";
     /** Connections accepted beyond {@code --admin-max-connections} to answer {@code /v1/health} only. */
     static final int HEALTH_RESERVE = 16;
+    /** Of those, how many one remote address may hold at once: one peer alone cannot take the reserve. */
+    static final int HEALTH_RESERVE_PER_ADDRESS = HEALTH_RESERVE / 2;
     /** How long a connection beyond the cap may take to send its request. */
     static final long OVER_CAP_READ_MILLIS = 2000;
     static final int WORKERS = 4;
@@ -81,6 +85,8 @@ public final class AdminServer implements Closeable {
     private final AdminRoutes routes;
     private final ThreadPoolExecutor executor;
     private final AtomicInteger open = new AtomicInteger();
+    /** Connections beyond the cap (in the health reserve) open now, by remote address. */
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> reserveByAddress = new ConcurrentHashMap<>();
     private final ChannelGroup connections = new DefaultChannelGroup("swivel-admin", ImmediateEventExecutor.INSTANCE);
     private final AdminReply timedOut;
     private EventLoopGroup group;
@@ -202,6 +208,9 @@ public final class AdminServer implements Closeable {
             return;
         }
         boolean overCap = now > cap;
+        if (overCap && !takeReserveSlot(channel)) {
+            return;
+        }
         connections.add(channel);
         long readMillis = limits.adminReadTimeout().toMillis();
         ReadTimer timer = new ReadTimer(overCap ? java.time.Duration.ofMillis(Math.min(readMillis, OVER_CAP_READ_MILLIS))
@@ -212,6 +221,31 @@ public final class AdminServer implements Closeable {
                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast("body", new BodyLimit(refusals, mapper))
                 .addLast("admin", new AdminHandler(routes, timer, refusals, mapper, overCap));
+    }
+
+    /**
+     * Counts a connection beyond the cap against its remote address, or closes it at once if that
+     * address already holds {@link #HEALTH_RESERVE_PER_ADDRESS} of the health reserve.
+     *
+     * @return true if the connection may go on
+     */
+    private boolean takeReserveSlot(SocketChannel channel) {
+        InetAddress peer = channel.remoteAddress().getAddress();
+        AtomicInteger held = reserveByAddress.compute(peer, (address, count) -> {
+            AtomicInteger counted = count != null ? count : new AtomicInteger();
+            counted.incrementAndGet();
+            return counted;
+        });
+        channel.closeFuture().addListener(closed -> reserveByAddress.computeIfPresent(peer,
+                (address, count) -> count.decrementAndGet() == 0 ? null : count));
+        if (held.get() > HEALTH_RESERVE_PER_ADDRESS) {
+            refusals.refused(Refusals.Cause.CONNECTIONS_PER_ADDRESS, "a connection from " + channel.remoteAddress()
+                    + ": beyond --admin-max-connections " + limits.adminMaxConnections() + " that address already holds "
+                    + HEALTH_RESERVE_PER_ADDRESS + " of the " + HEALTH_RESERVE + " kept for /v1/health; closed at once");
+            channel.close();
+            return false;
+        }
+        return true;
     }
 
     /** @return how many connections and requests were refused so far, by cause (for tests) */

@@ -25,6 +25,8 @@ final class Refusals {
     enum Cause {
         /** More connections than {@code --admin-max-connections}. */
         CONNECTIONS,
+        /** Beyond {@code --admin-max-connections}, more of the health reserve than one address may hold. */
+        CONNECTIONS_PER_ADDRESS,
         /** A request's header or body did not arrive within {@code --admin-read-timeout}. */
         READ_TIMEOUT,
         /** An answer was not taken by the client within {@code --admin-read-timeout}. */

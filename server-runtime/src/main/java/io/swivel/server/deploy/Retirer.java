@@ -51,12 +51,18 @@ final class Retirer implements Closeable {
     private final Unloader unloader;
     private final Duration drainTimeout;
     private final LifecycleListener listener;
-    private final ExecutorService drainer = Executors.newCachedThreadPool(Threads.daemon("swivel-drain"));
+    private final ExecutorService drainer;
 
     Retirer(Unloader unloader, Duration drainTimeout, LifecycleListener listener) {
+        this(unloader, drainTimeout, listener, Executors.newCachedThreadPool(Threads.daemon("swivel-drain")));
+    }
+
+    /** With the drain threads given: tests hold a drain back to race it. */
+    Retirer(Unloader unloader, Duration drainTimeout, LifecycleListener listener, ExecutorService drainer) {
         this.unloader = unloader;
         this.drainTimeout = drainTimeout;
         this.listener = listener;
+        this.drainer = drainer;
     }
 
     /**
@@ -68,8 +74,9 @@ final class Retirer implements Closeable {
      */
     void retire(BundleGeneration old, String summary) {
         int running = old.inFlight();
+        CompletableFuture<Void> drained = old.drained();
         execute(old, () -> {
-            listener.drained(old, drain(old, summary, running, null));
+            listener.drained(old, drain(old, drained, summary, running, null));
             unload(old, UNLOAD_GRACE);
         });
     }
@@ -85,8 +92,9 @@ final class Retirer implements Closeable {
      */
     void drainToStandby(BundleGeneration old, String summary, Duration standbyFor, Runnable drained) {
         int running = old.inFlight();
+        CompletableFuture<Void> drainedFuture = old.drained();
         execute(old, () -> {
-            Drain drain = drain(old, summary, running, standbyFor);
+            Drain drain = drain(old, drainedFuture, summary, running, standbyFor);
             drained.run();
             listener.drained(old, drain);
         });
@@ -144,10 +152,15 @@ final class Retirer implements Closeable {
         }
     }
 
-    /** Waits for the running calls up to the drain timeout; answers the rest RELOADING. */
-    private Drain drain(BundleGeneration old, String summary, int running, Duration standbyFor) {
+    /**
+     * Waits for the running calls up to the drain timeout; answers the rest RELOADING. The drain's
+     * future is the one taken when the drain was asked for: a rollback that reactivates the version
+     * before this runs completes that future and starts a new one, which belongs to the serving
+     * version and must not be waited for here.
+     */
+    private Drain drain(BundleGeneration old, CompletableFuture<Void> drained, String summary, int running,
+            Duration standbyFor) {
         long start = System.nanoTime();
-        CompletableFuture<Void> drained = old.drained();
         long deadline = start + drainTimeout.toNanos();
         try {
             while (true) {
@@ -164,6 +177,11 @@ final class Retirer implements Closeable {
                 }
             }
         } catch (TimeoutException e) {
+            if (old.state() == BundleState.ACTIVE) {
+                log.info("{} {} serves again (rolled back to): its running calls are left to finish", old.name(),
+                        old.version());
+                return new Drain(summary, running - old.inFlight(), 0, System.nanoTime() - start, standbyFor);
+            }
             int abandoned = old.abandonRunning(old.name() + " " + old.version() + " was replaced and did not finish "
                     + "this call within the drain timeout of " + drainTimeout.toMillis() + " ms; retry");
             log.warn("{} {}: {} call(s) still running after the drain timeout of {} ms were answered RELOADING",

@@ -5,7 +5,10 @@ import io.swivel.server.bundle.BundleGeneration;
 
 /**
  * Where the {@link Dispatcher} delivers the outcome of one call; implemented by each
- * transport (wire protocol, admin HTTP). Exactly one method is called, once.
+ * transport (wire protocol, admin HTTP). One of {@link #ok}, {@link #appError}, {@link #fail} or
+ * {@link #drop} is called, once; only if {@code ok} or {@code appError} throws (the answer could
+ * not be encoded or written) may {@code fail} follow it, so a transport that releases a per-call
+ * resource when answering must release it once only.
  */
 public interface CallSink {
 
@@ -31,6 +34,13 @@ public interface CallSink {
      * @param message what happened and what to do
      */
     void fail(Status status, String message);
+
+    /**
+     * Nobody waits for the answer (the caller went away): the call is settled without one, and
+     * whatever the transport holds for it is released.
+     */
+    default void drop() {
+    }
 
     /**
      * Whether anyone still waits for the answer (the caller's connection is open); checked while

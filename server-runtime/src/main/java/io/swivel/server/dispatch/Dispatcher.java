@@ -288,6 +288,10 @@ public final class Dispatcher {
         } catch (VirtualMachineError fatal) {
             failed = true;
             sink.fatal(generation, fatal, FatalErrors.Phase.DISPATCH);
+        } catch (Throwable e) {
+            failed = true; // a LinkageError or other Error: the call is still answered, the worker lives on
+            log.error("{}: dispatch of {} failed", generation, invoker.methodKey(), e);
+            sink.fail(Status.INTERNAL, "server error in " + invoker.methodKey() + ": " + e);
         } finally {
             if (!released) {
                 generation.release(sink, failed);
@@ -317,6 +321,12 @@ public final class Dispatcher {
                 }
                 sink.fail(Status.BAD_REQUEST, "cannot decode the arguments of " + invoker.methodKey() + ": " + e.getMessage());
             }
+            return null;
+        } catch (LinkageError e) {
+            // a bundle type that cannot be loaded or initialised is the bundle's fault, not the caller's
+            log.error("{}: a type of the arguments of {} cannot be loaded or initialised", generation, invoker.methodKey(), e);
+            sink.fail(Status.INTERNAL, "the server cannot decode the arguments of " + invoker.methodKey()
+                    + ": a type of bundle " + generation + " cannot be loaded or initialised: " + e);
             return null;
         }
     }
@@ -354,6 +364,9 @@ public final class Dispatcher {
                     sink.ok(generation, result);
                 } catch (VirtualMachineError fatal) {
                     sink.fail(Status.INTERNAL, fatalErrors.record(generation, methodKey, fatal, FatalErrors.Phase.ANSWER));
+                } catch (RuntimeException | LinkageError e) {
+                    log.error("{}: the answer of {} cannot be encoded", generation, methodKey, e);
+                    sink.fail(Status.INTERNAL, "the server cannot encode the answer of " + methodKey + ": " + e);
                 }
             }
         }
@@ -370,6 +383,9 @@ public final class Dispatcher {
                         throw fatal; // only calls that reached a generation report an application error
                     }
                     sink.fail(Status.INTERNAL, fatalErrors.record(ranOn, methodKey, fatal, FatalErrors.Phase.ANSWER));
+                } catch (RuntimeException | LinkageError e) {
+                    log.error("the application error of {} cannot be encoded", methodKey, e);
+                    sink.fail(Status.INTERNAL, "the server cannot encode the application error of " + methodKey + ": " + e);
                 }
             }
         }
@@ -404,8 +420,11 @@ public final class Dispatcher {
         }
 
         /** Nobody waits for this call: it is settled without an answer (counted by the caller of this method). */
-        void drop() {
-            answered.compareAndSet(false, true);
+        @Override
+        public void drop() {
+            if (answered.compareAndSet(false, true)) {
+                sink.drop();
+            }
         }
 
         @Override

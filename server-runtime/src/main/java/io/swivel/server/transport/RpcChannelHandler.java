@@ -18,6 +18,7 @@ import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.dispatch.CallSink;
 import io.swivel.server.dispatch.Dispatcher;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +103,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
         private final Channel channel;
         private final RequestFrame request;
         private final ConnectionGuard guard;
+        private final AtomicBoolean done = new AtomicBoolean();
 
         WireSink(Channel channel, RequestFrame request, ConnectionGuard guard) {
             this.channel = channel;
@@ -115,7 +117,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             try {
                 body = generation.serialization().encode(result);
             } catch (SerializationException e) {
-                log.warn("{}: cannot encode the result of {}: {}", generation, request.methodKey(), e.getMessage());
+                log.warn("{}: cannot encode the result of {}: {}", generation, request.methodKey(), e.getMessage(), e);
                 fail(Status.INTERNAL, "the server cannot encode the result of " + request.methodKey() + ": " + e.getMessage());
                 return;
             }
@@ -137,8 +139,20 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             return channel.isActive();
         }
 
+        @Override
+        public void drop() {
+            release();
+        }
+
+        /** Gives back the call's in-flight slot, once however many ways the call ends. */
+        private void release() {
+            if (done.compareAndSet(false, true)) {
+                guard.callDone();
+            }
+        }
+
         private void write(ResponseFrame response) {
-            guard.callDone();
+            release();
             if (!channel.isActive()) {
                 return; // the client is gone; nobody to answer
             }

@@ -11,6 +11,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.FrameType;
 import io.swivel.protocol.FrameDecoder;
@@ -80,7 +81,25 @@ public final class RpcServer implements Closeable {
         this.metrics = metrics;
         this.events = new TransportEvents(metrics, new RefusalLog());
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress());
-        this.partialFrames = new PartialFrameBudget(limits.maxPartialFrameMemory());
+        long maxDirect = PlatformDependent.maxDirectMemory();
+        long budget = partialFrameBudget(limits.maxPartialFrameMemory(), maxDirect);
+        if (budget < limits.maxPartialFrameMemory()) {
+            log.info("max-partial-frame-memory lowered from {} to {} bytes: half of this JVM's direct-memory limit of {} "
+                    + "bytes (-XX:MaxDirectMemorySize, by default -Xmx)", limits.maxPartialFrameMemory(), budget, maxDirect);
+        }
+        this.partialFrames = new PartialFrameBudget(budget);
+    }
+
+    /**
+     * The memory for incomplete frames: the configured limit, but at most half of the direct
+     * memory the JVM allows, so incomplete frames alone cannot exhaust it.
+     *
+     * @param configured the {@code max-partial-frame-memory} setting
+     * @param maxDirectMemory the JVM's direct-memory limit in bytes; not positive if unknown
+     * @return the budget in bytes
+     */
+    static long partialFrameBudget(long configured, long maxDirectMemory) {
+        return maxDirectMemory > 0 ? Math.min(configured, maxDirectMemory / 2) : configured;
     }
 
     /**

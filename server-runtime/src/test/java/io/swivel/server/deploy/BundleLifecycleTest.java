@@ -8,10 +8,12 @@ import io.swivel.api.HealthCheck;
 import io.swivel.server.bundle.BundleGeneration;
 import io.swivel.server.bundle.BundleState;
 import io.swivel.server.bundle.InFlightCall;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,28 @@ class BundleLifecycleTest {
 
     private boolean deploy(String version) {
         return greeter.deploy(jar, host.descriptor("greeter", version), System.nanoTime());
+    }
+
+    /**
+     * Runs {@code op} on a thread of its own and returns once that thread waits for this
+     * lifecycle's monitor (or {@code op} is done, which a test then finds): the race is then
+     * really run, however slow the thread was to start.
+     */
+    private <T> CompletableFuture<T> blockedOnTheLifecycle(String name, Callable<T> op) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(op.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        String monitor = BundleLifecycle.class.getName() + "@" + Integer.toHexString(System.identityHashCode(greeter));
+        await().atMost(WITHIN).until(() -> result.isDone() || (thread.getState() == Thread.State.BLOCKED
+                && monitor.equals(ManagementFactory.getThreadMXBean().getThreadInfo(thread.getId()).getLockName())));
+        return result;
     }
 
     private BundleGeneration loaded(String version, int nth) {
@@ -259,8 +283,9 @@ class BundleLifecycleTest {
             }
         });
         assertThat(rollbackLoading.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<Boolean> swap = CompletableFuture.supplyAsync(() -> deploy("3"));
+        CompletableFuture<Boolean> swap = blockedOnTheLifecycle("swap-during-rollback", () -> deploy("3"));
 
+        assertThat(swap).isNotDone();
         assertThat(greeter.active()).isSameAs(v2); // the rollback's version still loads: nothing switched
         host.release("1");
         assertThat(rollback.get(5, TimeUnit.SECONDS)).startsWith("greeter 2 → 1 rolled back from history");
@@ -308,8 +333,12 @@ class BundleLifecycleTest {
         CompletableFuture<Boolean> swap = CompletableFuture.supplyAsync(() -> deploy("2"));
         assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
         host.config = Map.of("greeting", "Hi");
-        CompletableFuture<Void> update = CompletableFuture.runAsync(greeter::configChanged);
+        CompletableFuture<Boolean> update = blockedOnTheLifecycle("update-during-swap", () -> {
+            greeter.configChanged();
+            return true;
+        });
 
+        assertThat(update).isNotDone();
         host.release("2");
         assertThat(swap.get(5, TimeUnit.SECONDS)).isTrue();
         update.get(5, TimeUnit.SECONDS);

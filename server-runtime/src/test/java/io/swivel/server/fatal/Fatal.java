@@ -22,4 +22,7 @@ public interface Fatal {
 
     /** @return an answer whose encoding throws {@code OutOfMemoryError(message)} (its accessor does) */
     FatalAnswer unencodable(String message);
+
+    /** @return the parcel's text; the bundle's copy of {@link FatalParcel} cannot be initialised */
+    String open(FatalParcel parcel);
 }

@@ -59,13 +59,17 @@ public final class FatalBundles {
                     public FatalAnswer unencodable(String message) {
                         return new FatalAnswer("oom:" + message);
                     }
+
+                    public String open(io.swivel.server.fatal.FatalParcel parcel) {
+                        return parcel.text;
+                    }
                 }
                 """.formatted(pkg);
         Path classes = JavaSources.compile(work.resolve("fatal-classes-" + jar.getFileName()),
                 Map.of(pkg + ".FatalService", service), List.of());
         JarBuilder builder = new JarBuilder().bundle(BUNDLE, "1.0.0").addTree(classes);
         attributes.forEach(builder::attribute);
-        for (Class<?> api : List.of(Fatal.class, FatalAnswer.class)) {
+        for (Class<?> api : List.of(Fatal.class, FatalAnswer.class, FatalParcel.class)) {
             try {
                 builder.add(api.getName().replace('.', '/') + ".class",
                         Path.of(api.getResource(api.getSimpleName() + ".class").toURI()));
