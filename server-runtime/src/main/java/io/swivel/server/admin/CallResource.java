@@ -85,7 +85,7 @@ final class CallResource {
         List<String> matches = new ArrayList<>();
         for (String key : binding.methodKeys()) {
             if (key.equals(method) || (MethodKeys.name(key).equals(method)
-                    && binding.invokers().get(key).parameterCount() == args.size())) {
+                    && generation.invoker(service, key).parameterCount() == args.size())) {
                 matches.add(key);
             }
         }

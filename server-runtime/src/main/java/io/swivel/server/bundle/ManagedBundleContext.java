@@ -4,6 +4,7 @@ import io.swivel.api.BundleConfig;
 import io.swivel.api.BundleContext;
 import io.swivel.api.ConfigListener;
 import io.swivel.api.HealthCheck;
+import io.swivel.server.internal.ContextLoader;
 import io.swivel.server.logging.BundleMdc;
 import java.time.Duration;
 import java.util.List;
@@ -105,10 +106,7 @@ public final class ManagedBundleContext implements BundleContext {
         BundleConfig next = configOf(values);
         this.config = next;
         Exception failure = null;
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        try {
+        try (ContextLoader.Scope scope = ContextLoader.use(loader)) {
             for (ConfigListener listener : configListeners) {
                 try {
                     listener.configChanged(next);
@@ -120,8 +118,6 @@ public final class ManagedBundleContext implements BundleContext {
                     }
                 }
             }
-        } finally {
-            thread.setContextClassLoader(previous);
         }
         if (failure != null) {
             throw failure;
