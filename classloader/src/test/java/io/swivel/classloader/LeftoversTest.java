@@ -30,6 +30,7 @@ class LeftoversTest {
             public final class Leaky {
                 private static final ThreadLocal<Leaky> MINE = new ThreadLocal<>();
                 private static volatile Thread stubborn;
+                private static final CountDownLatch release = new CountDownLatch(1);
 
                 private Leaky() {
                 }
@@ -56,11 +57,11 @@ class LeftoversTest {
                     CountDownLatch started = new CountDownLatch(1);
                     Thread thread = new Thread(() -> {
                         started.countDown();
-                        while (stubborn != null) {
+                        while (release.getCount() > 0) {
                             try {
-                                Thread.sleep(20);
+                                release.await();
                             } catch (InterruptedException ignored) {
-                                // keeps going: that is the point of this thread
+                                // keeps waiting: that is the point of this thread
                             }
                         }
                     }, name);
@@ -74,6 +75,7 @@ class LeftoversTest {
                 public static String stopStubborn(String unused) throws InterruptedException {
                     Thread thread = stubborn;
                     stubborn = null;
+                    release.countDown();
                     thread.join(10_000);
                     return String.valueOf(thread.isAlive());
                 }
