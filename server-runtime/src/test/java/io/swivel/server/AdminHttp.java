@@ -1,6 +1,6 @@
 package io.swivel.server;
 
-import io.swivel.server.admin.AdminToken;
+import io.swivel.server.internal.admin.AdminToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

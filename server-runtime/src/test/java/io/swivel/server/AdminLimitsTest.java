@@ -3,7 +3,7 @@ package io.swivel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.swivel.server.admin.AdminToken;
+import io.swivel.server.internal.admin.AdminToken;
 import io.swivel.server.probe.ProbeBundles;
 import io.swivel.server.probe.ProbeBundles.Options;
 import io.swivel.testing.Dribbler;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swivel.samples.greeter.Greeter;
-import io.swivel.server.admin.AdminToken;
+import io.swivel.server.internal.admin.AdminToken;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

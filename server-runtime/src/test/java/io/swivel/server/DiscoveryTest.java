@@ -12,7 +12,7 @@ import io.swivel.protocol.Status;
 import io.swivel.samples.greeter.Greeter;
 import io.swivel.registry.RegistryPaths;
 import io.swivel.registry.ZooKeeperClients;
-import io.swivel.server.cluster.ClusterCommands;
+import io.swivel.server.internal.cluster.ClusterCommands;
 import io.swivel.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;

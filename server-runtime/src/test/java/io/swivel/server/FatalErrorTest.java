@@ -8,7 +8,7 @@ import io.swivel.client.SwivelException;
 import io.swivel.protocol.Status;
 import io.swivel.server.fatal.Fatal;
 import io.swivel.server.fatal.FatalBundles;
-import io.swivel.server.health.ServerHealth;
+import io.swivel.server.internal.health.ServerHealth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

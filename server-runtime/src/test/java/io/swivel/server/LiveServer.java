@@ -3,7 +3,7 @@ package io.swivel.server;
 import io.swivel.client.SwivelClient;
 import io.swivel.server.cli.SwivelMain;
 import io.swivel.server.config.ServerConfig;
-import io.swivel.server.deploy.BundleView;
+import io.swivel.server.internal.deploy.BundleView;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import io.swivel.protocol.kryo.TypeAllowlist;
 import io.swivel.registry.EmbeddedZooKeeper;
 import io.swivel.samples.greeter.Greeter;
 import io.swivel.samples.greeter.GreetingException;
-import io.swivel.server.metrics.PrometheusServerMetrics;
+import io.swivel.server.internal.metrics.PrometheusServerMetrics;
 import io.swivel.server.probe.Probe;
 import io.swivel.server.probe.ProbeBundles;
 import io.swivel.server.probe.ProbeBundles.Options;

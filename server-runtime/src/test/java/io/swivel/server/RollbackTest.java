@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swivel.samples.greeter.Greeter;
-import io.swivel.server.deploy.BundleView;
-import io.swivel.server.deploy.HistoryEntry;
+import io.swivel.server.internal.deploy.BundleView;
+import io.swivel.server.internal.deploy.HistoryEntry;
 import io.swivel.server.probe.ProbeBundles;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.swivel.server.cli;
 
-import io.swivel.server.admin.AdminToken;
+import io.swivel.server.internal.admin.AdminToken;
 import io.swivel.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;

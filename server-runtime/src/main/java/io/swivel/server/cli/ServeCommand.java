@@ -2,7 +2,7 @@ package io.swivel.server.cli;
 
 import io.swivel.server.SwivelServer;
 import io.swivel.server.config.ServerConfig;
-import io.swivel.server.health.UncaughtErrors;
+import io.swivel.server.internal.health.UncaughtErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;

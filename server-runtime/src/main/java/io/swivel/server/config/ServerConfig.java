@@ -34,12 +34,17 @@ import java.util.function.Consumer;
  * @param embeddedZkPort the client port of the embedded ZooKeeper, 0 for any free one
  * @param zkSessionTimeout the ZooKeeper session timeout: how long a silent server stays listed
  * @param limits the bounds on connections, buffers, timeouts, decoding, the admin API and bundle extraction
+ * @param tls TLS on the RPC (and admin) port, {@link Tls#NONE} for plain TCP
+ * @param announce the advertised address, weight, warm-up and cluster following
+ * @param tracing OpenTelemetry tracing
+ * @param canary the budget a canary keeps at every analysis
  */
 public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, int adminPort, int maxFrameLength,
                            Duration stepTimeout, int workerThreads, int queueCapacity, Duration drainTimeout,
                            Duration rescanInterval, Duration pendingAfter, Duration stalledAfter, int historyLimit,
                            Duration probation, double probationErrorRate, long probationMinCalls, String zookeeper,
-                           int embeddedZkPort, Duration zkSessionTimeout, Limits limits) {
+                           int embeddedZkPort, Duration zkSessionTimeout, Limits limits, Tls tls,
+                           Announce announce, Tracing tracing, CanaryPolicy canary) {
 
     /** The default {@code swivel/1} port. */
     public static final int DEFAULT_PORT = 7700;
@@ -76,6 +81,10 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @param embeddedZkPort the embedded ZooKeeper's port
      * @param zkSessionTimeout the session timeout
      * @param limits the bounds
+     * @param tls TLS settings
+     * @param announce how the server presents itself to the cluster
+     * @param tracing tracing settings
+     * @param canary the canary budget
      */
     public ServerConfig {
         Objects.requireNonNull(deployDir, "deployDir");
@@ -117,6 +126,10 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         checkPort(embeddedZkPort, "embeddedZkPort");
         checkPositive(zkSessionTimeout, "zkSessionTimeout");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(announce, "announce");
+        Objects.requireNonNull(tracing, "tracing");
+        Objects.requireNonNull(canary, "canary");
     }
 
     /**
@@ -130,7 +143,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
                 DEFAULT_ADMIN_PORT, Frame.DEFAULT_MAX_FRAME_LENGTH, Duration.ofSeconds(10), 64, 4096,
                 Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), 5,
                 Duration.ofSeconds(30), 0.5, 20, EMBEDDED, DEFAULT_EMBEDDED_ZK_PORT, Duration.ofSeconds(15),
-                Limits.defaults());
+                Limits.defaults(), Tls.NONE, Announce.defaults(), Tracing.OFF, CanaryPolicy.defaults());
     }
 
     /**
@@ -249,6 +262,14 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         public Duration zkSessionTimeout;
         /** See {@link ServerConfig#limits()}. */
         public Limits limits;
+        /** See {@link ServerConfig#tls()}. */
+        public Tls tls;
+        /** See {@link ServerConfig#announce()}. */
+        public Announce announce;
+        /** See {@link ServerConfig#tracing()}. */
+        public Tracing tracing;
+        /** See {@link ServerConfig#canary()}. */
+        public CanaryPolicy canary;
 
         private Builder(ServerConfig from) {
             deployDir = from.deployDir;
@@ -272,12 +293,17 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
             embeddedZkPort = from.embeddedZkPort;
             zkSessionTimeout = from.zkSessionTimeout;
             limits = from.limits;
+            tls = from.tls;
+            announce = from.announce;
+            tracing = from.tracing;
+            canary = from.canary;
         }
 
         private ServerConfig build() {
             return new ServerConfig(deployDir, dataDir, bind, port, adminPort, maxFrameLength, stepTimeout,
                     workerThreads, queueCapacity, drainTimeout, rescanInterval, pendingAfter, stalledAfter, historyLimit,
-                    probation, probationErrorRate, probationMinCalls, zookeeper, embeddedZkPort, zkSessionTimeout, limits);
+                    probation, probationErrorRate, probationMinCalls, zookeeper, embeddedZkPort, zkSessionTimeout, limits,
+                    tls, announce, tracing, canary);
         }
     }
 

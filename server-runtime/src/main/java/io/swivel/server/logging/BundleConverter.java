@@ -1,5 +1,7 @@
 package io.swivel.server.logging;
 
+import io.swivel.server.internal.logging.BundleMdc;
+
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.util.Map;

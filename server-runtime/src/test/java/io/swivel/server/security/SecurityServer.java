@@ -10,7 +10,7 @@ import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.TypeAllowlist;
 import io.swivel.samples.greeter.Greeter;
 import io.swivel.server.SwivelServer;
-import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.config.ServerConfig;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;

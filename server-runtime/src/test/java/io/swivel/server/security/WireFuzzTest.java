@@ -13,7 +13,7 @@ import io.swivel.protocol.Status;
 import io.swivel.samples.greeter.Greeter;
 import io.swivel.samples.greeter.Greeting;
 import io.swivel.samples.greeter.Person;
-import io.swivel.server.bundle.BundleGeneration;
+import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.security.FrameFuzzer.Fuzzed;
 import io.swivel.server.security.FrameFuzzer.Killer;
 import io.swivel.server.security.FrameFuzzer.Seed;

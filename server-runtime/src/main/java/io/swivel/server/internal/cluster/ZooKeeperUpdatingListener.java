@@ -1,0 +1,79 @@
+package io.swivel.server.internal.cluster;
+
+import io.swivel.server.ServerListener;
+import io.swivel.server.SwivelServer;
+import io.swivel.server.config.ServerConfig;
+import java.util.Optional;
+
+/**
+ * Keeps a server's services registered in ZooKeeper while it runs and executes the cluster
+ * commands addressed to it: connects when the server starts (starting the embedded ZooKeeper
+ * if configured), publishes once the ports are bound, deregisters first when it closes, and
+ * closes the client last.
+ */
+public final class ZooKeeperUpdatingListener implements ServerListener {
+
+    private final ServerConfig config;
+    private volatile Registration registration;
+    private volatile ClusterCommands commands;
+
+    private ZooKeeperUpdatingListener(ServerConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * The listener a configuration asks for.
+     *
+     * @param config the server configuration
+     * @return the listener, or empty with {@code --zookeeper none}
+     */
+    public static Optional<ZooKeeperUpdatingListener> forConfig(ServerConfig config) {
+        return config.zookeeper().equals(ServerConfig.NO_ZOOKEEPER) ? Optional.empty()
+                : Optional.of(new ZooKeeperUpdatingListener(config));
+    }
+
+    /** @return the registration, once the server started; null before */
+    public Registration registration() {
+        return registration;
+    }
+
+    /** @return where ZooKeeper is, {@code host:port,...}, once connected; null before */
+    public String connectString() {
+        Registration connected = registration;
+        return connected != null ? connected.connectString() : null;
+    }
+
+    @Override
+    public void serverStarting(SwivelServer server) {
+        Registration connected = Registration.connect(config);
+        registration = connected;
+        server.metrics().bindZooKeeper(connected::connected);
+    }
+
+    @Override
+    public void serverStarted(SwivelServer server) {
+        Registration connected = registration;
+        connected.publish(server.directory(), server.rpcAddress());
+        commands = new ClusterCommands(connected.client(), connected.instanceId(), server.deployer());
+    }
+
+    @Override
+    public void serverStopping(SwivelServer server) {
+        ClusterCommands running = commands;
+        if (running != null) {
+            running.close();
+        }
+        Registration connected = registration;
+        if (connected != null) {
+            connected.deregister();
+        }
+    }
+
+    @Override
+    public void serverStopped(SwivelServer server) {
+        Registration connected = registration;
+        if (connected != null) {
+            connected.close();
+        }
+    }
+}

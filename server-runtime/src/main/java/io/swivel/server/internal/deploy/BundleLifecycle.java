@@ -1,0 +1,376 @@
+package io.swivel.server.internal.deploy;
+
+import io.swivel.server.internal.bundle.BundleDescriptor;
+import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.dispatch.ServiceConflictException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The life of one bundle: the versions it has loaded ({@link LoadedVersions}: the one serving,
+ * the standby kept during its successor's probation, and room for a second active version and a
+ * shadow), its history, its probation, and what its jar holds. Every change happens here, under
+ * this object's monitor, so deploy, rollback, probation, configuration and undeploy of one
+ * bundle never interleave; different bundles proceed independently. What happened is told to
+ * the {@link LifecycleListener}; draining and unloading go through the {@link Retirer}.
+ *
+ * <p>Lock order: the deployer's per-jar lock, then this monitor, then a listener's own lock
+ * (the state journal's). Probation outcomes and drains reach this monitor from their own threads
+ * and hold no other lock.
+ */
+final class BundleLifecycle {
+
+    /** Who rolls back automatically, for the marker and the status. */
+    static final String BY_PROBATION = "probation (automatic)";
+
+    private final String name;
+    private final LoadedVersions versions;
+    private final Host host;
+    private final Retirer retirer;
+    private final LifecycleListener listener;
+    private final ConfigReload configReload;
+    private final Clock clock;
+    private final int historyLimit;
+    /** Told how a probation of this bundle's versions ended. */
+    private final Probation.Outcome onProbation;
+
+    // Written under the monitor; volatile so that status reads never wait for a deployment.
+    private volatile Path jar;
+    private volatile BundleFacts.JarContent jarHolds;
+    /** The content active before a restart, until it is restored; null once restored or replaced. */
+    private volatile String savedActiveSha256;
+    private volatile Rollback rolledBack;
+    private volatile History history = History.empty();
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+
+    BundleLifecycle(String name, Host host, Retirer retirer, Probation probation, LifecycleListener listener,
+                    Clock clock, int historyLimit) {
+        this.name = name;
+        this.versions = new LoadedVersions(name, this, host, retirer, probation, listener);
+        this.host = host;
+        this.retirer = retirer;
+        this.listener = listener;
+        this.configReload = new ConfigReload(host, listener);
+        this.clock = clock;
+        this.historyLimit = historyLimit;
+        this.onProbation = Probation.Outcome.of(this::probationFailed, this::probationPassed);
+    }
+
+    /** Takes what {@code state.json} remembers, before anything of the bundle loads. */
+    synchronized void restore(Path savedJar, String jarSha256, String activeSha256, Rollback savedRollback,
+                              List<HistoryEntry> savedHistory) {
+        jar = savedJar;
+        jarHolds = new BundleFacts.JarContent(null, jarSha256, null);
+        savedActiveSha256 = activeSha256;
+        rolledBack = savedRollback;
+        history = History.of(savedHistory);
+    }
+
+    // ---- reads (never wait for the monitor) ----------------------------------------------
+
+    String name() {
+        return name;
+    }
+
+    Path jar() {
+        return jar;
+    }
+
+    BundleFacts.JarContent jarHolds() {
+        return jarHolds;
+    }
+
+    BundleGeneration active() {
+        return versions.active();
+    }
+
+    BundleGeneration standby() {
+        return versions.standby();
+    }
+
+    Instant probationEndsAt() {
+        return versions.probationEndsAt();
+    }
+
+    Rollback rolledBack() {
+        return rolledBack;
+    }
+
+    History history() {
+        return history;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    Instant lastErrorAt() {
+        return lastErrorAt;
+    }
+
+    // ---- deploy ----------------------------------------------------------------------------
+
+    /**
+     * Deploys a staged jar: the bundle's first version, or its next one. After a restart, a jar
+     * whose content was rolled back serves the version it was rolled back to, from history.
+     *
+     * @return true if a new version serves now
+     */
+    synchronized boolean deploy(Path from, BundleDescriptor descriptor, long startNanos) {
+        if (restoreRollback(from, descriptor)) {
+            return true;
+        }
+        BundleGeneration generation;
+        try {
+            generation = host.load(descriptor);
+        } catch (DeploymentException e) {
+            failed(from, e, descriptor);
+            return false;
+        }
+        BundleGeneration previous;
+        try {
+            previous = versions.switchTo(generation, onProbation, startNanos);
+        } catch (ServiceConflictException e) {
+            generation.fail();
+            retirer.discard(generation);
+            failed(from, new DeploymentException(DeploymentException.Failure.CONFLICT, generation.name() + " "
+                    + generation.version() + ": " + e.getMessage(), e), descriptor);
+            return false;
+        }
+        jar = from;
+        jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
+        rolledBack = null;
+        savedActiveSha256 = null;
+        history = history.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
+                descriptor.staged().getFileName().toString(), clock.instant()));
+        prune();
+        listener.deployed(generation, from, previous, System.nanoTime() - startNanos);
+        listener.servingChanged(facts());
+        return true;
+    }
+
+    /** A jar that did not deploy: the version serving keeps serving; the jar's marker says why. */
+    synchronized void failed(Path from, DeploymentException error, BundleDescriptor staged) {
+        BundleGeneration active = versions.active();
+        if (active == null) {
+            jar = from;
+        }
+        if (from.equals(jar)) {
+            jarHolds = staged != null
+                    ? new BundleFacts.JarContent(staged.version(), staged.sha256(), error.getMessage())
+                    : new BundleFacts.JarContent(null, null, error.getMessage());
+        }
+        error(from.getFileName() + ": " + error.getMessage());
+        listener.failed(name, from, error, active);
+        if (staged != null) {
+            String file = staged.staged().getFileName().toString();
+            if (!history.keeps(file) && !versions.files().contains(file)) {
+                host.deleteFromHistory(name, file);
+            }
+        }
+    }
+
+    /** After a restart: the jar holds content that was rolled back, so serve what served before. */
+    private boolean restoreRollback(Path from, BundleDescriptor descriptor) {
+        Rollback rollback = rolledBack;
+        if (versions.active() != null || !from.equals(jar)
+                || !RestartRestore.applies(savedActiveSha256, rollback, jarHolds, descriptor)) {
+            return false;
+        }
+        BundleGeneration generation = RestartRestore.load(name, host, retirer, history, savedActiveSha256, from);
+        if (generation == null) {
+            return false;
+        }
+        versions.serving(generation);
+        jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
+        savedActiveSha256 = null;
+        listener.restored(generation, from, descriptor.version(), rollback);
+        listener.servingChanged(facts());
+        return true;
+    }
+
+    // ---- rollback --------------------------------------------------------------------------
+
+    /**
+     * Rolls back: to the standby (one switch), or to a version kept in history (loaded and
+     * started first, while the current version keeps serving).
+     *
+     * @param toVersion the version to return to, or null for the standby, else the previous one
+     * @param by who asks
+     * @param reason why, or null
+     * @return what happened, in one line
+     * @throws RollbackException if nothing changed, and why
+     */
+    synchronized String rollback(String toVersion, String by, String reason) throws RollbackException {
+        BundleGeneration from = versions.active();
+        if (from == null) {
+            throw new RollbackException(RollbackException.Reason.UNKNOWN_BUNDLE, "no bundle " + name
+                    + " serves here", null);
+        }
+        long start = System.nanoTime();
+        BundleGeneration kept = versions.standby();
+        BundleGeneration target;
+        String source;
+        if (kept != null && (toVersion == null || toVersion.equals(kept.version()))) {
+            target = kept;
+            source = "standby";
+        } else {
+            target = loadFromHistory(from, toVersion);
+            source = "history";
+        }
+        try {
+            versions.switchTo(target, null, start);
+        } catch (ServiceConflictException e) {
+            if (target != kept) {
+                target.fail();
+                retirer.discard(target);
+            }
+            throw new RollbackException(RollbackException.Reason.LOAD_FAILED, name + " " + target.version()
+                    + " cannot serve: " + e.getMessage() + "; " + from.version() + " keeps serving", e);
+        }
+        long millis = LifecycleListener.millis(System.nanoTime() - start);
+        Rollback rollback = new Rollback(by, from.version(), target.version(), reason, clock.instant());
+        if (reason != null) {
+            error(name + " " + from.version() + " was rolled back to " + target.version() + " by " + by + ": " + reason);
+        }
+        BundleFacts.JarContent holds = jarHolds;
+        boolean jarServes = holds != null && !holds.failed() && target.descriptor().sha256().equals(holds.sha256());
+        rolledBack = jarServes ? null : rollback;
+        String message = name + " " + from.version() + " → " + target.version() + " rolled back from " + source
+                + " in " + millis + " ms";
+        listener.rolledBack(from, target, source, rollback, message);
+        listener.servingChanged(facts());
+        return message;
+    }
+
+    private BundleGeneration loadFromHistory(BundleGeneration from, String toVersion) throws RollbackException {
+        HistoryEntry entry = history.rollbackTarget(name, from.version(), from.descriptor().sha256(), toVersion);
+        try {
+            BundleDescriptor descriptor = host.fromHistory(name, entry, jar);
+            if (!descriptor.sha256().equals(entry.sha256())) {
+                throw new DeploymentException(DeploymentException.Failure.BAD_JAR, descriptor.staged()
+                        + " no longer holds the content deployed as " + entry.version() + " (its SHA-256 changed)", null);
+            }
+            return host.load(descriptor);
+        } catch (DeploymentException e) {
+            error("rollback to " + entry.version() + " failed: " + e.getMessage());
+            throw new RollbackException(RollbackException.Reason.LOAD_FAILED, name + " " + entry.version()
+                    + " from history did not start: " + e.getMessage() + "; " + from.version() + " keeps serving", e);
+        }
+    }
+
+    // ---- probation -------------------------------------------------------------------------
+
+    private synchronized void probationFailed(BundleGeneration generation, String reason) {
+        BundleGeneration kept = versions.standby();
+        if (!versions.onProbation(generation) || kept == null) {
+            return; // replaced or rolled back meanwhile
+        }
+        listener.probationFailed(generation, reason);
+        try {
+            rollback(kept.version(), BY_PROBATION, generation.version() + " failed probation: " + reason);
+        } catch (RollbackException e) {
+            error(generation.name() + " " + generation.version() + " failed probation (" + reason
+                    + ") but could not be rolled back: " + e.getMessage());
+            listener.probationRollbackFailed(generation, reason, e);
+        }
+    }
+
+    private synchronized void probationPassed(BundleGeneration generation) {
+        if (!versions.onProbation(generation)) {
+            return;
+        }
+        BundleGeneration kept = versions.standby();
+        if (kept != null) {
+            listener.probationPassed(generation, kept);
+        }
+        versions.releaseStandby();
+    }
+
+    // ---- configuration ---------------------------------------------------------------------
+
+    /** Delivers an edited configuration to the version serving (in place, or by a restart and a swap). */
+    synchronized void configChanged() {
+        BundleGeneration serving = versions.active();
+        if (serving == null || configReload.apply(serving, this::error) != ConfigReload.Outcome.RESTART) {
+            return;
+        }
+        long start = System.nanoTime();
+        BundleGeneration restarted;
+        BundleGeneration previous;
+        try {
+            restarted = host.load(serving.descriptor());
+            previous = versions.switchTo(restarted, onProbation, start);
+        } catch (DeploymentException e) {
+            failed(jar, e, null);
+            return;
+        } catch (ServiceConflictException e) {
+            throw new IllegalStateException("the same version conflicted with itself", e);
+        }
+        listener.deployed(restarted, jar, previous, System.nanoTime() - start);
+        listener.servingChanged(facts());
+    }
+
+    // ---- undeploy and shutdown -------------------------------------------------------------
+
+    /**
+     * The jar was deleted: the services stop resolving at once, the running calls drain, then
+     * the version unloads, and the standby with it.
+     *
+     * @param deleted the jar
+     */
+    synchronized void undeploy(Path deleted) {
+        versions.undeploy(deleted);
+        listener.undeployed(name, deleted);
+    }
+
+    /**
+     * Shutdown, first step: no more probation, and the versions loaded stop taking calls (the one
+     * serving stays routed, so its callers are answered {@code RELOADING} and retry elsewhere).
+     *
+     * @return the versions to drain and unload
+     */
+    synchronized List<BundleGeneration> stopServing() {
+        return versions.stopServing();
+    }
+
+    /** Shutdown, last step: nothing of the bundle is routed any more. */
+    synchronized void removeFromDirectory() {
+        versions.removeFromDirectory();
+    }
+
+    /** After a restart: the bundle remembered has no jar any more. Returns true if it can be forgotten. */
+    synchronized boolean forgetIfGone() {
+        if (versions.active() != null) {
+            return false;
+        }
+        savedActiveSha256 = null;
+        listener.forgotten(name);
+        return lastError == null;
+    }
+
+    // ---- bookkeeping -----------------------------------------------------------------------
+
+    private void prune() {
+        History.Pruned pruned = history.prune(historyLimit, versions.files());
+        history = pruned.kept();
+        pruned.filesToDelete().forEach(file -> host.deleteFromHistory(name, file));
+    }
+
+    private void error(String message) {
+        lastError = BoundedText.of(message); // bundles choose messages; the status shows a few KiB at most
+        lastErrorAt = clock.instant();
+    }
+
+    private BundleFacts facts() {
+        return new BundleFacts(name, jar, jarHolds, versions.active(), rolledBack, history);
+    }
+
+    @Override
+    public String toString() {
+        return "BundleLifecycle[" + name + "]";
+    }
+}

@@ -1,0 +1,388 @@
+package io.swivel.server.internal.deploy;
+
+import io.swivel.server.internal.bundle.BundleDescriptor;
+import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.dispatch.ServiceDirectory;
+import io.swivel.server.internal.logging.BundleMdc;
+import io.swivel.server.internal.metrics.ServerMetrics;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Deploys, replaces, rolls back and undeploys bundles: the commands, and the locks they take.
+ * Each bundle's life is one {@link BundleLifecycle}; this class finds it, serializes the work
+ * on one jar, and hands the lifecycle the staged jar. A new version is loaded and started while
+ * the old one keeps serving, then switched in with one write; the replaced version drains and
+ * stays standby while the new one is on probation. Any failure before the switch leaves the
+ * serving version untouched and writes {@code .failed}, naming what serves instead.
+ *
+ * <p>Every version that served is kept in {@code <data-dir>/history/<bundle>/} (the last few),
+ * and {@code <data-dir>/state.json} records what serves, so a restart serves the same
+ * versions, including a rollback: a rolled-back jar is not deployed again until its content
+ * changes.
+ *
+ * <p>Lock order: the per-jar lock, then the bundle's lifecycle, then the state journal. Work on
+ * one jar is serialized, and so is work on one bundle; different bundles proceed independently.
+ */
+public final class Deployer implements DeploymentOperations, Deployments, Closeable {
+
+    /** Who rolled back, as {@code .rolledback} and the status show it, for {@code swivel rollback}. */
+    public static final String BY_ADMIN = "admin API (swivel rollback)";
+
+    /** Who rolled back, for an automatic rollback in probation. */
+    public static final String BY_PROBATION = BundleLifecycle.BY_PROBATION;
+
+    /**
+     * How deployments behave.
+     *
+     * @param drainTimeout how long a replaced version may finish its running calls
+     * @param historyLimit how many versions of each bundle {@code <data-dir>/history} keeps
+     * @param probation how long the previous version stays standby; zero turns probation off
+     * @param maxErrorRate the share of unexpected failures that fails probation
+     * @param minCalls the finished calls before the error rate counts
+     * @param healthTimeout how long one health check may take
+     */
+    public record Settings(Duration drainTimeout, int historyLimit, Duration probation, double maxErrorRate,
+                           long minCalls, Duration healthTimeout) {
+
+        /**
+         * Validates the settings.
+         *
+         * @param drainTimeout the drain limit
+         * @param historyLimit versions kept per bundle, at least 1
+         * @param probation the probation window, zero or more
+         * @param maxErrorRate between 0 and 1
+         * @param minCalls at least 1
+         * @param healthTimeout the health check limit
+         */
+        public Settings {
+            Objects.requireNonNull(drainTimeout, "drainTimeout");
+            Objects.requireNonNull(probation, "probation");
+            Objects.requireNonNull(healthTimeout, "healthTimeout");
+            if (historyLimit < 1) {
+                throw new IllegalArgumentException("historyLimit: " + historyLimit + " (expected: >= 1)");
+            }
+            if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) {
+                throw new IllegalArgumentException("maxErrorRate: " + maxErrorRate + " (expected: 0..1)");
+            }
+            if (minCalls < 1) {
+                throw new IllegalArgumentException("minCalls: " + minCalls + " (expected: >= 1)");
+            }
+        }
+    }
+
+    private final BundleLoader loader;
+    private final Host host;
+    private final Settings settings;
+    private final Clock clock;
+    private final Probation probation;
+    private final Retirer retirer;
+    private final LifecycleListener listener;
+    private final StateJournal journal;
+    private final Map<Path, Object> jarLocks = new ConcurrentHashMap<>();
+    /** The content (sha256) last handled per jar, so an unchanged jar is not deployed twice. */
+    private final Map<Path, String> handled = new ConcurrentHashMap<>();
+    private final Map<String, BundleLifecycle> lifecycles = new ConcurrentHashMap<>();
+    /** The versions being shut down, once {@link #drainForShutdown()} ran; guarded by this. */
+    private List<BundleGeneration> stopping;
+    private boolean closed;
+
+    /**
+     * Creates a deployer that measures nothing and reads {@code state.json}.
+     *
+     * @param loader loads bundle jars
+     * @param directory where bundles serve
+     * @param deployDir the deploy directory
+     * @param dataDir the data directory ({@code history/}, {@code state.json})
+     * @param settings how deployments behave
+     */
+    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings) {
+        this(loader, directory, deployDir, dataDir, settings, ServerMetrics.none());
+    }
+
+    /**
+     * Creates a deployer and reads {@code state.json}; nothing is loaded until jars are deployed.
+     *
+     * @param loader loads bundle jars
+     * @param directory where bundles serve
+     * @param deployDir the deploy directory
+     * @param dataDir the data directory ({@code history/}, {@code state.json})
+     * @param settings how deployments behave
+     * @param metrics counts deployments, rollbacks, swaps and drains
+     */
+    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings,
+                    ServerMetrics metrics) {
+        this(loader, directory, deployDir, dataDir, settings, metrics, Clock.systemUTC());
+    }
+
+    /**
+     * Creates a deployer whose timestamps (history, rollbacks, errors) and probation windows follow a clock.
+     *
+     * @param loader loads bundle jars
+     * @param directory where bundles serve
+     * @param deployDir the deploy directory
+     * @param dataDir the data directory ({@code history/}, {@code state.json})
+     * @param settings how deployments behave
+     * @param metrics counts deployments, rollbacks, swaps and drains
+     * @param clock when a probation ends, and the times recorded
+     */
+    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings,
+                    ServerMetrics metrics, Clock clock) {
+        this(loader, new DirectoryHost(loader, directory, dataDir.resolve("history")), deployDir, dataDir, settings,
+                metrics, clock);
+    }
+
+    Deployer(BundleLoader loader, Host host, Path deployDir, Path dataDir, Settings settings, ServerMetrics metrics,
+             Clock clock) {
+        this.loader = loader;
+        this.host = host;
+        this.settings = settings;
+        this.clock = clock;
+        this.journal = new StateJournal(dataDir);
+        this.listener = Listeners.of(List.of(new MarkerWriter(), journal, new MetricsRecorder(metrics), new DeployLog()));
+        this.probation = new Probation(new Probation.Policy(settings.probation(), settings.maxErrorRate(),
+                settings.minCalls(), settings.healthTimeout()), clock);
+        this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
+        journal.load().bundles().forEach((name, bundle) -> lifecycle(name).restore(deployDir.resolve(bundle.jar()),
+                bundle.jarSha256(), bundle.activeSha256(), bundle.rolledBack(), bundle.history()));
+    }
+
+    private BundleLifecycle lifecycle(String name) {
+        return lifecycles.computeIfAbsent(name, n -> new BundleLifecycle(n, host, retirer, probation, listener, clock,
+                settings.historyLimit()));
+    }
+
+    private Object jarLock(Path jar) {
+        return jarLocks.computeIfAbsent(jar, j -> new Object());
+    }
+
+    /**
+     * Deploys a complete jar: a new bundle, or the next version of the bundle it holds. Does
+     * nothing if the jar's content was handled already. After a restart, a jar whose content
+     * was rolled back serves the version it was rolled back to, from history.
+     *
+     * @param jar the jar in the deploy directory
+     * @return true if a new version serves now
+     */
+    @Override
+    public boolean deploy(Path jar) {
+        synchronized (jarLock(jar)) {
+            long start = System.nanoTime();
+            BundleDescriptor descriptor;
+            try {
+                descriptor = loader.stage(jar);
+            } catch (DeploymentException e) {
+                String name = BundleJars.nameFromFile(jar.getFileName().toString());
+                try (BundleMdc.Scope mdc = BundleMdc.open(name, "")) {
+                    lifecycle(name).failed(jar, e, null);
+                }
+                return false;
+            }
+            if (descriptor.sha256().equals(handled.get(jar))) {
+                return false;
+            }
+            handled.put(jar, descriptor.sha256());
+            try (BundleMdc.Scope mdc = BundleMdc.open(descriptor.name(), descriptor.version())) {
+                listener.staged(descriptor);
+                return lifecycle(descriptor.name()).deploy(jar, descriptor, start);
+            }
+        }
+    }
+
+    /**
+     * Undeploys the bundle of a jar that was deleted: its services stop resolving at once, its
+     * running calls drain, then it unloads, and its standby with it. Its markers are removed.
+     *
+     * @param jar the deleted jar
+     */
+    @Override
+    public void undeploy(Path jar) {
+        synchronized (jarLock(jar)) {
+            handled.remove(jar);
+            String undeployed = null;
+            for (BundleLifecycle lifecycle : List.copyOf(lifecycles.values())) {
+                if (jar.equals(lifecycle.jar())) {
+                    BundleGeneration active = lifecycle.active();
+                    try (BundleMdc.Scope mdc = BundleMdc.open(lifecycle.name(), active != null ? active.version() : "")) {
+                        lifecycle.undeploy(jar);
+                    }
+                    lifecycles.remove(lifecycle.name(), lifecycle);
+                    undeployed = lifecycle.name();
+                }
+            }
+            if (undeployed == null) {
+                listener.undeployed(null, jar); // a jar that never served: its marker goes
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> undeploy(String bundle) {
+        BundleLifecycle lifecycle = lifecycles.get(bundle);
+        BundleGeneration seen = lifecycle != null ? lifecycle.active() : null;
+        if (seen == null) {
+            return Optional.empty();
+        }
+        Path jar = seen.descriptor().source();
+        synchronized (jarLock(jar)) {
+            BundleGeneration active = lifecycle.active();
+            if (active == null || !active.descriptor().source().equals(jar)) {
+                return Optional.empty();
+            }
+            BundleFacts.JarContent holds = lifecycle.jarHolds();
+            if (jar.equals(lifecycle.jar()) && holds != null && holds.failed() && Files.exists(jar)) {
+                throw new UndeployRefusedException(jar.getFileName() + " holds " + holds.describe(bundle)
+                        + ", which did not deploy (" + holds.failure() + "), while " + bundle + " "
+                        + active.version() + " serves from an earlier copy; undeploying would delete the only copy"
+                        + " of that jar. Fix or remove " + jar.getFileName() + " yourself (removing it undeploys "
+                        + bundle + ")");
+            }
+            try {
+                Files.deleteIfExists(jar);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + jar + " from the deploy directory: "
+                        + e.getMessage(), e);
+            }
+            undeploy(jar);
+            return Optional.of(active.name() + " " + active.version() + " undeployed; " + jar.getFileName()
+                    + " removed from the deploy directory (a copy stays in " + active.descriptor().staged().getParent()
+                    + ")");
+        }
+    }
+
+    /** Rolls back to the standby (one switch) or to a version in history; see {@link Deployments#rollback}. */
+    @Override
+    public String rollback(String bundle, String toVersion, String by, String reason) throws RollbackException {
+        BundleLifecycle lifecycle = lifecycles.get(bundle);
+        BundleGeneration active = lifecycle != null ? lifecycle.active() : null;
+        if (active == null) {
+            throw new RollbackException(RollbackException.Reason.UNKNOWN_BUNDLE, "no bundle " + bundle
+                    + " serves here; bundles: " + servingNames(), null);
+        }
+        try (BundleMdc.Scope mdc = BundleMdc.open(active)) {
+            return lifecycle.rollback(toVersion, by, reason);
+        } catch (RollbackException e) {
+            if (e.reason() == RollbackException.Reason.UNKNOWN_BUNDLE) {
+                throw new RollbackException(e.reason(), e.getMessage() + "; bundles: " + servingNames(), null);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Delivers an edited {@code <bundle>.properties} to the version serving: in place, through
+     * its configuration listeners; or, for a bundle without listeners, by starting the same
+     * version again with the new configuration and swapping it in.
+     *
+     * @param bundle the bundle name
+     */
+    @Override
+    public void configChanged(String bundle) {
+        BundleLifecycle lifecycle = lifecycles.get(bundle);
+        BundleGeneration active = lifecycle != null ? lifecycle.active() : null;
+        if (active == null) {
+            return; // no such bundle: its configuration is read when it deploys
+        }
+        try (BundleMdc.Scope mdc = BundleMdc.open(active)) {
+            lifecycle.configChanged();
+        }
+    }
+
+    @Override
+    public void pending(Path jar, long size) {
+        listener.pending(jar, size);
+    }
+
+    @Override
+    public void stalled(Path jar, String error) {
+        String name = BundleJars.nameFromFile(jar.getFileName().toString());
+        synchronized (jarLock(jar)) {
+            lifecycle(name).failed(jar, new DeploymentException(DeploymentException.Failure.STALLED, error, null), null);
+        }
+    }
+
+    /**
+     * Called once the jars present at start have been deployed: bundles that state.json
+     * remembers but whose jar is gone are forgotten.
+     */
+    public void startupDone() {
+        for (BundleLifecycle lifecycle : List.copyOf(lifecycles.values())) {
+            if (lifecycle.forgetIfGone()) {
+                lifecycles.remove(lifecycle.name(), lifecycle);
+            }
+        }
+        journal.save();
+    }
+
+    /**
+     * What every bundle looks like now: those serving, on standby, or failed. Never waits for
+     * a deployment in progress.
+     *
+     * @return the bundles, sorted by name
+     */
+    @Override
+    public List<BundleView> status() {
+        return StatusQuery.of(lifecycles.values());
+    }
+
+    @Override
+    public Optional<BundleView> status(String bundle) {
+        return status().stream().filter(view -> view.name().equals(bundle)).findFirst();
+    }
+
+    @Override
+    public List<String> servingNames() {
+        return lifecycles.values().stream().filter(lifecycle -> lifecycle.active() != null)
+                .map(BundleLifecycle::name).sorted().toList();
+    }
+
+    /**
+     * Shutdown, first step: probation stops, every version loaded stops taking calls and its
+     * running calls finish, within one drain timeout in all; those still running then are
+     * answered {@code RELOADING}. The versions stay routed (callers are told to retry elsewhere)
+     * until {@link #close()}.
+     *
+     * @return the calls that were running when the drain began
+     */
+    public synchronized int drainForShutdown() {
+        if (stopping != null) {
+            return 0;
+        }
+        probation.close();
+        stopping = new ArrayList<>();
+        for (BundleLifecycle lifecycle : lifecycles.values()) {
+            stopping.addAll(lifecycle.stopServing());
+        }
+        return retirer.drainAll(stopping);
+    }
+
+    /**
+     * Unloads every version (draining first if {@link #drainForShutdown()} did not run) and
+     * waits briefly for drains in progress. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        drainForShutdown();
+        for (BundleLifecycle lifecycle : lifecycles.values()) {
+            lifecycle.removeFromDirectory();
+        }
+        retirer.unloadAll(stopping);
+        stopping = List.of(); // holding the versions would keep their loaders from being collected
+        retirer.close();
+    }
+}

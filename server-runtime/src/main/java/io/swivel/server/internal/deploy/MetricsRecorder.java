@@ -1,0 +1,48 @@
+package io.swivel.server.internal.deploy;
+
+import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.metrics.ServerMetrics;
+import java.nio.file.Path;
+
+/** Counts deployments, failures, rollbacks, swaps and drains in the server's meters. */
+final class MetricsRecorder implements LifecycleListener {
+
+    private final ServerMetrics metrics;
+
+    MetricsRecorder(ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
+        metrics.deploymentFailed(bundle, error.failure().label());
+    }
+
+    @Override
+    public void deployed(BundleGeneration generation, Path jar, BundleGeneration previous, long nanos) {
+        metrics.deployed(generation.name());
+    }
+
+    @Override
+    public void restored(BundleGeneration generation, Path jar, String jarVersion, Rollback rollback) {
+        metrics.deployed(generation.name());
+    }
+
+    @Override
+    public void swapped(BundleGeneration from, BundleGeneration to, long nanos) {
+        metrics.swapped(to.name(), nanos);
+    }
+
+    @Override
+    public void drained(BundleGeneration generation, Retirer.Drain drain) {
+        metrics.drained(generation.name(), drain.nanos());
+    }
+
+    @Override
+    public void rolledBack(BundleGeneration from, BundleGeneration to, String source, Rollback rollback,
+                           String message) {
+        String by = rollback.by();
+        metrics.rolledBack(to.name(), Deployer.BY_ADMIN.equals(by) ? "admin"
+                : BundleLifecycle.BY_PROBATION.equals(by) ? "probation" : "cluster");
+    }
+}

@@ -1,0 +1,61 @@
+package io.swivel.server.internal.deploy;
+
+import io.swivel.server.internal.bundle.BundleDescriptor;
+import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.dispatch.ServiceConflictException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a restart, a jar whose content was rolled back serves the version it was rolled back
+ * to, from history, until the jar's content changes: whether that applies, and the loading.
+ */
+final class RestartRestore {
+
+    private static final Logger log = LoggerFactory.getLogger(Deployer.class);
+
+    private RestartRestore() {
+    }
+
+    /** Whether the jar still holds the content a rollback remembered in {@code state.json} replaced. */
+    static boolean applies(String savedActiveSha256, Rollback rollback, BundleFacts.JarContent jarHolds,
+                           BundleDescriptor descriptor) {
+        return savedActiveSha256 != null && rollback != null && jarHolds != null
+                && descriptor.sha256().equals(jarHolds.sha256()) && !savedActiveSha256.equals(descriptor.sha256());
+    }
+
+    /**
+     * Loads the version that served before the restart and makes it serve.
+     *
+     * @return the version serving, or null (said why in the log) to deploy the jar as it is
+     */
+    static BundleGeneration load(String bundle, Host host, Retirer retirer, History history, String savedActiveSha256,
+                                 Path jar) {
+        Optional<HistoryEntry> entry = history.bySha256(savedActiveSha256);
+        if (entry.isEmpty()) {
+            log.warn("{}: the version rolled back to before the restart is not in history; deploying {} as it is",
+                    bundle, jar.getFileName());
+            return null;
+        }
+        BundleGeneration generation;
+        try {
+            generation = host.load(host.fromHistory(bundle, entry.get(), jar));
+        } catch (DeploymentException e) {
+            log.warn("{}: cannot restore {} from history; deploying {} as it is", bundle, entry.get().version(),
+                    jar.getFileName(), e);
+            return null;
+        }
+        try {
+            generation.activate();
+            host.activate(generation);
+            return generation;
+        } catch (ServiceConflictException e) {
+            generation.fail();
+            retirer.discard(generation);
+            log.warn("{}: cannot restore {}; deploying {} as it is", bundle, entry.get().version(), jar.getFileName(), e);
+            return null;
+        }
+    }
+}

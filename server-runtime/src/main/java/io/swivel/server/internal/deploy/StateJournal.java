@@ -1,0 +1,84 @@
+package io.swivel.server.internal.deploy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@code <data-dir>/state.json} in step with what serves, so a restart serves the same
+ * versions: a listener that rewrites the file whenever what a bundle serves changes. Its lock is
+ * the last in the lock order.
+ */
+final class StateJournal implements LifecycleListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Deployer.class);
+
+    private final StateFile file;
+    /** Guarded by itself. */
+    private final Map<String, SavedState.SavedBundle> bundles = new TreeMap<>();
+
+    StateJournal(Path dataDir) {
+        this.file = new StateFile(dataDir);
+    }
+
+    /** Reads what the last run left; what it holds stays in the journal until replaced or forgotten. */
+    SavedState load() {
+        SavedState saved = file.load();
+        synchronized (bundles) {
+            bundles.putAll(saved.bundles());
+        }
+        return saved;
+    }
+
+    @Override
+    public void servingChanged(BundleFacts facts) {
+        if (facts.active() == null) {
+            update(facts.name(), null);
+            return;
+        }
+        String jarSha256 = facts.jarHolds() != null ? facts.jarHolds().sha256() : null;
+        update(facts.name(), new SavedState.SavedBundle(facts.jar().getFileName().toString(), jarSha256,
+                facts.active().descriptor().sha256(), facts.rolledBack(), facts.history().entries()));
+    }
+
+    @Override
+    public void undeployed(String bundle, Path jar) {
+        if (bundle != null) {
+            update(bundle, null);
+        }
+    }
+
+    @Override
+    public void forgotten(String bundle) {
+        update(bundle, null);
+    }
+
+    /** Writes the file as it stands (after the start-up deployments). */
+    void save() {
+        synchronized (bundles) {
+            write();
+        }
+    }
+
+    private void update(String bundle, SavedState.SavedBundle saved) {
+        synchronized (bundles) {
+            if (saved == null) {
+                bundles.remove(bundle);
+            } else {
+                bundles.put(bundle, saved);
+            }
+            write();
+        }
+    }
+
+    private void write() {
+        try {
+            file.save(new SavedState(SavedState.FORMAT, new TreeMap<>(bundles)));
+        } catch (IOException e) {
+            log.warn("cannot write {}; a restart may not serve the same versions", file.path(), e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.swivel.server.internal.deploy;
+
+import io.swivel.server.internal.bundle.BundleGeneration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+
+/** What {@code swivel status} and {@code GET /v1/bundles} show, read from the lifecycles without waiting for them. */
+final class StatusQuery {
+
+    private StatusQuery() {
+    }
+
+    /** The bundles serving, on standby, or failed, sorted by name. */
+    static List<BundleView> of(Collection<BundleLifecycle> lifecycles) {
+        List<BundleView> views = new ArrayList<>();
+        for (BundleLifecycle lifecycle : lifecycles) {
+            BundleView view = view(lifecycle);
+            if (view.active() != null || view.standby() != null || view.lastError() != null) {
+                views.add(view);
+            }
+        }
+        views.sort(Comparator.comparing(BundleView::name));
+        return views;
+    }
+
+    static BundleView view(BundleLifecycle lifecycle) {
+        return new BundleView(lifecycle.name(), lifecycle.jar() != null ? lifecycle.jar().getFileName().toString() : null,
+                version(lifecycle.active()), version(lifecycle.standby()), lifecycle.probationEndsAt(),
+                lifecycle.rolledBack(), lifecycle.lastError(), lifecycle.lastErrorAt(), lifecycle.history().entries());
+    }
+
+    private static BundleView.Version version(BundleGeneration generation) {
+        if (generation == null) {
+            return null;
+        }
+        return new BundleView.Version(generation.version(), generation.descriptor().sha256(), generation.state().name(),
+                generation.inFlight(), generation.completedCalls(), generation.failedCalls(), generation.serviceNames());
+    }
+}

@@ -1,0 +1,435 @@
+package io.swivel.server.internal.dispatch;
+
+import io.swivel.protocol.Status;
+import io.swivel.protocol.VersionConstraints;
+import io.swivel.protocol.kryo.DecodeBudget;
+import io.swivel.protocol.kryo.DecodeRefusedException;
+import io.swivel.protocol.kryo.SerializationException;
+import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.bundle.InFlightCall;
+import io.swivel.server.internal.bundle.Invoker;
+import io.swivel.server.internal.bundle.ServiceBinding;
+import io.swivel.server.internal.health.ServerHealth;
+import io.swivel.server.internal.ContextLoader;
+import io.swivel.server.internal.logging.BundleMdc;
+import io.swivel.server.internal.metrics.CallMeters;
+import io.swivel.server.internal.metrics.ServerMetrics;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes one call to the generation serving its service and runs it on that generation's
+ * executor: counts it in flight, checks its deadline, decodes its arguments, invokes, and
+ * delivers the outcome to the transport's {@link CallSink}. A call still running when its
+ * generation must unload is answered {@code RELOADING} at once; its late outcome is dropped.
+ * Every answer is counted once in {@link ServerMetrics}, with its wire status.
+ *
+ * <p>A bundle that declares {@code Swivel-Dispatch: direct} (its author promises that no
+ * method blocks) has its calls run on the calling thread, the connection's I/O thread, with the
+ * bundle's loader as context loader and its name in the logging context: no hand-off to a worker
+ * and back. A direct call that takes longer than {@value #SLOW_DIRECT_MILLIS} ms is reported once
+ * per version, since every connection served by that thread waited for it.
+ *
+ * <p>Arguments are decoded against the method's declared parameter types under a
+ * {@link DecodeBudget} of at most {@code maxDecodeObjects} objects and collection elements, which
+ * also checks the call's deadline and whether its caller is still connected while it decodes;
+ * both are checked again before invoking. A refused body is answered {@code BAD_REQUEST} with the
+ * limit and its figures ({@code DEADLINE_EXCEEDED} for a deadline) and counted
+ * ({@link ServerMetrics#decodeRefused}); a call whose caller went away is dropped unanswered and
+ * counted ({@link ServerMetrics#callDropped}).
+ *
+ * <p>A {@link VirtualMachineError} thrown by bundle code ({@link OutOfMemoryError},
+ * {@link StackOverflowError}, ...) while a call runs or while its answer is encoded ends that call
+ * only: it is answered {@code INTERNAL} with the error, counted, logged (rate-limited) and marks
+ * the {@link ServerHealth} degraded for a while; the worker or I/O thread lives on and serves the
+ * next call.
+ */
+public final class Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private static final int MAX_LOOKUPS = 4;
+    /** A direct call longer than this is worth a warning: it held up an I/O thread. */
+    static final long SLOW_DIRECT_MILLIS = 50;
+
+    private final ServiceDirectory directory;
+    private final ServerMetrics metrics;
+    private final int maxDecodeObjects;
+    private final FatalErrors fatalErrors;
+
+    /**
+     * Creates a dispatcher that measures nothing.
+     *
+     * @param directory where services are found
+     */
+    public Dispatcher(ServiceDirectory directory) {
+        this(directory, ServerMetrics.none());
+    }
+
+    /**
+     * Creates a dispatcher.
+     *
+     * @param directory where services are found
+     * @param metrics counts and times every answered call
+     */
+    public Dispatcher(ServiceDirectory directory, ServerMetrics metrics) {
+        this(directory, metrics, ServerHealth.systemDefault(), Clock.systemUTC());
+    }
+
+    /**
+     * Creates a dispatcher that reports fatal errors of calls to the server's health.
+     *
+     * @param directory where services are found
+     * @param metrics counts and times every answered call, and counts fatal errors
+     * @param health marked degraded by a fatal error in a call
+     * @param clock the time that spaces out the log lines of repeated fatal errors
+     */
+    public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock) {
+        this(directory, metrics, health, clock, DecodeBudget.DEFAULT_MAX_OBJECTS);
+    }
+
+    /**
+     * Creates a dispatcher with a decode budget.
+     *
+     * @param directory where services are found
+     * @param metrics counts and times every answered call, and counts fatal errors
+     * @param health marked degraded by a fatal error in a call
+     * @param clock the time that spaces out the log lines of repeated fatal errors
+     * @param maxDecodeObjects objects and collection elements one request body may decode into
+     *     ({@code --max-decode-objects})
+     */
+    public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock,
+                      int maxDecodeObjects) {
+        if (maxDecodeObjects < 16) {
+            throw new IllegalArgumentException("maxDecodeObjects: " + maxDecodeObjects + " (expected: >= 16)");
+        }
+        this.directory = directory;
+        this.metrics = metrics;
+        this.fatalErrors = new FatalErrors(metrics, health, clock);
+        this.maxDecodeObjects = maxDecodeObjects;
+    }
+
+    /**
+     * Dispatches a call. Never blocks; runs service code on the calling thread only for a
+     * bundle that declares {@code Swivel-Dispatch: direct}.
+     *
+     * @param service the service name
+     * @param methodKey the method key
+     * @param deadlineNanos the {@link System#nanoTime()} after which the call must not run, or 0
+     * @param decoder decodes the arguments on the bundle's executor
+     * @param callSink receives the outcome
+     */
+    public void dispatch(String service, String methodKey, long deadlineNanos, ArgsDecoder decoder, CallSink callSink) {
+        dispatch(service, methodKey, "", deadlineNanos, decoder, callSink);
+    }
+
+    /**
+     * Dispatches a call that accepts only some versions of the bundle.
+     *
+     * @param service the service name
+     * @param methodKey the method key
+     * @param versionConstraint "" for any version, an exact version, or a prefix ending in {@code *}
+     * @param deadlineNanos the {@link System#nanoTime()} after which the call must not run, or 0
+     * @param decoder decodes the arguments on the bundle's executor
+     * @param callSink receives the outcome
+     */
+    public void dispatch(String service, String methodKey, String versionConstraint, long deadlineNanos,
+                         ArgsDecoder decoder, CallSink callSink) {
+        TrackedCall sink = new TrackedCall(callSink, metrics.unknownService(), fatalErrors);
+        BundleGeneration generation = null;
+        Invoker invoker = null;
+        // A swap may retire the generation between the lookup and the count; the slot then
+        // already holds its successor, so look again (a bounded number of times).
+        for (int attempt = 0; attempt < MAX_LOOKUPS; attempt++) {
+            BundleGeneration found = directory.find(service);
+            if (found == null) {
+                sink.fail(Status.NOT_FOUND, "no service " + service + " here; services: " + directory.serviceNames());
+                return;
+            }
+            if (!VersionConstraints.matches(versionConstraint, found.version())) {
+                sink.meters = metrics.unknownMethod(found, service);
+                sink.fail(Status.NOT_FOUND, service + " is served by " + found.name() + " " + found.version()
+                        + " here, which does not match the version asked for (" + versionConstraint + ")");
+                return;
+            }
+            Invoker method = found.invoker(service, methodKey);
+            if (method == null) {
+                ServiceBinding binding = found.services().get(service);
+                if (binding == null) {
+                    continue; // the slot swapped to a version without this service; the directory catches up
+                }
+                sink.meters = metrics.unknownMethod(found, service);
+                sink.fail(Status.NOT_FOUND, "no method " + methodKey + " in " + service + " " + found.version()
+                        + "; methods: " + binding.methodKeys());
+                return;
+            }
+            sink.meters = metrics.method(found, method);
+            sink.methodKey = methodKey;
+            sink.generation = found;
+            if (found.tryAcquire(sink)) {
+                generation = found;
+                invoker = method;
+                break;
+            }
+        }
+        if (generation == null) {
+            sink.fail(Status.RELOADING, service + " is being replaced; retry");
+            return;
+        }
+        BundleGeneration target = generation;
+        Invoker call = invoker;
+        if (target.descriptor().direct()) {
+            runDirect(target, call, deadlineNanos, decoder, sink);
+            return;
+        }
+        try {
+            target.executor().execute(() -> run(target, call, deadlineNanos, decoder, sink));
+        } catch (RejectedExecutionException e) {
+            target.release(sink, false);
+            if (target.executor().isShutdown()) {
+                sink.fail(Status.RELOADING, target + " is unloading; retry");
+            } else {
+                sink.fail(Status.OVERLOADED, target + " has no free worker and its queue is full; retry later or elsewhere");
+            }
+        }
+    }
+
+    private void runDirect(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
+                           TrackedCall sink) {
+        long start = System.nanoTime();
+        try (ContextLoader.Scope loader = ContextLoader.use(generation.loader());
+             BundleMdc.Scope scope = BundleMdc.open(generation)) {
+            run(generation, invoker, deadlineNanos, decoder, sink);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (millis > SLOW_DIRECT_MILLIS && generation.reportSlowDirectCallOnce()) {
+            log.warn("{} {}: {} ran {} ms on an I/O thread (Swivel-Dispatch: direct), and every connection served by that "
+                    + "thread waited for it; remove Swivel-Dispatch: direct from the manifest if its methods can block "
+                    + "(reported once per version)", generation.name(), generation.version(), invoker.methodKey(), millis);
+        }
+    }
+
+    private void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
+                     TrackedCall sink) {
+        sink.started = true;
+        boolean released = false;
+        boolean failed = false;
+        try {
+            if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+                sink.fail(Status.DEADLINE_EXCEEDED, "deadline passed before " + invoker.methodKey() + " could start");
+                return;
+            }
+            Object[] args = decode(generation, invoker, deadlineNanos, decoder, sink);
+            if (args == null) {
+                return;
+            }
+            String mismatch = invoker.checkArguments(args);
+            if (mismatch != null) {
+                sink.fail(Status.BAD_REQUEST, mismatch);
+                return;
+            }
+            if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+                metrics.decodeRefused("deadline");
+                sink.fail(Status.DEADLINE_EXCEEDED, "deadline passed while the arguments of " + invoker.methodKey()
+                        + " were decoded");
+                return;
+            }
+            if (!sink.callerPresent()) {
+                metrics.callDropped("caller_gone");
+                sink.drop();
+                return;
+            }
+            Object result;
+            try {
+                result = invoker.invoke(args);
+            } catch (VirtualMachineError fatal) {
+                failed = true;
+                sink.fatal(generation, fatal, FatalErrors.Phase.CALL);
+                return;
+            } catch (Throwable error) {
+                failed = invoker.isUnexpected(error);
+                sink.appError(error);
+                return;
+            }
+            if (invoker.isAsync()) {
+                if (result == null) {
+                    sink.fail(Status.INTERNAL, invoker.methodKey() + " returned a null future");
+                    return;
+                }
+                released = true;
+                ((CompletableFuture<?>) result).whenComplete((value, error) -> {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    try {
+                        if (cause instanceof VirtualMachineError fatal) {
+                            sink.fatal(generation, fatal, FatalErrors.Phase.CALL);
+                        } else if (cause != null) {
+                            sink.appError(cause);
+                        } else {
+                            sink.ok(generation, value);
+                        }
+                    } finally {
+                        generation.release(sink, cause != null && invoker.isUnexpected(cause));
+                    }
+                });
+                return;
+            }
+            sink.ok(generation, result);
+        } catch (RuntimeException e) {
+            failed = true;
+            log.error("{}: dispatch of {} failed", generation, invoker.methodKey(), e);
+            sink.fail(Status.INTERNAL, "server error in " + invoker.methodKey() + ": " + e);
+        } catch (VirtualMachineError fatal) {
+            failed = true;
+            sink.fatal(generation, fatal, FatalErrors.Phase.DISPATCH);
+        } catch (Throwable e) {
+            failed = true; // a LinkageError or other Error: the call is still answered, the worker lives on
+            log.error("{}: dispatch of {} failed", generation, invoker.methodKey(), e);
+            sink.fail(Status.INTERNAL, "server error in " + invoker.methodKey() + ": " + e);
+        } finally {
+            if (!released) {
+                generation.release(sink, failed);
+            }
+        }
+    }
+
+    /**
+     * Decodes the arguments under the call's budget, or answers the call (or drops it) and
+     * returns null.
+     */
+    private Object[] decode(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
+                            TrackedCall sink) {
+        try {
+            return decoder.decode(generation, invoker, DecodeBudget.of(maxDecodeObjects, deadlineNanos, sink::callerPresent));
+        } catch (Exception e) {
+            DecodeRefusedException refusal = e instanceof SerializationException s ? s.refusal() : null;
+            if (refusal != null && refusal.limit() == DecodeRefusedException.Limit.CALLER_GONE) {
+                metrics.callDropped("caller_gone");
+                sink.drop();
+            } else if (refusal != null && refusal.limit() == DecodeRefusedException.Limit.DEADLINE) {
+                metrics.decodeRefused("deadline");
+                sink.fail(Status.DEADLINE_EXCEEDED, invoker.methodKey() + ": " + e.getMessage());
+            } else {
+                if (refusal != null) {
+                    metrics.decodeRefused(refusal.limit().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                sink.fail(Status.BAD_REQUEST, "cannot decode the arguments of " + invoker.methodKey() + ": " + e.getMessage());
+            }
+            return null;
+        } catch (LinkageError e) {
+            // a bundle type that cannot be loaded or initialised is the bundle's fault, not the caller's
+            log.error("{}: a type of the arguments of {} cannot be loaded or initialised", generation, invoker.methodKey(), e);
+            sink.fail(Status.INTERNAL, "the server cannot decode the arguments of " + invoker.methodKey()
+                    + ": a type of bundle " + generation + " cannot be loaded or initialised: " + e);
+            return null;
+        }
+    }
+
+    /**
+     * A call's sink that answers once: the first outcome wins, including an early abandon. The
+     * answer is counted in the meters of where the call got to (set before it is answered), and
+     * timed if the call started on the bundle's executor: an answer given on the event loop only
+     * increments a counter. A {@link VirtualMachineError} while the transport encodes an answer
+     * (the method returned, or threw) is answered {@code INTERNAL} instead; the call stays counted
+     * with the status it first had.
+     */
+    private static final class TrackedCall implements CallSink, InFlightCall {
+
+        private final CallSink sink;
+        private final FatalErrors fatalErrors;
+        private final long startNanos = System.nanoTime();
+        private final AtomicBoolean answered = new AtomicBoolean();
+        volatile CallMeters meters;
+        volatile String methodKey = "(unknown method)";
+        volatile BundleGeneration generation;
+        volatile boolean started;
+
+        TrackedCall(CallSink sink, CallMeters meters, FatalErrors fatalErrors) {
+            this.sink = sink;
+            this.meters = meters;
+            this.fatalErrors = fatalErrors;
+        }
+
+        @Override
+        public void ok(BundleGeneration generation, Object result) {
+            if (answered.compareAndSet(false, true)) {
+                record(Status.OK);
+                try {
+                    sink.ok(generation, result);
+                } catch (VirtualMachineError fatal) {
+                    sink.fail(Status.INTERNAL, fatalErrors.record(generation, methodKey, fatal, FatalErrors.Phase.ANSWER));
+                } catch (RuntimeException | LinkageError e) {
+                    log.error("{}: the answer of {} cannot be encoded", generation, methodKey, e);
+                    sink.fail(Status.INTERNAL, "the server cannot encode the answer of " + methodKey + ": " + e);
+                }
+            }
+        }
+
+        @Override
+        public void appError(Throwable error) {
+            if (answered.compareAndSet(false, true)) {
+                record(Status.APP_ERROR);
+                try {
+                    sink.appError(error);
+                } catch (VirtualMachineError fatal) {
+                    BundleGeneration ranOn = generation;
+                    if (ranOn == null) {
+                        throw fatal; // only calls that reached a generation report an application error
+                    }
+                    sink.fail(Status.INTERNAL, fatalErrors.record(ranOn, methodKey, fatal, FatalErrors.Phase.ANSWER));
+                } catch (RuntimeException | LinkageError e) {
+                    log.error("the application error of {} cannot be encoded", methodKey, e);
+                    sink.fail(Status.INTERNAL, "the server cannot encode the application error of " + methodKey + ": " + e);
+                }
+            }
+        }
+
+        /**
+         * The call ended in a fatal error of the bundle's code: counted and logged, and answered
+         * {@code INTERNAL} unless it was answered already (abandoned at an unload).
+         */
+        void fatal(BundleGeneration ranOn, VirtualMachineError error, FatalErrors.Phase phase) {
+            fail(Status.INTERNAL, fatalErrors.record(ranOn, methodKey, error, phase));
+        }
+
+        @Override
+        public void fail(Status status, String message) {
+            if (answered.compareAndSet(false, true)) {
+                record(status);
+                sink.fail(status, message);
+            }
+        }
+
+        private void record(Status status) {
+            if (started) {
+                meters.answered(status, startNanos);
+            } else {
+                meters.refused(status);
+            }
+        }
+
+        @Override
+        public boolean callerPresent() {
+            return sink.callerPresent();
+        }
+
+        /** Nobody waits for this call: it is settled without an answer (counted by the caller of this method). */
+        @Override
+        public void drop() {
+            if (answered.compareAndSet(false, true)) {
+                sink.drop();
+            }
+        }
+
+        @Override
+        public void abandon(String message) {
+            fail(Status.RELOADING, message);
+        }
+    }
+}

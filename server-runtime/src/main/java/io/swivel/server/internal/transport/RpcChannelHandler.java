@@ -1,0 +1,169 @@
+package io.swivel.server.internal.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.swivel.protocol.ControlFrame;
+import io.swivel.protocol.Frame;
+import io.swivel.protocol.FrameMemoryException;
+import io.swivel.protocol.FrameType;
+import io.swivel.protocol.RemoteError;
+import io.swivel.protocol.RequestFrame;
+import io.swivel.protocol.ResponseFrame;
+import io.swivel.protocol.Status;
+import io.swivel.protocol.kryo.SerializationException;
+import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.dispatch.CallSink;
+import io.swivel.server.internal.dispatch.Dispatcher;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one client connection: hands each request to the {@link Dispatcher} (which runs it
+ * off the event loop) and writes the answer back. A frame that is not valid
+ * {@code swivel/1} closes this connection only: the peer is told why in a {@code GOAWAY} frame
+ * (request id 0, text {@code "protocol error: ..."}), the reason is logged, and the connection
+ * is closed once that frame is written. Every answer is reported to the connection's
+ * {@link ConnectionGuard}, which counts the calls in flight.
+ */
+final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
+
+    private static final Logger log = LoggerFactory.getLogger(RpcChannelHandler.class);
+
+    private final Dispatcher dispatcher;
+    private final ConnectionGuard guard;
+    private final TransportEvents events;
+    /** Set once a protocol error is being answered; the connection is closing. Event loop only. */
+    private boolean closing;
+
+    RpcChannelHandler(Dispatcher dispatcher, ConnectionGuard guard, TransportEvents events) {
+        this.dispatcher = dispatcher;
+        this.guard = guard;
+        this.events = events;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        if (closing || guard.isClosing()) {
+            if (frame instanceof RequestFrame) {
+                guard.callDone(); // counted in flight by the guard, never dispatched
+            }
+            return; // decoded before the connection was refused; not served
+        }
+        if (frame instanceof RequestFrame request) {
+            long deadline = request.timeoutMillis() > 0
+                    ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMillis()) : 0;
+            dispatcher.dispatch(request.service(), request.methodKey(), request.versionConstraint(), deadline,
+                    (generation, invoker, budget) -> generation.serialization().decode(request.body(),
+                            invoker.genericParameterTypes(), budget),
+                    new WireSink(ctx.channel(), request, guard));
+        } else if (frame instanceof ControlFrame control) {
+            switch (control.type()) {
+                case HELLO -> ctx.writeAndFlush(new ControlFrame(FrameType.HELLO, control.requestId(), "swivel/1 server"));
+                case PING -> ctx.writeAndFlush(new ControlFrame(FrameType.PONG, control.requestId(), ""));
+                default -> { /* PONG and GOAWAY from a client need no answer */ }
+            }
+        } else {
+            protocolError(ctx, "a client sent a " + frame.type() + " frame");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof FrameMemoryException) {
+            closing = true;
+            guard.refuse(Refusal.PARTIAL_FRAME_MEMORY, cause.getMessage() + " (--max-partial-frame-memory)");
+        } else if (cause instanceof DecoderException) {
+            protocolError(ctx, cause.getMessage() != null ? cause.getMessage() : cause.toString());
+        } else {
+            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+            ctx.close();
+        }
+    }
+
+    /** Tells the peer what was wrong ({@code GOAWAY}), then closes the connection. */
+    private void protocolError(ChannelHandlerContext ctx, String reason) {
+        if (closing) {
+            return; // already answered; the rest of what this peer sent is not read
+        }
+        closing = true;
+        log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
+        events.countRefused(Refusal.PROTOCOL_ERROR);
+        ctx.writeAndFlush(new ControlFrame(FrameType.GOAWAY, 0, "protocol error: " + reason))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Writes the outcome of one request to its connection. */
+    private static final class WireSink implements CallSink {
+
+        private final Channel channel;
+        private final RequestFrame request;
+        private final ConnectionGuard guard;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        WireSink(Channel channel, RequestFrame request, ConnectionGuard guard) {
+            this.channel = channel;
+            this.request = request;
+            this.guard = guard;
+        }
+
+        @Override
+        public void ok(BundleGeneration generation, Object result) {
+            byte[] body;
+            try {
+                body = generation.serialization().encode(result);
+            } catch (SerializationException e) {
+                log.warn("{}: cannot encode the result of {}: {}", generation, request.methodKey(), e.getMessage(), e);
+                fail(Status.INTERNAL, "the server cannot encode the result of " + request.methodKey() + ": " + e.getMessage());
+                return;
+            }
+            write(new ResponseFrame(request.requestId(), Status.OK, body));
+        }
+
+        @Override
+        public void appError(Throwable error) {
+            write(new ResponseFrame(request.requestId(), Status.APP_ERROR, RemoteError.of(error).encode()));
+        }
+
+        @Override
+        public void fail(Status status, String message) {
+            write(ResponseFrame.message(request.requestId(), status, message));
+        }
+
+        @Override
+        public boolean callerPresent() {
+            return channel.isActive();
+        }
+
+        @Override
+        public void drop() {
+            release();
+        }
+
+        /** Gives back the call's in-flight slot, once however many ways the call ends. */
+        private void release() {
+            if (done.compareAndSet(false, true)) {
+                guard.callDone();
+            }
+        }
+
+        private void write(ResponseFrame response) {
+            release();
+            if (!channel.isActive()) {
+                return; // the client is gone; nobody to answer
+            }
+            channel.writeAndFlush(response).addListener((ChannelFutureListener) future -> {
+                if (!future.isSuccess() && response.status() != Status.INTERNAL && future.channel().isActive()) {
+                    log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(),
+                            future.cause().getMessage());
+                    future.channel().writeAndFlush(ResponseFrame.message(request.requestId(), Status.INTERNAL,
+                            "the answer could not be sent: " + future.cause().getMessage()));
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.swivel.server.internal.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.swivel.api.RpcService;
+import io.swivel.classloader.LoaderLeakTracker;
+import io.swivel.server.internal.dispatch.ServiceDirectory;
+import io.swivel.testing.SampleBundles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The deployer's commands on real sample jars, without sockets: the one undeploy path, and what it refuses. */
+@Timeout(60)
+class DeployerTest {
+
+    @TempDir
+    Path root;
+
+    private Path deployDir;
+    private ServiceDirectory directory;
+    private Deployer deployer;
+
+    @BeforeEach
+    void start() {
+        deployDir = root.resolve("deploy");
+        Path dataDir = root.resolve("data");
+        directory = new ServiceDirectory();
+        BundleLoader loader = new BundleLoader(new BundleLoader.Settings(dataDir.resolve("history"),
+                dataDir.resolve("work"), deployDir, Duration.ofSeconds(5), 4, 64, 1 << 20),
+                RpcService.class.getClassLoader(), new LoaderLeakTracker());
+        deployer = new Deployer(loader, directory, deployDir, dataDir,
+                new Deployer.Settings(Duration.ofSeconds(5), 5, Duration.ZERO, 0.5, 20, Duration.ofSeconds(5)));
+    }
+
+    @AfterEach
+    void close() {
+        deployer.close();
+    }
+
+    private Path copy(String artifact) throws Exception {
+        Files.createDirectories(deployDir);
+        return Files.copy(SampleBundles.jar(artifact), deployDir.resolve("greeter.jar"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void anUndeployByNameDeletesTheJarAndTheWatchersLaterUndeployOfItChangesNothing() throws Exception {
+        Path jar = copy("greeter-v1");
+        assertThat(deployer.deploy(jar)).isTrue();
+        assertThat(deployer.deploy(jar)).as("unchanged content is not deployed twice").isFalse();
+        assertThat(deployer.servingNames()).containsExactly("greeter");
+        assertThat(root.resolve("data/state.json")).content().contains("\"greeter\"");
+
+        assertThat(deployer.undeploy("greeter")).hasValueSatisfying(message ->
+                assertThat(message).startsWith("greeter 1.0.0 undeployed; greeter.jar removed from the deploy directory"));
+        assertThat(jar).doesNotExist();
+        assertThat(deployer.servingNames()).isEmpty();
+        assertThat(directory.slots()).isEmpty();
+        assertThat(deployDir.resolve("greeter.jar.deployed")).doesNotExist();
+        assertThat(root.resolve("data/state.json")).content().doesNotContain("\"greeter\"");
+
+        deployer.undeploy(jar); // the watcher sees the deletion afterwards
+        assertThat(deployer.status()).isEmpty();
+        assertThat(deployer.undeploy("greeter")).isEmpty();
+    }
+
+    @Test
+    void anUndeployIsRefusedWhileTheJarHoldsAVersionThatDidNotDeploy() throws Exception {
+        Path jar = copy("greeter-v1");
+        deployer.deploy(jar);
+        copy("greeter-broken");
+        assertThat(deployer.deploy(jar)).isFalse();
+        assertThat(deployDir.resolve("greeter.jar.failed")).exists();
+
+        assertThatThrownBy(() -> deployer.undeploy("greeter"))
+                .isInstanceOf(UndeployRefusedException.class)
+                .hasMessageContaining("greeter.jar holds greeter 3.0.0")
+                .hasMessageContaining("greeter 1.0.0 serves from an earlier copy");
+        assertThat(jar).hasSameBinaryContentAs(SampleBundles.jar("greeter-broken"));
+        assertThat(deployer.servingNames()).containsExactly("greeter");
+        await().atMost(Duration.ofSeconds(5)).until(() -> deployer.status("greeter").orElseThrow().lastError() != null);
+    }
+}
