@@ -83,9 +83,10 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf("  history, newest first: %s%n", String.join(", ", history));
             }
         }
-        List<String> uncollected = textList(reply.body().path("closedNotCollected"));
-        if (!uncollected.isEmpty()) {
-            out.printf("closed but not yet collected: %s%n", String.join("; ", uncollected));
+        // a loader just closed is not yet collected until a GC runs: only those still there a minute later are worth a line
+        List<String> suspects = textList(reply.body().path("leakSuspects"));
+        if (!suspects.isEmpty()) {
+            out.printf("closed over a minute ago and not yet collected (a leak?): %s%n", String.join("; ", suspects));
         }
         return 0;
     }

@@ -189,7 +189,7 @@
     document.getElementById('no-bundles').hidden = bundles.length > 0;
     setText(document.getElementById('rate'), total === null ? '–' : total.toFixed(1));
     const leaks = answer.closedNotCollected || [];
-    setText(document.getElementById('leaks'), leaks.length ? 'Closed classloaders not yet collected: ' + leaks.join(', ') : '');
+    setText(document.getElementById('leaks'), leaks.length ? 'Closed classloaders not yet collected: ' + leaks.join('; ') : '');
   }
 
   function renderServices(answer) {
