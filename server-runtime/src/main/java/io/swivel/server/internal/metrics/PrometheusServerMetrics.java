@@ -103,6 +103,13 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
         }
         unknownService = new CountOnly(UNKNOWN, UNKNOWN, NONE, NONE);
         PromtoolNames.bindProcessCpu(registry);
+        // The first timer with buckets loads and links Micrometer's histogram classes (tens of ms on a
+        // cold JVM): done here, so that a method's first call, maybe on an I/O thread, only registers.
+        Timer warmUp = Timer.builder("swivel.warm.up").serviceLevelObjectives(CALL_BUCKETS)
+                .distributionStatisticExpiry(Duration.ofMinutes(1)).distributionStatisticBufferLength(3).register(registry);
+        warmUp.record(1, TimeUnit.MILLISECONDS);
+        registry.scrape();
+        registry.remove(warmUp);
     }
 
     /**
