@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swivel.bundletest.DeployedBundle;
 import io.swivel.bundletest.SwivelTestServer;
+import io.swivel.server.cli.SwivelMain;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -17,18 +20,20 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs after the archetype plugin's integration test has generated src/test/resources/projects/basic from this
  * archetype and built it offline with `mvn verify` against this reactor's artifacts: checks the bundle jar it
- * made, that its own GreeterIT ran and passed, then deploys the jar into a server of this build and calls it.
+ * made, that its own GreeterIT ran and passed, then deploys the jar into a server of this build and calls it; and `swivel new bundle` writes the same project.
  */
 @Timeout(60)
 class GeneratedBundleIT {
 
-    static final Path PROJECT = Path.of(System.getProperty("swivel.generated.projects", "target/test-classes/projects"),
+    static final Path PROJECT = Path.of(System.getProperty("swivel.generated.projects", "target/it-projects"),
             "basic", "project", "hello-bundle");
     static final Path JAR = PROJECT.resolve("target/hello-bundle-1.0.0-SNAPSHOT.jar");
 
@@ -89,6 +94,33 @@ class GeneratedBundleIT {
             Method greet = greeterType.getMethod("greet", String.class);
 
             assertThat(greet.invoke(greeter, "Ada")).isEqualTo("Hello, Ada");
+        }
+    }
+
+    @Test
+    void swivelNewBundleWritesTheSameProjectWithoutMaven(@TempDir Path dir) throws IOException {
+        Path created = dir.resolve("hello-bundle");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int status = SwivelMain.run(new PrintWriter(out, true), new PrintWriter(err, true), "new", "bundle",
+                "hello-bundle", "--package", "com.example.hello", "--group-id", "com.example", "--dir", created.toString());
+
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("built against Swivel " + System.getProperty("swivel.version"));
+        List<Path> sources = sourceFiles(PROJECT);
+        assertThat(sourceFiles(created)).containsExactlyElementsOf(sources);
+        for (Path file : sources) {
+            assertThat(created.resolve(file)).as(file.toString()).hasSameTextualContentAs(PROJECT.resolve(file));
+        }
+    }
+
+    /** The project's files without what building it left (target/, the invoker's build.log), sorted. */
+    private static List<Path> sourceFiles(Path project) throws IOException {
+        try (Stream<Path> files = Files.walk(project)) {
+            return files.filter(Files::isRegularFile).map(project::relativize)
+                    .filter(file -> !file.startsWith("target") && !file.toString().equals("build.log"))
+                    .sorted().collect(Collectors.toList());
         }
     }
 
