@@ -73,8 +73,9 @@ class GeneratedBundleIT {
             List<String> names = jar.stream().map(JarEntry::getName).collect(Collectors.toList());
             assertThat(names).contains("com/example/hello/Greeter.class", "com/example/hello/GreeterService.class",
                     "com/example/hello/GreeterActivator.class", "swivel-bundle.properties");
-            assertThat(names).noneMatch(name -> name.startsWith("lib/swivel-plugin-api")
-                    || name.startsWith("lib/slf4j-api") || name.startsWith("io/swivel/"));
+            assertThat(names).noneMatch(name -> name.startsWith("io/swivel/"));
+            assertThat(names).filteredOn(name -> name.startsWith("lib/")).as("a bundle without libraries")
+                    .allMatch(name -> name.equals("lib/"));
             assertThat(names).noneMatch(name -> name.contains("GreeterIT"));
             assertThat(classFileMajorVersion(jar, "com/example/hello/GreeterService.class")).isEqualTo(61);
         }
@@ -94,6 +95,31 @@ class GeneratedBundleIT {
             Method greet = greeterType.getMethod("greet", String.class);
 
             assertThat(greet.invoke(greeter, "Ada")).isEqualTo("Hello, Ada");
+        }
+    }
+
+    @Test
+    void theParentNestsRuntimeLibrariesUnderLibAndLeavesOutWhatTheServerProvides() throws Exception {
+        Path jarPath = Path.of(System.getProperty("swivel.invoker.projects", "target/it-invoker"),
+                "bundle-with-library", "target", "bundle-with-library-2.0.0.jar");
+        try (JarFile jar = new JarFile(jarPath.toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("Swivel-Bundle")).isEqualTo("library-demo");
+            assertThat(jar.getManifest().getMainAttributes().getValue("Swivel-Version")).isEqualTo("2.0.0");
+            List<String> libs = jar.stream().map(JarEntry::getName).filter(name -> name.startsWith("lib/"))
+                    .filter(name -> !name.equals("lib/")).sorted().collect(Collectors.toList());
+            assertThat(libs).as("logback-classic and what it brings, but not slf4j-api nor the test-scoped server")
+                    .hasSize(2).anyMatch(name -> name.startsWith("lib/logback-classic-"))
+                    .anyMatch(name -> name.startsWith("lib/logback-core-"));
+        }
+        try (SwivelTestServer server = SwivelTestServer.start();
+                URLClassLoader api = new URLClassLoader(new URL[] {jarPath.toUri().toURL()},
+                        GeneratedBundleIT.class.getClassLoader())) {
+            server.deploy(jarPath);
+            Class<?> clockType = api.loadClass("com.example.lib.Clock");
+
+            Object answer = clockType.getMethod("loggerContext").invoke(server.proxy(clockType));
+
+            assertThat(answer).isEqualTo("ch.qos.logback.classic.LoggerContext");
         }
     }
 

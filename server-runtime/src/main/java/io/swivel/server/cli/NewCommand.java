@@ -104,7 +104,7 @@ final class NewCommand implements Runnable {
                     "swivel-bundle-parent", coordinates.swivelVersion());
             if (!Files.isDirectory(parent)) {
                 out.println("Swivel " + coordinates.swivelVersion() + " is not in ~/.m2 yet: run "
-                        + "'mvn install -DskipTests -Darchetype.test.skip' once in the Swivel checkout first.");
+                        + "'mvn install -DskipTests' once in the Swivel checkout first.");
             }
             out.flush();
         }
