@@ -76,7 +76,7 @@ final class ServiceInvoker implements InvocationHandler {
         long timeoutMillis = timeoutMillis();
         CompletableFuture<ResponseFrame> answer = send(info, args, timeoutMillis);
         if (info.async) {
-            return answer.thenApplyAsync(response -> decode(response, info), client.callbackExecutor());
+            return completeLater(answer, info);
         }
         return decode(await(answer, info, timeoutMillis), info);
     }
@@ -88,16 +88,22 @@ final class ServiceInvoker implements InvocationHandler {
      */
     CompletableFuture<Object> invokeAsync(Method method, Object[] args) {
         MethodInfo info = methods.get(method);
-        CompletableFuture<Object> result = new CompletableFuture<>();
         CompletableFuture<ResponseFrame> answer;
         try {
             answer = send(info, args, timeoutMillis());
         } catch (SwivelException e) {
-            result.completeExceptionally(e);
-            return result;
+            return CompletableFuture.failedFuture(e);
         }
-        // The answer completes on an I/O thread (or here, if it failed at once): decoding and the
-        // caller's callbacks run on the callback executor, never on the event loop.
+        return completeLater(answer, info);
+    }
+
+    /**
+     * The result of an asynchronous call. The answer completes on an I/O thread (or here, if it
+     * failed at once); decoding and the caller's callbacks run on the callback executor, never on
+     * the event loop, whether the call succeeded or failed.
+     */
+    private CompletableFuture<Object> completeLater(CompletableFuture<ResponseFrame> answer, MethodInfo info) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
         answer.whenComplete((response, error) -> {
             try {
                 client.callbackExecutor().execute(() -> complete(result, response, error, info));

@@ -159,6 +159,22 @@ class AsyncCallsTest {
     }
 
     @Test
+    void callbacksOfFailedCallsRunOnTheCallbackExecutorNotOnTheEventLoop() throws Exception {
+        ScriptedServer server = server(request -> new Ignore());
+        SwivelClient client = direct(server);
+        Accounts accounts = client.proxy(Accounts.class);
+        CompletableFuture<String> anyMethod;
+        CompletableFuture<String> twin;
+        try (CallScope scope = SwivelClient.withTimeout(Duration.ofSeconds(1))) {
+            anyMethod = client.async(() -> accounts.lookup("a")).handle((value, error) -> Thread.currentThread().getName());
+            twin = accounts.lookupAsync("a").handle((value, error) -> Thread.currentThread().getName());
+        }
+        // A deadline fails the call on the I/O thread; a callback that blocked there would stall every connection on it.
+        assertThat(anyMethod.get(20, TimeUnit.SECONDS)).startsWith("swivel-client-callback");
+        assertThat(twin.get(20, TimeUnit.SECONDS)).startsWith("swivel-client-callback");
+    }
+
+    @Test
     void everyFailureArrivesAsTheExceptionABlockingCallThrows() throws Exception {
         ScriptedServer server = server(request -> new Answer("unused"));
         SwivelClient client = direct(server);
