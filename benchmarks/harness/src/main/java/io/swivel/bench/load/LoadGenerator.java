@@ -101,12 +101,15 @@ public final class LoadGenerator {
                 errors.reset();
                 firstError.set(null);
                 long start = System.nanoTime();
+                long cpuStart = processCpuNanos();
                 listener.begins(phase);
                 boolean stopped = stop.await(phase.duration().toNanos(), TimeUnit.NANOSECONDS);
                 Histogram histogram = recorder.getIntervalHistogram();
                 double seconds = (System.nanoTime() - start) / 1e9;
+                long cpuEnd = processCpuNanos();
                 PhaseResult result = PhaseResult.of(peer, mode.label(), op.label(), phase.name(), concurrency, seconds,
-                        histogram, errors.sumThenReset(), firstError.get());
+                        histogram, errors.sumThenReset(), firstError.get(),
+                        cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart);
                 results.add(result);
                 listener.ended(result);
                 if (stopped) {
@@ -169,6 +172,15 @@ public final class LoadGenerator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** @return the CPU time this JVM has used, or -1 where the platform does not say */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     private void failed(Throwable error) {

@@ -72,14 +72,16 @@ public final class ThroughputScenario implements Scenario {
             PhaseResult r = m.result();
             raw.add(List.of(String.valueOf(m.round()), r.peer(), r.mode(), r.op(), String.valueOf(r.concurrency()),
                     Stats.rate(r.opsPerSecond()), Stats.fixed(r.p50(), 1), Stats.fixed(r.p90(), 1), Stats.fixed(r.p99(), 1),
-                    Stats.fixed(r.p999(), 1), Stats.fixed(r.max(), 1), String.valueOf(r.errors())));
+                    Stats.fixed(r.p999(), 1), Stats.fixed(r.max(), 1), String.valueOf(r.errors()),
+                    Stats.fixed(r.clientCpuMicros(), 2)));
         }
-        context.report().write("throughput-raw.csv", "round,peer,mode,op,concurrency,ops_per_s,p50_us,p90_us,p99_us,p999_us,max_us,errors\n"
+        context.report().write("throughput-raw.csv", "round,peer,mode,op,concurrency,ops_per_s,p50_us,p90_us,p99_us,p999_us,max_us,errors,client_cpu_us_per_call\n"
                 + raw.stream().map(row -> String.join(",", row)).reduce("", (a, b) -> a + b + "\n"));
 
         List<List<String>> rows = new ArrayList<>();
         List<List<String>> ratios = new ArrayList<>();
         boolean direct = settings.peers().contains(Peer.SWIVEL_DIRECT);
+        boolean lambda = settings.peers().contains(Peer.SWIVEL_LAMBDA);
         for (Mode mode : settings.modes()) {
             for (Op op : settings.ops()) {
                 for (Peer peer : settings.peers()) {
@@ -95,7 +97,8 @@ public final class ThroughputScenario implements Scenario {
                             Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p90).toList()), 0),
                             Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p99).toList()), 0),
                             Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p999).toList()), 0),
-                            String.valueOf(runs.stream().mapToLong(PhaseResult::errors).sum())));
+                            String.valueOf(runs.stream().mapToLong(PhaseResult::errors).sum()),
+                            Stats.fixed(Stats.median(runs.stream().map(PhaseResult::clientCpuMicros).toList()), 1)));
                 }
                 List<String> row = new ArrayList<>(List.of(mode.label(), op.label(),
                         ratio(measured, settings.runs(), mode, op, Peer.SWIVEL, Peer.GRPC),
@@ -104,19 +107,26 @@ public final class ThroughputScenario implements Scenario {
                     row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_DIRECT, Peer.GRPC_DIRECT));
                     row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_DIRECT, Peer.NETTY));
                 }
+                if (lambda) {
+                    row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_LAMBDA, Peer.SWIVEL));
+                }
                 ratios.add(row);
             }
         }
         context.report().table("throughput", "Throughput and latency (" + settings.runs() + " round(s), warm-up "
                         + settings.warmup().toSeconds() + " s, measurement " + settings.duration().toSeconds() + " s)",
                 List.of("mode", "op", "peer", "ops/s (median)", "ops/s per round", "p50 µs", "p90 µs", "p99 µs",
-                        "p99.9 µs", "errors"),
+                        "p99.9 µs", "errors", "client CPU µs/call"),
                 rows, "Latency percentiles are medians over rounds of each round's percentile; closed loop, no "
-                        + "coordinated-omission correction.");
+                        + "coordinated-omission correction. Client CPU: the load generator JVM's CPU time (all its "
+                        + "threads, GC included) over the phase, divided by the calls made; median over rounds.");
         List<String> ratioColumns = new ArrayList<>(List.of("mode", "op", "swivel / grpc (target ≥ 1.5)",
                 "swivel / netty ceiling (target ≥ 0.85)"));
         if (direct) {
             ratioColumns.addAll(List.of("swivel-direct / grpc-direct", "swivel-direct / netty ceiling"));
+        }
+        if (lambda) {
+            ratioColumns.add("swivel-lambda (client.async) / swivel (twin method)");
         }
         context.report().table("ratios", "Swivel's throughput relative to its peers (median of per-round ratios)",
                 ratioColumns, ratios, "");
