@@ -101,15 +101,13 @@ public final class LoadGenerator {
                 errors.reset();
                 firstError.set(null);
                 long start = System.nanoTime();
-                long cpuStart = processCpuNanos();
+                long cpuStart = ProcessCpu.self();
                 listener.begins(phase);
                 boolean stopped = stop.await(phase.duration().toNanos(), TimeUnit.NANOSECONDS);
                 Histogram histogram = recorder.getIntervalHistogram();
                 double seconds = (System.nanoTime() - start) / 1e9;
-                long cpuEnd = processCpuNanos();
                 PhaseResult result = PhaseResult.of(peer, mode.label(), op.label(), phase.name(), concurrency, seconds,
-                        histogram, errors.sumThenReset(), firstError.get(),
-                        cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart);
+                        histogram, errors.sumThenReset(), firstError.get(), (ProcessCpu.self() - cpuStart) / 1e9);
                 results.add(result);
                 listener.ended(result);
                 if (stopped) {
@@ -172,15 +170,6 @@ public final class LoadGenerator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** @return the CPU time this JVM has used, or -1 where the platform does not say */
-    private static long processCpuNanos() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return -1;
     }
 
     private void failed(Throwable error) {
