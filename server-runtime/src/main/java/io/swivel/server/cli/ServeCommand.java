@@ -122,6 +122,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long an admin request's header and body may take to arrive (default: ${DEFAULT-VALUE}).")
     Duration adminReadTimeout;
 
+    @Option(names = "--max-upload-size", converter = SizeConverter.class,
+            description = "Largest jar POST /v1/bundles (swivel deploy) accepts; a larger one is answered 413 (default: ${DEFAULT-VALUE}).")
+    long maxUploadSize;
+
+    @Option(names = "--upload-timeout", converter = DurationConverter.class,
+            description = "How long one upload's body may take to arrive; a slower one is answered 408 (default: ${DEFAULT-VALUE}).")
+    Duration uploadTimeout;
+
     @Option(names = "--max-lib-bytes", converter = SizeConverter.class,
             description = "Total size the nested lib/*.jar of one bundle may extract to; a jar past it is .failed (default: ${DEFAULT-VALUE}).")
     long maxLibBytes;
@@ -213,6 +221,8 @@ final class ServeCommand implements Callable<Integer> {
                         l.maxLibBytes = maxLibBytes;
                         l.maxLibRatio = maxLibRatio;
                         l.deregisterTimeout = deregisterTimeout;
+                        l.maxUploadBytes = maxUploadSize;
+                        l.uploadTimeout = uploadTimeout;
                     });
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);

@@ -47,6 +47,8 @@ final class ServeDefaults {
         values.put("max-lib-bytes", size(limits.maxLibBytes()));
         values.put("max-lib-ratio", String.valueOf(limits.maxLibRatio()));
         values.put("deregister-timeout", duration(limits.deregisterTimeout()));
+        values.put("max-upload-size", size(limits.maxUploadBytes()));
+        values.put("upload-timeout", duration(limits.uploadTimeout()));
         return Map.copyOf(values);
     }
 
