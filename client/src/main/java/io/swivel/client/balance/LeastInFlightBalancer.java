@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Picks the endpoint with the fewest calls in flight; among endpoints tied at the minimum, each
  * is equally likely, so that idle endpoints share the load instead of the first one taking it all.
+ * An endpoint that warms up counts as {@code (inFlight + 1) / warmth}, so it takes fewer calls.
  */
 final class LeastInFlightBalancer implements LoadBalancer {
 
@@ -16,12 +17,12 @@ final class LeastInFlightBalancer implements LoadBalancer {
         if (size == 1) {
             return best;
         }
-        int min = best.inFlight();
+        double min = score(best);
         int ties = 1;
         ThreadLocalRandom random = null;
         for (int i = 1; i < size; i++) {
             Endpoint candidate = endpoints.get(i);
-            int inFlight = candidate.inFlight();
+            double inFlight = score(candidate);
             if (inFlight < min) {
                 best = candidate;
                 min = inFlight;
@@ -38,5 +39,10 @@ final class LeastInFlightBalancer implements LoadBalancer {
             }
         }
         return best;
+    }
+
+    /** {@code (inFlight + 1) / warmth}: the in-flight order when every endpoint is warm. */
+    private static double score(Endpoint endpoint) {
+        return (Math.max(endpoint.inFlight(), 0) + 1.0) / Warmth.of(endpoint);
     }
 }

@@ -11,7 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>An endpoint whose latency is unknown (0: no call has completed yet) is costed with the
  * other candidate's latency, so a newcomer competes on its in-flight count alone and, being idle,
  * tends to win and get measured; when both latencies are unknown, the cost is the in-flight count.
- * Ties go to either candidate with equal probability. With one endpoint, it is returned.
+ * Ties go to either candidate with equal probability. With one endpoint, it is returned. An
+ * endpoint that warms up has its cost divided by its {@link Endpoint#warmth()}, so it wins less
+ * often until it is warm.
  */
 final class PowerOfTwoChoicesBalancer implements LoadBalancer {
 
@@ -39,7 +41,7 @@ final class PowerOfTwoChoicesBalancer implements LoadBalancer {
         if (latencyB <= 0) {
             latencyB = latencyA;
         }
-        return cost(latencyA, a.inFlight()) <= cost(latencyB, b.inFlight()) ? a : b;
+        return cost(latencyA, a.inFlight()) / Warmth.of(a) <= cost(latencyB, b.inFlight()) / Warmth.of(b) ? a : b;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.swivel.server.cli;
 
 import io.swivel.server.SwivelServer;
+import io.swivel.server.config.Announce;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.health.UncaughtErrors;
 import java.io.IOException;
@@ -77,6 +78,18 @@ final class ServeCommand implements Callable<Integer> {
     Duration zkSessionTimeout;
 
     // --- Limits: what one connection, request or bundle may consume (see Limits) ---
+
+    @Option(names = "--weight",
+            description = "Balancing weight registered for every service of this server, 1..10000: a server twice as big takes 200 (default: ${DEFAULT-VALUE}).")
+    int weight;
+
+    @Option(names = "--bundle-weights", paramLabel = "NAME=N,...",
+            description = "Weights that replace --weight for the services of some bundles, e.g. greeter=300,billing=50 (default: none).")
+    String bundleWeights;
+
+    @Option(names = "--warmup", converter = DurationConverter.class,
+            description = "After this server joins or a version becomes active, its weight ramps from 5% to full over this window; 0s for none (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
 
     @Option(names = "--max-connections",
             description = "Open swivel/1 connections beyond which a new one gets GOAWAY and is closed (default: ${DEFAULT-VALUE}).")
@@ -206,6 +219,8 @@ final class ServeCommand implements Callable<Integer> {
                         c.zookeeper = zookeeper;
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
+                        c.announce = new Announce(c.announce.advertiseHost(), c.announce.advertisePort(), weight, warmup,
+                                c.announce.followCluster(), Announce.parseBundleWeights(bundleWeights));
                     }).withLimits(l -> {
                         l.maxConnections = maxConnections;
                         l.maxConnectionsPerAddress = maxConnectionsPerAddress;
