@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every balancer honours {@link Endpoint#warmth()}: an endpoint that warms up takes a smaller share
- * (the random ones in proportion, the load-based ones by a divided score, consistent hashing by
+ * (the random ones in proportion, the load-based ones by taking part in that share of picks, consistent hashing by
  * keeping that share of its keys), and one that is warm is treated as before. Shares are counted
  * over {@value #PICKS} picks; the stated tolerance is ±0.02 (more than four standard deviations).
  */
@@ -57,19 +57,20 @@ class WarmUpBalancingTest {
     }
 
     @Test
-    void loadBasedBalancersDivideTheScoreByTheWarmth() {
-        Warming cold = new Warming("cold", 1, 0, 1_000, 0.25);
-        // (0 + 1) / 0.25 = 4: the warm one wins while it has fewer than 3 calls in flight
+    void loadBasedBalancersLetAWarmingEndpointTakePartWithItsWarmth() {
+        List<Warming> equal = List.of(new Warming("warm", 1, 0, 1_000, 1.0), new Warming("cold", 1, 0, 1_000, 0.25));
+        List<Warming> allWarm = List.of(new Warming("a", 1, 0, 1_000, 1.0), new Warming("b", 1, 0, 1_000, 1.0));
         for (Balancers kind : List.of(Balancers.LEAST_IN_FLIGHT, Balancers.P2C_EWMA)) {
-            LoadBalancer balancer = kind.create();
-            assertThat(balancer.pick(List.of(new Warming("warm", 1, 2, 1_000, 1.0), cold), null).id()).as(kind.name())
-                    .isEqualTo("warm");
-            assertThat(balancer.pick(List.of(new Warming("warm", 1, 4, 1_000, 1.0), cold), null).id()).as(kind.name())
-                    .isEqualTo("cold");
-            Warming warmAgain = new Warming("cold", 1, 0, 1_000, 1.0);
-            assertThat(balancer.pick(List.of(new Warming("warm", 1, 1, 1_000, 1.0), warmAgain), null).id())
-                    .as(kind.name() + " once warm").isEqualTo("cold");
+            // idle and equally fast: warm, each takes half; warming at 0.25, the cold one takes a quarter of its half
+            assertThat(share(TestEndpoint.tally(kind.create(), equal, PICKS), "cold")).as(kind.name())
+                    .isCloseTo(0.125, within(0.02));
+            assertThat(share(TestEndpoint.tally(kind.create(), allWarm, PICKS), "b")).as(kind.name())
+                    .isCloseTo(0.5, within(0.02));
         }
+        // when it takes part, the load still decides
+        List<Warming> busyWarm = List.of(new Warming("warm", 1, 9, 1_000, 1.0), new Warming("cold", 1, 0, 1_000, 0.25));
+        assertThat(share(TestEndpoint.tally(Balancers.LEAST_IN_FLIGHT.create(), busyWarm, PICKS), "cold"))
+                .isCloseTo(0.25, within(0.02));
     }
 
     @Test
