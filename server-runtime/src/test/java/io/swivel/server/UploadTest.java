@@ -150,6 +150,26 @@ class UploadTest {
     }
 
     @Test
+    void anUploadLargerThanTheAdminBodyCapStreamsToTheDeployDirectory() throws Exception {
+        try (LiveServer live = start(c -> { })) {
+            AdminHttp http = new AdminHttp(live.server);
+            byte[] big = jarWithPadding("padded", 3 * 1024 * 1024); // three times the 1 MiB cap of every other route
+
+            HttpResponse<String> staged = http.send(upload(http, sha256(big)).POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+
+            assertThat(staged.statusCode()).as(staged.body()).isEqualTo(202);
+            assertThat(json(staged).path("status").asText()).isEqualTo("STAGED");
+            assertThat(json(staged).path("jar").asText()).isEqualTo("padded.jar");
+            assertThat(json(staged).path("size").asLong()).isEqualTo(big.length);
+            assertThat(Files.readAllBytes(live.deploy.resolve("padded.jar"))).isEqualTo(big);
+            // it holds no service, so the watcher marks it failed, as it would a copied jar
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(live.marker("padded.jar", ".failed")));
+            assertThat(live.proxy(Greeter.class).greet("Ada")).isEqualTo("Hello, Ada (v1)");
+            assertNoUploadLeftovers(live);
+        }
+    }
+
+    @Test
     void aPeerDownloadsTheJarThatServesWithItsSha256() throws Exception {
         try (LiveServer live = start(c -> { })) {
             AdminHttp http = new AdminHttp(live.server);
@@ -202,6 +222,22 @@ class UploadTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static byte[] jarWithPadding(String bundle, int size) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Swivel-Bundle", bundle);
+        manifest.getMainAttributes().putValue("Swivel-Version", "1.0.0");
+        byte[] padding = new byte[size];
+        new java.util.Random(42).nextBytes(padding); // does not compress: the jar is as large as asked
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
+            jar.putNextEntry(new JarEntry("padding.bin"));
+            jar.write(padding);
+            jar.closeEntry();
+        }
+        return bytes.toByteArray();
     }
 
     private static byte[] jarWithoutBundleName() throws IOException {
