@@ -57,7 +57,10 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
         this.timer = timer;
     }
 
-    /** One upload: touched by the transfer executor only, one stage after the other. */
+    /**
+     * One upload. {@code receiving} is touched by the transfer executor only, one chained stage
+     * after the other; the counters and {@code tail} by the event loop only.
+     */
     private static final class Upload {
         final String sha256;
         BundleUpload.Receiving receiving;
