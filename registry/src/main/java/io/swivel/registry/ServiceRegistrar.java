@@ -120,7 +120,7 @@ public final class ServiceRegistrar implements Closeable {
         }
         services.forEach((service, bundle) -> {
             InstanceInfo wanted = new InstanceInfo(service, instanceId(), host, port, bundle.bundle(), bundle.version(),
-                    bundle.weight(), RegistryPaths.PROTOCOL);
+                    bundle.weight(), RegistryPaths.PROTOCOL, bundle.versions());
             InstanceInfo current = registered.get(service);
             if (!wanted.equals(current) || unwritten.contains(service)) {
                 try {
@@ -273,8 +273,20 @@ public final class ServiceRegistrar implements Closeable {
      * @param bundle the bundle name
      * @param version its version
      * @param weight the relative weight, at least 1
+     * @param versions while a canary runs, every version served and its share ({@code 1.0.0=90,2.0.0=10}), else empty
      */
-    public record BundleVersion(String bundle, String version, int weight) {
+    public record BundleVersion(String bundle, String version, int weight, String versions) {
+
+        /**
+         * One version serving.
+         *
+         * @param bundle the bundle
+         * @param version the version
+         * @param weight the weight
+         */
+        public BundleVersion(String bundle, String version, int weight) {
+            this(bundle, version, weight, "");
+        }
 
         /**
          * Validates.
@@ -282,8 +294,10 @@ public final class ServiceRegistrar implements Closeable {
          * @param bundle the bundle
          * @param version the version
          * @param weight the weight
+         * @param versions the versions and shares, or empty
          */
         public BundleVersion {
+            versions = versions != null ? versions : "";
             Objects.requireNonNull(bundle, "bundle");
             Objects.requireNonNull(version, "version");
         }

@@ -60,6 +60,7 @@ final class StatusCommand implements Callable<Integer> {
                         standby.path("state").asText(), bundle.path("probationEndsAt").asText("?"),
                         active.path("version").asText());
             }
+            CanaryStatus.print(out, bundle);
             JsonNode rolledBack = bundle.path("rolledBack");
             if (rolledBack.isObject()) {
                 out.printf("  rolled back from %s to %s by %s at %s; %s is not deployed again until it changes%n",

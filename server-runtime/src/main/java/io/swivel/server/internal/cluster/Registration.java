@@ -7,6 +7,7 @@ import io.swivel.registry.ZooKeeperClients;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.dispatch.BundleSlot;
+import io.swivel.server.internal.dispatch.CanarySplit;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.Threads;
 import java.io.Closeable;
@@ -155,9 +156,13 @@ public final class Registration implements Closeable {
                 Map<String, ServiceRegistrar.BundleVersion> services = new TreeMap<>();
                 for (BundleSlot slot : directory.slots()) {
                     BundleGeneration active = slot.active();
+                    CanarySplit split = slot.split();
+                    String versions = split == null || active == null ? "" : active.version() + "=" + (100 - split.weightPercent()) + ","
+                            + split.canary().version() + "=" + split.weightPercent();
                     if (active != null) {
                         for (String service : active.serviceNames()) {
-                            services.put(service, new ServiceRegistrar.BundleVersion(active.name(), active.version(), 1));
+                            services.put(service, new ServiceRegistrar.BundleVersion(active.name(), active.version(), 1,
+                                    versions));
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 package io.swivel.server.internal.deploy;
 
+import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.internal.bundle.BundleDescriptor;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.dispatch.ServiceConflictException;
@@ -24,6 +25,8 @@ final class BundleLifecycle {
 
     /** Who rolls back automatically, for the marker and the status. */
     static final String BY_PROBATION = "probation (automatic)";
+    /** Who rolls a canary back, or promotes it, at an analysis. */
+    static final String BY_ANALYSIS = "canary analysis (automatic)";
 
     private final String name;
     private final LoadedVersions versions;
@@ -33,6 +36,7 @@ final class BundleLifecycle {
     private final ConfigReload configReload;
     private final Clock clock;
     private final int historyLimit;
+    private final CanaryPolicy canaryPolicy;
     /** Told how a probation of this bundle's versions ended. */
     private final Probation.Outcome onProbation;
 
@@ -45,9 +49,17 @@ final class BundleLifecycle {
     private volatile History history = History.empty();
     private volatile String lastError;
     private volatile Instant lastErrorAt;
+    /** The canary running before a restart, until it is started again; null once restarted or replaced. */
+    private volatile SavedState.SavedCanary savedCanary;
 
     BundleLifecycle(String name, Host host, Retirer retirer, Probation probation, LifecycleListener listener,
                     Clock clock, int historyLimit) {
+        this(name, host, retirer, probation, listener, clock, historyLimit, CanaryPolicy.defaults());
+    }
+
+    BundleLifecycle(String name, Host host, Retirer retirer, Probation probation, LifecycleListener listener,
+                    Clock clock, int historyLimit, CanaryPolicy canaryPolicy) {
+        this.canaryPolicy = canaryPolicy;
         this.name = name;
         this.versions = new LoadedVersions(name, this, host, retirer, probation, listener);
         this.host = host;
@@ -61,7 +73,8 @@ final class BundleLifecycle {
 
     /** Takes what {@code state.json} remembers, before anything of the bundle loads. */
     synchronized void restore(Path savedJar, String jarSha256, String activeSha256, Rollback savedRollback,
-                              List<HistoryEntry> savedHistory) {
+                              List<HistoryEntry> savedHistory, SavedState.SavedCanary canary) {
+        savedCanary = canary;
         jar = savedJar;
         jarHolds = new BundleFacts.JarContent(null, jarSha256, null);
         savedActiveSha256 = activeSha256;
@@ -95,6 +108,14 @@ final class BundleLifecycle {
         return versions.probationEndsAt();
     }
 
+    BundleGeneration canary() {
+        return versions.canary();
+    }
+
+    Rollout rollout() {
+        return versions.rollout();
+    }
+
     Rollback rolledBack() {
         return rolledBack;
     }
@@ -120,8 +141,31 @@ final class BundleLifecycle {
      * @return true if a new version serves now
      */
     synchronized boolean deploy(Path from, BundleDescriptor descriptor, long startNanos) {
+        return deploy(from, descriptor, null, startNanos);
+    }
+
+    /**
+     * Deploys a staged jar as {@link #deploy(Path, BundleDescriptor, long)} does, or, with a plan
+     * and a version serving, starts it as a canary beside that version. After a restart in the
+     * middle of a canary, the version that was stable serves again from history and the canary
+     * starts again at the step it had reached.
+     *
+     * @param plan how the canary widens, or null for an ordinary swap
+     * @return true if the new version serves now (all calls, or a canary's share)
+     */
+    synchronized boolean deploy(Path from, BundleDescriptor descriptor, CanaryPlan plan, long startNanos) {
         if (restoreRollback(from, descriptor)) {
             return true;
+        }
+        Rollout resumed = restoreCanary(from, descriptor);
+        if (resumed != null) {
+            return startCanary(from, descriptor, resumed, startNanos);
+        }
+        if (versions.canary() != null) {
+            versions.endCanary(name + " canary " + versions.canary().version() + " replaced by a new deployment");
+        }
+        if (plan != null && versions.active() != null) {
+            return startCanary(from, descriptor, new Rollout(plan, canaryPolicy, clock.instant(), 0, false), startNanos);
         }
         BundleGeneration generation;
         try {
@@ -140,16 +184,180 @@ final class BundleLifecycle {
                     + generation.version() + ": " + e.getMessage(), e), descriptor);
             return false;
         }
+        served(from, descriptor);
+        listener.deployed(generation, from, previous, System.nanoTime() - startNanos);
+        listener.servingChanged(facts());
+        return true;
+    }
+
+    /** The jar's content serves now (all calls, or a canary's share): remembered in the history. */
+    private void served(Path from, BundleDescriptor descriptor) {
         jar = from;
         jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
         rolledBack = null;
         savedActiveSha256 = null;
+        savedCanary = null;
         history = history.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
                 descriptor.staged().getFileName().toString(), clock.instant()));
         prune();
-        listener.deployed(generation, from, previous, System.nanoTime() - startNanos);
+    }
+
+    // ---- canary ----------------------------------------------------------------------------
+
+    private boolean startCanary(Path from, BundleDescriptor descriptor, Rollout rollout, long startNanos) {
+        BundleGeneration generation;
+        try {
+            generation = host.load(descriptor);
+        } catch (DeploymentException e) {
+            failed(from, e, descriptor);
+            return false;
+        }
+        BundleGeneration stable = versions.active();
+        versions.startCanary(generation, rollout);
+        served(from, descriptor);
+        listener.canaryWeighted(generation, stable, rollout);
         listener.servingChanged(facts());
         return true;
+    }
+
+    /** After a restart: the jar holds the canary that ran beside the saved active version; serve that one again. */
+    private Rollout restoreCanary(Path from, BundleDescriptor descriptor) {
+        SavedState.SavedCanary saved = savedCanary;
+        if (saved == null || versions.active() != null || !from.equals(jar) || savedActiveSha256 == null
+                || !descriptor.sha256().equals(saved.sha256()) || savedActiveSha256.equals(saved.sha256())) {
+            return null;
+        }
+        savedCanary = null;
+        Rollout rollout;
+        try {
+            CanaryPlan plan = CanaryPlan.fromManifest(saved.plan());
+            rollout = new Rollout(plan, canaryPolicy, clock.instant(), Math.min(saved.step(), plan.steps().size() - 2),
+                    saved.paused());
+        } catch (IllegalArgumentException e) {
+            error(name + ": the canary saved in state.json does not read (" + e.getMessage() + "); deploying "
+                    + from.getFileName() + " as it is");
+            return null;
+        }
+        BundleGeneration stable = RestartRestore.load(name, host, retirer, history, savedActiveSha256, from);
+        if (stable == null) {
+            return null;
+        }
+        versions.serving(stable);
+        listener.restored(stable, from, descriptor.version(), null);
+        return rollout;
+    }
+
+    /**
+     * The canary's timer: if an analysis is due, compares the two versions' windows and widens,
+     * promotes or rolls back. Does nothing without a canary or before its time.
+     */
+    synchronized void canaryTick() {
+        Rollout rollout = versions.rollout();
+        BundleGeneration canary = versions.canary();
+        BundleGeneration stable = versions.active();
+        if (rollout == null || canary == null || stable == null || !rollout.due(clock.instant())
+                || canary.window() == null || stable.window() == null) {
+            return;
+        }
+        Rollout.Decision decision = rollout.analyse(clock.instant(), stable.version(), stable.window().look(),
+                canary.version(), canary.window().look());
+        CanaryAnalysis analysis = rollout.lastAnalysis();
+        listener.canaryAnalysed(name, analysis);
+        switch (decision) {
+            case HOLD -> listener.servingChanged(facts());
+            case WIDEN -> {
+                versions.widen();
+                listener.canaryWeighted(canary, stable, rollout);
+                listener.servingChanged(facts());
+            }
+            case PROMOTE -> promote(BY_ANALYSIS, analysis.message());
+            case ROLL_BACK -> rollBackCanary(BY_ANALYSIS, analysis.message());
+        }
+    }
+
+    /**
+     * Makes the canary serve every call now; the stable version stands by for its probation.
+     *
+     * @param by who asks
+     * @return what happened, in one line
+     * @throws CanaryException if there is no canary
+     */
+    synchronized String promoteCanary(String by) throws CanaryException {
+        requireCanary("promote");
+        return promote(by, null);
+    }
+
+    /**
+     * Sends every call back to the stable version now; the canary drains and unloads, and the
+     * jar (which holds the canary) is not deployed again until its content changes.
+     *
+     * @param by who asks
+     * @param reason why, or null
+     * @return what happened, in one line
+     * @throws CanaryException if there is no canary
+     */
+    synchronized String abortCanary(String by, String reason) throws CanaryException {
+        requireCanary("abort");
+        return rollBackCanary(by, reason != null ? reason : "aborted");
+    }
+
+    /**
+     * Holds or releases the canary's weight: paused, no analysis runs and the weight stays.
+     *
+     * @param paused true to pause, false to resume (the next analysis one step length from now)
+     * @return what happened, in one line
+     * @throws CanaryException if there is no canary
+     */
+    synchronized String pauseCanary(boolean paused) throws CanaryException {
+        Rollout rollout = requireCanary(paused ? "pause" : "resume");
+        if (paused) {
+            rollout.pause();
+        } else {
+            rollout.resume(clock.instant());
+        }
+        listener.servingChanged(facts());
+        return name + " canary " + versions.canary().version() + (paused ? " paused at " : " resumed at ")
+                + rollout.describe();
+    }
+
+    private Rollout requireCanary(String action) throws CanaryException {
+        Rollout rollout = versions.rollout();
+        if (versions.canary() == null || rollout == null) {
+            throw new CanaryException(CanaryException.Reason.NO_CANARY, "bundle " + name + " runs no canary to "
+                    + action + (versions.active() != null ? "; " + versions.active().version() + " serves every call" : ""));
+        }
+        return rollout;
+    }
+
+    private String promote(String by, String analysis) {
+        long start = System.nanoTime();
+        BundleGeneration canary = versions.canary();
+        BundleGeneration previous;
+        try {
+            previous = versions.promote(onProbation, start);
+        } catch (ServiceConflictException e) {
+            return rollBackCanary(by, canary.version() + " cannot serve every call: " + e.getMessage());
+        }
+        String message = name + " canary " + canary.version() + " promoted by " + by + ": it serves every call, "
+                + (previous != null ? previous.version() + " " + (versions.standby() == previous ? "stands by" : "retires") : "")
+                + (analysis != null ? " (" + analysis + ")" : "");
+        listener.canaryEnded(canary, previous, true, message);
+        listener.servingChanged(facts());
+        return message;
+    }
+
+    private String rollBackCanary(String by, String reason) {
+        BundleGeneration canary = versions.canary();
+        BundleGeneration stable = versions.active();
+        versions.endCanary(name + " canary " + canary.version() + " rolled back");
+        Rollback rollback = new Rollback(by, canary.version(), stable.version(), reason, clock.instant());
+        rolledBack = rollback;
+        error(name + " canary " + canary.version() + " was rolled back to " + stable.version() + " by " + by + ": " + reason);
+        String message = name + " canary " + canary.version() + " rolled back: every call goes to " + stable.version();
+        listener.canaryEnded(canary, stable, false, message);
+        listener.rolledBack(canary, stable, "canary", rollback, message);
+        listener.servingChanged(facts());
+        return message;
     }
 
     /** A jar that did not deploy: the version serving keeps serving; the jar's marker says why. */
@@ -209,6 +417,9 @@ final class BundleLifecycle {
         if (from == null) {
             throw new RollbackException(RollbackException.Reason.UNKNOWN_BUNDLE, "no bundle " + name
                     + " serves here", null);
+        }
+        if (versions.canary() != null && (toVersion == null || toVersion.equals(from.version()))) {
+            return rollBackCanary(by, reason != null ? reason : "rolled back");
         }
         long start = System.nanoTime();
         BundleGeneration kept = versions.standby();
@@ -366,7 +577,8 @@ final class BundleLifecycle {
     }
 
     private BundleFacts facts() {
-        return new BundleFacts(name, jar, jarHolds, versions.active(), rolledBack, history);
+        return new BundleFacts(name, jar, jarHolds, versions.active(), rolledBack, history, versions.canary(),
+                versions.rollout());
     }
 
     @Override
