@@ -21,7 +21,7 @@ import java.util.List;
  * (the state journal's). Probation outcomes and drains reach this monitor from their own threads
  * and hold no other lock.
  */
-final class BundleLifecycle {
+final class BundleLifecycle implements CanaryControl.Bundle {
 
     /** Who rolls back automatically, for the marker and the status. */
     static final String BY_PROBATION = "probation (automatic)";
@@ -37,6 +37,7 @@ final class BundleLifecycle {
     private final Clock clock;
     private final int historyLimit;
     private final CanaryPolicy canaryPolicy;
+    private final CanaryControl canary;
     /** Told how a probation of this bundle's versions ended. */
     private final Probation.Outcome onProbation;
 
@@ -69,6 +70,7 @@ final class BundleLifecycle {
         this.clock = clock;
         this.historyLimit = historyLimit;
         this.onProbation = Probation.Outcome.of(this::probationFailed, this::probationPassed);
+        this.canary = new CanaryControl(name, versions, host, retirer, listener, clock, canaryPolicy, onProbation, this);
     }
 
     /** Takes what {@code state.json} remembers, before anything of the bundle loads. */
@@ -120,6 +122,11 @@ final class BundleLifecycle {
         return rolledBack;
     }
 
+    @Override
+    public void rolledBack(Rollback rollback) {
+        rolledBack = rollback;
+    }
+
     History history() {
         return history;
     }
@@ -157,15 +164,16 @@ final class BundleLifecycle {
         if (restoreRollback(from, descriptor)) {
             return true;
         }
-        Rollout resumed = restoreCanary(from, descriptor);
+        Rollout resumed = canary.restore(savedCanary, from, descriptor, jar, savedActiveSha256, history);
         if (resumed != null) {
-            return startCanary(from, descriptor, resumed, startNanos);
+            savedCanary = null;
+            return canary.start(from, descriptor, resumed, startNanos);
         }
         if (versions.canary() != null) {
             versions.endCanary(name + " canary " + versions.canary().version() + " replaced by a new deployment");
         }
         if (plan != null && versions.active() != null) {
-            return startCanary(from, descriptor, new Rollout(plan, canaryPolicy, clock.instant(), 0, false), startNanos);
+            return canary.start(from, descriptor, new Rollout(plan, canaryPolicy, clock.instant(), 0, false), startNanos);
         }
         BundleGeneration generation;
         try {
@@ -191,7 +199,8 @@ final class BundleLifecycle {
     }
 
     /** The jar's content serves now (all calls, or a canary's share): remembered in the history. */
-    private void served(Path from, BundleDescriptor descriptor) {
+    @Override
+    public void served(Path from, BundleDescriptor descriptor) {
         jar = from;
         jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
         rolledBack = null;
@@ -202,166 +211,9 @@ final class BundleLifecycle {
         prune();
     }
 
-    // ---- canary ----------------------------------------------------------------------------
-
-    private boolean startCanary(Path from, BundleDescriptor descriptor, Rollout rollout, long startNanos) {
-        BundleGeneration generation;
-        try {
-            generation = host.load(descriptor);
-        } catch (DeploymentException e) {
-            failed(from, e, descriptor);
-            return false;
-        }
-        BundleGeneration stable = versions.active();
-        versions.startCanary(generation, rollout);
-        served(from, descriptor);
-        listener.canaryWeighted(generation, stable, rollout);
-        listener.servingChanged(facts());
-        return true;
-    }
-
-    /** After a restart: the jar holds the canary that ran beside the saved active version; serve that one again. */
-    private Rollout restoreCanary(Path from, BundleDescriptor descriptor) {
-        SavedState.SavedCanary saved = savedCanary;
-        if (saved == null || versions.active() != null || !from.equals(jar) || savedActiveSha256 == null
-                || !descriptor.sha256().equals(saved.sha256()) || savedActiveSha256.equals(saved.sha256())) {
-            return null;
-        }
-        savedCanary = null;
-        Rollout rollout;
-        try {
-            CanaryPlan plan = CanaryPlan.fromManifest(saved.plan());
-            rollout = new Rollout(plan, canaryPolicy, clock.instant(), Math.min(saved.step(), plan.steps().size() - 2),
-                    saved.paused());
-        } catch (IllegalArgumentException e) {
-            error(name + ": the canary saved in state.json does not read (" + e.getMessage() + "); deploying "
-                    + from.getFileName() + " as it is");
-            return null;
-        }
-        BundleGeneration stable = RestartRestore.load(name, host, retirer, history, savedActiveSha256, from);
-        if (stable == null) {
-            return null;
-        }
-        versions.serving(stable);
-        listener.restored(stable, from, descriptor.version(), null);
-        return rollout;
-    }
-
-    /**
-     * The canary's timer: if an analysis is due, compares the two versions' windows and widens,
-     * promotes or rolls back. Does nothing without a canary or before its time.
-     */
-    synchronized void canaryTick() {
-        Rollout rollout = versions.rollout();
-        BundleGeneration canary = versions.canary();
-        BundleGeneration stable = versions.active();
-        if (rollout == null || canary == null || stable == null || !rollout.due(clock.instant())
-                || canary.window() == null || stable.window() == null) {
-            return;
-        }
-        Rollout.Decision decision = rollout.analyse(clock.instant(), stable.version(), stable.window().look(),
-                canary.version(), canary.window().look());
-        CanaryAnalysis analysis = rollout.lastAnalysis();
-        listener.canaryAnalysed(name, analysis);
-        switch (decision) {
-            case HOLD -> listener.servingChanged(facts());
-            case WIDEN -> {
-                versions.widen();
-                listener.canaryWeighted(canary, stable, rollout);
-                listener.servingChanged(facts());
-            }
-            case PROMOTE -> promote(BY_ANALYSIS, analysis.message());
-            case ROLL_BACK -> rollBackCanary(BY_ANALYSIS, analysis.message());
-        }
-    }
-
-    /**
-     * Makes the canary serve every call now; the stable version stands by for its probation.
-     *
-     * @param by who asks
-     * @return what happened, in one line
-     * @throws CanaryException if there is no canary
-     */
-    synchronized String promoteCanary(String by) throws CanaryException {
-        requireCanary("promote");
-        return promote(by, null);
-    }
-
-    /**
-     * Sends every call back to the stable version now; the canary drains and unloads, and the
-     * jar (which holds the canary) is not deployed again until its content changes.
-     *
-     * @param by who asks
-     * @param reason why, or null
-     * @return what happened, in one line
-     * @throws CanaryException if there is no canary
-     */
-    synchronized String abortCanary(String by, String reason) throws CanaryException {
-        requireCanary("abort");
-        return rollBackCanary(by, reason != null ? reason : "aborted");
-    }
-
-    /**
-     * Holds or releases the canary's weight: paused, no analysis runs and the weight stays.
-     *
-     * @param paused true to pause, false to resume (the next analysis one step length from now)
-     * @return what happened, in one line
-     * @throws CanaryException if there is no canary
-     */
-    synchronized String pauseCanary(boolean paused) throws CanaryException {
-        Rollout rollout = requireCanary(paused ? "pause" : "resume");
-        if (paused) {
-            rollout.pause();
-        } else {
-            rollout.resume(clock.instant());
-        }
-        listener.servingChanged(facts());
-        return name + " canary " + versions.canary().version() + (paused ? " paused at " : " resumed at ")
-                + rollout.describe();
-    }
-
-    private Rollout requireCanary(String action) throws CanaryException {
-        Rollout rollout = versions.rollout();
-        if (versions.canary() == null || rollout == null) {
-            throw new CanaryException(CanaryException.Reason.NO_CANARY, "bundle " + name + " runs no canary to "
-                    + action + (versions.active() != null ? "; " + versions.active().version() + " serves every call" : ""));
-        }
-        return rollout;
-    }
-
-    private String promote(String by, String analysis) {
-        long start = System.nanoTime();
-        BundleGeneration canary = versions.canary();
-        BundleGeneration previous;
-        try {
-            previous = versions.promote(onProbation, start);
-        } catch (ServiceConflictException e) {
-            return rollBackCanary(by, canary.version() + " cannot serve every call: " + e.getMessage());
-        }
-        String message = name + " canary " + canary.version() + " promoted by " + by + ": it serves every call, "
-                + (previous != null ? previous.version() + " " + (versions.standby() == previous ? "stands by" : "retires") : "")
-                + (analysis != null ? " (" + analysis + ")" : "");
-        listener.canaryEnded(canary, previous, true, message);
-        listener.servingChanged(facts());
-        return message;
-    }
-
-    private String rollBackCanary(String by, String reason) {
-        BundleGeneration canary = versions.canary();
-        BundleGeneration stable = versions.active();
-        versions.endCanary(name + " canary " + canary.version() + " rolled back");
-        Rollback rollback = new Rollback(by, canary.version(), stable.version(), reason, clock.instant());
-        rolledBack = rollback;
-        error(name + " canary " + canary.version() + " was rolled back to " + stable.version() + " by " + by + ": " + reason);
-        String message = name + " canary " + canary.version() + " rolled back: every call goes to " + stable.version();
-        listener.canaryEnded(canary, stable, false, message);
-        listener.rolledBack(canary, stable, "canary", rollback, message);
-        listener.servingChanged(facts());
-        return message;
-    }
-
     /** A jar that did not deploy: the version serving keeps serving; the jar's marker says why. */
-    synchronized void failed(Path from, DeploymentException error, BundleDescriptor staged) {
+    @Override
+    public synchronized void failed(Path from, DeploymentException error, BundleDescriptor staged) {
         BundleGeneration active = versions.active();
         if (active == null) {
             jar = from;
@@ -400,6 +252,28 @@ final class BundleLifecycle {
         return true;
     }
 
+    // ---- canary (CanaryControl does the work, under this monitor) --------------------------
+
+    /** The canary's timer: widens, promotes or rolls back if an analysis is due. */
+    synchronized void canaryTick() {
+        canary.tick();
+    }
+
+    /** Makes the canary serve every call now; the stable version stands by for its probation. */
+    synchronized String promoteCanary(String by) throws CanaryException {
+        return canary.promote(by);
+    }
+
+    /** Sends every call back to the stable version now; the jar is not deployed again until it changes. */
+    synchronized String abortCanary(String by, String reason) throws CanaryException {
+        return canary.abort(by, reason);
+    }
+
+    /** Holds (true) or releases (false) the canary's weight. */
+    synchronized String pauseCanary(boolean paused) throws CanaryException {
+        return canary.pause(paused);
+    }
+
     // ---- rollback --------------------------------------------------------------------------
 
     /**
@@ -419,7 +293,7 @@ final class BundleLifecycle {
                     + " serves here", null);
         }
         if (versions.canary() != null && (toVersion == null || toVersion.equals(from.version()))) {
-            return rollBackCanary(by, reason != null ? reason : "rolled back");
+            return canary.rollBack(by, reason != null ? reason : "rolled back");
         }
         long start = System.nanoTime();
         BundleGeneration kept = versions.standby();
@@ -571,12 +445,14 @@ final class BundleLifecycle {
         pruned.filesToDelete().forEach(file -> host.deleteFromHistory(name, file));
     }
 
-    private void error(String message) {
+    @Override
+    public void error(String message) {
         lastError = BoundedText.of(message); // bundles choose messages; the status shows a few KiB at most
         lastErrorAt = clock.instant();
     }
 
-    private BundleFacts facts() {
+    @Override
+    public BundleFacts facts() {
         return new BundleFacts(name, jar, jarHolds, versions.active(), rolledBack, history, versions.canary(),
                 versions.rollout());
     }

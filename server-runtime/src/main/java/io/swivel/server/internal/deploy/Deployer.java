@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +110,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     private final LifecycleListener listener;
     private final StateJournal journal;
     private final CanaryTimer canaryTimer;
+    private final CanaryCommands canaryCommands;
     private final Map<Path, Object> jarLocks = new ConcurrentHashMap<>();
     /** The content (sha256) last handled per jar, so an unchanged jar is not deployed twice. */
     private final Map<Path, String> handled = new ConcurrentHashMap<>();
@@ -176,6 +176,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
         this.canaryTimer = new CanaryTimer(clock, lifecycles::values);
+        this.canaryCommands = new CanaryCommands(lifecycles, this::jarLock, loader, handled, listener, this::servingNames);
         journal.load().bundles().forEach((name, bundle) -> lifecycle(name).restore(deployDir.resolve(bundle.jar()),
                 bundle.jarSha256(), bundle.activeSha256(), bundle.rolledBack(), bundle.history(), bundle.canary()));
     }
@@ -343,53 +344,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      * @throws CanaryException if nothing changed, and why
      */
     public String canary(String bundle, Path source, CanaryPlan plan) throws CanaryException {
-        BundleLifecycle lifecycle = lifecycles.get(bundle);
-        BundleGeneration active = lifecycle != null ? lifecycle.active() : null;
-        if (active == null || lifecycle.jar() == null) {
-            throw new CanaryException(CanaryException.Reason.UNKNOWN_BUNDLE, "no bundle " + bundle
-                    + " serves here, so there is nothing to run a canary beside; bundles: " + servingNames());
-        }
-        Path jar = lifecycle.jar();
-        synchronized (jarLock(jar)) {
-            long start = System.nanoTime();
-            if (!Files.isRegularFile(source)) {
-                throw new CanaryException(CanaryException.Reason.BAD_JAR, source + " is not a file on the server");
-            }
-            BundleDescriptor staged;
-            try {
-                staged = loader.stage(source);
-            } catch (DeploymentException e) {
-                throw new CanaryException(CanaryException.Reason.BAD_JAR, source.getFileName() + ": " + e.getMessage());
-            }
-            if (!staged.name().equals(bundle)) {
-                throw new CanaryException(CanaryException.Reason.BAD_JAR, source.getFileName() + " holds bundle "
-                        + staged.name() + ", not " + bundle);
-            }
-            if (staged.sha256().equals(active.descriptor().sha256())) {
-                throw new CanaryException(CanaryException.Reason.BAD_JAR, source.getFileName() + " holds " + bundle
-                        + " " + active.version() + ", which serves already");
-            }
-            Path beside = jar.resolveSibling("." + jar.getFileName() + ".canary.tmp");
-            try {
-                Files.copy(source, beside, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(beside, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new CanaryException(CanaryException.Reason.BAD_JAR, "cannot copy " + source + " to " + jar + ": " + e);
-            }
-            handled.put(jar, staged.sha256());
-            BundleDescriptor descriptor = new BundleDescriptor(staged.name(), staged.version(), staged.sha256(), jar,
-                    staged.staged(), staged.activatorClass(), staged.direct());
-            try (BundleMdc.Scope mdc = BundleMdc.open(descriptor.name(), descriptor.version())) {
-                listener.staged(descriptor);
-                if (!lifecycle.deploy(jar, descriptor, plan, start) || lifecycle.canary() == null) {
-                    String error = lifecycle.lastError();
-                    throw new CanaryException(CanaryException.Reason.START_FAILED, bundle + " " + descriptor.version()
-                            + " did not start as a canary" + (error != null ? ": " + error : ""));
-                }
-                return bundle + " canary " + descriptor.version() + " at " + lifecycle.rollout().describe() + " beside "
-                        + active.version() + " (" + plan.describe() + "); " + jar.getFileName() + " now holds it";
-            }
-        }
+        return canaryCommands.start(bundle, source, plan);
     }
 
     /**
@@ -402,20 +357,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      * @throws CanaryException if nothing changed, and why
      */
     public String canaryAction(String bundle, CanaryAction action, String by) throws CanaryException {
-        BundleLifecycle lifecycle = lifecycles.get(bundle);
-        BundleGeneration active = lifecycle != null ? lifecycle.active() : null;
-        if (active == null) {
-            throw new CanaryException(CanaryException.Reason.UNKNOWN_BUNDLE, "no bundle " + bundle
-                    + " serves here; bundles: " + servingNames());
-        }
-        try (BundleMdc.Scope mdc = BundleMdc.open(active)) {
-            return switch (action) {
-                case PROMOTE -> lifecycle.promoteCanary(by);
-                case ABORT -> lifecycle.abortCanary(by, "aborted by " + by);
-                case PAUSE -> lifecycle.pauseCanary(true);
-                case RESUME -> lifecycle.pauseCanary(false);
-            };
-        }
+        return canaryCommands.act(bundle, action, by);
     }
 
     /** What {@link #canaryAction} can do. */

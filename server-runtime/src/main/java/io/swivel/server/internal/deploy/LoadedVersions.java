@@ -97,6 +97,10 @@ final class LoadedVersions {
      */
     BundleGeneration switchTo(BundleGeneration next, Probation.Outcome outcome, long startNanos)
             throws ServiceConflictException {
+        if (canary != null && canary != next) {
+            // a swap, a rollback to another version or a configuration restart replaces both versions
+            endCanary(name + " canary " + canary.version() + " ended: " + next.version() + " serves every call");
+        }
         BundleGeneration oldStandby = standby;
         boolean fromStandby = next == oldStandby;
         if (fromStandby) {

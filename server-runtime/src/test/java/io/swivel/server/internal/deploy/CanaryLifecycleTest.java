@@ -173,4 +173,16 @@ class CanaryLifecycleTest {
         assertThat(greeter.active().version()).isEqualTo("3.0.0");
         await().atMost(Duration.ofSeconds(5)).until(() -> canary.state() == BundleState.UNLOADED);
     }
+
+    @Test
+    void aRollbackToAnotherVersionDuringACanaryEndsTheCanaryToo() throws Exception {
+        assertThat(greeter.deploy(jar, host.descriptor("greeter", "1.1.0"), System.nanoTime())).isTrue();
+        canary("2.0.0", List.of(5, 100));
+        BundleGeneration canary = greeter.canary();
+        greeter.rollback("1.0.0", "admin", null);
+        assertThat(greeter.active().version()).isEqualTo("1.0.0");
+        assertThat(greeter.canary()).isNull();
+        assertThat(host.splits).doesNotContainKey("greeter");
+        await().atMost(Duration.ofSeconds(5)).until(() -> canary.state() == BundleState.UNLOADED);
+    }
 }
