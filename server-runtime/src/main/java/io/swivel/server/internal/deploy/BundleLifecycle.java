@@ -183,9 +183,15 @@ final class BundleLifecycle implements CanaryControl.Bundle {
             return false;
         }
         BundleGeneration previous;
+        History before = history;
+        // Remembered before the switch is visible, so a status read that sees the new version
+        // serving also finds it in the history (the read model reads without this lock).
+        history = before.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
+                descriptor.staged().getFileName().toString(), clock.instant()));
         try {
             previous = versions.switchTo(generation, onProbation, startNanos);
         } catch (ServiceConflictException e) {
+            history = before;
             generation.fail();
             retirer.discard(generation);
             failed(from, new DeploymentException(DeploymentException.Failure.CONFLICT, generation.name() + " "
@@ -198,7 +204,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
         return true;
     }
 
-    /** The jar's content serves now (all calls, or a canary's share): remembered in the history. */
+    /** The jar's content serves now (all calls, or a canary's share); the history remembers it already. */
     @Override
     public void served(Path from, BundleDescriptor descriptor) {
         jar = from;
@@ -206,9 +212,13 @@ final class BundleLifecycle implements CanaryControl.Bundle {
         rolledBack = null;
         savedActiveSha256 = null;
         savedCanary = null;
+        prune();
+    }
+
+    @Override
+    public void remember(BundleDescriptor descriptor) {
         history = history.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
                 descriptor.staged().getFileName().toString(), clock.instant()));
-        prune();
     }
 
     /** A jar that did not deploy: the version serving keeps serving; the jar's marker says why. */

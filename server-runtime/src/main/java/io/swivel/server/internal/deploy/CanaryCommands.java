@@ -95,7 +95,7 @@ final class CanaryCommands {
             throw new CanaryException(CanaryException.Reason.UNKNOWN_BUNDLE, "no bundle " + bundle
                     + " serves here; bundles: " + servingNames.get());
         }
-        try (BundleMdc.Scope mdc = BundleMdc.open(active)) {
+        try (BundleMdc.Scope mdc = BundleMdc.open(active.name(), active.version())) {
             return switch (action) {
                 case PROMOTE -> lifecycle.promoteCanary(by);
                 case ABORT -> lifecycle.abortCanary(by, "aborted by " + by);

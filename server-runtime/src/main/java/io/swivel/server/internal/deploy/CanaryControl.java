@@ -17,7 +17,10 @@ final class CanaryControl {
 
     /** What the lifecycle keeps of the bundle, as a canary changes it. */
     interface Bundle {
-        /** The jar's content serves now (a canary's share): remembered in the history. */
+        /** The history remembers a version before it is routed, so a status read that sees it finds it there. */
+        void remember(BundleDescriptor descriptor);
+
+        /** The jar's content serves now (a canary's share). */
         void served(Path from, BundleDescriptor descriptor);
 
         /** A jar that did not start; the version serving keeps serving. */
@@ -65,6 +68,7 @@ final class CanaryControl {
             return false;
         }
         BundleGeneration stable = versions.active();
+        bundle.remember(descriptor);
         versions.startCanary(generation, rollout);
         bundle.served(from, descriptor);
         listener.canaryWeighted(generation, stable, rollout);
