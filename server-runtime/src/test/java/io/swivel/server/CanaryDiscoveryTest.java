@@ -40,6 +40,7 @@ class CanaryDiscoveryTest {
             c.embeddedZkPort = 0;
         })) {
             server.moveIn(TestBundles.jar("greeter-v1"), "greeter.jar");
+            await().atMost(WITHIN).until(() -> server.server.deployer().status("greeter").isPresent());
             String zk = server.server.zookeeper().orElseThrow();
             LiveServer.Cli started = server.cli("canary", "greeter", TestBundles.jar("greeter-v2").toString(),
                     "--steps", "10,100", "--step-every", "1h");
