@@ -22,9 +22,12 @@ import org.apache.curator.x.discovery.UriSpec;
  * @param adminAddress the server's admin API, {@code host:port}, or empty if not announced (never a token)
  * @param warmupMillis how long the instance's effective weight ramps up after {@code activeSince}; 0 for none
  * @param activeSince when the server joined or the version began to serve, epoch milliseconds; 0 if not announced
+ * @param versions every version the server serves the service with, and the share of calls each
+ *     takes there, while a canary runs: {@code 1.0.0=90,2.0.0=10}; empty when {@code version} is
+ *     the only one
  */
 public record InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
-                           String protocol, String adminAddress, long warmupMillis, long activeSince) {
+                           String protocol, String adminAddress, long warmupMillis, long activeSince, String versions) {
 
     /** The URI template written in every registration: {@code swivel://host:port}. */
     public static final String URI_SPEC = "swivel://{address}:{port}";
@@ -43,6 +46,7 @@ public record InstanceInfo(String service, String id, String host, int port, Str
      * @param adminAddress the admin API's {@code host:port}, or empty
      * @param warmupMillis the warm-up window, 0 for none
      * @param activeSince when the warm-up started, epoch milliseconds, 0 for none
+     * @param versions the versions served and their shares, or empty
      */
     public InstanceInfo {
         Objects.requireNonNull(service, "service");
@@ -52,6 +56,27 @@ public record InstanceInfo(String service, String id, String host, int port, Str
         adminAddress = adminAddress == null ? "" : adminAddress;
         warmupMillis = Math.max(0, warmupMillis);
         activeSince = Math.max(0, activeSince);
+        versions = versions != null ? versions : "";
+    }
+
+    /**
+     * An instance serving one version, announcing an admin address and a warm-up.
+     *
+     * @param service the service
+     * @param id the id
+     * @param host the host
+     * @param port the port
+     * @param bundle the bundle
+     * @param version the version
+     * @param weight the weight
+     * @param protocol the protocol
+     * @param adminAddress the admin API's {@code host:port}, or empty
+     * @param warmupMillis the warm-up window, 0 for none
+     * @param activeSince when the warm-up started, epoch milliseconds, 0 for none
+     */
+    public InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
+                        String protocol, String adminAddress, long warmupMillis, long activeSince) {
+        this(service, id, host, port, bundle, version, weight, protocol, adminAddress, warmupMillis, activeSince, "");
     }
 
     /**
@@ -68,7 +93,27 @@ public record InstanceInfo(String service, String id, String host, int port, Str
      */
     public InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
                         String protocol) {
-        this(service, id, host, port, bundle, version, weight, protocol, "", 0, 0);
+        this(service, id, host, port, bundle, version, weight, protocol, "", 0, 0, "");
+    }
+
+    /**
+     * Every version this instance serves the service with: {@code version}, and while a canary
+     * runs the canary's too (a call that asks for one of them by a version constraint reaches it
+     * there whatever the shares).
+     *
+     * @return the versions, {@code version} first
+     */
+    public java.util.List<String> versionsServed() {
+        java.util.List<String> served = new java.util.ArrayList<>();
+        served.add(version);
+        for (String entry : versions.split(",")) {
+            int equals = entry.indexOf('=');
+            String name = (equals < 0 ? entry : entry.substring(0, equals)).trim();
+            if (!name.isEmpty() && !served.contains(name)) {
+                served.add(name);
+            }
+        }
+        return served;
     }
 
     /** @return {@code host:port} */
@@ -81,7 +126,8 @@ public record InstanceInfo(String service, String id, String host, int port, Str
      * {@code version}, {@code weight} (a number) and {@code protocol}; then, when announced,
      * {@code adminAddress} ({@code host:port} of the admin API, for peers and cluster commands) and
      * {@code warmupMillis} with {@code activeSince} (epoch milliseconds: the effective weight ramps
-     * from a small share to full over that window). Both payload shapes are built from this one
+     * from a small share to full over that window), and while a canary runs {@code versions}
+     * ({@code 1.0.0=90,2.0.0=10}). Both payload shapes are built from this one
      * map, so a key added here reaches every reader.
      *
      * @return the payload keys in a fixed order
@@ -98,6 +144,9 @@ public record InstanceInfo(String service, String id, String host, int port, Str
         if (warmupMillis > 0 && activeSince > 0) {
             payload.put("warmupMillis", warmupMillis);
             payload.put("activeSince", activeSince);
+        }
+        if (!versions.isEmpty()) {
+            payload.put("versions", versions);
         }
         return payload;
     }
@@ -137,7 +186,8 @@ public record InstanceInfo(String service, String id, String host, int port, Str
                 instance.getPort() != null ? instance.getPort() : 0, text(payload.get("bundle")),
                 text(payload.get("version")), weight(payload.get("weight")),
                 payload.get("protocol") != null ? payload.get("protocol").toString() : RegistryPaths.PROTOCOL,
-                text(payload.get("adminAddress")), number(payload.get("warmupMillis")), number(payload.get("activeSince")));
+                text(payload.get("adminAddress")), number(payload.get("warmupMillis")), number(payload.get("activeSince")),
+                text(payload.get("versions")));
     }
 
     /**

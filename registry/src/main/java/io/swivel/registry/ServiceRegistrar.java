@@ -135,7 +135,8 @@ public final class ServiceRegistrar implements Closeable {
         }
         services.forEach((service, bundle) -> {
             InstanceInfo wanted = new InstanceInfo(service, instanceId(), host, port, bundle.bundle(), bundle.version(),
-                    bundle.weight(), RegistryPaths.PROTOCOL, adminAddress, bundle.warmupMillis(), bundle.activeSince());
+                    bundle.weight(), RegistryPaths.PROTOCOL, adminAddress, bundle.warmupMillis(), bundle.activeSince(),
+                    bundle.versions());
             InstanceInfo current = registered.get(service);
             if (!wanted.equals(current) || unwritten.contains(service)) {
                 try {
@@ -290,8 +291,10 @@ public final class ServiceRegistrar implements Closeable {
      * @param weight the relative weight, at least 1
      * @param warmupMillis the warm-up window announced with it, 0 for none
      * @param activeSince when the warm-up started (the server joined, or this version began to serve), epoch ms
+     * @param versions while a canary runs, every version served and its share ({@code 1.0.0=90,2.0.0=10}), else empty
      */
-    public record BundleVersion(String bundle, String version, int weight, long warmupMillis, long activeSince) {
+    public record BundleVersion(String bundle, String version, int weight, long warmupMillis, long activeSince,
+                                String versions) {
 
         /**
          * Validates.
@@ -301,21 +304,36 @@ public final class ServiceRegistrar implements Closeable {
          * @param weight the weight
          * @param warmupMillis the warm-up window
          * @param activeSince when it started
+         * @param versions the versions and shares, or empty
          */
         public BundleVersion {
             Objects.requireNonNull(bundle, "bundle");
             Objects.requireNonNull(version, "version");
+            versions = versions != null ? versions : "";
         }
 
         /**
-         * A version announced without warm-up.
+         * A version announced with a warm-up, the only one serving.
+         *
+         * @param bundle the bundle
+         * @param version the version
+         * @param weight the weight
+         * @param warmupMillis the warm-up window
+         * @param activeSince when it started
+         */
+        public BundleVersion(String bundle, String version, int weight, long warmupMillis, long activeSince) {
+            this(bundle, version, weight, warmupMillis, activeSince, "");
+        }
+
+        /**
+         * A version announced without warm-up, the only one serving.
          *
          * @param bundle the bundle
          * @param version the version
          * @param weight the weight
          */
         public BundleVersion(String bundle, String version, int weight) {
-            this(bundle, version, weight, 0, 0);
+            this(bundle, version, weight, 0, 0, "");
         }
     }
 }

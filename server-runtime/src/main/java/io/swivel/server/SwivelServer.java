@@ -77,7 +77,8 @@ public final class SwivelServer implements Closeable {
                 new LeftoverHunt(this::ioThreads, Duration.ofSeconds(1)));
         this.deployer = new Deployer(bundleLoader, directory, config.deployDir(), config.dataDir(),
                 new Deployer.Settings(config.drainTimeout(), config.historyLimit(), config.probation(),
-                        config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout()), metrics, clock);
+                        config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout(), config.canary()), metrics,
+                clock);
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
                 config.stalledAfter(), clock);
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength(), config.limits(), metrics);

@@ -66,8 +66,8 @@ final class DiscoveredEndpoints implements EndpointSource {
         }
         List<ServerEndpoint> endpoints = new ArrayList<>();
         for (InstanceInfo instance : instances) {
-            if (!VersionConstraints.matches(versionConstraint, instance.version())) {
-                continue;
+            if (instance.versionsServed().stream().noneMatch(served -> VersionConstraints.matches(versionConstraint, served))) {
+                continue; // a server running a canary serves two versions: asking for either reaches it
             }
             ServerEndpoint endpoint = byAddress.computeIfAbsent(instance.address(),
                     address -> factory.apply(instance.host(), instance.port()));

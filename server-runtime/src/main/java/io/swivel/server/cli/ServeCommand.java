@@ -2,6 +2,7 @@ package io.swivel.server.cli;
 
 import io.swivel.server.SwivelServer;
 import io.swivel.server.config.Announce;
+import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.health.UncaughtErrors;
 import java.io.IOException;
@@ -60,6 +61,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--probation-error-rate",
             description = "Share of unexpected call failures (after 20 calls) that rolls a new version back during probation (default: ${DEFAULT-VALUE}).")
     double probationErrorRate;
+
+    @Option(names = "--canary-error-rate-slack",
+            description = "How much higher than the stable version's a canary's error rate may be at an analysis (0.01 is one point; default: ${DEFAULT-VALUE}).")
+    double canaryErrorRateSlack;
+
+    @Option(names = "--canary-p99-factor",
+            description = "How many times the stable version's p99 latency a canary's may be at an analysis (default: ${DEFAULT-VALUE}).")
+    double canaryP99Factor;
+
+    @Option(names = "--canary-min-calls",
+            description = "Calls a canary must finish in a step before it is judged; with fewer the step is held (default: ${DEFAULT-VALUE}).")
+    long canaryMinCalls;
+
+    @Option(names = "--canary-p99-floor", converter = DurationConverter.class,
+            description = "A canary p99 at or below this is within budget whatever the stable one is (default: ${DEFAULT-VALUE}).")
+    Duration canaryP99Floor;
 
     @Option(names = "--history-limit",
             description = "Versions of each bundle kept in <data-dir>/history for rollback (default: ${DEFAULT-VALUE}).")
@@ -215,6 +232,7 @@ final class ServeCommand implements Callable<Integer> {
                         c.stalledAfter = stalledAfter;
                         c.probation = probation;
                         c.probationErrorRate = probationErrorRate;
+                        c.canary = new CanaryPolicy(canaryErrorRateSlack, canaryP99Factor, canaryMinCalls, canaryP99Floor);
                         c.historyLimit = historyLimit;
                         c.zookeeper = zookeeper;
                         c.embeddedZkPort = embeddedZkPort;

@@ -29,6 +29,10 @@ final class ServeDefaults {
         values.put("stalled-after", duration(config.stalledAfter()));
         values.put("probation", duration(config.probation()));
         values.put("probation-error-rate", String.valueOf(config.probationErrorRate()));
+        values.put("canary-error-rate-slack", String.valueOf(config.canary().errorRateSlack()));
+        values.put("canary-p99-factor", String.valueOf(config.canary().p99Factor()));
+        values.put("canary-min-calls", String.valueOf(config.canary().minCalls()));
+        values.put("canary-p99-floor", duration(config.canary().p99Floor()));
         values.put("history-limit", String.valueOf(config.historyLimit()));
         values.put("zookeeper", config.zookeeper());
         values.put("embedded-zk-port", String.valueOf(config.embeddedZkPort()));

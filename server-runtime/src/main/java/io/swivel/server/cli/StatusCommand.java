@@ -67,6 +67,7 @@ final class StatusCommand implements Callable<Integer> {
                         standby.path("state").asText(), time(bundle.path("probationEndsAt")),
                         active.path("version").asText());
             }
+            CanaryStatus.print(out, bundle);
             JsonNode rolledBack = bundle.path("rolledBack");
             if (rolledBack.isObject()) {
                 out.printf("  rolled back from %s to %s by %s at %s; %s is not deployed again until it changes%n",

@@ -23,7 +23,12 @@ import java.util.function.Function;
  *   <li>{@code GET /v1/bundles/{name}}: one bundle;</li>
  *   <li>{@code POST /v1/bundles/{name}/rollback}, body optional {@code {"to": "VERSION"}};</li>
  *   <li>{@code POST /v1/bundles/{name}/undeploy} (409 {@code UNDEPLOY_REFUSED} when the jar holds a
- *       version that did not deploy, which deleting would lose).</li>
+ *       version that did not deploy, which deleting would lose);</li>
+ *   <li>{@code POST /v1/bundles/{name}/canary}, body {@code {"jar": "/path/on/the/server.jar", "steps":
+ *       [1, 5, 25, 50, 100], "stepEvery": "1m", "sticky": false}} (all but {@code jar} optional): starts
+ *       a canary beside the version serving ({@link CanaryRoutes});</li>
+ *   <li>{@code POST /v1/bundles/{name}/canary/promote}, {@code .../abort}, {@code .../pause},
+ *       {@code .../resume}.</li>
  * </ul>
  * {@code POST /v1/bundles} (an upload) and {@code GET /v1/bundles/{name}/jar} stream, and are
  * answered before the body aggregator by {@link TransferHandler}.
@@ -36,6 +41,7 @@ final class BundlesResource {
     private final Function<String, Optional<String>> undeploy;
     private final LoaderLeakTracker leakTracker;
     private final ObjectMapper mapper;
+    private final CanaryRoutes canary;
 
     BundlesResource(Deployer deployer, Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker,
                     ObjectMapper mapper) {
@@ -43,6 +49,7 @@ final class BundlesResource {
         this.undeploy = undeploy;
         this.leakTracker = leakTracker;
         this.mapper = mapper;
+        this.canary = new CanaryRoutes(deployer, mapper);
     }
 
     /** How long a closed loader may stay uncollected before {@code leakSuspects} names it. */
@@ -103,8 +110,13 @@ final class BundlesResource {
                                 + deployer.servingNames()));
             }
             default -> {
+                if (action.equals("canary") || action.startsWith("canary/")) {
+                    return method.equals("POST") ? canary.handle(name, action, body)
+                            : error(405, "METHOD_NOT_ALLOWED", "use POST " + PREFIX + "/" + name + "/" + action);
+                }
                 return error(404, "NOT_FOUND", "no route " + method + " " + path
-                        + "; bundle actions: rollback, undeploy (POST), jar (GET)");
+                        + "; bundle actions: rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
+                        + "canary/resume (POST), jar (GET)");
             }
         }
     }
@@ -136,11 +148,11 @@ final class BundlesResource {
         }
     }
 
-    private static CallResource.Answer ok(String bundle, String message) {
+    static CallResource.Answer ok(String bundle, String message) {
         return new CallResource.Answer(200, Map.of("status", "OK", "bundle", bundle, "message", message));
     }
 
-    private static CallResource.Answer error(int httpStatus, String code, String message) {
+    static CallResource.Answer error(int httpStatus, String code, String message) {
         return new CallResource.Answer(httpStatus, Map.of("status", code, "message", message));
     }
 }

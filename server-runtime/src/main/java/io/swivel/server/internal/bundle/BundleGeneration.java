@@ -42,6 +42,8 @@ public final class BundleGeneration {
     private final LongAdder calls = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final AtomicBoolean slowDirectCallReported = new AtomicBoolean();
+    /** Set while this version is compared with another in a canary; null otherwise. */
+    private volatile CallWindow window;
 
     /**
      * Assembles a generation.
@@ -223,6 +225,11 @@ public final class BundleGeneration {
      */
     public void release(InFlightCall call, boolean failed) {
         running.remove(call);
+        CallWindow compared = window;
+        long start = call.startNanos();
+        if (compared != null && start != 0) {
+            compared.record(System.nanoTime() - start, failed);
+        }
         calls.increment();
         if (failed) {
             failures.increment();
@@ -289,6 +296,21 @@ public final class BundleGeneration {
             count++;
         }
         return count;
+    }
+
+    /**
+     * Starts or stops counting this version's calls in a window of its own (a canary compares
+     * the canary's window with the stable version's).
+     *
+     * @param window where finished calls are counted from now, or null to stop
+     */
+    public void compareIn(CallWindow window) {
+        this.window = window;
+    }
+
+    /** @return the window this version's calls are counted in, or null */
+    public CallWindow window() {
+        return window;
     }
 
     /** @return calls finished since this generation (last) became active */

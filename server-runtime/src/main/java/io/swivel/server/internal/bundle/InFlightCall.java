@@ -13,4 +13,13 @@ public interface InFlightCall {
      * @param message what happened and what to do
      */
     void abandon(String message);
+
+    /**
+     * When the call arrived, for the latency of a version compared in a canary.
+     *
+     * @return a {@link System#nanoTime()}, or 0 if unknown
+     */
+    default long startNanos() {
+        return 0;
+    }
 }

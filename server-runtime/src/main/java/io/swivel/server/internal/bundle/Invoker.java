@@ -22,6 +22,7 @@ public final class Invoker {
     private final Type[] genericParameterTypes;
     private final MethodHandle handle;
     private final boolean async;
+    private final boolean idempotent;
 
     private Invoker(String methodKey, Method method, MethodHandle handle) {
         this.methodKey = methodKey;
@@ -30,6 +31,17 @@ public final class Invoker {
         this.genericParameterTypes = method.getGenericParameterTypes();
         this.handle = handle;
         this.async = CompletableFuture.class.isAssignableFrom(method.getReturnType());
+        this.idempotent = method.isAnnotationPresent(io.swivel.api.Idempotent.class);
+    }
+
+    /**
+     * Whether the service interface marks the method {@code @Idempotent}: it may run twice for
+     * one call (a canary's unexpected failure is then run again on the stable version).
+     *
+     * @return true if it may run again
+     */
+    public boolean idempotent() {
+        return idempotent;
     }
 
     /**

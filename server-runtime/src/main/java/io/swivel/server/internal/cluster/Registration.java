@@ -8,6 +8,7 @@ import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.config.Announce;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.dispatch.BundleSlot;
+import io.swivel.server.internal.dispatch.CanarySplit;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.Threads;
 import java.io.Closeable;
@@ -175,6 +176,9 @@ public final class Registration implements Closeable {
                 Map<String, Activation> seen = new HashMap<>();
                 for (BundleSlot slot : directory.slots()) {
                     BundleGeneration active = slot.active();
+                    CanarySplit split = slot.split();
+                    String versions = split == null || active == null ? "" : active.version() + "=" + (100 - split.weightPercent()) + ","
+                            + split.canary().version() + "=" + split.weightPercent();
                     if (active != null) {
                         Activation was = activations.get(active.name());
                         Activation activation = was != null && was.sha256().equals(active.descriptor().sha256()) ? was
@@ -182,7 +186,7 @@ public final class Registration implements Closeable {
                         seen.put(active.name(), activation);
                         for (String service : active.serviceNames()) {
                             services.put(service, new ServiceRegistrar.BundleVersion(active.name(), active.version(),
-                                    announce.weightOf(active.name()), warmup, activation.since()));
+                                    announce.weightOf(active.name()), warmup, activation.since(), versions));
                         }
                     }
                 }

@@ -13,9 +13,11 @@ import java.nio.file.Path;
  * @param active the version serving, or null
  * @param rolledBack set when the version serving is not the jar's content because of a rollback
  * @param history the versions kept
+ * @param canary the canary beside the version serving, or null
+ * @param rollout the canary's plan and progress, or null
  */
 record BundleFacts(String name, Path jar, JarContent jarHolds, BundleGeneration active, Rollback rolledBack,
-                   History history) {
+                   History history, BundleGeneration canary, Rollout rollout) {
 
     /**
      * What a jar in the deploy directory holds, as its last handling found it.

@@ -117,6 +117,33 @@ final class BundleJars {
         }
     }
 
+    /**
+     * The {@value CanaryPlan#MANIFEST_ATTRIBUTE} of a staged jar: how it asks to be rolled out.
+     *
+     * @param staged the staged copy
+     * @return the plan, or null if the jar asks for an ordinary swap
+     * @throws DeploymentException if the attribute does not read
+     */
+    static CanaryPlan rollout(Path staged) throws DeploymentException {
+        String value;
+        try (JarFile jar = new JarFile(staged.toFile())) {
+            Manifest manifest = jar.getManifest();
+            value = manifest != null ? BoundedText.of(manifest.getMainAttributes().getValue(CanaryPlan.MANIFEST_ATTRIBUTE),
+                    MAX_VALUE_CHARS) : null;
+        } catch (IOException e) {
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, staged.getFileName() + " is not a valid jar ("
+                    + e.getMessage() + ")", e);
+        }
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return CanaryPlan.fromManifest(value);
+        } catch (IllegalArgumentException e) {
+            throw new DeploymentException(DeploymentException.Failure.BAD_JAR, e.getMessage(), e);
+        }
+    }
+
     /** Who a jar says it is, as its manifest (or file name) names it. */
     record Identity(String name, String version, String activator, boolean direct) {
     }

@@ -1,5 +1,6 @@
 package io.swivel.server.internal.deploy;
 
+import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.internal.bundle.BundleDescriptor;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.dispatch.ServiceConflictException;
@@ -20,10 +21,12 @@ import java.util.List;
  * (the state journal's). Probation outcomes and drains reach this monitor from their own threads
  * and hold no other lock.
  */
-final class BundleLifecycle {
+final class BundleLifecycle implements CanaryControl.Bundle {
 
     /** Who rolls back automatically, for the marker and the status. */
     static final String BY_PROBATION = "probation (automatic)";
+    /** Who rolls a canary back, or promotes it, at an analysis. */
+    static final String BY_ANALYSIS = "canary analysis (automatic)";
 
     private final String name;
     private final LoadedVersions versions;
@@ -33,6 +36,8 @@ final class BundleLifecycle {
     private final ConfigReload configReload;
     private final Clock clock;
     private final int historyLimit;
+    private final CanaryPolicy canaryPolicy;
+    private final CanaryControl canary;
     /** Told how a probation of this bundle's versions ended. */
     private final Probation.Outcome onProbation;
 
@@ -45,9 +50,17 @@ final class BundleLifecycle {
     private volatile History history = History.empty();
     private volatile String lastError;
     private volatile Instant lastErrorAt;
+    /** The canary running before a restart, until it is started again; null once restarted or replaced. */
+    private volatile SavedState.SavedCanary savedCanary;
 
     BundleLifecycle(String name, Host host, Retirer retirer, Probation probation, LifecycleListener listener,
                     Clock clock, int historyLimit) {
+        this(name, host, retirer, probation, listener, clock, historyLimit, CanaryPolicy.defaults());
+    }
+
+    BundleLifecycle(String name, Host host, Retirer retirer, Probation probation, LifecycleListener listener,
+                    Clock clock, int historyLimit, CanaryPolicy canaryPolicy) {
+        this.canaryPolicy = canaryPolicy;
         this.name = name;
         this.versions = new LoadedVersions(name, this, host, retirer, probation, listener);
         this.host = host;
@@ -57,11 +70,13 @@ final class BundleLifecycle {
         this.clock = clock;
         this.historyLimit = historyLimit;
         this.onProbation = Probation.Outcome.of(this::probationFailed, this::probationPassed);
+        this.canary = new CanaryControl(name, versions, host, retirer, listener, clock, canaryPolicy, onProbation, this);
     }
 
     /** Takes what {@code state.json} remembers, before anything of the bundle loads. */
     synchronized void restore(Path savedJar, String jarSha256, String activeSha256, Rollback savedRollback,
-                              List<HistoryEntry> savedHistory) {
+                              List<HistoryEntry> savedHistory, SavedState.SavedCanary canary) {
+        savedCanary = canary;
         jar = savedJar;
         jarHolds = new BundleFacts.JarContent(null, jarSha256, null);
         savedActiveSha256 = activeSha256;
@@ -95,8 +110,21 @@ final class BundleLifecycle {
         return versions.probationEndsAt();
     }
 
+    BundleGeneration canary() {
+        return versions.canary();
+    }
+
+    Rollout rollout() {
+        return versions.rollout();
+    }
+
     Rollback rolledBack() {
         return rolledBack;
+    }
+
+    @Override
+    public void rolledBack(Rollback rollback) {
+        rolledBack = rollback;
     }
 
     History history() {
@@ -120,8 +148,32 @@ final class BundleLifecycle {
      * @return true if a new version serves now
      */
     synchronized boolean deploy(Path from, BundleDescriptor descriptor, long startNanos) {
+        return deploy(from, descriptor, null, startNanos);
+    }
+
+    /**
+     * Deploys a staged jar as {@link #deploy(Path, BundleDescriptor, long)} does, or, with a plan
+     * and a version serving, starts it as a canary beside that version. After a restart in the
+     * middle of a canary, the version that was stable serves again from history and the canary
+     * starts again at the step it had reached.
+     *
+     * @param plan how the canary widens, or null for an ordinary swap
+     * @return true if the new version serves now (all calls, or a canary's share)
+     */
+    synchronized boolean deploy(Path from, BundleDescriptor descriptor, CanaryPlan plan, long startNanos) {
         if (restoreRollback(from, descriptor)) {
             return true;
+        }
+        Rollout resumed = canary.restore(savedCanary, from, descriptor, jar, savedActiveSha256, history);
+        if (resumed != null) {
+            savedCanary = null;
+            return canary.start(from, descriptor, resumed, startNanos);
+        }
+        if (versions.canary() != null) {
+            versions.endCanary(name + " canary " + versions.canary().version() + " replaced by a new deployment");
+        }
+        if (plan != null && versions.active() != null) {
+            return canary.start(from, descriptor, new Rollout(plan, canaryPolicy, clock.instant(), 0, false), startNanos);
         }
         BundleGeneration generation;
         try {
@@ -146,18 +198,32 @@ final class BundleLifecycle {
                     + generation.version() + ": " + e.getMessage(), e), descriptor);
             return false;
         }
-        jar = from;
-        jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
-        rolledBack = null;
-        savedActiveSha256 = null;
-        prune();
+        served(from, descriptor);
         listener.deployed(generation, from, previous, System.nanoTime() - startNanos);
         listener.servingChanged(facts());
         return true;
     }
 
+    /** The jar's content serves now (all calls, or a canary's share); the history remembers it already. */
+    @Override
+    public void served(Path from, BundleDescriptor descriptor) {
+        jar = from;
+        jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
+        rolledBack = null;
+        savedActiveSha256 = null;
+        savedCanary = null;
+        prune();
+    }
+
+    @Override
+    public void remember(BundleDescriptor descriptor) {
+        history = history.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
+                descriptor.staged().getFileName().toString(), clock.instant()));
+    }
+
     /** A jar that did not deploy: the version serving keeps serving; the jar's marker says why. */
-    synchronized void failed(Path from, DeploymentException error, BundleDescriptor staged) {
+    @Override
+    public synchronized void failed(Path from, DeploymentException error, BundleDescriptor staged) {
         BundleGeneration active = versions.active();
         if (active == null) {
             jar = from;
@@ -198,6 +264,28 @@ final class BundleLifecycle {
         return true;
     }
 
+    // ---- canary (CanaryControl does the work, under this monitor) --------------------------
+
+    /** The canary's timer: widens, promotes or rolls back if an analysis is due. */
+    synchronized void canaryTick() {
+        canary.tick();
+    }
+
+    /** Makes the canary serve every call now; the stable version stands by for its probation. */
+    synchronized String promoteCanary(String by) throws CanaryException {
+        return canary.promote(by);
+    }
+
+    /** Sends every call back to the stable version now; the jar is not deployed again until it changes. */
+    synchronized String abortCanary(String by, String reason) throws CanaryException {
+        return canary.abort(by, reason);
+    }
+
+    /** Holds (true) or releases (false) the canary's weight. */
+    synchronized String pauseCanary(boolean paused) throws CanaryException {
+        return canary.pause(paused);
+    }
+
     // ---- rollback --------------------------------------------------------------------------
 
     /**
@@ -215,6 +303,9 @@ final class BundleLifecycle {
         if (from == null) {
             throw new RollbackException(RollbackException.Reason.UNKNOWN_BUNDLE, "no bundle " + name
                     + " serves here", null);
+        }
+        if (versions.canary() != null && (toVersion == null || toVersion.equals(from.version()))) {
+            return canary.rollBack(by, reason != null ? reason : "rolled back");
         }
         long start = System.nanoTime();
         BundleGeneration kept = versions.standby();
@@ -366,13 +457,16 @@ final class BundleLifecycle {
         pruned.filesToDelete().forEach(file -> host.deleteFromHistory(name, file));
     }
 
-    private void error(String message) {
+    @Override
+    public void error(String message) {
         lastError = BoundedText.of(message); // bundles choose messages; the status shows a few KiB at most
         lastErrorAt = clock.instant();
     }
 
-    private BundleFacts facts() {
-        return new BundleFacts(name, jar, jarHolds, versions.active(), rolledBack, history);
+    @Override
+    public BundleFacts facts() {
+        return new BundleFacts(name, jar, jarHolds, versions.active(), rolledBack, history, versions.canary(),
+                versions.rollout());
     }
 
     @Override

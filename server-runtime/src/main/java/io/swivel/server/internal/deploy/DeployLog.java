@@ -40,6 +40,11 @@ final class DeployLog implements LifecycleListener {
 
     @Override
     public void restored(BundleGeneration generation, Path jar, String jarVersion, Rollback rollback) {
+        if (rollback == null) {
+            log.info("{} {} active again (from history) after the restart; {} holds the canary {}, which starts again "
+                    + "beside it", generation.name(), generation.version(), jar.getFileName(), jarVersion);
+            return;
+        }
         log.info("{} {} active again (from history): {} holds {}, which {} rolled back before the restart",
                 generation.name(), generation.version(), jar.getFileName(), jarVersion, rollback.by());
     }
@@ -103,5 +108,25 @@ final class DeployLog implements LifecycleListener {
         } else {
             log.warn("{}; {} {} keeps its configuration", message, generation.name(), generation.version());
         }
+    }
+
+    @Override
+    public void canaryWeighted(BundleGeneration canary, BundleGeneration stable, Rollout rollout) {
+        log.info("{} canary {} at {} beside {}; next analysis at {}", canary.name(), canary.version(), rollout.describe(),
+                stable.version(), rollout.nextStepAt());
+    }
+
+    @Override
+    public void canaryAnalysed(String bundle, CanaryAnalysis analysis) {
+        if (analysis.outcome() == CanaryAnalysis.Outcome.FAILED) {
+            log.warn("{}: {}", bundle, analysis.message());
+        } else {
+            log.info("{}: {}", bundle, analysis.message());
+        }
+    }
+
+    @Override
+    public void canaryEnded(BundleGeneration canary, BundleGeneration stable, boolean promoted, String message) {
+        log.info("{}", message);
     }
 }

@@ -1,5 +1,6 @@
 package io.swivel.server.internal.deploy;
 
+import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.internal.bundle.BundleDescriptor;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
@@ -52,9 +53,25 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      * @param maxErrorRate the share of unexpected failures that fails probation
      * @param minCalls the finished calls before the error rate counts
      * @param healthTimeout how long one health check may take
+     * @param canary the budget a canary keeps at every analysis
      */
     public record Settings(Duration drainTimeout, int historyLimit, Duration probation, double maxErrorRate,
-                           long minCalls, Duration healthTimeout) {
+                           long minCalls, Duration healthTimeout, CanaryPolicy canary) {
+
+        /**
+         * Settings with the default canary budget.
+         *
+         * @param drainTimeout the drain limit
+         * @param historyLimit versions kept per bundle, at least 1
+         * @param probation the probation window, zero or more
+         * @param maxErrorRate between 0 and 1
+         * @param minCalls at least 1
+         * @param healthTimeout the health check limit
+         */
+        public Settings(Duration drainTimeout, int historyLimit, Duration probation, double maxErrorRate,
+                        long minCalls, Duration healthTimeout) {
+            this(drainTimeout, historyLimit, probation, maxErrorRate, minCalls, healthTimeout, CanaryPolicy.defaults());
+        }
 
         /**
          * Validates the settings.
@@ -65,8 +82,10 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
          * @param maxErrorRate between 0 and 1
          * @param minCalls at least 1
          * @param healthTimeout the health check limit
+         * @param canary the budget a canary keeps at every analysis
          */
         public Settings {
+            Objects.requireNonNull(canary, "canary");
             Objects.requireNonNull(drainTimeout, "drainTimeout");
             Objects.requireNonNull(probation, "probation");
             Objects.requireNonNull(healthTimeout, "healthTimeout");
@@ -90,6 +109,8 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     private final Retirer retirer;
     private final LifecycleListener listener;
     private final StateJournal journal;
+    private final CanaryTimer canaryTimer;
+    private final CanaryCommands canaryCommands;
     private final Map<Path, Object> jarLocks = new ConcurrentHashMap<>();
     /** The content (sha256) last handled per jar, so an unchanged jar is not deployed twice. */
     private final Map<Path, String> handled = new ConcurrentHashMap<>();
@@ -154,13 +175,15 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         this.probation = new Probation(new Probation.Policy(settings.probation(), settings.maxErrorRate(),
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
+        this.canaryTimer = new CanaryTimer(clock, lifecycles::values);
+        this.canaryCommands = new CanaryCommands(lifecycles, this::jarLock, loader, handled, listener, this::servingNames);
         journal.load().bundles().forEach((name, bundle) -> lifecycle(name).restore(deployDir.resolve(bundle.jar()),
-                bundle.jarSha256(), bundle.activeSha256(), bundle.rolledBack(), bundle.history()));
+                bundle.jarSha256(), bundle.activeSha256(), bundle.rolledBack(), bundle.history(), bundle.canary()));
     }
 
     private BundleLifecycle lifecycle(String name) {
         return lifecycles.computeIfAbsent(name, n -> new BundleLifecycle(n, host, retirer, probation, listener, clock,
-                settings.historyLimit()));
+                settings.historyLimit(), settings.canary()));
     }
 
     private Object jarLock(Path jar) {
@@ -195,7 +218,14 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
             handled.put(jar, descriptor.sha256());
             try (BundleMdc.Scope mdc = BundleMdc.open(descriptor.name(), descriptor.version())) {
                 listener.staged(descriptor);
-                return lifecycle(descriptor.name()).deploy(jar, descriptor, start);
+                CanaryPlan plan;
+                try {
+                    plan = BundleJars.rollout(descriptor.staged());
+                } catch (DeploymentException e) {
+                    lifecycle(descriptor.name()).failed(jar, e, descriptor);
+                    return false;
+                }
+                return lifecycle(descriptor.name()).deploy(jar, descriptor, plan, start);
             }
         }
     }
@@ -299,6 +329,49 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         }
     }
 
+    /**
+     * Starts a canary of a bundle that serves here from a jar on this machine: the jar is
+     * checked (it must hold the same bundle, with other content), copied over the bundle's jar
+     * in the deploy directory (written beside it as a dot-file, which the watcher ignores, then
+     * renamed over it), and started beside the version serving, which keeps serving the rest.
+     * The watcher then finds content it has handled already. An upload route can hand the file
+     * it received here the same way.
+     *
+     * @param bundle the bundle
+     * @param source the canary's jar
+     * @param plan how it widens
+     * @return what happened, in one line
+     * @throws CanaryException if nothing changed, and why
+     */
+    public String canary(String bundle, Path source, CanaryPlan plan) throws CanaryException {
+        return canaryCommands.start(bundle, source, plan);
+    }
+
+    /**
+     * Acts on a bundle's canary: promote, abort, pause or resume it.
+     *
+     * @param bundle the bundle
+     * @param action what to do
+     * @param by who asks
+     * @return what happened, in one line
+     * @throws CanaryException if nothing changed, and why
+     */
+    public String canaryAction(String bundle, CanaryAction action, String by) throws CanaryException {
+        return canaryCommands.act(bundle, action, by);
+    }
+
+    /** What {@link #canaryAction} can do. */
+    public enum CanaryAction {
+        /** The canary serves every call now. */
+        PROMOTE,
+        /** Every call goes back to the stable version now. */
+        ABORT,
+        /** The weight holds; no analysis runs. */
+        PAUSE,
+        /** Analyses run again, the next one step length from now. */
+        RESUME
+    }
+
     @Override
     public void pending(Path jar, long size) {
         listener.pending(jar, size);
@@ -360,6 +433,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
             return 0;
         }
         probation.close();
+        canaryTimer.close();
         stopping = new ArrayList<>();
         for (BundleLifecycle lifecycle : lifecycles.values()) {
             stopping.addAll(lifecycle.stopServing());

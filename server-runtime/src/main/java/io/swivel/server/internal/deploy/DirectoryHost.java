@@ -47,6 +47,11 @@ final class DirectoryHost implements Host {
     }
 
     @Override
+    public void split(String bundle, io.swivel.server.internal.dispatch.CanarySplit split) {
+        directory.split(bundle, split);
+    }
+
+    @Override
     public void remove(String bundle) {
         directory.remove(bundle);
     }

@@ -25,6 +25,9 @@ interface Host {
     /** Makes a version serve (one switch); returns the one it replaced, or null. */
     BundleGeneration activate(BundleGeneration generation) throws ServiceConflictException;
 
+    /** Sets or ends (null) a bundle's canary split: a second active version and its weight. */
+    void split(String bundle, io.swivel.server.internal.dispatch.CanarySplit split);
+
     /** Stops routing calls to a bundle. */
     void remove(String bundle);
 

@@ -197,4 +197,34 @@ interface LifecycleListener {
     static long millis(long nanos) {
         return Duration.ofNanos(nanos).toMillis();
     }
+
+    /**
+     * A canary started beside the version serving, or took its next weight.
+     *
+     * @param canary the canary
+     * @param stable the version serving the rest
+     * @param rollout its plan and progress
+     */
+    default void canaryWeighted(BundleGeneration canary, BundleGeneration stable, Rollout rollout) {
+    }
+
+    /**
+     * A canary's analysis ended (passed, failed or waiting for calls).
+     *
+     * @param bundle the bundle
+     * @param analysis what was compared and found
+     */
+    default void canaryAnalysed(String bundle, CanaryAnalysis analysis) {
+    }
+
+    /**
+     * A canary ended: promoted (it serves every call) or rolled back (the stable version does).
+     *
+     * @param canary the canary
+     * @param stable the version that served beside it
+     * @param promoted true if the canary serves now
+     * @param message what happened, in one line
+     */
+    default void canaryEnded(BundleGeneration canary, BundleGeneration stable, boolean promoted, String message) {
+    }
 }

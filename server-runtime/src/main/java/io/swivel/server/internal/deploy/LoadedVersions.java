@@ -2,6 +2,8 @@ package io.swivel.server.internal.deploy;
 
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.bundle.BundleState;
+import io.swivel.server.internal.bundle.CallWindow;
+import io.swivel.server.internal.dispatch.CanarySplit;
 import io.swivel.server.internal.dispatch.ServiceConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,11 +12,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The versions of one bundle that are loaded, by role: the one serving, and the standby kept
- * started during its successor's probation (a weighted second active version and a shadow are
- * the next roles, and belong here). Switching between them, probation and retiring are done
- * here; the {@link BundleLifecycle} that owns this object calls it under its monitor, which
- * guards every change (the fields are volatile for status reads).
+ * The versions of one bundle that are loaded, by role: the one serving (the stable version), the
+ * standby kept started during its successor's probation, and the canary, a second active version
+ * taking the share of calls its {@link Rollout} gives it. Switching between them, probation and
+ * retiring are done here; the {@link BundleLifecycle} that owns this object calls it under its
+ * monitor, which guards every change (the fields are volatile for status reads).
+ *
+ * <p>A role is a field, its routing one call to the {@link Host} (a {@link CanarySplit} in the
+ * directory for the canary), and each loaded version is listed by {@link #loaded()}, which
+ * shutdown, undeploy and history pruning go through; a further role (a shadow taking copies of
+ * calls) is one more field, its own routing call and one more entry there.
  */
 final class LoadedVersions {
 
@@ -27,6 +34,8 @@ final class LoadedVersions {
     private volatile BundleGeneration active;
     private volatile BundleGeneration standby;
     private volatile Probation.Watch watch;
+    private volatile BundleGeneration canary;
+    private volatile Rollout rollout;
 
     LoadedVersions(String name, Object lock, Host host, Retirer retirer, Probation probation,
                    LifecycleListener listener) {
@@ -44,6 +53,27 @@ final class LoadedVersions {
 
     BundleGeneration standby() {
         return standby;
+    }
+
+    /** @return the canary beside the version serving, or null */
+    BundleGeneration canary() {
+        return canary;
+    }
+
+    /** @return the canary's plan and progress, or null without a canary */
+    Rollout rollout() {
+        return rollout;
+    }
+
+    /** @return every version loaded, by role: active, standby, canary (nulls left out) */
+    List<BundleGeneration> loaded() {
+        List<BundleGeneration> loaded = new ArrayList<>(3);
+        for (BundleGeneration generation : new BundleGeneration[] {active, standby, canary}) {
+            if (generation != null) {
+                loaded.add(generation);
+            }
+        }
+        return loaded;
     }
 
     Instant probationEndsAt() {
@@ -67,6 +97,10 @@ final class LoadedVersions {
      */
     BundleGeneration switchTo(BundleGeneration next, Probation.Outcome outcome, long startNanos)
             throws ServiceConflictException {
+        if (canary != null && canary != next) {
+            // a swap, a rollback to another version or a configuration restart replaces both versions
+            endCanary(name + " canary " + canary.version() + " ended: " + next.version() + " serves every call");
+        }
         BundleGeneration oldStandby = standby;
         boolean fromStandby = next == oldStandby;
         if (fromStandby) {
@@ -91,6 +125,12 @@ final class LoadedVersions {
         if (oldStandby != null && !fromStandby) {
             retirer.retire(oldStandby, null);
         }
+        return replaced(previous, next, outcome, startNanos);
+    }
+
+    /** The version that served before {@code next}: standby for {@code next}'s probation, or retired. */
+    private BundleGeneration replaced(BundleGeneration previous, BundleGeneration next, Probation.Outcome outcome,
+                                      long startNanos) {
         if (previous == null) {
             return null;
         }
@@ -105,6 +145,102 @@ final class LoadedVersions {
             retirer.retire(previous, summary);
         }
         return previous;
+    }
+
+    /**
+     * Starts {@code next} as a canary beside the version serving, at the rollout's first weight;
+     * both versions count their calls in windows of their own from now. A standby or an earlier
+     * canary goes first.
+     *
+     * @throws IllegalStateException if nothing serves
+     */
+    void startCanary(BundleGeneration next, Rollout plan) {
+        BundleGeneration stable = active;
+        if (stable == null) {
+            throw new IllegalStateException(name + " serves nothing: a canary needs a stable version");
+        }
+        if (canary != null) {
+            endCanary(name + " canary " + canary.version() + " replaced by " + next.version());
+        }
+        endProbation(); // the version serving passed enough: a canary measures it against the next one
+        releaseStandby();
+        next.activate();
+        stable.compareIn(new CallWindow());
+        next.compareIn(new CallWindow());
+        canary = next;
+        rollout = plan;
+        host.split(name, new CanarySplit(next, plan.weight(), plan.plan().sticky()));
+    }
+
+    /** The canary takes its rollout's weight now; both windows start again. */
+    void widen() {
+        BundleGeneration current = canary;
+        Rollout plan = rollout;
+        if (current == null || plan == null) {
+            return;
+        }
+        restartWindows();
+        host.split(name, new CanarySplit(current, plan.weight(), plan.plan().sticky()));
+    }
+
+    /** Both versions' windows start again (a new step, or a resume). */
+    void restartWindows() {
+        for (BundleGeneration generation : new BundleGeneration[] {active, canary}) {
+            CallWindow window = generation != null ? generation.window() : null;
+            if (window != null) {
+                window.restart();
+            }
+        }
+    }
+
+    /**
+     * The canary becomes the version serving: the stable version drains and stands by for its
+     * probation, as after a swap.
+     *
+     * @return the version it replaced
+     * @throws ServiceConflictException if the directory refused it; the canary keeps its weight then
+     */
+    BundleGeneration promote(Probation.Outcome outcome, long startNanos) throws ServiceConflictException {
+        BundleGeneration next = canary;
+        if (next == null) {
+            throw new IllegalStateException(name + " has no canary to promote");
+        }
+        BundleGeneration previous = host.activate(next);
+        canary = null;
+        rollout = null;
+        next.compareIn(null);
+        if (previous != null) {
+            previous.compareIn(null);
+        }
+        active = next;
+        listener.swapped(previous, next, System.nanoTime() - startNanos);
+        return replaced(previous, next, outcome, startNanos);
+    }
+
+    /**
+     * Every call goes to the stable version again at once; the canary drains and unloads.
+     *
+     * @param summary the line the retirement logs
+     * @return the canary, or null if there was none
+     */
+    BundleGeneration endCanary(String summary) {
+        BundleGeneration ended = canary;
+        if (ended == null) {
+            return null;
+        }
+        host.split(name, null);
+        canary = null;
+        rollout = null;
+        ended.compareIn(null);
+        BundleGeneration stable = active;
+        if (stable != null) {
+            stable.compareIn(null);
+        }
+        if (ended.state() == BundleState.ACTIVE) {
+            ended.startDraining();
+        }
+        retirer.retire(ended, summary);
+        return ended;
     }
 
     /** A replaced version finished draining: it stands by, unless it was released or reactivated meanwhile. */
@@ -145,6 +281,7 @@ final class LoadedVersions {
      * resolving at once and it drains and unloads; the standby unloads.
      */
     void undeploy(java.nio.file.Path deleted) {
+        endCanary(null);
         BundleGeneration serving = active;
         if (serving != null && serving.descriptor().source().equals(deleted)) {
             host.remove(name);
@@ -169,6 +306,15 @@ final class LoadedVersions {
     List<BundleGeneration> stopServing() {
         endProbation();
         List<BundleGeneration> loaded = new ArrayList<>();
+        BundleGeneration trial = canary;
+        canary = null;
+        rollout = null;
+        if (trial != null) {
+            if (trial.state() == BundleState.ACTIVE) {
+                trial.startDraining(); // stays in the split: its callers are answered RELOADING and retry
+            }
+            loaded.add(trial);
+        }
         BundleGeneration serving = active;
         if (serving != null) {
             if (serving.state() == BundleState.ACTIVE) {
@@ -195,10 +341,8 @@ final class LoadedVersions {
     /** The history file names of the versions loaded, which pruning must keep. */
     Set<String> files() {
         Set<String> files = new HashSet<>();
-        for (BundleGeneration generation : new BundleGeneration[] {active, standby}) {
-            if (generation != null) {
-                files.add(generation.descriptor().staged().getFileName().toString());
-            }
+        for (BundleGeneration generation : loaded()) {
+            files.add(generation.descriptor().staged().getFileName().toString());
         }
         return files;
     }

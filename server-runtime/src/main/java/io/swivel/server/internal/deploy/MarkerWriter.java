@@ -36,7 +36,10 @@ final class MarkerWriter implements LifecycleListener {
             return;
         }
         try {
-            if (facts.rolledBack() == null) {
+            if (facts.rolledBack() == null && facts.canary() != null && facts.rollout() != null) {
+                Markers.deployed(facts.jar(), facts.canary().descriptor(), "canary at " + facts.rollout().describe()
+                        + " beside " + facts.active().version() + "; " + facts.rollout().plan().describe());
+            } else if (facts.rolledBack() == null) {
                 Markers.deployed(facts.jar(), facts.active().descriptor());
             } else {
                 Markers.rolledBack(facts.jar(), facts.name(), facts.rolledBack(), facts.active(), facts.jarHolds());

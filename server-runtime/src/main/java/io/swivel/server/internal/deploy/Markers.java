@@ -32,9 +32,18 @@ final class Markers {
     }
 
     static void deployed(Path jar, BundleDescriptor descriptor) throws IOException {
+        deployed(jar, descriptor, null);
+    }
+
+    /**
+     * The marker of a jar that serves; for a canary, the jar's version is the canary and a
+     * {@code rollout:} line says its weight beside the stable version.
+     */
+    static void deployed(Path jar, BundleDescriptor descriptor, String rollout) throws IOException {
         write(jar, DEPLOYED, "bundle: " + descriptor.name() + "\n"
                 + "version: " + descriptor.version() + "\n"
                 + "sha256: " + descriptor.sha256() + "\n"
+                + (rollout != null ? "rollout: " + rollout + "\n" : "")
                 + "time: " + Instant.now() + "\n");
     }
 

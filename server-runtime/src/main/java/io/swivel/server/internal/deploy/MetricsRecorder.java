@@ -43,6 +43,26 @@ final class MetricsRecorder implements LifecycleListener {
                            String message) {
         String by = rollback.by();
         metrics.rolledBack(to.name(), Deployer.BY_ADMIN.equals(by) ? "admin"
-                : BundleLifecycle.BY_PROBATION.equals(by) ? "probation" : "cluster");
+                : BundleLifecycle.BY_PROBATION.equals(by) ? "probation"
+                : BundleLifecycle.BY_ANALYSIS.equals(by) ? "canary_analysis" : "cluster");
+    }
+
+    @Override
+    public void canaryWeighted(BundleGeneration canary, BundleGeneration stable, Rollout rollout) {
+        metrics.trafficWeight(canary.name(), canary.version(), rollout.weight());
+        metrics.trafficWeight(stable.name(), stable.version(), 100 - rollout.weight());
+    }
+
+    @Override
+    public void canaryAnalysed(String bundle, CanaryAnalysis analysis) {
+        metrics.canaryAnalysis(bundle, analysis.outcome().label());
+    }
+
+    @Override
+    public void canaryEnded(BundleGeneration canary, BundleGeneration stable, boolean promoted, String message) {
+        metrics.trafficWeight(canary.name(), canary.version(), promoted ? 100 : 0);
+        if (stable != null) {
+            metrics.trafficWeight(stable.name(), stable.version(), promoted ? 0 : 100);
+        }
     }
 }

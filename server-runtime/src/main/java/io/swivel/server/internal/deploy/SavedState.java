@@ -27,8 +27,22 @@ record SavedState(int format, Map<String, SavedBundle> bundles) {
      * @param activeSha256 the content serving, or null if nothing serves
      * @param rolledBack set when the active version is not the jar's content
      * @param history newest first
+     * @param canary the canary running beside the active version, or null (absent in files
+     *     written before canaries)
      */
     record SavedBundle(String jar, String jarSha256, String activeSha256, Rollback rolledBack,
-                       List<HistoryEntry> history) {
+                       List<HistoryEntry> history, SavedCanary canary) {
+    }
+
+    /**
+     * A canary in progress: what a restart starts again beside the active version.
+     *
+     * @param sha256 the canary's content (the jar's)
+     * @param version its version
+     * @param plan its plan in the manifest form ({@code canary 5,25,100 every 1m})
+     * @param step the index of the step it had reached
+     * @param paused whether it was paused
+     */
+    record SavedCanary(String sha256, String version, String plan, int step, boolean paused) {
     }
 }

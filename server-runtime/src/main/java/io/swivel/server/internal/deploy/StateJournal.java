@@ -40,8 +40,13 @@ final class StateJournal implements LifecycleListener {
             return;
         }
         String jarSha256 = facts.jarHolds() != null ? facts.jarHolds().sha256() : null;
+        Rollout rollout = facts.rollout();
+        SavedState.SavedCanary canary = facts.canary() != null && rollout != null
+                ? new SavedState.SavedCanary(facts.canary().descriptor().sha256(), facts.canary().version(),
+                        rollout.plan().describe(), rollout.step(), rollout.paused())
+                : null;
         update(facts.name(), new SavedState.SavedBundle(facts.jar().getFileName().toString(), jarSha256,
-                facts.active().descriptor().sha256(), facts.rolledBack(), facts.history().entries()));
+                facts.active().descriptor().sha256(), facts.rolledBack(), facts.history().entries(), canary));
     }
 
     @Override

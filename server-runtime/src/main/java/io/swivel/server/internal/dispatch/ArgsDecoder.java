@@ -22,4 +22,36 @@ public interface ArgsDecoder {
      *     ({@code DEADLINE_EXCEEDED}, or dropped, when the budget stopped it for its deadline or caller)
      */
     Object[] decode(BundleGeneration generation, Invoker invoker, DecodeBudget budget) throws Exception;
+
+    /**
+     * The key of a sticky canary: a hash of the call's encoded arguments, the same for the same
+     * arguments. The default, 0, sends every call of a transport that has no body to one side.
+     *
+     * @return the hash
+     */
+    default int stickyHash() {
+        return 0;
+    }
+
+    /**
+     * A decoder whose sticky key is the hash of an encoded body.
+     *
+     * @param body the encoded arguments
+     * @param decoder decodes them
+     * @return the keyed decoder
+     */
+    static ArgsDecoder keyed(byte[] body, ArgsDecoder decoder) {
+        int hash = java.util.Arrays.hashCode(body);
+        return new ArgsDecoder() {
+            @Override
+            public Object[] decode(BundleGeneration generation, Invoker invoker, DecodeBudget budget) throws Exception {
+                return decoder.decode(generation, invoker, budget);
+            }
+
+            @Override
+            public int stickyHash() {
+                return hash;
+            }
+        };
+    }
 }

@@ -141,13 +141,34 @@ public final class Dispatcher {
      */
     public void dispatch(String service, String methodKey, String versionConstraint, long deadlineNanos,
                          ArgsDecoder decoder, CallSink callSink) {
+        // Version selection: a bundle running a canary sends this call to one of its two versions.
+        BundleSlot slot = directory.slotOf(service);
+        CanarySplit split = slot != null ? slot.split() : null;
+        BundleGeneration stable = slot != null ? slot.active() : null;
+        if (split != null && stable != null
+                && VersionChoice.choose(stable, split, versionConstraint, decoder) == split.canary()) {
+            StableFallback fallback = new StableFallback(this, callSink, split.canary(), stable, service, methodKey,
+                    versionConstraint, deadlineNanos, decoder, metrics);
+            dispatchOn(split.canary(), service, methodKey, versionConstraint, deadlineNanos, decoder, fallback);
+            return;
+        }
+        dispatchOn(null, service, methodKey, versionConstraint, deadlineNanos, decoder, callSink);
+    }
+
+    /**
+     * Runs a call on {@code pinned} if it takes it, else on the version serving the service.
+     *
+     * @param pinned the version chosen for the call (a canary), or null for the one serving
+     */
+    void dispatchOn(BundleGeneration pinned, String service, String methodKey, String versionConstraint,
+                    long deadlineNanos, ArgsDecoder decoder, CallSink callSink) {
         TrackedCall sink = new TrackedCall(callSink, metrics.unknownService(), fatalErrors);
         BundleGeneration generation = null;
         Invoker invoker = null;
         // A swap may retire the generation between the lookup and the count; the slot then
         // already holds its successor, so look again (a bounded number of times).
         for (int attempt = 0; attempt < MAX_LOOKUPS; attempt++) {
-            BundleGeneration found = directory.find(service);
+            BundleGeneration found = attempt == 0 && pinned != null ? pinned : directory.find(service);
             if (found == null) {
                 sink.fail(Status.NOT_FOUND, "no service " + service + " here; services: " + directory.serviceNames());
                 return;
@@ -177,6 +198,9 @@ public final class Dispatcher {
                 invoker = method;
                 break;
             }
+        }
+        if (generation != pinned && callSink instanceof StableFallback fallback) {
+            fallback.disarm(); // the canary did not take it: the version serving runs it, once
         }
         if (generation == null) {
             sink.fail(Status.RELOADING, service + " is being replaced; retry");
@@ -430,6 +454,11 @@ public final class Dispatcher {
         @Override
         public void abandon(String message) {
             fail(Status.RELOADING, message);
+        }
+
+        @Override
+        public long startNanos() {
+            return startNanos;
         }
     }
 }

@@ -42,6 +42,36 @@ public final class ServiceDirectory {
     }
 
     /**
+     * The slot of the bundle serving a service, for the version-selection step of a call.
+     *
+     * @param service the service name
+     * @return the slot, or null if no bundle serves it
+     */
+    public BundleSlot slotOf(String service) {
+        return byService.get(service);
+    }
+
+    /**
+     * Sets or ends a bundle's canary: a second active version taking a share of its calls.
+     * The stable version keeps serving the rest, and what is registered is told.
+     *
+     * @param bundle the bundle name
+     * @param split the canary and its weight, or null to send every call to the stable version
+     * @throws IllegalStateException if the bundle does not serve here
+     */
+    public synchronized void split(String bundle, CanarySplit split) {
+        BundleSlot slot = bundles.get(bundle);
+        if (slot == null || slot.active() == null) {
+            if (split == null) {
+                return;
+            }
+            throw new IllegalStateException("bundle " + bundle + " does not serve here: a canary needs a stable version");
+        }
+        slot.split(split);
+        listeners.forEach(Runnable::run);
+    }
+
+    /**
      * The slot of a bundle.
      *
      * @param bundle the bundle name

@@ -82,6 +82,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     private static final Status[] STATUSES = Status.values();
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final TrafficMeters traffic = new TrafficMeters(registry);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final AtomicLong generations = new AtomicLong();
     private final Map<BundleGeneration, GenerationMeters> byGeneration = new ConcurrentHashMap<>();
@@ -264,9 +265,25 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     }
 
     @Override
+    public void canaryRetried(String bundle, String version) {
+        traffic.retried(bundle, version);
+    }
+
+    @Override
+    public void trafficWeight(String bundle, String version, int percent) {
+        traffic.weight(bundle, version, percent);
+    }
+
+    @Override
+    public void canaryAnalysis(String bundle, String outcome) {
+        traffic.analysis(bundle, outcome);
+    }
+
+    @Override
     public void rolledBack(String bundle, String cause) {
         Counter.builder(ROLLBACKS)
-                .description("Rollbacks, by who asked: admin (API or CLI), probation (automatic) or cluster")
+                .description("Rollbacks, by who asked: admin (API or CLI), probation (automatic), canary_analysis "
+                        + "(automatic) or cluster")
                 .tags("bundle", bundle, "cause", cause)
                 .register(registry)
                 .increment();

@@ -186,4 +186,33 @@ public interface ServerMetrics {
      */
     default void bundleViolation(String bundle, String kind, long count) {
     }
+
+    /**
+     * A call the canary failed unexpectedly was run again on the stable version.
+     *
+     * @param bundle the bundle
+     * @param version the canary's version
+     */
+    default void canaryRetried(String bundle, String version) {
+    }
+
+    /**
+     * The share of a bundle's calls a version takes now, in percent (100 for the only version
+     * serving; a version that stops serving is told 0 and its gauge goes).
+     *
+     * @param bundle the bundle
+     * @param version the version
+     * @param percent 0 to 100
+     */
+    default void trafficWeight(String bundle, String version, int percent) {
+    }
+
+    /**
+     * A canary analysis ended.
+     *
+     * @param bundle the bundle
+     * @param outcome {@code passed}, {@code failed} or {@code waiting} (too few calls)
+     */
+    default void canaryAnalysis(String bundle, String outcome) {
+    }
 }

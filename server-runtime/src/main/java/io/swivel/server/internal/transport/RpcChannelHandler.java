@@ -15,6 +15,7 @@ import io.swivel.protocol.ResponseFrame;
 import io.swivel.protocol.Status;
 import io.swivel.protocol.kryo.SerializationException;
 import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.dispatch.ArgsDecoder;
 import io.swivel.server.internal.dispatch.CallSink;
 import io.swivel.server.internal.dispatch.Dispatcher;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +59,8 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             long deadline = request.timeoutMillis() > 0
                     ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMillis()) : 0;
             dispatcher.dispatch(request.service(), request.methodKey(), request.versionConstraint(), deadline,
-                    (generation, invoker, budget) -> generation.serialization().decode(request.body(),
-                            invoker.genericParameterTypes(), budget),
+                    ArgsDecoder.keyed(request.body(), (generation, invoker, budget) -> generation.serialization()
+                            .decode(request.body(), invoker.genericParameterTypes(), budget)),
                     new WireSink(ctx.channel(), request, guard));
         } else if (frame instanceof ControlFrame control) {
             switch (control.type()) {

@@ -44,6 +44,7 @@ final class FakeHost implements Host {
     final List<BundleGeneration> loaded = new CopyOnWriteArrayList<>();
     final List<String> deletedFromHistory = new CopyOnWriteArrayList<>();
     final Set<String> conflicting = ConcurrentHashMap.newKeySet();
+    final Map<String, io.swivel.server.internal.dispatch.CanarySplit> splits = new ConcurrentHashMap<>();
     volatile Map<String, String> config = Map.of();
     private final Path emptyJar;
 
@@ -131,12 +132,23 @@ final class FakeHost implements Host {
         if (conflicting.contains(generation.version())) {
             throw new ServiceConflictException("service io.swivel.Taken is already served by bundle other 1");
         }
+        splits.remove(generation.name()); // as the directory does: a new serving version ends any split
         return serving.put(generation.name(), generation);
+    }
+
+    @Override
+    public void split(String bundle, io.swivel.server.internal.dispatch.CanarySplit split) {
+        if (split == null) {
+            splits.remove(bundle);
+        } else {
+            splits.put(bundle, split);
+        }
     }
 
     @Override
     public void remove(String bundle) {
         serving.remove(bundle);
+        splits.remove(bundle);
     }
 
     @Override
