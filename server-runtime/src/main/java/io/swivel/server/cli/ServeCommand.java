@@ -40,6 +40,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--bind", description = "Address both ports bind (default: ${DEFAULT-VALUE}, loopback only).")
     String bind;
 
+    @Option(names = "--advertise-address", paramLabel = "HOST[:PORT]", converter = AdvertiseAddress.Converter.class,
+            description = "The address registered in ZooKeeper, which clients dial and cluster commands name this server by, "
+                    + "when it is not the bound one (Docker, NAT, several interfaces); a port left out is --port. "
+                    + "Default: the bound address; with --bind 0.0.0.0 the first IPv4 address of an interface that is up.")
+    AdvertiseAddress advertiseAddress;
+
     @Option(names = "--drain-timeout", converter = DurationConverter.class,
             description = "How long a replaced version may finish its running calls; the rest are answered RELOADING (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
@@ -198,6 +204,9 @@ final class ServeCommand implements Callable<Integer> {
                         c.zookeeper = zookeeper;
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
+                        if (advertiseAddress != null) {
+                            c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
+                        }
                     }).withLimits(l -> {
                         l.maxConnections = maxConnections;
                         l.maxConnectionsPerAddress = maxConnectionsPerAddress;

@@ -5,15 +5,14 @@ import io.swivel.registry.ServiceCatalog;
 import io.swivel.registry.ServiceRegistrar;
 import io.swivel.registry.ZooKeeperClients;
 import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.config.Announce;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.dispatch.BundleSlot;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.Threads;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,6 +46,7 @@ public final class Registration implements Closeable {
     private final String connectString;
     private final Duration stepTimeout;
     private final Duration sessionTimeout;
+    private final Announce announce;
     private final AtomicBoolean deregistered = new AtomicBoolean();
     private ServiceRegistrar registrar;
     private ExecutorService publisher;
@@ -55,9 +55,12 @@ public final class Registration implements Closeable {
     private ServiceCatalog catalog;
     private boolean closed;
 
+    private AdvertisedAddress advertised;
+
     private Registration(EmbeddedZooKeeper embedded, CuratorFramework client, String connectString,
-                         Duration stepTimeout, Duration sessionTimeout) {
+                         Duration stepTimeout, Duration sessionTimeout, Announce announce) {
         this.embedded = embedded;
+        this.announce = announce;
         this.client = client;
         this.connectString = connectString;
         this.stepTimeout = stepTimeout;
@@ -87,7 +90,7 @@ public final class Registration implements Closeable {
             CuratorFramework client = ZooKeeperClients.connect(connectString, config.zkSessionTimeout(),
                     Duration.ofSeconds(10));
             return new Registration(embedded, client, connectString, config.limits().deregisterTimeout(),
-                    config.zkSessionTimeout());
+                    config.zkSessionTimeout(), config.announce());
         } catch (RuntimeException e) {
             closeQuietly(embedded);
             throw e;
@@ -133,13 +136,17 @@ public final class Registration implements Closeable {
     }
 
     /**
-     * Starts publishing this server's services, now and after every change of the directory.
+     * Starts publishing this server's services, now and after every change of the directory, under
+     * the advertised address ({@code --advertise-address}, else the bound one, else for a wildcard
+     * bind an address of this machine's interfaces: see {@link AdvertisedAddress}).
      *
      * @param directory what serves
      * @param rpcAddress the bound {@code swivel/1} address
      */
     public synchronized void publish(ServiceDirectory directory, InetSocketAddress rpcAddress) {
-        registrar = new ServiceRegistrar(client, advertisedHost(rpcAddress), rpcAddress.getPort(), Duration.ofSeconds(1));
+        advertised = AdvertisedAddress.of(announce, rpcAddress);
+        log.info("registering in ZooKeeper as {}:{} ({})", advertised.host(), advertised.port(), advertised.why());
+        registrar = new ServiceRegistrar(client, advertised.host(), advertised.port(), Duration.ofSeconds(1));
         publisher = Executors.newSingleThreadExecutor(Threads.daemon("swivel-registry-publish"));
         directory.addListener(() -> requestPublish(directory));
         requestPublish(directory);
@@ -231,18 +238,6 @@ public final class Registration implements Closeable {
                     client.close();
                 });
         closeQuietly(embedded);
-    }
-
-    private static String advertisedHost(InetSocketAddress address) {
-        InetAddress bound = address.getAddress();
-        if (bound != null && !bound.isAnyLocalAddress()) {
-            return bound.getHostAddress();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostAddress();
-        } catch (UnknownHostException e) {
-            return "127.0.0.1";
-        }
     }
 
     private static void closeQuietly(Closeable closeable) {
