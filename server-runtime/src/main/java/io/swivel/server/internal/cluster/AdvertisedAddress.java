@@ -58,13 +58,12 @@ record AdvertisedAddress(String host, int port, String why) {
         if (address != null && !address.isAnyLocalAddress()) {
             return new AdvertisedAddress(address.getHostAddress(), port, "the bound address");
         }
-        String wildcard = bound.getHostString();
         return choose(interfaces.candidates())
-                .map(c -> new AdvertisedAddress(c.address().getHostAddress(), port, "bound to " + wildcard
-                        + ", the first address of interface " + c.interfaceName()
+                .map(c -> new AdvertisedAddress(c.address().getHostAddress(), port, "a wildcard bind: "
+                        + "the first address of interface " + c.interfaceName()
                         + "; set --advertise-address to choose another"))
-                .orElseGet(() -> new AdvertisedAddress("127.0.0.1", port, "bound to " + wildcard
-                        + ", and no interface but loopback is up; set --advertise-address"));
+                .orElseGet(() -> new AdvertisedAddress("127.0.0.1", port, "a wildcard bind, "
+                        + "and no interface but loopback is up; set --advertise-address"));
     }
 
     /** Where the candidates come from: the machine's interfaces, or a list in tests. */

@@ -43,7 +43,7 @@ class AdvertisedAddressTest {
         AdvertisedAddress chosen = AdvertisedAddress.of(Announce.defaults(), WILDCARD, () -> interfaces);
         assertThat(chosen.host()).isEqualTo("192.168.1.20");
         assertThat(chosen.port()).isEqualTo(7700);
-        assertThat(chosen.why()).isEqualTo("bound to 0.0.0.0, the first address of interface eth0; "
+        assertThat(chosen.why()).isEqualTo("a wildcard bind: the first address of interface eth0; "
                 + "set --advertise-address to choose another");
     }
 
