@@ -247,7 +247,7 @@ public final class BundleLoader {
      * @return what it left behind that may keep its loader in memory, one line each; empty if nothing
      */
     public List<String> unload(BundleGeneration generation, Duration grace) {
-        try (BundleMdc.Scope mdc = BundleMdc.open(generation)) {
+        try (BundleMdc.Scope mdc = BundleMdc.open(generation.name(), generation.version())) {
             return unloadScoped(generation, grace);
         }
     }
