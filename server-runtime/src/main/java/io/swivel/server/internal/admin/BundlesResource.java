@@ -25,6 +25,8 @@ import java.util.function.Function;
  *   <li>{@code POST /v1/bundles/{name}/undeploy} (409 {@code UNDEPLOY_REFUSED} when the jar holds a
  *       version that did not deploy, which deleting would lose).</li>
  * </ul>
+ * {@code POST /v1/bundles} (an upload) and {@code GET /v1/bundles/{name}/jar} stream, and are
+ * answered before the body aggregator by {@link TransferHandler}.
  */
 final class BundlesResource {
 
@@ -102,7 +104,7 @@ final class BundlesResource {
             }
             default -> {
                 return error(404, "NOT_FOUND", "no route " + method + " " + path
-                        + "; bundle actions: rollback, undeploy");
+                        + "; bundle actions: rollback, undeploy (POST), jar (GET)");
             }
         }
     }
