@@ -133,6 +133,9 @@ public final class SwivelServer implements Closeable {
         rpcAddress = rpcServer.start(config.bind(), config.port());
         adminAddress = adminServer.start(config.bind(), config.adminPort());
         listeners.forEach(listener -> listener.serverStarted(view));
+        deployer.events().serverStarted("serving " + bundles + " bundle(s) on " + rpcAddress.getHostString() + ":"
+                + rpcAddress.getPort() + " (admin port " + adminAddress.getPort() + ", ZooKeeper "
+                + zookeeper().orElse("none") + ")");
         log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {}, ZooKeeper {})", bundles,
                 config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
                 adminAddress.getPort(), zookeeper().orElse("none"));

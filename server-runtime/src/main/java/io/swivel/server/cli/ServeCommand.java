@@ -42,6 +42,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--bind", description = "Address both ports bind (default: ${DEFAULT-VALUE}, loopback only).")
     String bind;
 
+    @Option(names = "--advertise-address", paramLabel = "HOST[:PORT]", converter = AdvertiseAddress.Converter.class,
+            description = "The address registered in ZooKeeper, which clients dial and cluster commands name this server by, "
+                    + "when it is not the bound one (Docker, NAT, several interfaces); a port left out is --port. "
+                    + "Default: the bound address; with --bind 0.0.0.0 the first IPv4 address of an interface that is up.")
+    AdvertiseAddress advertiseAddress;
+
     @Option(names = "--drain-timeout", converter = DurationConverter.class,
             description = "How long a replaced version may finish its running calls; the rest are answered RELOADING (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
@@ -239,6 +245,9 @@ final class ServeCommand implements Callable<Integer> {
                         c.zkSessionTimeout = zkSessionTimeout;
                         c.announce = new Announce(c.announce.advertiseHost(), c.announce.advertisePort(), weight, warmup,
                                 c.announce.followCluster(), Announce.parseBundleWeights(bundleWeights));
+                        if (advertiseAddress != null) {
+                            c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
+                        }
                     }).withLimits(l -> {
                         l.maxConnections = maxConnections;
                         l.maxConnectionsPerAddress = maxConnectionsPerAddress;
