@@ -2,6 +2,7 @@ package io.swivel.server.cli;
 
 import io.swivel.server.SwivelServer;
 import io.swivel.server.config.ServerConfig;
+import io.swivel.server.config.Tracing;
 import io.swivel.server.internal.health.UncaughtErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -134,6 +135,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long shutdown waits for ZooKeeper to drop the registrations; it never delays the GOAWAY and the drain (default: ${DEFAULT-VALUE}).")
     Duration deregisterTimeout;
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+            description = "Trace every call with OpenTelemetry and export the spans over OTLP to this endpoint, e.g. "
+                    + "http://127.0.0.1:4318 (default: off, unless the standard OTEL_* variables ask for traces).")
+    String otlpEndpoint;
+
     @Mixin
     ConfigOption config;
 
@@ -196,6 +202,7 @@ final class ServeCommand implements Callable<Integer> {
                         c.probationErrorRate = probationErrorRate;
                         c.historyLimit = historyLimit;
                         c.zookeeper = zookeeper;
+                        c.tracing = new Tracing(otlpEndpoint);
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
                     }).withLimits(l -> {

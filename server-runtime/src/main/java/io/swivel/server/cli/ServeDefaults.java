@@ -47,6 +47,7 @@ final class ServeDefaults {
         values.put("max-lib-bytes", size(limits.maxLibBytes()));
         values.put("max-lib-ratio", String.valueOf(limits.maxLibRatio()));
         values.put("deregister-timeout", duration(limits.deregisterTimeout()));
+        values.put("otlp-endpoint", config.tracing().otlpEndpoint() != null ? config.tracing().otlpEndpoint() : "");
         return Map.copyOf(values);
     }
 
