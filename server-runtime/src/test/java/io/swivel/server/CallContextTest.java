@@ -144,7 +144,7 @@ class CallContextTest {
                 assertThat(refused.status()).isEqualTo(Status.BAD_REQUEST);
                 assertThat(refused.bodyAsMessage()).isEqualTo(Whoami.class.getName() + "#tenant(java.lang.String) not run: "
                         + "call metadata of 65 entries and " + blockBytes(many) + " bytes exceeds the server's limit of 64 "
-                        + "entries and 8192 bytes per call");
+                        + "entries and 8192 bytes per call (--max-metadata-entries, --max-metadata-bytes)");
 
                 raw.send(new RequestFrame(2, Whoami.class.getName(), "tenant(java.lang.String)", "", 5000,
                         Map.of("tenant", "raw"), kryo.encode("y")));

@@ -111,6 +111,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Objects and collection elements one request body may decode into; a body past it is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
     int maxDecodeObjects;
 
+    @Option(names = "--max-metadata-entries",
+            description = "Metadata entries one call may carry; a call with more is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
+    int maxMetadataEntries;
+
+    @Option(names = "--max-metadata-bytes",
+            description = "Bytes of metadata (keys, values and their 2-byte lengths) one call may carry; past it the call is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
+    int maxMetadataBytes;
+
     @Option(names = "--admin-max-connections",
             description = "Open admin HTTP connections beyond which a new one is refused (default: ${DEFAULT-VALUE}).")
     int adminMaxConnections;
@@ -214,6 +222,8 @@ final class ServeCommand implements Callable<Integer> {
                         l.frameTimeout = frameTimeout;
                         l.maxPartialFrameMemory = maxPartialFrameMemory;
                         l.maxDecodeObjects = maxDecodeObjects;
+                        l.maxMetadataEntries = maxMetadataEntries;
+                        l.maxMetadataBytes = maxMetadataBytes;
                         l.adminMaxConnections = adminMaxConnections;
                         l.adminMaxCalls = adminMaxCalls;
                         l.adminReadTimeout = adminReadTimeout;

@@ -41,6 +41,8 @@ final class ServeDefaults {
         values.put("frame-timeout", duration(limits.frameTimeout()));
         values.put("max-partial-frame-memory", size(limits.maxPartialFrameMemory()));
         values.put("max-decode-objects", String.valueOf(limits.maxDecodeObjects()));
+        values.put("max-metadata-entries", String.valueOf(limits.maxMetadataEntries()));
+        values.put("max-metadata-bytes", String.valueOf(limits.maxMetadataBytes()));
         values.put("admin-max-connections", String.valueOf(limits.adminMaxConnections()));
         values.put("admin-max-calls", String.valueOf(limits.adminMaxCalls()));
         values.put("admin-read-timeout", duration(limits.adminReadTimeout()));

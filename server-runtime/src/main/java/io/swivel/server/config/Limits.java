@@ -25,11 +25,14 @@ import java.util.function.Consumer;
  * @param maxLibBytes the total size the nested {@code lib/*.jar} of one bundle may extract to
  * @param maxLibRatio the largest compression ratio (inflated : stored) of a nested library
  * @param deregisterTimeout how long shutdown waits for ZooKeeper to drop the registrations
+ * @param maxMetadataEntries metadata entries one request may carry; a request with more is answered {@code BAD_REQUEST}
+ * @param maxMetadataBytes bytes of metadata (keys, values and their lengths) one request may carry
  */
 public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxInFlightPerConnection,
                      int writeBufferHighWater, Duration idleTimeout, Duration frameTimeout, long maxPartialFrameMemory,
                      int maxDecodeObjects, int adminMaxConnections, int adminMaxCalls, Duration adminReadTimeout,
-                     long maxLibBytes, int maxLibRatio, Duration deregisterTimeout) {
+                     long maxLibBytes, int maxLibRatio, Duration deregisterTimeout, int maxMetadataEntries,
+                     int maxMetadataBytes) {
 
     /**
      * Validates the bounds.
@@ -48,6 +51,8 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
      * @param maxLibBytes see the record
      * @param maxLibRatio see the record
      * @param deregisterTimeout see the record
+     * @param maxMetadataEntries see the record
+     * @param maxMetadataBytes see the record
      */
     public Limits {
         checkAtLeast(maxConnections, 1, "maxConnections");
@@ -68,6 +73,10 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
         }
         checkAtLeast(maxLibRatio, 2, "maxLibRatio");
         checkPositive(deregisterTimeout, "deregisterTimeout");
+        if (maxMetadataEntries < 1 || maxMetadataEntries > 0xFFFF) {
+            throw new IllegalArgumentException("maxMetadataEntries: " + maxMetadataEntries + " (expected: 1..65535)");
+        }
+        checkAtLeast(maxMetadataBytes, 64, "maxMetadataBytes");
     }
 
     /**
@@ -81,7 +90,7 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
     public static Limits defaults() {
         return new Limits(10_000, 1_000, 1024, 1024 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(10),
                 256L * 1024 * 1024, 1_000_000, 64, 8, Duration.ofSeconds(10), 512L * 1024 * 1024, 100,
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), 64, 8 * 1024);
     }
 
     /**
@@ -126,6 +135,10 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
         public int maxLibRatio;
         /** See {@link Limits#deregisterTimeout()}. */
         public Duration deregisterTimeout;
+        /** See {@link Limits#maxMetadataEntries()}. */
+        public int maxMetadataEntries;
+        /** See {@link Limits#maxMetadataBytes()}. */
+        public int maxMetadataBytes;
 
         private Builder(Limits from) {
             maxConnections = from.maxConnections;
@@ -142,12 +155,15 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
             maxLibBytes = from.maxLibBytes;
             maxLibRatio = from.maxLibRatio;
             deregisterTimeout = from.deregisterTimeout;
+            maxMetadataEntries = from.maxMetadataEntries;
+            maxMetadataBytes = from.maxMetadataBytes;
         }
 
         private Limits build() {
             return new Limits(maxConnections, maxConnectionsPerAddress, maxInFlightPerConnection, writeBufferHighWater,
                     idleTimeout, frameTimeout, maxPartialFrameMemory, maxDecodeObjects, adminMaxConnections,
-                    adminMaxCalls, adminReadTimeout, maxLibBytes, maxLibRatio, deregisterTimeout);
+                    adminMaxCalls, adminReadTimeout, maxLibBytes, maxLibRatio, deregisterTimeout, maxMetadataEntries,
+                    maxMetadataBytes);
         }
     }
 

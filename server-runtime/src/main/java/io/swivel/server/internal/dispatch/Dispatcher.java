@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * ({@link ServerMetrics#decodeRefused}); a call whose caller went away is dropped unanswered and
  * counted ({@link ServerMetrics#callDropped}).
  *
+ * <p>The method runs with the call's {@link CallContext} current on its thread (metadata, deadline,
+ * caller, bundle version; removed in a {@code finally}), inside the server's interceptors and then
+ * the generation's own ({@link InterceptorChain}; with none, the invoker is called directly). A
+ * {@link CallRefusedException} from either, or from the method, is answered with its status and
+ * message and does not count as a failure of the version.
+ *
  * <p>A {@link VirtualMachineError} thrown by bundle code ({@link OutOfMemoryError},
  * {@link StackOverflowError}, ...) while a call runs or while its answer is encoded ends that call
  * only: it is answered {@code INTERNAL} with the error, counted, logged (rate-limited) and marks
@@ -269,7 +275,7 @@ public final class Dispatcher {
             }
             Object result;
             try {
-                result = invoke(generation, invoker, args, deadlineNanos, sink);
+                result = InterceptorChain.invoke(interceptors, generation, invoker, args, deadlineNanos, sink.service, sink);
             } catch (CallRefusedException refused) {
                 sink.fail(Status.valueOf(refused.status().name()), refused.getMessage());
                 return;
@@ -324,28 +330,6 @@ public final class Dispatcher {
             if (!released) {
                 generation.release(sink, failed);
             }
-        }
-    }
-
-    /**
-     * Calls the method with the call's {@link CallContext} current on this thread (removed before
-     * returning), through the server's and the bundle's interceptors when there are any.
-     */
-    private Object invoke(BundleGeneration generation, Invoker invoker, Object[] args, long deadlineNanos,
-                          TrackedCall sink) throws Throwable {
-        CallContext call = CallContext.builder(sink.service, invoker.methodKey())
-                .metadata(sink.metadata())
-                .deadlineNanos(deadlineNanos)
-                .remoteAddress(sink.remoteAddress())
-                .peerPrincipal(sink.peerPrincipal())
-                .bundle(generation.name(), generation.version())
-                .build();
-        List<ServerInterceptor> own = generation.context().interceptors();
-        try (CallContext.Scope scope = call.enter()) {
-            if (interceptors.isEmpty() && own.isEmpty()) {
-                return invoker.invoke(args);
-            }
-            return InterceptorChain.run(interceptors, own, call, args, invoker);
         }
     }
 

@@ -2,6 +2,7 @@ package io.swivel.server.internal.dispatch;
 
 import io.swivel.api.CallContext;
 import io.swivel.api.ServerInterceptor;
+import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.bundle.Invoker;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.List;
@@ -28,9 +29,26 @@ final class InterceptorChain {
         this.invoker = invoker;
     }
 
-    static Object run(List<ServerInterceptor> server, List<ServerInterceptor> bundle, CallContext call, Object[] args,
-                      Invoker invoker) throws Exception {
-        return new InterceptorChain(server, bundle, call, args, invoker).from(0);
+    /**
+     * Calls the method with the call's {@link CallContext} current on this thread (removed before
+     * returning), through the server's and the generation's interceptors when there are any.
+     */
+    static Object invoke(List<ServerInterceptor> server, BundleGeneration generation, Invoker invoker, Object[] args,
+                         long deadlineNanos, String service, CallSink sink) throws Throwable {
+        CallContext call = CallContext.builder(service, invoker.methodKey())
+                .metadata(sink.metadata())
+                .deadlineNanos(deadlineNanos)
+                .remoteAddress(sink.remoteAddress())
+                .peerPrincipal(sink.peerPrincipal())
+                .bundle(generation.name(), generation.version())
+                .build();
+        List<ServerInterceptor> own = generation.context().interceptors();
+        try (CallContext.Scope scope = call.enter()) {
+            if (server.isEmpty() && own.isEmpty()) {
+                return invoker.invoke(args);
+            }
+            return new InterceptorChain(server, own, call, args, invoker).from(0);
+        }
     }
 
     private Object from(int index) throws Exception {

@@ -73,7 +73,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             WireSink sink = new WireSink(ctx.channel(), request, guard, peer);
             if (request.refusal() != null) {
                 sink.fail(Status.BAD_REQUEST, request.service() + "#" + request.methodKey() + " not run: "
-                        + request.refusal());
+                        + request.refusal() + " (--max-metadata-entries, --max-metadata-bytes)");
                 return;
             }
             long deadline = request.timeoutMillis() > 0
