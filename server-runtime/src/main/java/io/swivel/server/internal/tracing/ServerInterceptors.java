@@ -71,11 +71,16 @@ public final class ServerInterceptors implements AutoCloseable {
         return new ServerInterceptors(all, owned);
     }
 
-    /** The SDK from the {@code OTEL_*} variables and system properties, the endpoint given winning over them. */
+    /**
+     * The SDK from the {@code OTEL_*} variables and system properties, the endpoint given winning over
+     * them. OTLP goes over {@code http/protobuf} (the JDK's HttpClient sender); {@code grpc} would need
+     * a gRPC sender that the distribution does not ship.
+     */
     private static OpenTelemetrySdk autoConfigured(String endpoint) {
         return AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> Map.of(
                         "otel.service.name", "swivel",
+                        "otel.exporter.otlp.protocol", "http/protobuf", // the JDK sender speaks HTTP only
                         "otel.metrics.exporter", "none",
                         "otel.logs.exporter", "none"))
                 .addPropertiesCustomizer(config -> endpoint == null ? Map.of() : Map.of(
