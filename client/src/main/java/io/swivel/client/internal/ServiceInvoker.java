@@ -80,7 +80,7 @@ final class ServiceInvoker implements InvocationHandler {
         long timeoutMillis = Math.max(1, timeout.toMillis());
         Map<String, String> metadata = outgoingMetadata();
         if (!client.interceptors().isEmpty()) {
-            return intercepted(info, args != null ? args : NO_ARGS, timeout, timeoutMillis, metadata);
+            return intercepted(info, info.async, args != null ? args : NO_ARGS, timeout, timeoutMillis, metadata);
         }
         checkMetadata(metadata, info);
         CompletableFuture<ResponseFrame> answer = send(info, args, timeoutMillis, metadata);
@@ -132,13 +132,14 @@ final class ServiceInvoker implements InvocationHandler {
 
     /**
      * A call through the client's interceptors. The future the chain ends in completes on the client's
-     * callback executor for an asynchronous method, and on this thread for a blocking one.
+     * callback executor for an asynchronous call (returned as it is), and on this thread for a
+     * blocking one (its result returned, or its exception thrown).
      */
-    private Object intercepted(MethodInfo info, Object[] args, Duration timeout, long timeoutMillis,
+    private Object intercepted(MethodInfo info, boolean async, Object[] args, Duration timeout, long timeoutMillis,
                                Map<String, String> metadata) throws Throwable {
-        ClientCall call = new ClientCall(service, info.key, args, timeout, info.async, metadata);
-        ThreadlessExecutor threadless = info.async ? null : new ThreadlessExecutor();
-        Executor completion = info.async ? client.callbackExecutor() : threadless;
+        ClientCall call = new ClientCall(service, info.key, args, timeout, async, metadata);
+        ThreadlessExecutor threadless = async ? null : new ThreadlessExecutor();
+        Executor completion = async ? client.callbackExecutor() : threadless;
         CompletableFuture<Object> result = ClientChain.run(client.interceptors(), call, () -> {
             Map<String, String> sent = Map.copyOf(call.metadata());
             checkMetadata(sent, info);
@@ -149,7 +150,7 @@ final class ServiceInvoker implements InvocationHandler {
                 return decode(response, info);
             }, completion);
         });
-        if (info.async) {
+        if (async) {
             return result;
         }
         try {

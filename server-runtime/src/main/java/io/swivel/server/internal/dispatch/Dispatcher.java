@@ -133,6 +133,7 @@ public final class Dispatcher {
     public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock,
                       int maxDecodeObjects, List<ServerInterceptor> interceptors) {
         this.interceptors = List.copyOf(interceptors);
+        InterceptorChain.warmUp();
         if (maxDecodeObjects < 16) {
             throw new IllegalArgumentException("maxDecodeObjects: " + maxDecodeObjects + " (expected: >= 16)");
         }

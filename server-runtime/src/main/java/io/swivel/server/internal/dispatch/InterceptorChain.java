@@ -30,6 +30,16 @@ final class InterceptorChain {
     }
 
     /**
+     * Loads and initialises the classes of a call's context now, so that the first call of a
+     * {@code Swivel-Dispatch: direct} bundle does not load them on an I/O thread.
+     */
+    static void warmUp() {
+        try (CallContext.Scope scope = CallContext.builder("", "").build().enter()) {
+            CallContext.find();
+        }
+    }
+
+    /**
      * Calls the method with the call's {@link CallContext} current on this thread (removed before
      * returning), through the server's and the generation's interceptors when there are any.
      */
