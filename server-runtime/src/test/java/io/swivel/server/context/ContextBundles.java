@@ -145,7 +145,10 @@ public final class ContextBundles {
             String name = path.getFileName().toString();
             boolean client = entry.contains("/client/target/") || entry.contains("/protocol/target/")
                     || entry.contains("/registry/target/");
-            boolean library = name.endsWith(".jar") && (name.startsWith("netty-") || name.startsWith("kryo")
+            // No native library: the JVM lets one class loader only load it, and the server's Netty holds it,
+            // so the bundle's Netty finds no epoll and uses NIO.
+            boolean nativeCode = name.contains("-linux-") || name.contains("-osx-") || name.startsWith("netty-tcnative");
+            boolean library = name.endsWith(".jar") && !nativeCode && (name.startsWith("netty-") || name.startsWith("kryo")
                     || name.startsWith("minlog") || name.startsWith("objenesis") || name.startsWith("reflectasm")
                     || name.startsWith("byte-buddy") || name.startsWith("curator-") || name.startsWith("zookeeper")
                     || name.startsWith("jackson-"));
