@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -75,19 +76,73 @@ final class ServiceInvoker implements InvocationHandler {
         if (info == null) {
             return invokeObjectMethod(proxy, method, args);
         }
+        if (AsyncCalls.capturing()) {
+            return AsyncCalls.capture(this, method, args, info.async);
+        }
+        return call(info, info.async, args);
+    }
+
+    /**
+     * Makes a call of a method that is not asynchronous in the interface without blocking, for
+     * {@link AsyncCalls}: the same request, deadline, metadata, interceptors, routing and decoding as
+     * a blocking call, and the future fails with the exception the blocking call would throw.
+     */
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Object> invokeAsync(Method method, Object[] args) {
+        try {
+            return (CompletableFuture<Object>) call(methods.get(method), true, args);
+        } catch (SwivelException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (Throwable e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** One call: through the interceptors if the client has any, else straight to the router. */
+    private Object call(MethodInfo info, boolean async, Object[] args) throws Throwable {
         Duration scoped = CallScope.current();
         Duration timeout = scoped != null ? scoped : client.defaultTimeout();
         long timeoutMillis = Math.max(1, timeout.toMillis());
         Map<String, String> metadata = outgoingMetadata();
         if (!client.interceptors().isEmpty()) {
-            return intercepted(info, info.async, args != null ? args : NO_ARGS, timeout, timeoutMillis, metadata);
+            return intercepted(info, async, args != null ? args : NO_ARGS, timeout, timeoutMillis, metadata);
         }
         checkMetadata(metadata, info);
         CompletableFuture<ResponseFrame> answer = send(info, args, timeoutMillis, metadata);
-        if (info.async) {
-            return answer.thenApplyAsync(response -> decode(response, info), client.callbackExecutor());
+        if (async) {
+            return completeLater(answer, info);
         }
         return decode(await(answer, info, timeoutMillis), info);
+    }
+
+    /**
+     * The result of an asynchronous call. The answer completes on an I/O thread (or here, if it
+     * failed at once); decoding and the caller's callbacks run on the callback executor, never on
+     * the event loop, whether the call succeeded or failed.
+     */
+    private CompletableFuture<Object> completeLater(CompletableFuture<ResponseFrame> answer, MethodInfo info) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        answer.whenComplete((response, error) -> {
+            try {
+                client.callbackExecutor().execute(() -> complete(result, response, error, info));
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new SwivelException(null, service + "#" + info.key
+                        + ": the callback executor refused the answer (client closed?)", e));
+            }
+        });
+        return result;
+    }
+
+    private void complete(CompletableFuture<Object> result, ResponseFrame response, Throwable error, MethodInfo info) {
+        if (error != null) {
+            result.completeExceptionally(failure(error, info));
+            return;
+        }
+        try {
+            result.complete(decode(response, info));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
     }
 
     private CompletableFuture<ResponseFrame> send(MethodInfo info, Object[] args, long timeoutMillis,
@@ -183,14 +238,21 @@ final class ServiceInvoker implements InvocationHandler {
             answer.cancel(false);
             throw new SwivelException(null, service + "#" + info.key + " interrupted while waiting for the answer", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SwivelException swivel) {
-                throw new SwivelException(swivel.status(), swivel.getMessage(), swivel);
-            }
-            throw new SwivelException(null, service + "#" + info.key + " failed: " + cause, cause);
+            throw failure(e.getCause(), info);
         } catch (TimeoutException e) {
             throw new SwivelException(null, service + "#" + info.key + " got no answer within " + timeoutMillis + " ms", e);
         }
+    }
+
+    /** What a blocking call throws when its answer failed with {@code cause}. */
+    private SwivelException failure(Throwable cause, MethodInfo info) {
+        if (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof SwivelException swivel) {
+            return new SwivelException(swivel.status(), swivel.getMessage(), swivel);
+        }
+        return new SwivelException(null, service + "#" + info.key + " failed: " + cause, cause);
     }
 
     private Object decode(ResponseFrame response, MethodInfo info) {
