@@ -49,6 +49,7 @@ public final class ServiceRegistrar implements Closeable {
     private final ServiceDiscovery<Map<String, Object>> plainDiscovery;
     private final String host;
     private final int port;
+    private final boolean tls;
     private final ScheduledExecutorService repairer;
     /** Guarded by this. */
     private final Map<String, InstanceInfo> registered = new HashMap<>();
@@ -67,8 +68,22 @@ public final class ServiceRegistrar implements Closeable {
      * @param port the {@code swivel/1} port
      * @param repairInterval how often registrations are checked and recreated if missing
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public ServiceRegistrar(CuratorFramework client, String host, int port, Duration repairInterval) {
+        this(client, host, port, repairInterval, false);
+    }
+
+    /**
+     * Starts a registrar for one server.
+     *
+     * @param client a connected Curator client
+     * @param host the address clients should connect to
+     * @param port the {@code swivel/1} port
+     * @param repairInterval how often registrations are checked and recreated if missing
+     * @param tls whether the port speaks TLS: the payload's {@code tls} key, and the instance's {@code sslPort}
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public ServiceRegistrar(CuratorFramework client, String host, int port, Duration repairInterval, boolean tls) {
+        this.tls = tls;
         this.client = client;
         this.host = host;
         this.port = port;
@@ -120,7 +135,7 @@ public final class ServiceRegistrar implements Closeable {
         }
         services.forEach((service, bundle) -> {
             InstanceInfo wanted = new InstanceInfo(service, instanceId(), host, port, bundle.bundle(), bundle.version(),
-                    bundle.weight(), RegistryPaths.PROTOCOL);
+                    bundle.weight(), RegistryPaths.PROTOCOL, tls);
             InstanceInfo current = registered.get(service);
             if (!wanted.equals(current) || unwritten.contains(service)) {
                 try {

@@ -14,6 +14,7 @@ import io.swivel.server.internal.dispatch.Dispatcher;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.health.ServerHealth;
 import io.swivel.server.internal.metrics.PrometheusServerMetrics;
+import io.swivel.server.internal.tls.ServerTls;
 import io.swivel.server.internal.transport.RpcServer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -55,6 +56,8 @@ public final class SwivelServer implements Closeable {
     private final List<ServerListener> listeners;
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
+    /** The TLS of both ports, or null for plain TCP. */
+    private ServerTls tls;
 
     private SwivelServer(ServerConfig config, AdminToken token, Clock clock) {
         this.config = config;
@@ -118,12 +121,15 @@ public final class SwivelServer implements Closeable {
     }
 
     private void startup() throws IOException, InterruptedException {
+        if (config.tls().enabled()) {
+            tls = ServerTls.start(config.tls()); // first: bad certificate files stop the start before anything serves
+        }
         listeners.forEach(listener -> listener.serverStarting(this));
         watcher.start();
         deployer.startupDone();
         int bundles = directory.slots().size();
-        rpcAddress = rpcServer.start(config.bind(), config.port());
-        adminAddress = adminServer.start(config.bind(), config.adminPort());
+        rpcAddress = rpcServer.start(config.bind(), config.port(), tls);
+        adminAddress = adminServer.start(config.bind(), config.adminPort(), config.tls().adminEnabled() ? tls : null);
         listeners.forEach(listener -> listener.serverStarted(this));
         log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {}, ZooKeeper {})", bundles,
                 config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
@@ -207,6 +213,9 @@ public final class SwivelServer implements Closeable {
         rpcServer.close();
         deployer.close();
         notify(listeners, ServerListener::serverStopped);
+        if (tls != null) {
+            tls.close();
+        }
         metrics.close();
         log.info("Swivel stopped in {} ms ({} call(s) finished during shutdown)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), drained);

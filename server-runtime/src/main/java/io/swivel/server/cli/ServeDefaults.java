@@ -33,6 +33,9 @@ final class ServeDefaults {
         values.put("zookeeper", config.zookeeper());
         values.put("embedded-zk-port", String.valueOf(config.embeddedZkPort()));
         values.put("zk-session-timeout", duration(config.zkSessionTimeout()));
+        values.put("tls-provider", config.tls().provider().name().toLowerCase(java.util.Locale.ROOT));
+        values.put("tls-reload-interval", duration(config.tls().reloadInterval()));
+        values.put("admin-tls", String.valueOf(config.tls().admin()));
         values.put("max-connections", String.valueOf(limits.maxConnections()));
         values.put("max-connections-per-address", String.valueOf(limits.maxConnectionsPerAddress()));
         values.put("max-in-flight-per-connection", String.valueOf(limits.maxInFlightPerConnection()));

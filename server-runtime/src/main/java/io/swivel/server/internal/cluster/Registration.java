@@ -54,6 +54,8 @@ public final class Registration implements Closeable {
     private final AtomicBoolean connected = new AtomicBoolean();
     private ServiceCatalog catalog;
     private boolean closed;
+    /** Whether the registrations say the {@code swivel/1} port speaks TLS. */
+    private boolean tls;
 
     private Registration(EmbeddedZooKeeper embedded, CuratorFramework client, String connectString,
                          Duration stepTimeout, Duration sessionTimeout) {
@@ -86,8 +88,10 @@ public final class Registration implements Closeable {
         try {
             CuratorFramework client = ZooKeeperClients.connect(connectString, config.zkSessionTimeout(),
                     Duration.ofSeconds(10));
-            return new Registration(embedded, client, connectString, config.limits().deregisterTimeout(),
-                    config.zkSessionTimeout());
+            Registration registration = new Registration(embedded, client, connectString,
+                    config.limits().deregisterTimeout(), config.zkSessionTimeout());
+            registration.tls = config.tls().enabled();
+            return registration;
         } catch (RuntimeException e) {
             closeQuietly(embedded);
             throw e;
@@ -139,7 +143,8 @@ public final class Registration implements Closeable {
      * @param rpcAddress the bound {@code swivel/1} address
      */
     public synchronized void publish(ServiceDirectory directory, InetSocketAddress rpcAddress) {
-        registrar = new ServiceRegistrar(client, advertisedHost(rpcAddress), rpcAddress.getPort(), Duration.ofSeconds(1));
+        registrar = new ServiceRegistrar(client, advertisedHost(rpcAddress), rpcAddress.getPort(), Duration.ofSeconds(1),
+                tls);
         publisher = Executors.newSingleThreadExecutor(Threads.daemon("swivel-registry-publish"));
         directory.addListener(() -> requestPublish(directory));
         requestPublish(directory);
