@@ -8,6 +8,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.ssl.SslContext;
+import io.swivel.client.ClientTls;
 import io.swivel.client.ProxyOptions;
 import io.swivel.client.SwivelClient;
 import io.swivel.client.balance.Balancers;
@@ -30,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client: connections to one server given by address, or to every server ZooKeeper lists
@@ -37,11 +41,13 @@ import org.apache.curator.framework.CuratorFramework;
  */
 public final class DefaultSwivelClient implements SwivelClient {
 
+    private static final Logger log = LoggerFactory.getLogger(DefaultSwivelClient.class);
+
     /** Everything the builder collects. */
     public record Settings(InetSocketAddress address, String zookeeper, Duration timeout, Duration connectTimeout,
                            int maxFrameLength, int ioThreads, Executor callbackExecutor, Balancers balancer,
                            int maxAttempts, Duration heartbeat, int maxInFlightPerConnection,
-                           int writeBufferHighWater) {
+                           int writeBufferHighWater, ClientTls tls) {
     }
 
     private final Settings settings;
@@ -54,6 +60,10 @@ public final class DefaultSwivelClient implements SwivelClient {
     private final Map<ProxyKey, Object> proxies = new ConcurrentHashMap<>();
     private final ProxyFactory proxyFactory = new ProxyFactory();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The TLS of every connection when the builder asked for it, else null. */
+    private final SslContext sslContext;
+    /** For servers registered with TLS when the builder did not ask for it: the JDK's trust roots; made on first use. */
+    private volatile SslContext systemTrustContext;
 
     private record ProxyKey(Class<?> type, ProxyOptions options) {
     }
@@ -65,6 +75,10 @@ public final class DefaultSwivelClient implements SwivelClient {
      */
     public DefaultSwivelClient(Settings settings) {
         this.settings = settings;
+        this.sslContext = settings.tls() != null ? ClientSsl.build(settings.tls()) : null;
+        if (settings.tls() != null) {
+            log.debug("TLS with {} ({})", ClientSsl.providerName(settings.tls().provider()), settings.tls());
+        }
         NettyTransport transport = NettyTransport.best();
         this.group = transport.newGroup(settings.ioThreads(), "swivel-client-io");
         if (settings.callbackExecutor() == null) {
@@ -83,7 +97,8 @@ public final class DefaultSwivelClient implements SwivelClient {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
         try {
             this.endpoints = settings.zookeeper() != null ? discover(settings.zookeeper())
-                    : new FixedEndpoints(endpoint(settings.address().getHostString(), settings.address().getPort()));
+                    : new FixedEndpoints(endpoint(settings.address().getHostString(), settings.address().getPort(),
+                            sslContext != null));
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             if (ownedCallbackExecutor != null) {
@@ -106,8 +121,17 @@ public final class DefaultSwivelClient implements SwivelClient {
         }
     }
 
-    private ServerEndpoint endpoint(String host, int port) {
+    /**
+     * One server: plain TCP, or TLS with the builder's settings (the JDK's trust roots if it gave
+     * none). A plain-TCP server of a client told to use TLS is refused, never used without TLS.
+     */
+    private ServerEndpoint endpoint(String host, int port, boolean tls) {
         String remote = host + ":" + port;
+        if (!tls && sslContext != null) {
+            return ServerEndpoint.refused(host, port, remote + " is registered without TLS and this client speaks only"
+                    + " TLS (builder().tls(...)); start that server with --tls-cert and --tls-key");
+        }
+        SslContext ssl = tls ? (sslContext != null ? sslContext : systemTrust()) : null;
         int maxFrameLength = settings.maxFrameLength();
         long heartbeat = settings.heartbeat().toMillis();
         FrameEncoder encoder = new FrameEncoder(maxFrameLength);
@@ -116,6 +140,9 @@ public final class DefaultSwivelClient implements SwivelClient {
             protected void initChannel(SocketChannel ch) {
                 // Requests written by caller threads are flushed together, once per turn of the
                 // event loop, instead of one write(2) per request.
+                if (ssl != null) {
+                    ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), host, port));
+                }
                 ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                         new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS),
                         new FrameDecoder(maxFrameLength), encoder, new Connection(remote,
@@ -123,6 +150,20 @@ public final class DefaultSwivelClient implements SwivelClient {
             }
         });
         return new ServerEndpoint(host, port, perServer);
+    }
+
+    private SslContext systemTrust() {
+        SslContext made = systemTrustContext;
+        if (made == null) {
+            synchronized (this) {
+                made = systemTrustContext;
+                if (made == null) {
+                    made = ClientSsl.build(ClientTls.systemTrust());
+                    systemTrustContext = made;
+                }
+            }
+        }
+        return made;
     }
 
     @Override
