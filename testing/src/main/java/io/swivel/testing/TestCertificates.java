@@ -147,6 +147,25 @@ public final class TestCertificates {
          * @return the certificate and its keys
          */
         public Issued issue(String commonName, Use use, Instant notBefore, Instant notAfter) {
+            return issue(commonName, use, notBefore, notAfter, use == Use.SERVER ? new GeneralName[] {
+                    new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")} : new GeneralName[0]);
+        }
+
+        /**
+         * Issues a server certificate for one DNS name only (not {@code 127.0.0.1}): for host name
+         * verification to refuse on loopback.
+         *
+         * @param dnsName the only name it is valid for
+         * @return the certificate and its keys
+         */
+        public Issued issueServerFor(String dnsName) {
+            Instant now = Instant.now();
+            return issue(dnsName, Use.SERVER, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)),
+                    new GeneralName[] {new GeneralName(GeneralName.dNSName, dnsName)});
+        }
+
+        private Issued issue(String commonName, Use use, Instant notBefore, Instant notAfter, GeneralName[] names) {
             KeyPair keys = newKeys();
             try {
                 JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
@@ -160,10 +179,8 @@ public final class TestCertificates {
                                 utils.createSubjectKeyIdentifier(keys.getPublic()))
                         .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(use == Use.SERVER
                                 ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
-                if (use == Use.SERVER) {
-                    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                            new GeneralName(GeneralName.dNSName, "localhost"),
-                            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+                if (names.length > 0) {
+                    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
                 }
                 return new Issued(sign(builder, self.keys()), keys);
             } catch (IOException | GeneralSecurityException | OperatorCreationException e) {

@@ -5,7 +5,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.swivel.client.ClientTls;
-import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 
 /** Builds the client's Netty {@link SslContext} from its {@link ClientTls} settings. */
 final class ClientSsl {
@@ -22,6 +23,18 @@ final class ClientSsl {
      *     OpenSSL is demanded and does not load
      */
     static SslContext build(ClientTls tls) {
+        return build(tls, null);
+    }
+
+    /**
+     * Reads the files and builds the context.
+     *
+     * @param tls the settings
+     * @param clientCertificate receives the client's own certificate, when it presents one (may be null)
+     * @return the context, for every connection of the client
+     * @throws IllegalArgumentException as {@link #build(ClientTls)}
+     */
+    static SslContext build(ClientTls tls, java.util.function.Consumer<java.security.cert.X509Certificate> clientCertificate) {
         SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider(tls.provider()))
                 .endpointIdentificationAlgorithm(tls.verifiesHostname() ? "HTTPS" : null);
         try {
@@ -29,10 +42,14 @@ final class ClientSsl {
                 builder.trustManager(tls.trustRoots().toFile());
             }
             if (tls.certificate() != null) {
-                builder.keyManager(tls.certificate().toFile(), tls.privateKey().toFile());
+                PresentingKeyManager keys = PresentingKeyManager.read(tls.certificate(), tls.privateKey());
+                if (clientCertificate != null) {
+                    clientCertificate.accept(keys.certificate());
+                }
+                builder.keyManager(keys);
             }
             return builder.build();
-        } catch (SSLException | IllegalArgumentException e) {
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot use the TLS settings " + tls + ": " + e.getMessage()
                     + (e.getCause() != null ? " (" + e.getCause() + ")" : ""), e);
         }

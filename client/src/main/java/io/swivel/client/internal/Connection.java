@@ -237,7 +237,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         if (TlsErrors.isTls(cause)) {
             // With TLS 1.3 a server's refusal of the client certificate arrives after the client's
             // handshake is done: the alert closes the connection, and the calls on it fail saying why.
-            String why = TlsErrors.describe(remote, cause);
+            String why = TlsErrors.describe(ctx.channel(), remote, cause);
             if (closeReason == null) {
                 closeReason = "connection to " + remote + " closed: " + why;
                 // Before any frame came back, a TLS failure is the server's refusal of this client

@@ -64,6 +64,8 @@ public final class DefaultSwivelClient implements SwivelClient {
     private final SslContext sslContext;
     /** For servers registered with TLS when the builder did not ask for it: the JDK's trust roots; made on first use. */
     private volatile SslContext systemTrustContext;
+    /** The certificate this client presents, or null. */
+    private final java.security.cert.X509Certificate clientCertificate;
 
     private record ProxyKey(Class<?> type, ProxyOptions options) {
     }
@@ -75,7 +77,9 @@ public final class DefaultSwivelClient implements SwivelClient {
      */
     public DefaultSwivelClient(Settings settings) {
         this.settings = settings;
-        this.sslContext = settings.tls() != null ? ClientSsl.build(settings.tls()) : null;
+        java.security.cert.X509Certificate[] ours = new java.security.cert.X509Certificate[1];
+        this.sslContext = settings.tls() != null ? ClientSsl.build(settings.tls(), c -> ours[0] = c) : null;
+        this.clientCertificate = ours[0];
         if (settings.tls() != null) {
             log.debug("TLS with {} ({})", ClientSsl.providerName(settings.tls().provider()), settings.tls());
         }
@@ -141,6 +145,7 @@ public final class DefaultSwivelClient implements SwivelClient {
                 // Requests written by caller threads are flushed together, once per turn of the
                 // event loop, instead of one write(2) per request.
                 if (ssl != null) {
+                    ch.attr(TlsErrors.CLIENT_CERTIFICATE).set(ssl == sslContext ? clientCertificate : null);
                     ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), host, port));
                 }
                 ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),

@@ -184,7 +184,7 @@ final class ServerEndpoint implements Endpoint {
                 opened(connected.channel().pipeline().get(Connection.class), attempt);
             } else {
                 connected.channel().close();
-                attempt.completeExceptionally(new ConnectFailedException(id, TlsErrors.describe(id, handshake.cause()),
+                attempt.completeExceptionally(new ConnectFailedException(id, TlsErrors.describe(connected.channel(), id, handshake.cause()),
                         handshake.cause()));
             }
         }

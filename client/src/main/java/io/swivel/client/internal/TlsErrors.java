@@ -1,7 +1,10 @@
 package io.swivel.client.internal;
 
+import io.netty.channel.Channel;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.util.AttributeKey;
 import java.security.cert.CertificateExpiredException;
+import java.security.cert.X509Certificate;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
 
@@ -12,7 +15,19 @@ import javax.net.ssl.SSLException;
  */
 final class TlsErrors {
 
+    /** The certificate a connection's client presents, if any: a server's refusal then is a refusal of it. */
+    static final AttributeKey<X509Certificate> CLIENT_CERTIFICATE = AttributeKey.valueOf("swivel.tls.clientCertificate");
+
     private TlsErrors() {
+    }
+
+    /**
+     * @param channel the connection
+     * @param cause a TLS failure on it
+     * @return one line naming the cause, with the original message
+     */
+    static String describe(Channel channel, String remote, Throwable cause) {
+        return describe(remote, cause, channel.attr(CLIENT_CERTIFICATE).get());
     }
 
     /**
@@ -31,18 +46,28 @@ final class TlsErrors {
     /**
      * @param remote {@code host:port}
      * @param cause a TLS failure
+     * @param ours the certificate this client sent, or null
      * @return one line naming the cause, with the original message
      */
-    static String describe(String remote, Throwable cause) {
+    static String describe(String remote, Throwable cause, X509Certificate ours) {
         String text = messages(cause);
         String why;
-        if (text.contains("certificate_required") || text.contains("peer_did_not_return_a_certificate")) {
+        boolean refusedCertificate = text.contains("certificate_required") || text.contains("unknown_ca")
+                || text.contains("certificate_unknown") || text.contains("bad_certificate")
+                || text.contains("peer_did_not_return_a_certificate");
+        if (refusedCertificate && ours == null) {
             why = "the server requires a client certificate (mutual TLS) and this client sent none:"
                     + " give it one with ClientTls.keyPair(cert, key)";
+        } else if ((refusedCertificate || text.contains("certificate_expired")) && !isValidNow(ours)) {
+            why = "the server refused this client's certificate '" + ours.getSubjectX500Principal().getName()
+                    + "': it is valid only from " + ours.getNotBefore().toInstant() + " to " + ours.getNotAfter().toInstant()
+                    + " (expired or not yet valid)";
         } else if (text.contains("certificate_expired")) {
             why = "the server refused this client's certificate as expired (or not yet valid)";
-        } else if (text.contains("unknown_ca") || text.contains("certificate_unknown") || text.contains("bad_certificate")) {
-            why = "the server does not trust this client's certificate: it is not signed by the server's --tls-client-ca";
+        } else if (refusedCertificate) {
+            why = "the server does not trust this client's certificate '" + ours.getSubjectX500Principal().getName()
+                    + "' (issuer '" + ours.getIssuerX500Principal().getName() + "'): it is not signed by the server's"
+                    + " --tls-client-ca";
         } else if (hasExpired(cause)) {
             why = "the server's certificate has expired (or is not yet valid)";
         } else if (text.contains("no subject alternative") || text.contains("hostname") || text.contains("host name")) {
@@ -57,6 +82,15 @@ final class TlsErrors {
             why = "the TLS handshake failed";
         }
         return "TLS with " + remote + " failed: " + why + " (" + innermost(cause) + ")";
+    }
+
+    private static boolean isValidNow(X509Certificate certificate) {
+        try {
+            certificate.checkValidity();
+            return true;
+        } catch (java.security.cert.CertificateException invalid) {
+            return false; // expired or not yet valid: what the caller reports
+        }
     }
 
     private static boolean hasExpired(Throwable cause) {

@@ -51,6 +51,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--outstanding", defaultValue = "128")
     int outstanding;
 
+    @Option(names = "--tls-ca", description = "the authority of a TLS peer's certificate")
+    java.nio.file.Path tlsCa;
+
     @Option(names = "--phases", required = true, description = "name:duration,... e.g. warmup:10s,measure:20s")
     String phases;
 
@@ -59,7 +62,7 @@ public final class LoadCommand implements Callable<Integer> {
         Peer which = Peer.of(peer);
         List<Phase> phaseList = Phase.parseAll(phases);
         PrintStream out = System.out;
-        try (UserCalls calls = PeerServer.client(which, host, port)) {
+        try (UserCalls calls = PeerServer.client(which, host, port, tlsCa)) {
             for (String modeLabel : modes) {
                 Mode mode = Mode.of(modeLabel);
                 for (String opLabel : ops) {

@@ -80,6 +80,7 @@ public final class ThroughputScenario implements Scenario {
         List<List<String>> rows = new ArrayList<>();
         List<List<String>> ratios = new ArrayList<>();
         boolean direct = settings.peers().contains(Peer.SWIVEL_DIRECT);
+        List<Peer> tlsPeers = settings.peers().stream().filter(peer -> peer.tlsProvider() != null).toList();
         for (Mode mode : settings.modes()) {
             for (Op op : settings.ops()) {
                 for (Peer peer : settings.peers()) {
@@ -104,6 +105,9 @@ public final class ThroughputScenario implements Scenario {
                     row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_DIRECT, Peer.GRPC_DIRECT));
                     row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_DIRECT, Peer.NETTY));
                 }
+                for (Peer tls : tlsPeers) {
+                    row.add(ratio(measured, settings.runs(), mode, op, tls, Peer.SWIVEL));
+                }
                 ratios.add(row);
             }
         }
@@ -118,6 +122,7 @@ public final class ThroughputScenario implements Scenario {
         if (direct) {
             ratioColumns.addAll(List.of("swivel-direct / grpc-direct", "swivel-direct / netty ceiling"));
         }
+        tlsPeers.forEach(tls -> ratioColumns.add(tls.label() + " / swivel (plain TCP)"));
         context.report().table("ratios", "Swivel's throughput relative to its peers (median of per-round ratios)",
                 ratioColumns, ratios, "");
         List<List<String>> sizes = new ArrayList<>();

@@ -12,7 +12,6 @@ import io.swivel.server.internal.Threads;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -112,15 +111,17 @@ public final class ServerTls implements Closeable {
     private static Generation build(Tls settings, SslProvider provider, TlsMaterial material) throws IOException {
         try {
             X509Certificate leaf = material.leaf();
+            material.checkKeyMatches(leaf);
             SslContextBuilder rpc = SslContextBuilder.forServer(new ByteArrayInputStream(material.certificate()),
                     new ByteArrayInputStream(material.key())).sslProvider(provider);
             if (settings.mutual()) {
-                rpc.trustManager(new ByteArrayInputStream(material.clientCa())).clientAuth(ClientAuth.REQUIRE);
+                rpc.trustManager(ClientCertificateTrust.of(material.clientCa(), settings.clientCaFile(),
+                        provider != SslProvider.JDK)).clientAuth(ClientAuth.REQUIRE);
             }
             SslContext admin = SslContextBuilder.forServer(new ByteArrayInputStream(material.certificate()),
                     new ByteArrayInputStream(material.key())).sslProvider(provider).build();
             return new Generation(material, rpc.build(), admin, leaf);
-        } catch (SSLException | CertificateException | IllegalArgumentException e) {
+        } catch (SSLException | java.security.GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("the TLS files do not make a TLS context (--tls-cert "
                     + settings.certFile().toAbsolutePath().normalize() + ", --tls-key "
                     + settings.keyFile().toAbsolutePath().normalize()

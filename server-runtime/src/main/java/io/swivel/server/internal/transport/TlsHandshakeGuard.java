@@ -6,6 +6,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.swivel.server.config.Tls;
+import io.swivel.server.internal.tls.ClientCertificateTrust;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -68,6 +69,11 @@ final class TlsHandshakeGuard extends ChannelInboundHandlerAdapter {
      * @return its cause
      */
     static Refusal classify(Throwable cause) {
+        String named = namedRefusal(cause);
+        if (named != null) {
+            return named.contains(" is not signed by ") ? Refusal.TLS_UNTRUSTED_CLIENT_CERTIFICATE
+                    : Refusal.TLS_EXPIRED_CLIENT_CERTIFICATE;
+        }
         for (Throwable at = cause; at != null; at = at.getCause() == at ? null : at.getCause()) {
             if (at instanceof NotSslRecordException) {
                 return Refusal.TLS_NOT_TLS;
@@ -94,7 +100,35 @@ final class TlsHandshakeGuard extends ChannelInboundHandlerAdapter {
         return Refusal.TLS_HANDSHAKE;
     }
 
+    /**
+     * The message of the client-certificate check's refusal (subject, issuer, dates) somewhere in
+     * the failure's causes or suppressed exceptions, or null.
+     */
+    private static String namedRefusal(Throwable cause) {
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        todo.add(cause);
+        while (!todo.isEmpty()) {
+            Throwable at = todo.poll();
+            if (!seen.add(at)) {
+                continue;
+            }
+            if (at.getMessage() != null && at.getMessage().startsWith(ClientCertificateTrust.PREFIX)) {
+                return at.getMessage();
+            }
+            if (at.getCause() != null) {
+                todo.add(at.getCause());
+            }
+            todo.addAll(java.util.List.of(at.getSuppressed()));
+        }
+        return null;
+    }
+
     private String explain(Refusal refusal, Throwable cause) {
+        String named = namedRefusal(cause);
+        if (named != null) {
+            return "its " + named;
+        }
         String ca = settings.clientCaFile() != null ? settings.clientCaFile().toAbsolutePath().normalize().toString() : "";
         return switch (refusal) {
             case TLS_NO_CLIENT_CERTIFICATE -> "it sent no client certificate; --tls-client-ca " + ca

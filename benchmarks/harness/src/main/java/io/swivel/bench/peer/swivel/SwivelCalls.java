@@ -4,6 +4,7 @@ import io.swivel.bench.user.UserSamples;
 import io.swivel.bench.user.UserService;
 import io.swivel.bench.workload.Op;
 import io.swivel.bench.workload.UserCalls;
+import io.swivel.client.ClientTls;
 import io.swivel.client.SwivelClient;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,7 +21,22 @@ public final class SwivelCalls implements UserCalls {
      * @param port its {@code swivel/1} port
      */
     public SwivelCalls(String host, int port) {
-        this.client = SwivelClient.builder().address(host, port).build();
+        this(SwivelClient.builder().address(host, port).build());
+    }
+
+    /**
+     * Connects a client to one server over TLS.
+     *
+     * @param host the server's host
+     * @param port its {@code swivel/1} port
+     * @param tls the client's TLS settings
+     */
+    public SwivelCalls(String host, int port, ClientTls tls) {
+        this(SwivelClient.builder().address(host, port).tls(tls).build());
+    }
+
+    private SwivelCalls(SwivelClient client) {
+        this.client = client;
         this.users = client.proxy(UserService.class);
     }
 
