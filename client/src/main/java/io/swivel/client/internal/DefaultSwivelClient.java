@@ -9,6 +9,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.swivel.client.ClientTls;
 import io.swivel.client.ProxyOptions;
 import io.swivel.client.SwivelClient;
@@ -142,14 +143,25 @@ public final class DefaultSwivelClient implements SwivelClient {
         Bootstrap perServer = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                // Requests written by caller threads are flushed together, once per turn of the
-                // event loop, instead of one write(2) per request.
-                if (ssl != null) {
+                if (ssl == null) {
+                    ch.pipeline().addLast(new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
+                } else {
+                    // The TLS handshake is bounded by its own timeout (Netty's, 10 s): a server busy with
+                    // its first handshakes is not silent. The heartbeat starts once it is done, and
+                    // watches the socket's bytes, in front of the TLS handler.
                     ch.attr(TlsErrors.CLIENT_CERTIFICATE).set(ssl == sslContext ? clientCertificate : null);
-                    ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), host, port));
+                    SslHandler tlsHandler = ssl.newHandler(ch.alloc(), host, port);
+                    ch.pipeline().addLast("tls", tlsHandler);
+                    tlsHandler.handshakeFuture().addListener(done -> {
+                        if (done.isSuccess() && ch.isActive()) {
+                            ch.pipeline().addBefore("tls", "heartbeat",
+                                    new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
+                        }
+                    });
                 }
+                // Requests written by caller threads are flushed together, once per turn of the
+                // event loop, instead of one write(2) per request (and, with TLS, into fewer records).
                 ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
-                        new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS),
                         new FrameDecoder(maxFrameLength), encoder, new Connection(remote,
                                 settings.maxInFlightPerConnection()));
             }
