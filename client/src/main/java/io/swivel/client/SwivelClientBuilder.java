@@ -20,7 +20,7 @@ public final class SwivelClientBuilder {
     private String zookeeper;
     private Balancers balancer = Balancers.DEFAULT;
     private int maxAttempts = 3;
-    private Duration heartbeat = Duration.ofMillis(500);
+    private Duration heartbeat = Duration.ofSeconds(2);
     private int maxInFlightPerConnection = 1000;
     private int writeBufferHighWater = 1024 * 1024;
     private ClientTls tls;
@@ -70,7 +70,7 @@ public final class SwivelClientBuilder {
     }
 
     /**
-     * How often an idle connection is pinged (default 500 ms); a server that answers nothing
+     * How often an idle connection is pinged (default 2 s); a server that answers nothing
      * for three intervals is taken for dead and its connection closed.
      *
      * @param heartbeat a positive duration

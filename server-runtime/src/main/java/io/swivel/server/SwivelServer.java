@@ -2,14 +2,17 @@ package io.swivel.server;
 
 import io.swivel.api.RpcService;
 import io.swivel.classloader.LoaderLeakTracker;
+import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.admin.AdminServer;
 import io.swivel.server.internal.admin.AdminToken;
+import io.swivel.server.internal.announce.RunningServer;
+import io.swivel.server.internal.announce.ServerListener;
 import io.swivel.server.internal.bundle.LeftoverHunt;
 import io.swivel.server.internal.cluster.ZooKeeperUpdatingListener;
-import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.deploy.BundleLoader;
 import io.swivel.server.internal.deploy.DeployWatcher;
 import io.swivel.server.internal.deploy.Deployer;
+import io.swivel.server.internal.deploy.Deployments;
 import io.swivel.server.internal.dispatch.Dispatcher;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.health.ServerHealth;
@@ -18,12 +21,12 @@ import io.swivel.server.internal.tls.ServerTls;
 import io.swivel.server.internal.transport.RpcServer;
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One Swivel server: deploys the bundles of its deploy directory, serves {@code swivel/1} and
  * the admin API, and unloads everything on {@link #close()}; what announces it (ZooKeeper
- * registration, cluster commands) is a {@link ServerListener}. Holds no static state, so several
+ * registration, cluster commands) is a listener beside it. Holds no static state, so several
  * servers can share a JVM.
  */
 public final class SwivelServer implements Closeable {
@@ -54,6 +57,8 @@ public final class SwivelServer implements Closeable {
     /** ZooKeeper registration and cluster commands, or null with {@code --zookeeper none}. */
     private final ZooKeeperUpdatingListener zookeeper;
     private final List<ServerListener> listeners;
+    /** What the listeners see of this server. */
+    private final RunningServer view = new View();
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
     /** The TLS of both ports, or null for plain TCP. */
@@ -76,7 +81,7 @@ public final class SwivelServer implements Closeable {
                 new Deployer.Settings(config.drainTimeout(), config.historyLimit(), config.probation(),
                         config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout()), metrics, clock);
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
-                config.stalledAfter());
+                config.stalledAfter(), clock);
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength(), config.limits(), metrics);
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer::undeploy, leakTracker,
                 metrics, () -> zookeeper != null ? zookeeper.registration() : null, health, config.limits());
@@ -124,13 +129,13 @@ public final class SwivelServer implements Closeable {
         if (config.tls().enabled()) {
             tls = ServerTls.start(config.tls()); // first: bad certificate files stop the start before anything serves
         }
-        listeners.forEach(listener -> listener.serverStarting(this));
+        listeners.forEach(listener -> listener.serverStarting(view));
         watcher.start();
         deployer.startupDone();
         int bundles = directory.slots().size();
         rpcAddress = rpcServer.start(config.bind(), config.port(), tls);
         adminAddress = adminServer.start(config.bind(), config.adminPort(), config.tls().adminEnabled() ? tls : null);
-        listeners.forEach(listener -> listener.serverStarted(this));
+        listeners.forEach(listener -> listener.serverStarted(view));
         log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {}, ZooKeeper {})", bundles,
                 config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
                 adminAddress.getPort(), zookeeper().orElse("none"));
@@ -222,13 +227,41 @@ public final class SwivelServer implements Closeable {
     }
 
     /** Tells every listener, in reverse order; what one throws is logged and the close goes on. */
-    private void notify(List<ServerListener> all, java.util.function.BiConsumer<ServerListener, SwivelServer> event) {
+    private void notify(List<ServerListener> all, java.util.function.BiConsumer<ServerListener, RunningServer> event) {
         for (int i = all.size() - 1; i >= 0; i--) {
             try {
-                event.accept(all.get(i), this);
+                event.accept(all.get(i), view);
             } catch (RuntimeException e) {
                 log.warn("server listener {} failed while closing", all.get(i).getClass().getSimpleName(), e);
             }
+        }
+    }
+
+    /** This server as its listeners see it. */
+    private final class View implements RunningServer {
+        @Override
+        public ServiceDirectory directory() {
+            return directory;
+        }
+
+        @Override
+        public InetSocketAddress rpcAddress() {
+            return rpcAddress;
+        }
+
+        @Override
+        public InetSocketAddress adminAddress() {
+            return adminAddress;
+        }
+
+        @Override
+        public Deployments deployments() {
+            return deployer;
+        }
+
+        @Override
+        public PrometheusServerMetrics metrics() {
+            return metrics;
         }
     }
 }

@@ -341,7 +341,8 @@ class HostileConnectionsTest {
     void theIdleTimeoutClosesSilentConnectionsButNotHeartbeatingClients() throws Exception {
         try (ServerProcess server = start("idle", "--idle-timeout", "2s");
              Bystander bystander = Bystander.start(server);
-             SwivelClient quiet = SwivelClient.builder().address("127.0.0.1", server.rpc().getPort()).build()) {
+             SwivelClient quiet = SwivelClient.builder().address("127.0.0.1", server.rpc().getPort())
+                     .heartbeat(Duration.ofMillis(500)).build()) { // pings well inside the 2 s idle timeout
             awaitServing(bystander);
             Greeter greeter = quiet.proxy(Greeter.class);
             assertThat(greeter.greet("Ada")).isEqualTo(V1);

@@ -101,12 +101,13 @@ public final class LoadGenerator {
                 errors.reset();
                 firstError.set(null);
                 long start = System.nanoTime();
+                long cpuStart = ProcessCpu.self();
                 listener.begins(phase);
                 boolean stopped = stop.await(phase.duration().toNanos(), TimeUnit.NANOSECONDS);
                 Histogram histogram = recorder.getIntervalHistogram();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 PhaseResult result = PhaseResult.of(peer, mode.label(), op.label(), phase.name(), concurrency, seconds,
-                        histogram, errors.sumThenReset(), firstError.get());
+                        histogram, errors.sumThenReset(), firstError.get(), (ProcessCpu.self() - cpuStart) / 1e9);
                 results.add(result);
                 listener.ended(result);
                 if (stopped) {

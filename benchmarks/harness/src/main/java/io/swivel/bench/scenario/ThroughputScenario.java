@@ -4,14 +4,18 @@ import io.swivel.bench.load.LoadCommand;
 import io.swivel.bench.load.LoadProcess;
 import io.swivel.bench.load.Phase;
 import io.swivel.bench.load.PhaseResult;
+import io.swivel.bench.load.ProcessCpu;
 import io.swivel.bench.peer.Peer;
 import io.swivel.bench.peer.PeerServer;
 import io.swivel.bench.peer.ceiling.CeilingFrames;
 import io.swivel.bench.report.Stats;
 import io.swivel.bench.workload.Mode;
 import io.swivel.bench.workload.Op;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -48,7 +52,21 @@ public final class ThroughputScenario implements Scenario {
                 try (PeerServer server = PeerServer.start(peer, context.launcher(), name + "-server")) {
                     context.progress().say("throughput round %d/%d, %s: server pid %d on port %d", round, settings.runs(),
                             peer.label(), server.process().pid(), server.port());
+                    long serverPid = server.process().pid();
+                    Map<String, Double> cpuAtStart = new HashMap<>();
+                    Map<String, Double> serverCpu = new HashMap<>();
                     List<PhaseResult> results = LoadProcess.run(context.launcher(), server, plan, name + "-load", line -> {
+                        if (line.startsWith(LoadCommand.PHASE) && line.endsWith(" " + MEASURE + " begins")) {
+                            String[] words = line.substring(LoadCommand.PHASE.length()).split(" ");
+                            cpuAtStart.put(words[0] + " " + words[1], serverCpu(serverPid));
+                        }
+                        if (line.startsWith(LoadCommand.RESULT)) {
+                            PhaseResult result = LoadCommand.parse(line);
+                            Double start = cpuAtStart.remove(result.mode() + " " + result.op());
+                            if (result.phase().equals(MEASURE) && start != null) {
+                                serverCpu.put(result.mode() + " " + result.op(), serverCpu(serverPid) - start);
+                            }
+                        }
                         if (line.startsWith(LoadCommand.PHASE)) {
                             context.progress().say("  %s %s", peer.label(), line.substring(LoadCommand.PHASE.length()));
                         } else if (line.startsWith(LoadCommand.RESULT)) {
@@ -58,11 +76,21 @@ public final class ThroughputScenario implements Scenario {
                                     Stats.fixed(result.p50(), 0), Stats.fixed(result.p99(), 0), result.errors());
                         }
                     });
-                    results.stream().filter(res -> res.phase().equals(MEASURE)).forEach(res -> measured.add(new Measured(r, res)));
+                    results.stream().filter(res -> res.phase().equals(MEASURE)).forEach(res -> measured.add(new Measured(r,
+                            res.withServerCpu(serverCpu.getOrDefault(res.mode() + " " + res.op(), 0.0)))));
                 }
             }
         }
         report(context, measured);
+    }
+
+    /** The server's CPU seconds so far, or NaN where {@code /proc} cannot tell (the column then says so). */
+    private static double serverCpu(long pid) {
+        try {
+            return ProcessCpu.of(pid);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private void report(Context context, List<Measured> measured) {
@@ -72,9 +100,10 @@ public final class ThroughputScenario implements Scenario {
             PhaseResult r = m.result();
             raw.add(List.of(String.valueOf(m.round()), r.peer(), r.mode(), r.op(), String.valueOf(r.concurrency()),
                     Stats.rate(r.opsPerSecond()), Stats.fixed(r.p50(), 1), Stats.fixed(r.p90(), 1), Stats.fixed(r.p99(), 1),
-                    Stats.fixed(r.p999(), 1), Stats.fixed(r.max(), 1), String.valueOf(r.errors())));
+                    Stats.fixed(r.p999(), 1), Stats.fixed(r.max(), 1), String.valueOf(r.errors()),
+                    Stats.fixed(r.serverCpuMicrosPerCall(), 2), Stats.fixed(r.clientCpuMicrosPerCall(), 2)));
         }
-        context.report().write("throughput-raw.csv", "round,peer,mode,op,concurrency,ops_per_s,p50_us,p90_us,p99_us,p999_us,max_us,errors\n"
+        context.report().write("throughput-raw.csv", "round,peer,mode,op,concurrency,ops_per_s,p50_us,p90_us,p99_us,p999_us,max_us,errors,server_cpu_us_per_call,client_cpu_us_per_call\n"
                 + raw.stream().map(row -> String.join(",", row)).reduce("", (a, b) -> a + b + "\n"));
 
         List<List<String>> rows = new ArrayList<>();
@@ -96,6 +125,8 @@ public final class ThroughputScenario implements Scenario {
                             Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p90).toList()), 0),
                             Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p99).toList()), 0),
                             Stats.fixed(Stats.median(runs.stream().map(PhaseResult::p999).toList()), 0),
+                            Stats.fixed(Stats.median(runs.stream().map(PhaseResult::serverCpuMicrosPerCall).toList()), 1),
+                            Stats.fixed(Stats.median(runs.stream().map(PhaseResult::clientCpuMicrosPerCall).toList()), 1),
                             String.valueOf(runs.stream().mapToLong(PhaseResult::errors).sum())));
                 }
                 List<String> row = new ArrayList<>(List.of(mode.label(), op.label(),
@@ -114,9 +145,11 @@ public final class ThroughputScenario implements Scenario {
         context.report().table("throughput", "Throughput and latency (" + settings.runs() + " round(s), warm-up "
                         + settings.warmup().toSeconds() + " s, measurement " + settings.duration().toSeconds() + " s)",
                 List.of("mode", "op", "peer", "ops/s (median)", "ops/s per round", "p50 µs", "p90 µs", "p99 µs",
-                        "p99.9 µs", "errors"),
+                        "p99.9 µs", "server CPU µs/call", "client CPU µs/call", "errors"),
                 rows, "Latency percentiles are medians over rounds of each round's percentile; closed loop, no "
-                        + "coordinated-omission correction.");
+                        + "coordinated-omission correction. CPU per call: the process's user and system CPU time "
+                        + "during the measurement (server: /proc, 10 ms ticks; client: the load generator JVM, its "
+                        + "own measuring included) divided by the calls answered; median over rounds.");
         List<String> ratioColumns = new ArrayList<>(List.of("mode", "op", "swivel / grpc (target ≥ 1.5)",
                 "swivel / netty ceiling (target ≥ 0.85)"));
         if (direct) {

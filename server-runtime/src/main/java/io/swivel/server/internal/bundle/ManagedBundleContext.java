@@ -5,6 +5,7 @@ import io.swivel.api.BundleContext;
 import io.swivel.api.ConfigListener;
 import io.swivel.api.HealthCheck;
 import io.swivel.server.internal.ContextLoader;
+import io.swivel.server.internal.Threads;
 import io.swivel.server.internal.logging.BundleMdc;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The runtime's {@link BundleContext}: remembers every executor it handed out so that they
@@ -155,14 +155,8 @@ public final class ManagedBundleContext implements BundleContext {
      * @return the factory
      */
     public ThreadFactory threadFactory(String purpose) {
-        String prefix = "swivel-" + bundleName + "-" + bundleVersion + "-" + purpose + "-";
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(BundleMdc.wrap(bundleName, bundleVersion, runnable), prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            thread.setContextClassLoader(loader);
-            return thread;
-        };
+        return Threads.daemon("swivel-" + bundleName + "-" + bundleVersion + "-" + purpose, loader,
+                task -> BundleMdc.wrap(bundleName, bundleVersion, task));
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.swivel.server.internal.cluster;
 
-import io.swivel.server.ServerListener;
-import io.swivel.server.SwivelServer;
+import io.swivel.server.internal.announce.RunningServer;
+import io.swivel.server.internal.announce.ServerListener;
 import io.swivel.server.config.ServerConfig;
 import java.util.Optional;
 
@@ -44,21 +44,21 @@ public final class ZooKeeperUpdatingListener implements ServerListener {
     }
 
     @Override
-    public void serverStarting(SwivelServer server) {
+    public void serverStarting(RunningServer server) {
         Registration connected = Registration.connect(config);
         registration = connected;
         server.metrics().bindZooKeeper(connected::connected);
     }
 
     @Override
-    public void serverStarted(SwivelServer server) {
+    public void serverStarted(RunningServer server) {
         Registration connected = registration;
         connected.publish(server.directory(), server.rpcAddress());
-        commands = new ClusterCommands(connected.client(), connected.instanceId(), server.deployer());
+        commands = new ClusterCommands(connected.client(), connected.instanceId(), server.deployments());
     }
 
     @Override
-    public void serverStopping(SwivelServer server) {
+    public void serverStopping(RunningServer server) {
         ClusterCommands running = commands;
         if (running != null) {
             running.close();
@@ -70,7 +70,7 @@ public final class ZooKeeperUpdatingListener implements ServerListener {
     }
 
     @Override
-    public void serverStopped(SwivelServer server) {
+    public void serverStopped(RunningServer server) {
         Registration connected = registration;
         if (connected != null) {
             connected.close();

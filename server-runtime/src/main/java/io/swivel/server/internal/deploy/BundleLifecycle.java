@@ -131,9 +131,15 @@ final class BundleLifecycle {
             return false;
         }
         BundleGeneration previous;
+        History before = history;
+        // Remembered before the switch is visible, so a status read that sees the new version
+        // serving also finds it in the history (the read model reads without this lock).
+        history = before.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
+                descriptor.staged().getFileName().toString(), clock.instant()));
         try {
             previous = versions.switchTo(generation, onProbation, startNanos);
         } catch (ServiceConflictException e) {
+            history = before;
             generation.fail();
             retirer.discard(generation);
             failed(from, new DeploymentException(DeploymentException.Failure.CONFLICT, generation.name() + " "
@@ -144,8 +150,6 @@ final class BundleLifecycle {
         jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
         rolledBack = null;
         savedActiveSha256 = null;
-        history = history.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
-                descriptor.staged().getFileName().toString(), clock.instant()));
         prune();
         listener.deployed(generation, from, previous, System.nanoTime() - startNanos);
         listener.servingChanged(facts());

@@ -245,7 +245,7 @@ public final class BundleLoader {
      * @param grace how long running work may take to finish
      */
     public void unload(BundleGeneration generation, Duration grace) {
-        try (BundleMdc.Scope mdc = BundleMdc.open(generation)) {
+        try (BundleMdc.Scope mdc = BundleMdc.open(generation.name(), generation.version())) {
             unloadScoped(generation, grace);
         }
     }

@@ -69,7 +69,7 @@ final class DeployLog implements LifecycleListener {
 
     @Override
     public void probationPassed(BundleGeneration generation, BundleGeneration standby) {
-        try (BundleMdc.Scope mdc = BundleMdc.open(generation)) {
+        try (BundleMdc.Scope mdc = BundleMdc.open(generation.name(), generation.version())) {
             log.info("{} {} passed probation ({} calls, {} failed); releasing standby {}", generation.name(),
                     generation.version(), generation.completedCalls(), generation.failedCalls(), standby.version());
         }

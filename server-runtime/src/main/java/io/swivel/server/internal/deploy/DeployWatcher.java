@@ -12,6 +12,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,6 +55,8 @@ public final class DeployWatcher implements Closeable {
     private final Duration rescanInterval;
     private final Duration pendingAfter;
     private final Duration stalledAfter;
+    /** Decides when an incomplete jar is pending or stalled. */
+    private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService deployers;
     private final AtomicBoolean scanQueued = new AtomicBoolean();
@@ -74,14 +77,17 @@ public final class DeployWatcher implements Closeable {
      * @param rescanInterval the safety-net rescan period
      * @param pendingAfter when an incomplete jar is marked pending
      * @param stalledAfter when an incomplete jar without progress fails
+     * @param clock decides when an incomplete jar is pending or stalled (its millis, compared
+     *     with the files' modification times)
      */
     public DeployWatcher(Path deployDir, DeploymentOperations deployer, Duration rescanInterval, Duration pendingAfter,
-                         Duration stalledAfter) {
+                         Duration stalledAfter, Clock clock) {
         this.deployDir = deployDir;
         this.deployer = deployer;
         this.rescanInterval = rescanInterval;
         this.pendingAfter = pendingAfter;
         this.stalledAfter = stalledAfter;
+        this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("swivel-deploy-watch"));
         this.deployers = Executors.newFixedThreadPool(2, Threads.daemon("swivel-deploy"));
     }
@@ -270,8 +276,8 @@ public final class DeployWatcher implements Closeable {
     }
 
     /** A file seen for the first time last changed at its modification time, not now. */
-    private static Observation firstSighting(BasicFileAttributes attributes) {
-        long age = Math.max(0, System.currentTimeMillis() - attributes.lastModifiedTime().toMillis());
+    private Observation firstSighting(BasicFileAttributes attributes) {
+        long age = Math.max(0, clock.millis() - attributes.lastModifiedTime().toMillis());
         return new Observation(attributes.size(), attributes.lastModifiedTime().toMillis(), now() - age);
     }
 
@@ -296,8 +302,8 @@ public final class DeployWatcher implements Closeable {
         }
     }
 
-    private static long now() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    private long now() {
+        return clock.millis();
     }
 
     /** Stops watching; deployments in progress finish. Idempotent. */

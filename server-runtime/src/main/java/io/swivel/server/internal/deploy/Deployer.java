@@ -270,7 +270,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
             throw new RollbackException(RollbackException.Reason.UNKNOWN_BUNDLE, "no bundle " + bundle
                     + " serves here; bundles: " + servingNames(), null);
         }
-        try (BundleMdc.Scope mdc = BundleMdc.open(active)) {
+        try (BundleMdc.Scope mdc = BundleMdc.open(active.name(), active.version())) {
             return lifecycle.rollback(toVersion, by, reason);
         } catch (RollbackException e) {
             if (e.reason() == RollbackException.Reason.UNKNOWN_BUNDLE) {
@@ -294,7 +294,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         if (active == null) {
             return; // no such bundle: its configuration is read when it deploys
         }
-        try (BundleMdc.Scope mdc = BundleMdc.open(active)) {
+        try (BundleMdc.Scope mdc = BundleMdc.open(active.name(), active.version())) {
             lifecycle.configChanged();
         }
     }

@@ -204,7 +204,7 @@ public final class Dispatcher {
                            TrackedCall sink) {
         long start = System.nanoTime();
         try (ContextLoader.Scope loader = ContextLoader.use(generation.loader());
-             BundleMdc.Scope scope = BundleMdc.open(generation)) {
+             BundleMdc.Scope scope = BundleMdc.open(generation.name(), generation.version())) {
             run(generation, invoker, deadlineNanos, decoder, sink);
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

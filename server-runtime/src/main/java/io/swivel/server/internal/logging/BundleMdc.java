@@ -1,6 +1,5 @@
 package io.swivel.server.internal.logging;
 
-import io.swivel.server.internal.bundle.BundleGeneration;
 import org.slf4j.MDC;
 
 /**
@@ -31,16 +30,6 @@ public final class BundleMdc {
         Scope scope = new Scope(MDC.get(BUNDLE), MDC.get(VERSION));
         put(bundle, version);
         return scope;
-    }
-
-    /**
-     * Sets the bundle and version of a generation on this thread until the scope closes.
-     *
-     * @param generation the bundle version
-     * @return the scope to close
-     */
-    public static Scope open(BundleGeneration generation) {
-        return open(generation.name(), generation.version());
     }
 
     /**

@@ -1,9 +1,11 @@
-package io.swivel.server;
+package io.swivel.server.internal.announce;
 
 /**
- * Hears a {@link SwivelServer} start and stop, so that what announces the server (ZooKeeper
- * registration, cluster commands) lives beside the server instead of inside it, as Armeria's
+ * Hears a server start and stop, so that what announces the server (ZooKeeper registration,
+ * cluster commands) lives beside the server instead of inside it, as Armeria's
  * {@code ServerListener} does. Callbacks run on the thread that starts or closes the server.
+ * A listener sees the server only as a {@link RunningServer}, so this package does not depend on
+ * the server class that creates it.
  */
 public interface ServerListener {
 
@@ -13,7 +15,7 @@ public interface ServerListener {
      *
      * @param server the server
      */
-    default void serverStarting(SwivelServer server) {
+    default void serverStarting(RunningServer server) {
     }
 
     /**
@@ -21,7 +23,7 @@ public interface ServerListener {
      *
      * @param server the server, with its addresses
      */
-    default void serverStarted(SwivelServer server) {
+    default void serverStarted(RunningServer server) {
     }
 
     /**
@@ -31,7 +33,7 @@ public interface ServerListener {
      *
      * @param server the server
      */
-    default void serverStopping(SwivelServer server) {
+    default void serverStopping(RunningServer server) {
     }
 
     /**
@@ -39,6 +41,6 @@ public interface ServerListener {
      *
      * @param server the server
      */
-    default void serverStopped(SwivelServer server) {
+    default void serverStopped(RunningServer server) {
     }
 }
