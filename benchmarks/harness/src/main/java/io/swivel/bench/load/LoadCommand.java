@@ -61,12 +61,12 @@ public final class LoadCommand implements Callable<Integer> {
      * The first call, tried up to three times: on a machine shared with other builds, a cold
      * server JVM (and a TLS server's first handshakes) may miss the client's 5 s deadline once.
      */
-    private static void firstCall(UserCalls calls, Op op) {
+    private static void firstCall(UserCalls calls, Op op) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
                 calls.call(op, 1);
                 return;
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 if (attempt == 3) {
                     throw e;
                 }
