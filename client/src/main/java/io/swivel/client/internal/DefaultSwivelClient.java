@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,7 +145,7 @@ public final class DefaultSwivelClient implements SwivelClient {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (ssl == null) {
-                    ch.pipeline().addLast(new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
+                    ch.pipeline().addLast(new IdleStateHandler(heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
                 } else {
                     // The TLS handshake is bounded by its own timeout (Netty's, 10 s): a server busy with
                     // its first handshakes is not silent. The heartbeat starts once it is done, and
@@ -155,7 +156,7 @@ public final class DefaultSwivelClient implements SwivelClient {
                     tlsHandler.handshakeFuture().addListener(done -> {
                         if (done.isSuccess() && ch.isActive()) {
                             ch.pipeline().addBefore("tls", "heartbeat",
-                                    new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
+                                    new IdleStateHandler(heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
                         }
                     });
                 }
@@ -196,6 +197,22 @@ public final class DefaultSwivelClient implements SwivelClient {
         return (T) proxies.computeIfAbsent(new ProxyKey(serviceInterface, options), key -> proxyFactory.create(
                 serviceInterface, new ServiceInvoker(this, serviceInterface, settings.maxFrameLength(),
                         balancer.create(), options.version())));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> async(Supplier<T> call) {
+        ensureOpen();
+        return AsyncCalls.call(call, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> async(Runnable call) {
+        ensureOpen();
+        java.util.Objects.requireNonNull(call, "call");
+        return AsyncCalls.call(() -> {
+            call.run();
+            return null;
+        }, false).thenApply(ignored -> null);
     }
 
     Duration defaultTimeout() {

@@ -54,7 +54,7 @@ public final class PeerServer implements AutoCloseable {
      * @throws InterruptedException if interrupted
      */
     public static PeerServer start(Peer peer, Launcher launcher, String name) throws IOException, InterruptedException {
-        if (peer == Peer.SWIVEL || peer == Peer.SWIVEL_DIRECT) {
+        if (peer == Peer.SWIVEL || peer == Peer.SWIVEL_DIRECT || peer == Peer.SWIVEL_LAMBDA) {
             Path bundle = launcher.bundleJar();
             if (peer == Peer.SWIVEL_DIRECT) {
                 bundle = BundleJars.withAttributes(bundle, Map.of("Swivel-Dispatch", "direct"),
@@ -98,7 +98,8 @@ public final class PeerServer implements AutoCloseable {
      */
     public static UserCalls client(Peer peer, String host, int port, Path tlsCa) throws InterruptedException {
         return switch (peer) {
-            case SWIVEL, SWIVEL_DIRECT -> new SwivelCalls(host, port);
+            case SWIVEL, SWIVEL_DIRECT -> new SwivelCalls(host, port, false);
+            case SWIVEL_LAMBDA -> new SwivelCalls(host, port, true);
             case SWIVEL_TLS_OPENSSL -> new SwivelCalls(host, port, ClientTls.trusting(tlsCa).provider(ClientTls.Provider.OPENSSL));
             case SWIVEL_TLS_JDK -> new SwivelCalls(host, port, ClientTls.trusting(tlsCa).provider(ClientTls.Provider.JDK));
             case GRPC, GRPC_DIRECT -> new GrpcCalls(host, port);
@@ -109,6 +110,19 @@ public final class PeerServer implements AutoCloseable {
     /** @return the peer */
     public Peer peer() {
         return peer;
+    }
+
+    /**
+     * A client of a plain-TCP peer's server.
+     *
+     * @param peer which peer
+     * @param host the server's host
+     * @param port its port
+     * @return the client
+     * @throws InterruptedException if interrupted while connecting
+     */
+    public static UserCalls client(Peer peer, String host, int port) throws InterruptedException {
+        return client(peer, host, port, null);
     }
 
     /** @return the authority a TLS peer's certificate is signed by, or null for plain TCP */
