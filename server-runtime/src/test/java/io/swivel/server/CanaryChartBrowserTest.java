@@ -83,7 +83,7 @@ class CanaryChartBrowserTest {
                 assertThat(element.getDomAttribute("data-versions")).isEqualTo("1.0.0 (active), 2.0.0 (canary)");
                 for (String plot : List.of("rate", "errors", "p99")) {
                     List<String> legend = element.findElements(By.cssSelector(".plot." + plot + " .u-legend .u-series th"))
-                            .stream().map(WebElement::getText).map(String::trim).toList();
+                            .stream().map(th -> th.getDomProperty("textContent").trim()).toList();
                     assertThat(legend).as(plot + " legend").contains("1.0.0 (active)", "2.0.0 (canary)");
                     assertThat(element.findElements(By.cssSelector(".plot." + plot + " canvas"))).as(plot).isNotEmpty();
                 }
