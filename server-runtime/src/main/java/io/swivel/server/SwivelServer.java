@@ -10,6 +10,7 @@ import io.swivel.server.internal.announce.ServerListener;
 import io.swivel.server.internal.bundle.LeftoverHunt;
 import io.swivel.server.internal.cluster.ZooKeeperUpdatingListener;
 import io.swivel.server.internal.deploy.BundleLoader;
+import io.swivel.server.internal.deploy.BundleUpload;
 import io.swivel.server.internal.deploy.DeployWatcher;
 import io.swivel.server.internal.deploy.Deployer;
 import io.swivel.server.internal.deploy.Deployments;
@@ -82,7 +83,8 @@ public final class SwivelServer implements Closeable {
                 config.stalledAfter(), clock);
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength(), config.limits(), metrics);
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer::undeploy, leakTracker,
-                metrics, () -> zookeeper != null ? zookeeper.registration() : null, health, config.limits());
+                metrics, () -> zookeeper != null ? zookeeper.registration() : null, health, config.limits(),
+                new BundleUpload(config.deployDir(), config.limits().maxUploadBytes(), deployer));
     }
 
     /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */

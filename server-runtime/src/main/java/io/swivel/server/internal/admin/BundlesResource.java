@@ -31,6 +31,8 @@ import java.util.function.Function;
  *       {@code .../resume};</li>
  *   <li>{@code GET /v1/bundles/{name}/series}: the admin page's chart ({@link SeriesRoute}).</li>
  * </ul>
+ * {@code POST /v1/bundles} (an upload) and {@code GET /v1/bundles/{name}/jar} stream, and are
+ * answered before the body aggregator by {@link TransferHandler}.
  */
 final class BundlesResource {
 
@@ -119,8 +121,8 @@ final class BundlesResource {
                             : error(405, "METHOD_NOT_ALLOWED", "use POST " + PREFIX + "/" + name + "/" + action);
                 }
                 return error(404, "NOT_FOUND", "no route " + method + " " + path
-                        + "; bundle actions: series, rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
-                        + "canary/resume");
+                        + "; bundle actions: series (GET), rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
+                        + "canary/resume (POST), jar (GET)");
             }
         }
     }
