@@ -5,6 +5,8 @@ import io.swivel.client.internal.DefaultSwivelClient;
 import io.swivel.protocol.Frame;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -23,6 +25,7 @@ public final class SwivelClientBuilder {
     private Duration heartbeat = Duration.ofSeconds(2);
     private int maxInFlightPerConnection = 1000;
     private int writeBufferHighWater = 1024 * 1024;
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
     SwivelClientBuilder() {
     }
@@ -112,6 +115,18 @@ public final class SwivelClientBuilder {
             throw new IllegalArgumentException("writeBufferHighWater: " + bytes + " (expected: >= 1024)");
         }
         this.writeBufferHighWater = bytes;
+        return this;
+    }
+
+    /**
+     * Runs an interceptor around every call of the client, blocking and asynchronous; interceptors
+     * installed earlier run outside those installed later.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
+     */
+    public SwivelClientBuilder intercept(ClientInterceptor interceptor) {
+        interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
         return this;
     }
 
@@ -211,7 +226,7 @@ public final class SwivelClientBuilder {
         }
         return new DefaultSwivelClient(new DefaultSwivelClient.Settings(address, zookeeper, timeout, connectTimeout,
                 maxFrameLength, ioThreads, callbackExecutor, balancer, maxAttempts, heartbeat, maxInFlightPerConnection,
-                writeBufferHighWater));
+                writeBufferHighWater, List.copyOf(interceptors)));
     }
 
     private static Duration positive(Duration value, String name) {

@@ -15,6 +15,7 @@ import io.swivel.server.internal.deploy.DeployWatcher;
 import io.swivel.server.internal.deploy.Deployer;
 import io.swivel.server.internal.deploy.Deployments;
 import io.swivel.server.internal.dispatch.Dispatcher;
+import io.swivel.server.internal.tracing.ServerInterceptors;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.health.ServerHealth;
 import io.swivel.server.internal.metrics.PrometheusServerMetrics;
@@ -57,6 +58,8 @@ public final class SwivelServer implements Closeable {
     /** ZooKeeper registration and cluster commands, or null with {@code --zookeeper none}. */
     private final ZooKeeperUpdatingListener zookeeper;
     private final List<ServerListener> listeners;
+    /** Tracing and the class path's interceptors, run around every call. */
+    private final ServerInterceptors interceptors;
     /** What the listeners see of this server. */
     private final RunningServer view = new View();
     private InetSocketAddress rpcAddress;
@@ -67,7 +70,9 @@ public final class SwivelServer implements Closeable {
         this.zookeeper = ZooKeeperUpdatingListener.forConfig(config).orElse(null);
         this.listeners = zookeeper != null ? List.of(zookeeper) : List.of();
         this.health = new ServerHealth(clock, HEALTH_RECOVERY);
-        Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock, config.limits().maxDecodeObjects());
+        this.interceptors = ServerInterceptors.load(config.tracing(), System.getenv(), SwivelServer.class.getClassLoader());
+        Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock, config.limits().maxDecodeObjects(),
+                interceptors.list());
         metrics.bindLoaderLeakTracker(leakTracker);
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
@@ -133,6 +138,9 @@ public final class SwivelServer implements Closeable {
         rpcAddress = rpcServer.start(config.bind(), config.port());
         adminAddress = adminServer.start(config.bind(), config.adminPort());
         listeners.forEach(listener -> listener.serverStarted(view));
+        deployer.events().serverStarted("serving " + bundles + " bundle(s) on " + rpcAddress.getHostString() + ":"
+                + rpcAddress.getPort() + " (admin port " + adminAddress.getPort() + ", ZooKeeper "
+                + zookeeper().orElse("none") + ")");
         log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {}, ZooKeeper {})", bundles,
                 config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
                 adminAddress.getPort(), zookeeper().orElse("none"));
@@ -216,6 +224,7 @@ public final class SwivelServer implements Closeable {
         deployer.close();
         notify(listeners, ServerListener::serverStopped);
         metrics.close();
+        interceptors.close();
         log.info("Swivel stopped in {} ms ({} call(s) finished during shutdown)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), drained);
     }

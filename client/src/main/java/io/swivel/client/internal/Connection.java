@@ -77,7 +77,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
      * when the connection closes.
      */
     CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
-                                          byte[] body) {
+                                          java.util.Map<String, String> metadata, byte[] body) {
         Channel ch = channel;
         CompletableFuture<ResponseFrame> result = new CompletableFuture<>();
         if (ch == null || !ch.isActive()) {
@@ -94,7 +94,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long id = nextId.incrementAndGet();
         int wireTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
-        RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, body);
+        RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, metadata, body);
         Pending call = new Pending(result, request);
         pending.put(id, call);
         // One task on the event loop per call: it arms the deadline and writes. Flushes of

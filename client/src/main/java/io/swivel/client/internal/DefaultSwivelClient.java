@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.swivel.client.ClientInterceptor;
 import io.swivel.client.ProxyOptions;
 import io.swivel.client.SwivelClient;
 import io.swivel.client.balance.Balancers;
@@ -19,6 +20,7 @@ import io.swivel.registry.ServiceCatalog;
 import io.swivel.registry.ZooKeeperClients;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +44,7 @@ public final class DefaultSwivelClient implements SwivelClient {
     public record Settings(InetSocketAddress address, String zookeeper, Duration timeout, Duration connectTimeout,
                            int maxFrameLength, int ioThreads, Executor callbackExecutor, Balancers balancer,
                            int maxAttempts, Duration heartbeat, int maxInFlightPerConnection,
-                           int writeBufferHighWater) {
+                           int writeBufferHighWater, List<ClientInterceptor> interceptors) {
     }
 
     private final Settings settings;
@@ -159,6 +161,10 @@ public final class DefaultSwivelClient implements SwivelClient {
 
     Duration defaultTimeout() {
         return settings.timeout();
+    }
+
+    List<ClientInterceptor> interceptors() {
+        return settings.interceptors();
     }
 
     Executor callbackExecutor() {

@@ -115,17 +115,17 @@ final class ServerEndpoint implements Endpoint {
      * average with its round trip.
      */
     CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
-                                          byte[] body) {
+                                          java.util.Map<String, String> metadata, byte[] body) {
         inFlight.incrementAndGet();
         // The latency sample is the call's round trip, not the connection set-up before it: a
         // first call that pays for the connect would make the server look slow to the balancer.
         long[] start = {System.nanoTime()};
         Connection current = connection;
         CompletableFuture<ResponseFrame> answer = current != null && current.isUsable()
-                ? current.send(service, methodKey, versionConstraint, timeoutMillis, body)
+                ? current.send(service, methodKey, versionConstraint, timeoutMillis, metadata, body)
                 : connect().thenCompose(c -> {
                     start[0] = System.nanoTime();
-                    return c.send(service, methodKey, versionConstraint, timeoutMillis, body);
+                    return c.send(service, methodKey, versionConstraint, timeoutMillis, metadata, body);
                 });
         return answer.whenComplete((response, error) -> {
             int left = inFlight.decrementAndGet();

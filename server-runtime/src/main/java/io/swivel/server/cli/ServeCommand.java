@@ -4,6 +4,7 @@ import io.swivel.server.SwivelServer;
 import io.swivel.server.config.Announce;
 import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.config.ServerConfig;
+import io.swivel.server.config.Tracing;
 import io.swivel.server.internal.health.UncaughtErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,6 +42,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--bind", description = "Address both ports bind (default: ${DEFAULT-VALUE}, loopback only).")
     String bind;
+
+    @Option(names = "--advertise-address", paramLabel = "HOST[:PORT]", converter = AdvertiseAddress.Converter.class,
+            description = "The address registered in ZooKeeper, which clients dial and cluster commands name this server by, "
+                    + "when it is not the bound one (Docker, NAT, several interfaces); a port left out is --port. "
+                    + "Default: the bound address; with --bind 0.0.0.0 the first IPv4 address of an interface that is up.")
+    AdvertiseAddress advertiseAddress;
 
     @Option(names = "--drain-timeout", converter = DurationConverter.class,
             description = "How long a replaced version may finish its running calls; the rest are answered RELOADING (default: ${DEFAULT-VALUE}).")
@@ -140,6 +147,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Objects and collection elements one request body may decode into; a body past it is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
     int maxDecodeObjects;
 
+    @Option(names = "--max-metadata-entries",
+            description = "Metadata entries one call may carry; a call with more is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
+    int maxMetadataEntries;
+
+    @Option(names = "--max-metadata-bytes",
+            description = "Bytes of metadata (keys, values and their 2-byte lengths) one call may carry; past it the call is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
+    int maxMetadataBytes;
+
     @Option(names = "--admin-max-connections",
             description = "Open admin HTTP connections beyond which a new one is refused (default: ${DEFAULT-VALUE}).")
     int adminMaxConnections;
@@ -171,6 +186,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--deregister-timeout", converter = DurationConverter.class,
             description = "How long shutdown waits for ZooKeeper to drop the registrations; it never delays the GOAWAY and the drain (default: ${DEFAULT-VALUE}).")
     Duration deregisterTimeout;
+
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+            description = "Trace every call with OpenTelemetry and export the spans over OTLP to this endpoint, e.g. "
+                    + "http://127.0.0.1:4318 (default: off, unless the standard OTEL_* variables ask for traces).")
+    String otlpEndpoint;
 
     @Mixin
     ConfigOption config;
@@ -235,10 +255,14 @@ final class ServeCommand implements Callable<Integer> {
                         c.canary = new CanaryPolicy(canaryErrorRateSlack, canaryP99Factor, canaryMinCalls, canaryP99Floor);
                         c.historyLimit = historyLimit;
                         c.zookeeper = zookeeper;
+                        c.tracing = new Tracing(otlpEndpoint);
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
                         c.announce = new Announce(c.announce.advertiseHost(), c.announce.advertisePort(), weight, warmup,
                                 c.announce.followCluster(), Announce.parseBundleWeights(bundleWeights));
+                        if (advertiseAddress != null) {
+                            c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
+                        }
                     }).withLimits(l -> {
                         l.maxConnections = maxConnections;
                         l.maxConnectionsPerAddress = maxConnectionsPerAddress;
@@ -248,6 +272,8 @@ final class ServeCommand implements Callable<Integer> {
                         l.frameTimeout = frameTimeout;
                         l.maxPartialFrameMemory = maxPartialFrameMemory;
                         l.maxDecodeObjects = maxDecodeObjects;
+                        l.maxMetadataEntries = maxMetadataEntries;
+                        l.maxMetadataBytes = maxMetadataBytes;
                         l.adminMaxConnections = adminMaxConnections;
                         l.adminMaxCalls = adminMaxCalls;
                         l.adminReadTimeout = adminReadTimeout;

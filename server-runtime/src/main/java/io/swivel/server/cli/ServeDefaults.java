@@ -49,6 +49,8 @@ final class ServeDefaults {
         values.put("frame-timeout", duration(limits.frameTimeout()));
         values.put("max-partial-frame-memory", size(limits.maxPartialFrameMemory()));
         values.put("max-decode-objects", String.valueOf(limits.maxDecodeObjects()));
+        values.put("max-metadata-entries", String.valueOf(limits.maxMetadataEntries()));
+        values.put("max-metadata-bytes", String.valueOf(limits.maxMetadataBytes()));
         values.put("admin-max-connections", String.valueOf(limits.adminMaxConnections()));
         values.put("admin-max-calls", String.valueOf(limits.adminMaxCalls()));
         values.put("admin-read-timeout", duration(limits.adminReadTimeout()));
@@ -57,6 +59,7 @@ final class ServeDefaults {
         values.put("deregister-timeout", duration(limits.deregisterTimeout()));
         values.put("max-upload-size", size(limits.maxUploadBytes()));
         values.put("upload-timeout", duration(limits.uploadTimeout()));
+        values.put("otlp-endpoint", config.tracing().otlpEndpoint() != null ? config.tracing().otlpEndpoint() : "");
         return Map.copyOf(values);
     }
 

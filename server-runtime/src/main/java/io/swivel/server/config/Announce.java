@@ -106,6 +106,17 @@ public record Announce(String advertiseHost, int advertisePort, int weight, Dura
         return weights;
     }
 
+    /**
+     * The same settings with another advertised address.
+     *
+     * @param host the host to register, or null for the bound address
+     * @param port the port to register, or 0 for the bound port
+     * @return the settings
+     */
+    public Announce withAdvertiseAddress(String host, int port) {
+        return new Announce(host, port, weight, warmup, followCluster, bundleWeights);
+    }
+
     /** @return the bound address, weight 100, a 60 s warm-up, the default cluster following */
     public static Announce defaults() {
         return new Announce(null, 0, DEFAULT_WEIGHT, Duration.ofSeconds(60), null);

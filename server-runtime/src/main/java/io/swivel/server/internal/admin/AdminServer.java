@@ -135,7 +135,8 @@ public final class AdminServer implements Closeable {
         this.transfers = new BundleTransfers(token, upload, name -> servedJar(directory, name), mapper, refusals,
                 transferExecutor, limits.uploadTimeout());
         this.routes = new AdminRoutes(directory, health, token, mapper, new CallResource(directory, dispatcher, mapper),
-                new BundlesResource(deployer, undeploy, leakTracker, mapper), new ServicesResource(registration), metrics,
+                new BundlesResource(deployer, undeploy, leakTracker, mapper), new ServicesResource(registration),
+                new EventsResource(deployer.events(), registration), metrics,
                 refusals, executor, WORKERS + " workers and " + QUEUED + " queued requests", limits.adminMaxCalls(),
                 limits.adminMaxConnections());
         this.timedOut = AdminReply.error(408, "REQUEST_TIMEOUT", "the request did not arrive complete within "

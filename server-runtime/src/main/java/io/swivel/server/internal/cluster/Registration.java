@@ -13,9 +13,7 @@ import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.Threads;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,6 +51,7 @@ public final class Registration implements Closeable {
     private final Announce announce;
     /** Publisher thread only: the content each bundle serves and since when, for the warm-up. */
     private final Map<String, Activation> activations = new HashMap<>();
+    private AdvertisedAddress advertised;
     private final AtomicBoolean deregistered = new AtomicBoolean();
     private ServiceRegistrar registrar;
     private ExecutorService publisher;
@@ -149,15 +148,21 @@ public final class Registration implements Closeable {
      * with its weight ({@code --weight}, or the bundle's entry in {@code --bundle-weights}), the
      * admin address, and the warm-up ({@code --warmup}) that starts when the server joins and again
      * whenever a bundle begins to serve other content.
+     * Registered under the advertised address ({@code --advertise-address}, else the bound one,
+     * else for a wildcard bind an address of this machine's interfaces: see {@link AdvertisedAddress}).
      *
      * @param directory what serves
      * @param rpcAddress the bound {@code swivel/1} address
      * @param adminAddress the bound admin address
      */
-    public synchronized void publish(ServiceDirectory directory, InetSocketAddress rpcAddress, InetSocketAddress adminAddress) {
-        String admin = adminAddress != null ? advertisedHost(adminAddress) + ":" + adminAddress.getPort() : "";
-        registrar = new ServiceRegistrar(client, advertisedHost(rpcAddress), rpcAddress.getPort(), admin,
-                Duration.ofSeconds(1));
+    public synchronized void publish(ServiceDirectory directory, InetSocketAddress rpcAddress,
+                                     InetSocketAddress adminAddress) {
+        advertised = AdvertisedAddress.of(announce, rpcAddress);
+        log.info("registering in ZooKeeper as {}:{} ({})", advertised.host(), advertised.port(), advertised.why());
+        // the admin address: the same host rules, with the admin port as bound
+        String admin = adminAddress == null ? "" : AdvertisedAddress.of(
+                announce.withAdvertiseAddress(announce.advertiseHost(), 0), adminAddress).host() + ":" + adminAddress.getPort();
+        registrar = new ServiceRegistrar(client, advertised.host(), advertised.port(), admin, Duration.ofSeconds(1));
         publisher = Executors.newSingleThreadExecutor(Threads.daemon("swivel-registry-publish"));
         directory.addListener(() -> requestPublish(directory));
         requestPublish(directory);
@@ -262,18 +267,6 @@ public final class Registration implements Closeable {
                     client.close();
                 });
         closeQuietly(embedded);
-    }
-
-    private static String advertisedHost(InetSocketAddress address) {
-        InetAddress bound = address.getAddress();
-        if (bound != null && !bound.isAnyLocalAddress()) {
-            return bound.getHostAddress();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostAddress();
-        } catch (UnknownHostException e) {
-            return "127.0.0.1";
-        }
     }
 
     private static void closeQuietly(Closeable closeable) {

@@ -111,6 +111,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     private final StateJournal journal;
     private final CanaryTimer canaryTimer;
     private final CanaryCommands canaryCommands;
+    private final EventLog events;
     private final Map<Path, Object> jarLocks = new ConcurrentHashMap<>();
     /** The content (sha256) last handled per jar, so an unchanged jar is not deployed twice. */
     private final Map<Path, String> handled = new ConcurrentHashMap<>();
@@ -173,8 +174,9 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         this.clock = clock;
         this.journal = new StateJournal(dataDir);
         this.seriesEvents = new SeriesEvents(clock);
+        this.events = new EventLog(clock);
         this.listener = Listeners.of(List.of(new MarkerWriter(), journal, new MetricsRecorder(metrics), new DeployLog(),
-                seriesEvents));
+                events, seriesEvents));
         this.probation = new Probation(new Probation.Policy(settings.probation(), settings.maxErrorRate(),
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
@@ -182,6 +184,11 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         this.canaryCommands = new CanaryCommands(lifecycles, this::jarLock, loader, handled, listener, this::servingNames);
         journal.load().bundles().forEach((name, bundle) -> lifecycle(name).restore(deployDir.resolve(bundle.jar()),
                 bundle.jarSha256(), bundle.activeSha256(), bundle.rolledBack(), bundle.history(), bundle.canary()));
+    }
+
+    /** @return what happened lately, newest last: {@code GET /v1/events} */
+    public EventLog events() {
+        return events;
     }
 
     private BundleLifecycle lifecycle(String name) {

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.FrameType;
+import io.swivel.protocol.CallMetadata;
 import io.swivel.protocol.FrameDecoder;
 import io.swivel.protocol.FrameEncoder;
 import io.swivel.protocol.PartialFrameBudget;
@@ -158,7 +159,8 @@ public final class RpcServer implements Closeable {
                         }
                         ch.closeFuture().addListener(closed -> limiter.closed(peer));
                         connections.add(ch);
-                        FrameDecoder decoder = new FrameDecoder(maxFrameLength, partialFrames);
+                        FrameDecoder decoder = new FrameDecoder(maxFrameLength, partialFrames,
+                                new CallMetadata.Limits(limits.maxMetadataEntries(), limits.maxMetadataBytes()));
                         ConnectionGuard guard = new ConnectionGuard(decoder, guarded, events);
                         // Answers written by bundle workers are flushed together, once per turn of the event
                         // loop, instead of one write(2) per answer.
