@@ -26,6 +26,7 @@ public final class SwivelClientBuilder {
     private int maxInFlightPerConnection = 1000;
     private int writeBufferHighWater = 1024 * 1024;
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private ClientTls tls;
 
     SwivelClientBuilder() {
     }
@@ -131,6 +132,21 @@ public final class SwivelClientBuilder {
     }
 
     /**
+     * Speaks TLS to every server, with these trust roots, client certificate and host name
+     * check. With {@link #zookeeper}, a server registered without TLS is not used (a client told
+     * to use TLS never falls back to plain TCP); without this, a server registered with TLS is
+     * reached over TLS trusting the JDK's default authorities ({@link ClientTls#systemTrust()}).
+     * The files are read when the client is built.
+     *
+     * @param tls the TLS settings
+     * @return this builder
+     */
+    public SwivelClientBuilder tls(ClientTls tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
+        return this;
+    }
+
+    /**
      * The server to call.
      *
      * @param host a host name or address
@@ -216,6 +232,7 @@ public final class SwivelClientBuilder {
      * @return the client
      * @throws IllegalStateException if neither an address nor ZooKeeper was given, or both
      * @throws io.swivel.registry.RegistryException if ZooKeeper does not answer within the connect timeout
+     * @throws IllegalArgumentException if the {@link #tls} files cannot be read or do not make a TLS context
      */
     public SwivelClient build() {
         if (address == null && zookeeper == null) {
@@ -226,7 +243,7 @@ public final class SwivelClientBuilder {
         }
         return new DefaultSwivelClient(new DefaultSwivelClient.Settings(address, zookeeper, timeout, connectTimeout,
                 maxFrameLength, ioThreads, callbackExecutor, balancer, maxAttempts, heartbeat, maxInFlightPerConnection,
-                writeBufferHighWater, List.copyOf(interceptors)));
+                writeBufferHighWater, List.copyOf(interceptors), tls));
     }
 
     private static Duration positive(Duration value, String name) {

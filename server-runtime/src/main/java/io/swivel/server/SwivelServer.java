@@ -19,6 +19,7 @@ import io.swivel.server.internal.tracing.ServerInterceptors;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.health.ServerHealth;
 import io.swivel.server.internal.metrics.PrometheusServerMetrics;
+import io.swivel.server.internal.tls.ServerTls;
 import io.swivel.server.internal.transport.RpcServer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -64,6 +65,8 @@ public final class SwivelServer implements Closeable {
     private final RunningServer view = new View();
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
+    /** The TLS of both ports, or null for plain TCP. */
+    private ServerTls tls;
 
     private SwivelServer(ServerConfig config, AdminToken token, Clock clock) {
         this.config = config;
@@ -131,12 +134,15 @@ public final class SwivelServer implements Closeable {
     }
 
     private void startup() throws IOException, InterruptedException {
+        if (config.tls().enabled()) {
+            tls = ServerTls.start(config.tls()); // first: bad certificate files stop the start before anything serves
+        }
         listeners.forEach(listener -> listener.serverStarting(view));
         watcher.start();
         deployer.startupDone();
         int bundles = directory.slots().size();
-        rpcAddress = rpcServer.start(config.bind(), config.port());
-        adminAddress = adminServer.start(config.bind(), config.adminPort());
+        rpcAddress = rpcServer.start(config.bind(), config.port(), tls);
+        adminAddress = adminServer.start(config.bind(), config.adminPort(), config.tls().adminEnabled() ? tls : null);
         listeners.forEach(listener -> listener.serverStarted(view));
         deployer.events().serverStarted("serving " + bundles + " bundle(s) on " + rpcAddress.getHostString() + ":"
                 + rpcAddress.getPort() + " (admin port " + adminAddress.getPort() + ", ZooKeeper "
@@ -223,6 +229,9 @@ public final class SwivelServer implements Closeable {
         rpcServer.close();
         deployer.close();
         notify(listeners, ServerListener::serverStopped);
+        if (tls != null) {
+            tls.close();
+        }
         metrics.close();
         interceptors.close();
         log.info("Swivel stopped in {} ms ({} call(s) finished during shutdown)",

@@ -4,6 +4,7 @@ import io.swivel.server.SwivelServer;
 import io.swivel.server.config.Announce;
 import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.config.ServerConfig;
+import io.swivel.server.config.Tls;
 import io.swivel.server.config.Tracing;
 import io.swivel.server.internal.health.UncaughtErrors;
 import java.io.IOException;
@@ -100,6 +101,32 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--zk-session-timeout", converter = DurationConverter.class,
             description = "ZooKeeper session timeout: how long a server that stopped answering stays listed (default: ${DEFAULT-VALUE}).")
     Duration zkSessionTimeout;
+
+    // --- TLS on swivel/1 and the admin API (see Tls and docs/OPERATIONS.md, "TLS") ---
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain of this server (its own first): swivel/1 speaks TLS; needs --tls-key. Re-read when it changes.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "PEM private key (PKCS#8, unencrypted) of --tls-cert. Re-read when it changes.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "PEM trust roots: clients must present a certificate signed by one (mutual TLS); others are refused during the handshake.")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-provider", paramLabel = "auto|openssl|jdk",
+            description = "TLS implementation: OpenSSL (netty-tcnative BoringSSL) where it loads, else the JDK's (default: ${DEFAULT-VALUE}).")
+    String tlsProvider;
+
+    @Option(names = "--tls-reload-interval", converter = DurationConverter.class,
+            description = "How often the TLS files are checked; a changed certificate serves new connections, open ones keep theirs (default: ${DEFAULT-VALUE}).")
+    Duration tlsReloadInterval;
+
+    @Option(names = "--admin-tls", paramLabel = "true|false", arity = "1",
+            description = "With --tls-cert, the admin API serves HTTPS with the same certificate (no client certificate asked) (default: ${DEFAULT-VALUE}).")
+    boolean adminTls;
 
     // --- Limits: what one connection, request or bundle may consume (see Limits) ---
 
@@ -228,8 +255,9 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "swivel-shutdown"));
-        out.printf("Swivel ready: rpc=%s:%d admin=http://%s:%d/ deploy-dir=%s zookeeper=%s%n",
-                server.rpcAddress().getHostString(), server.rpcAddress().getPort(),
+        out.printf("Swivel ready: rpc=%s:%d%s admin=%s://%s:%d/ deploy-dir=%s zookeeper=%s%n",
+                server.rpcAddress().getHostString(), server.rpcAddress().getPort(), config.tls().enabled()
+                        ? (config.tls().mutual() ? " (mutual TLS)" : " (TLS)") : "", config.tls().adminEnabled() ? "https" : "http",
                 server.adminAddress().getHostString(), server.adminAddress().getPort(),
                 deployDir.toAbsolutePath().normalize(), server.zookeeper().orElse("none"));
         out.flush();
@@ -263,6 +291,7 @@ final class ServeCommand implements Callable<Integer> {
                         if (advertiseAddress != null) {
                             c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
                         }
+                        c.tls = new Tls(tlsCert, tlsKey, tlsClientCa, tlsProvider(tlsProvider), tlsReloadInterval, adminTls);
                     }).withLimits(l -> {
                         l.maxConnections = maxConnections;
                         l.maxConnectionsPerAddress = maxConnectionsPerAddress;
@@ -285,6 +314,14 @@ final class ServeCommand implements Callable<Integer> {
                     });
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);
+        }
+    }
+
+    private static Tls.Provider tlsProvider(String value) {
+        try {
+            return Tls.Provider.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tls-provider: " + value + " (expected: auto, openssl or jdk)", e);
         }
     }
 

@@ -41,6 +41,9 @@ final class ServeDefaults {
         values.put("bundle-weights", config.announce().bundleWeights().entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + entry.getValue()).sorted().collect(java.util.stream.Collectors.joining(",")));
         values.put("warmup", duration(config.announce().warmup()));
+        values.put("tls-provider", config.tls().provider().name().toLowerCase(java.util.Locale.ROOT));
+        values.put("tls-reload-interval", duration(config.tls().reloadInterval()));
+        values.put("admin-tls", String.valueOf(config.tls().admin()));
         values.put("max-connections", String.valueOf(limits.maxConnections()));
         values.put("max-connections-per-address", String.valueOf(limits.maxConnectionsPerAddress()));
         values.put("max-in-flight-per-connection", String.valueOf(limits.maxInFlightPerConnection()));
