@@ -28,7 +28,8 @@ import java.util.function.Function;
  *       [1, 5, 25, 50, 100], "stepEvery": "1m", "sticky": false}} (all but {@code jar} optional): starts
  *       a canary beside the version serving ({@link CanaryRoutes});</li>
  *   <li>{@code POST /v1/bundles/{name}/canary/promote}, {@code .../abort}, {@code .../pause},
- *       {@code .../resume}.</li>
+ *       {@code .../resume};</li>
+ *   <li>{@code GET /v1/bundles/{name}/series}: the admin page's chart ({@link SeriesRoute}).</li>
  * </ul>
  * {@code POST /v1/bundles} (an upload) and {@code GET /v1/bundles/{name}/jar} stream, and are
  * answered before the body aggregator by {@link TransferHandler}.
@@ -42,6 +43,7 @@ final class BundlesResource {
     private final LoaderLeakTracker leakTracker;
     private final ObjectMapper mapper;
     private final CanaryRoutes canary;
+    private final SeriesRoute series;
 
     BundlesResource(Deployer deployer, Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker,
                     ObjectMapper mapper) {
@@ -50,6 +52,7 @@ final class BundlesResource {
         this.leakTracker = leakTracker;
         this.mapper = mapper;
         this.canary = new CanaryRoutes(deployer, mapper);
+        this.series = new SeriesRoute(deployer);
     }
 
     /** How long a closed loader may stay uncollected before {@code leakSuspects} names it. */
@@ -91,6 +94,9 @@ final class BundlesResource {
                 return view.<CallResource.Answer>map(v -> new CallResource.Answer(200, v))
                         .orElseGet(() -> error(404, "NOT_FOUND", "no bundle " + name + "; bundles: " + deployer.servingNames()));
             }
+            case SeriesRoute.ACTION -> {
+                return series.handle(method, name);
+            }
             case "rollback" -> {
                 return method.equals("POST") ? rollback(name, body)
                         : error(405, "METHOD_NOT_ALLOWED", "use POST " + PREFIX + "/" + name + "/rollback");
@@ -115,7 +121,7 @@ final class BundlesResource {
                             : error(405, "METHOD_NOT_ALLOWED", "use POST " + PREFIX + "/" + name + "/" + action);
                 }
                 return error(404, "NOT_FOUND", "no route " + method + " " + path
-                        + "; bundle actions: rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
+                        + "; bundle actions: series (GET), rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
                         + "canary/resume (POST), jar (GET)");
             }
         }
