@@ -9,7 +9,6 @@ import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -111,9 +110,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     private final JarCommands jarCommands;
     private final Map<String, BundleLifecycle> lifecycles = new ConcurrentHashMap<>();
     private final SeriesEvents seriesEvents;
-    /** The versions being shut down, once {@link #drainForShutdown()} ran; guarded by this. */
-    private List<BundleGeneration> stopping;
-    private boolean closed;
+    private final DeployerShutdown shutdown;
 
     /**
      * Creates a deployer that measures nothing and reads {@code state.json}.
@@ -175,6 +172,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
         this.canaryTimer = new CanaryTimer(clock, lifecycles::values);
+        this.shutdown = new DeployerShutdown(probation, canaryTimer, retirer, lifecycles);
         this.jarCommands = new JarCommands(loader, lifecycles, this::lifecycle, listener);
         this.canaryCommands = new CanaryCommands(lifecycles, jarCommands::jarLock, loader, jarCommands.handled(), listener,
                 this::servingNames);
@@ -370,16 +368,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      * @return the calls that were running when the drain began
      */
     public synchronized int drainForShutdown() {
-        if (stopping != null) {
-            return 0;
-        }
-        probation.close();
-        canaryTimer.close();
-        stopping = new ArrayList<>();
-        for (BundleLifecycle lifecycle : lifecycles.values()) {
-            stopping.addAll(lifecycle.stopServing());
-        }
-        return retirer.drainAll(stopping);
+        return shutdown.drain();
     }
 
     /**
@@ -388,16 +377,6 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        drainForShutdown();
-        for (BundleLifecycle lifecycle : lifecycles.values()) {
-            lifecycle.removeFromDirectory();
-        }
-        retirer.unloadAll(stopping);
-        stopping = List.of(); // holding the versions would keep their loaders from being collected
-        retirer.close();
+        shutdown.close();
     }
 }
