@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.OptionSpec;
 @Command(name = "swivel", mixinStandardHelpOptions = true, version = "swivel 0.1.0",
         description = "Swivel, a hot-reloading RPC application server.",
         subcommands = {ServeCommand.class, StatusCommand.class, RollbackCommand.class, UndeployCommand.class,
-            ServicesCommand.class, CallCommand.class, CanaryCommand.class, NewCommand.class})
+            ServicesCommand.class, CallCommand.class, CanaryCommand.class, ShadowCommand.class, NewCommand.class})
 public final class SwivelMain implements Runnable {
 
     /** The environment variable naming the configuration file when {@code --config} does not. */

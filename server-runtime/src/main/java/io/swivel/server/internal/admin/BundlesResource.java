@@ -27,7 +27,10 @@ import java.util.function.Function;
  *       [1, 5, 25, 50, 100], "stepEvery": "1m", "sticky": false}} (all but {@code jar} optional): starts
  *       a canary beside the version serving ({@link CanaryRoutes});</li>
  *   <li>{@code POST /v1/bundles/{name}/canary/promote}, {@code .../abort}, {@code .../pause},
- *       {@code .../resume}.</li>
+ *       {@code .../resume};</li>
+ *   <li>{@code GET|POST /v1/bundles/{name}/shadow}, {@code POST .../shadow/stop}, {@code .../shadow/promote}:
+ *       a shadow taking copies of the calls ({@link ShadowRoutes}); {@code GET /v1/bundles/{name}}
+ *       then has a {@code shadow} field with its counts and last mismatches.</li>
  * </ul>
  */
 final class BundlesResource {
@@ -39,6 +42,7 @@ final class BundlesResource {
     private final LoaderLeakTracker leakTracker;
     private final ObjectMapper mapper;
     private final CanaryRoutes canary;
+    private final ShadowRoutes shadow;
 
     BundlesResource(Deployer deployer, Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker,
                     ObjectMapper mapper) {
@@ -47,6 +51,7 @@ final class BundlesResource {
         this.leakTracker = leakTracker;
         this.mapper = mapper;
         this.canary = new CanaryRoutes(deployer, mapper);
+        this.shadow = new ShadowRoutes(deployer, mapper);
     }
 
     static boolean handles(String path) {
@@ -81,7 +86,7 @@ final class BundlesResource {
                     return error(405, "METHOD_NOT_ALLOWED", "use GET " + PREFIX + "/" + name);
                 }
                 Optional<BundleView> view = deployer.status(name);
-                return view.<CallResource.Answer>map(v -> new CallResource.Answer(200, v))
+                return view.<CallResource.Answer>map(v -> new CallResource.Answer(200, withShadow(v)))
                         .orElseGet(() -> error(404, "NOT_FOUND", "no bundle " + name + "; bundles: " + deployer.servingNames()));
             }
             case "rollback" -> {
@@ -103,13 +108,16 @@ final class BundlesResource {
                                 + deployer.servingNames()));
             }
             default -> {
+                if (action.equals("shadow") || action.startsWith("shadow/")) {
+                    return shadow.handle(method, name, action, body);
+                }
                 if (action.equals("canary") || action.startsWith("canary/")) {
                     return method.equals("POST") ? canary.handle(name, action, body)
                             : error(405, "METHOD_NOT_ALLOWED", "use POST " + PREFIX + "/" + name + "/" + action);
                 }
                 return error(404, "NOT_FOUND", "no route " + method + " " + path
                         + "; bundle actions: rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
-                        + "canary/resume");
+                        + "canary/resume, shadow, shadow/stop, shadow/promote");
             }
         }
     }
@@ -139,6 +147,17 @@ final class BundlesResource {
                 case LOAD_FAILED -> error(500, "ROLLBACK_FAILED", e.getMessage());
             };
         }
+    }
+
+    /** A bundle's view, with its shadow's report when it runs one. */
+    private Object withShadow(BundleView view) {
+        Optional<Map<String, Object>> report = deployer.shadowView(view.name());
+        if (report.isEmpty()) {
+            return view;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode node = mapper.valueToTree(view);
+        node.set("shadow", mapper.valueToTree(report.get()));
+        return node;
     }
 
     static CallResource.Answer ok(String bundle, String message) {

@@ -143,6 +143,10 @@ public final class Dispatcher {
                          ArgsDecoder decoder, CallSink callSink) {
         // Version selection: a bundle running a canary sends this call to one of its two versions.
         BundleSlot slot = directory.slotOf(service);
+        CallMirror mirror = slot != null ? slot.mirror() : null;
+        if (mirror != null) {
+            callSink = mirror.tap(service, methodKey, decoder, callSink); // a shadow gets a copy of the answer given
+        }
         CanarySplit split = slot != null ? slot.split() : null;
         BundleGeneration stable = slot != null ? slot.active() : null;
         if (split != null && stable != null
