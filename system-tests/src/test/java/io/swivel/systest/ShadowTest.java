@@ -159,7 +159,9 @@ class ShadowTest {
             try (SwivelClient client = client(server)) {
                 Greeter greeter = client.proxy(Greeter.class);
                 CanaryLoad load = new CanaryLoad(4, 250, Duration.ofSeconds(120), i -> greeter.greet("even-" + i));
-                load.close(); // waits for the 1,000 calls (or the time bound)
+                await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(50)).until(() ->
+                        load.counts().values().stream().mapToLong(Long::longValue).sum() + load.failed.sum() == 1000);
+                load.close();
                 long answered = load.counts().values().stream().mapToLong(Long::longValue).sum();
                 assertThat(load.failures.stream().limit(10).map(Throwable::toString).toList()).isEmpty();
                 assertThat(load.failed.sum()).isZero();

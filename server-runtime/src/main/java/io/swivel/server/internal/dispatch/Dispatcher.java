@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * only: it is answered {@code INTERNAL} with the error, counted, logged (rate-limited) and marks
  * the {@link ServerHealth} degraded for a while; the worker or I/O thread lives on and serves the
  * next call.
+ *
+ * <p>A bundle with a shadow ({@link BundleSlot#mirror()}) has the sink of each call chosen by its
+ * {@link CallMirror} first: the caller's own, or one that hands the answer to the shadow after the
+ * caller has it.
  */
 public final class Dispatcher {
 
