@@ -2,6 +2,8 @@ package io.swivel.client;
 
 import java.io.Closeable;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * A connection to Swivel servers that hands out typed proxies of service interfaces.
@@ -10,7 +12,7 @@ import java.time.Duration;
  * try (SwivelClient client = SwivelClient.builder().address("127.0.0.1", 7700).build()) {
  *     Greeter greeter = client.proxy(Greeter.class);
  *     String hello = greeter.greet("Ada");                       // blocks, deadline 5 s
- *     CompletableFuture<String> later = greeter.greetAsync("Ada"); // asynchronous end to end
+ *     CompletableFuture<String> later = client.async(() -> greeter.greet("Ada")); // asynchronous end to end
  * }
  * }</pre>
  *
@@ -19,8 +21,9 @@ import java.time.Duration;
  * calls over the servers of its service and fails over between them.
  *
  * <p>Many calls from many threads share one multiplexed connection per server. A method that
- * returns {@link java.util.concurrent.CompletableFuture} never blocks the caller; any other
- * method blocks until the answer or the deadline. Failures are {@link SwivelException}s; an
+ * returns {@link java.util.concurrent.CompletableFuture} never blocks the caller, nor does any
+ * method called through {@link #async(Supplier)}; any other call blocks until the answer or the
+ * deadline. Failures are {@link SwivelException}s; an
  * exception thrown by the service arrives as a {@link RemoteServiceException}.
  */
 public interface SwivelClient extends Closeable {
@@ -54,6 +57,40 @@ public interface SwivelClient extends Closeable {
      * @return the proxy
      */
     <T> T proxy(Class<T> serviceInterface, ProxyOptions options);
+
+    /**
+     * Makes one call of any service method asynchronously, without a {@code CompletableFuture}
+     * twin in the interface: the lambda makes exactly one call on a Swivel proxy and
+     * returns its result as it is; the call is sent at once and this method returns without
+     * waiting.
+     *
+     * <pre>{@code
+     * CompletableFuture<User> user = client.async(() -> users.getUser(7));
+     * user.thenAccept(u -> log.info("got {}", u.name()));
+     * }</pre>
+     *
+     * <p>The call has the deadline in force on this thread ({@link #withTimeout}), and is routed,
+     * balanced and retried exactly as a blocking call. The future completes on the client's
+     * callback executor, with the result or with the exception the blocking call would throw
+     * ({@link RemoteServiceException}, {@link SwivelException} with its status). No thread waits
+     * for the answer. Inside the lambda the proxy returns a placeholder ({@code null}, zero or
+     * false) and sends nothing; a lambda that makes no proxy call, two, or uses the placeholder
+     * is refused with an {@link IllegalArgumentException} before anything is sent.
+     *
+     * @param call one proxy call, for example {@code () -> users.getUser(7)}
+     * @param <T> the method's result type (boxed for a primitive)
+     * @return the answer, later
+     */
+    <T> CompletableFuture<T> async(Supplier<T> call);
+
+    /**
+     * {@link #async(Supplier)} for a method whose result is not wanted (a {@code void} method):
+     * {@code client.async(() -> { audit.record(event); })}.
+     *
+     * @param call one proxy call
+     * @return completes with {@code null} when the call has run, or with its failure
+     */
+    CompletableFuture<Void> async(Runnable call);
 
     /**
      * Runs calls made by the current thread inside the returned scope with a different

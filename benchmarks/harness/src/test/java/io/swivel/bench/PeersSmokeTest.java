@@ -71,6 +71,19 @@ class PeersSmokeTest {
         }
     }
 
+    @Test
+    void swivelLambdaMakesAsyncCallsThroughClientAsync() throws Exception {
+        try (PeerServer server = PeerServer.start(Peer.SWIVEL_LAMBDA, launcher(), "swivel-lambda");
+             UserCalls calls = PeerServer.client(Peer.SWIVEL_LAMBDA, server.host(), server.port())) {
+            User user = (User) calls.callAsync(Op.GET_USER, 7).get(30, TimeUnit.SECONDS);
+            assertThat(user.getId()).isEqualTo(7);
+            Page<?> page = (Page<?>) calls.callAsync(Op.LIST_USER, 3).get(30, TimeUnit.SECONDS);
+            assertThat(page.getResult()).hasSize(15);
+            assertThat(calls.callAsync(Op.EXIST_USER, 4).get(30, TimeUnit.SECONDS)).isEqualTo(false);
+            assertThat(calls.callAsync(Op.CREATE_USER, 4).get(30, TimeUnit.SECONDS)).isEqualTo(true);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Peer.class, names = {"GRPC", "GRPC_DIRECT"})
     void grpcServerAnswersTheStubs(Peer peer) throws Exception {

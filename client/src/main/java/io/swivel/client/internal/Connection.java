@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One multiplexed connection to a server: sends requests, matches responses by request id,
  * fails each call at its deadline, and fails every pending call when the connection closes.
- * An idle connection is pinged; one that hears nothing for three ping intervals is closed, so
+ * A connection that has written or read nothing for a heartbeat is pinged; one that hears nothing for three heartbeats is closed, so
  * a dead peer is noticed in seconds. After the server's {@code GOAWAY} it takes no new calls.
  *
  * <p>Bounded: at most {@code maxInFlight} calls wait on it (sent or not); one more fails at once
@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 final class Connection extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final int SILENT_HEARTBEATS_TO_CLOSE = 3;
 
     private final String remote;
     private final int maxInFlight;
@@ -46,6 +47,8 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     /** Calls waiting for the channel to become writable, in order; event loop only. */
     private final Map<Long, Pending> unsent = new LinkedHashMap<>();
+    /** Heartbeats in a row without a read; event loop only. */
+    private int silentHeartbeats;
     private volatile Channel channel;
     private volatile boolean goingAway;
     private volatile String closeReason;
@@ -201,9 +204,17 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
-                log.warn("{} did not answer for {} ms; closing the connection", remote, readerIdleMillis(ctx));
+                // One event per heartbeat without a read (the first after a read says so). Ping on
+                // each, even while requests are being written: calls that all take longer than
+                // three heartbeats must not look like a dead server to a client that keeps writing.
+                silentHeartbeats = idle.isFirst() ? 1 : silentHeartbeats + 1;
+                if (silentHeartbeats < SILENT_HEARTBEATS_TO_CLOSE) {
+                    ctx.writeAndFlush(new ControlFrame(FrameType.PING, 0, ""));
+                    return;
+                }
+                log.warn("{} did not answer for {} ms; closing the connection", remote, silentMillis(ctx));
                 closeReason = "connection to " + remote + " closed: the server sent nothing for "
-                        + readerIdleMillis(ctx) + " ms (three heartbeats)";
+                        + silentMillis(ctx) + " ms (three heartbeats)";
                 ctx.close();
             } else if (idle.state() == IdleState.WRITER_IDLE) {
                 ctx.writeAndFlush(new ControlFrame(FrameType.PING, 0, ""));
@@ -213,9 +224,9 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         super.userEventTriggered(ctx, event);
     }
 
-    private static long readerIdleMillis(ChannelHandlerContext ctx) {
+    private static long silentMillis(ChannelHandlerContext ctx) {
         io.netty.handler.timeout.IdleStateHandler handler = ctx.pipeline().get(io.netty.handler.timeout.IdleStateHandler.class);
-        return handler != null ? handler.getReaderIdleTimeInMillis() : -1;
+        return handler != null ? SILENT_HEARTBEATS_TO_CLOSE * handler.getReaderIdleTimeInMillis() : -1;
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -117,7 +118,7 @@ public final class DefaultSwivelClient implements SwivelClient {
                 // Requests written by caller threads are flushed together, once per turn of the
                 // event loop, instead of one write(2) per request.
                 ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
-                        new IdleStateHandler(3 * heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS),
+                        new IdleStateHandler(heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS),
                         new FrameDecoder(maxFrameLength), encoder, new Connection(remote,
                                 settings.maxInFlightPerConnection()));
             }
@@ -138,6 +139,22 @@ public final class DefaultSwivelClient implements SwivelClient {
         return (T) proxies.computeIfAbsent(new ProxyKey(serviceInterface, options), key -> proxyFactory.create(
                 serviceInterface, new ServiceInvoker(this, serviceInterface, settings.maxFrameLength(),
                         balancer.create(), options.version())));
+    }
+
+    @Override
+    public <T> CompletableFuture<T> async(Supplier<T> call) {
+        ensureOpen();
+        return AsyncCalls.call(call, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> async(Runnable call) {
+        ensureOpen();
+        java.util.Objects.requireNonNull(call, "call");
+        return AsyncCalls.call(() -> {
+            call.run();
+            return null;
+        }, false).thenApply(ignored -> null);
     }
 
     Duration defaultTimeout() {

@@ -20,7 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -68,20 +70,77 @@ final class ServiceInvoker implements InvocationHandler {
         if (info == null) {
             return invokeObjectMethod(proxy, method, args);
         }
+        if (AsyncCalls.capturing()) {
+            return AsyncCalls.capture(this, method, args, info.async);
+        }
+        long timeoutMillis = timeoutMillis();
+        CompletableFuture<ResponseFrame> answer = send(info, args, timeoutMillis);
+        if (info.async) {
+            return completeLater(answer, info);
+        }
+        return decode(await(answer, info, timeoutMillis), info);
+    }
+
+    /**
+     * Makes a call of a method that is not asynchronous in the interface without blocking, for
+     * {@link AsyncCalls}: the same request, deadline, routing and decoding as a blocking call,
+     * and the future fails with the exception the blocking call would throw.
+     */
+    CompletableFuture<Object> invokeAsync(Method method, Object[] args) {
+        MethodInfo info = methods.get(method);
+        CompletableFuture<ResponseFrame> answer;
+        try {
+            answer = send(info, args, timeoutMillis());
+        } catch (SwivelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return completeLater(answer, info);
+    }
+
+    /**
+     * The result of an asynchronous call. The answer completes on an I/O thread (or here, if it
+     * failed at once); decoding and the caller's callbacks run on the callback executor, never on
+     * the event loop, whether the call succeeded or failed.
+     */
+    private CompletableFuture<Object> completeLater(CompletableFuture<ResponseFrame> answer, MethodInfo info) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        answer.whenComplete((response, error) -> {
+            try {
+                client.callbackExecutor().execute(() -> complete(result, response, error, info));
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new SwivelException(null, service + "#" + info.key
+                        + ": the callback executor refused the answer (client closed?)", e));
+            }
+        });
+        return result;
+    }
+
+    private void complete(CompletableFuture<Object> result, ResponseFrame response, Throwable error, MethodInfo info) {
+        if (error != null) {
+            result.completeExceptionally(failure(error, info));
+            return;
+        }
+        try {
+            result.complete(decode(response, info));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    private long timeoutMillis() {
         Duration scoped = CallScope.current();
-        long timeoutMillis = Math.max(1, (scoped != null ? scoped : client.defaultTimeout()).toMillis());
+        return Math.max(1, (scoped != null ? scoped : client.defaultTimeout()).toMillis());
+    }
+
+    private CompletableFuture<ResponseFrame> send(MethodInfo info, Object[] args, long timeoutMillis) {
         byte[] body;
         try {
             body = serialization.encode(args != null ? args : NO_ARGS);
         } catch (SerializationException e) {
             throw new SwivelException(null, service + "#" + info.key + ": " + e.getMessage(), e);
         }
-        CompletableFuture<ResponseFrame> answer = client.send(new CallRouter.Call(service, info.key, versionConstraint,
+        return client.send(new CallRouter.Call(service, info.key, versionConstraint,
                 timeoutMillis, body, args != null && args.length > 0 ? args[0] : null, info.idempotent, balancer));
-        if (info.async) {
-            return answer.thenApplyAsync(response -> decode(response, info), client.callbackExecutor());
-        }
-        return decode(await(answer, info, timeoutMillis), info);
     }
 
     private ResponseFrame await(CompletableFuture<ResponseFrame> answer, MethodInfo info, long timeoutMillis) {
@@ -93,14 +152,21 @@ final class ServiceInvoker implements InvocationHandler {
             answer.cancel(false);
             throw new SwivelException(null, service + "#" + info.key + " interrupted while waiting for the answer", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SwivelException swivel) {
-                throw new SwivelException(swivel.status(), swivel.getMessage(), swivel);
-            }
-            throw new SwivelException(null, service + "#" + info.key + " failed: " + cause, cause);
+            throw failure(e.getCause(), info);
         } catch (TimeoutException e) {
             throw new SwivelException(null, service + "#" + info.key + " got no answer within " + timeoutMillis + " ms", e);
         }
+    }
+
+    /** What a blocking call throws when its answer failed with {@code cause}. */
+    private SwivelException failure(Throwable cause, MethodInfo info) {
+        if (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof SwivelException swivel) {
+            return new SwivelException(swivel.status(), swivel.getMessage(), swivel);
+        }
+        return new SwivelException(null, service + "#" + info.key + " failed: " + cause, cause);
     }
 
     private Object decode(ResponseFrame response, MethodInfo info) {

@@ -9,6 +9,7 @@ import io.swivel.client.SwivelException;
 import io.swivel.client.balance.Balancers;
 import io.swivel.client.failover.ScriptedServer.Answer;
 import io.swivel.client.failover.ScriptedServer.Drop;
+import io.swivel.client.failover.ScriptedServer.Hold;
 import io.swivel.client.failover.ScriptedServer.Ignore;
 import io.swivel.client.failover.ScriptedServer.Refuse;
 import io.swivel.protocol.RequestFrame;
@@ -24,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
@@ -100,6 +104,33 @@ class FailoverTest {
         System.out.printf("call to a hung peer failed after %d ms (deadline 30 s, heartbeat 200 ms)%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         assertThat(count(server, "transfer")).isEqualTo(1);
+    }
+
+    @Test
+    void aClientThatKeepsWritingToAServerHoldingEveryCallDoesNotTakeItForDead() throws Exception {
+        ScriptedServer server = closing(ScriptedServer.start(Ledger.class, request -> new Answer("warm")));
+        SwivelClient client = direct(server, Duration.ofMillis(200), Duration.ofSeconds(20));
+        Ledger ledger = client.proxy(Ledger.class);
+        assertThat(ledger.lookup("warm")).isEqualTo("warm"); // connected, classes loaded: the calls below are evenly spaced
+        server.script(request -> new Hold());
+        // A new call every 50 ms for 1.5 s: the connection never goes a heartbeat without a write,
+        // and the server answers none of them (each takes longer than three heartbeats). It still
+        // answers pings, so the connection must stay open.
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        closing(ticker::shutdownNow);
+        List<CompletableFuture<String>> calls = new CopyOnWriteArrayList<>();
+        ticker.scheduleWithFixedDelay(() -> {
+            if (calls.size() < 30) {
+                calls.add(client.async(() -> ledger.lookup("a")));
+            }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.held() >= 30);
+        assertThat(server.connectionsClosed()).as("connections closed while every call was held").isZero();
+        server.answerHeld(args -> "held " + args[0]);
+        for (CompletableFuture<String> call : calls) {
+            assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("held a");
+        }
+        assertThat(server.connectionsOpened()).isEqualTo(1);
     }
 
     @Test

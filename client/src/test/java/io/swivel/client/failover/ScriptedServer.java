@@ -33,7 +33,7 @@ import java.util.function.Function;
 final class ScriptedServer implements AutoCloseable {
 
     /** What the server does with one request. */
-    sealed interface Action permits Answer, Refuse, Drop, Ignore {
+    sealed interface Action permits Answer, Refuse, Drop, Ignore, Hold, Throw {
     }
 
     /** Answers OK with this value. */
@@ -52,6 +52,18 @@ final class ScriptedServer implements AutoCloseable {
     record Ignore() implements Action {
     }
 
+    /** Keeps the request unanswered until {@link #answerHeld} answers every held request. */
+    record Hold() implements Action {
+    }
+
+    /** Answers {@code APP_ERROR}, as a service that threw this exception. */
+    record Throw(RuntimeException error) implements Action {
+    }
+
+    /** A request kept by {@link Hold}, and the connection to answer it on. */
+    private record Held(ChannelHandlerContext ctx, RequestFrame request) {
+    }
+
     private static final int MAX_FRAME = 1 << 20;
 
     private final EventLoopGroup group;
@@ -60,6 +72,7 @@ final class ScriptedServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<RequestFrame> requests = new ConcurrentLinkedQueue<>();
     private final AtomicInteger opened = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Held> held = new ConcurrentLinkedQueue<>();
     private volatile Function<RequestFrame, Action> script;
     private volatile boolean answerPings = true;
 
@@ -108,6 +121,26 @@ final class ScriptedServer implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** @return how many requests wait in {@link Hold} */
+    int held() {
+        return held.size();
+    }
+
+    /**
+     * Answers every held request OK with {@code answer} applied to its decoded arguments.
+     *
+     * @return how many were answered
+     */
+    int answerHeld(Function<Object[], Object> answer) {
+        int answered = 0;
+        for (Held next = held.poll(); next != null; next = held.poll()) {
+            Object value = answer.apply(serialization.decode(next.request().body(), -1));
+            next.ctx().writeAndFlush(new ResponseFrame(next.request().requestId(), Status.OK, serialization.encode(value)));
+            answered++;
+        }
+        return answered;
+    }
+
     int connectionsOpened() {
         return opened.get();
     }
@@ -154,6 +187,11 @@ final class ScriptedServer implements AutoCloseable {
                         "scripted " + refuse.status()));
             } else if (action instanceof Drop) {
                 ctx.close();
+            } else if (action instanceof Hold) {
+                held.add(new Held(ctx, request));
+            } else if (action instanceof Throw thrown) {
+                ctx.writeAndFlush(new ResponseFrame(request.requestId(), Status.APP_ERROR,
+                        io.swivel.protocol.RemoteError.of(thrown.error()).encode()));
             }
         }
     }

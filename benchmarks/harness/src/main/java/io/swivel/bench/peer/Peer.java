@@ -12,6 +12,12 @@ public enum Peer {
      * the server's I/O threads instead of the bundle's worker pool.
      */
     SWIVEL_DIRECT("swivel-direct"),
+    /**
+     * The same server as {@link #SWIVEL}; in async mode the client calls the plain methods through
+     * {@code client.async(() -> users.getUser(id))} instead of their {@code CompletableFuture} twins.
+     * Sync mode is the same as {@link #SWIVEL}'s.
+     */
+    SWIVEL_LAMBDA("swivel-lambda"),
     /** gRPC-java with protobuf over grpc-netty-shaded, one shared channel. */
     GRPC("grpc"),
     /** The same, with the server's {@code directExecutor()}: gRPC's setting for handlers that never block. */

@@ -50,7 +50,7 @@ public final class PeerServer implements AutoCloseable {
      * @throws InterruptedException if interrupted
      */
     public static PeerServer start(Peer peer, Launcher launcher, String name) throws IOException, InterruptedException {
-        if (peer == Peer.SWIVEL || peer == Peer.SWIVEL_DIRECT) {
+        if (peer == Peer.SWIVEL || peer == Peer.SWIVEL_DIRECT || peer == Peer.SWIVEL_LAMBDA) {
             Path bundle = launcher.bundleJar();
             if (peer == Peer.SWIVEL_DIRECT) {
                 bundle = BundleJars.withAttributes(bundle, Map.of("Swivel-Dispatch", "direct"),
@@ -86,7 +86,8 @@ public final class PeerServer implements AutoCloseable {
      */
     public static UserCalls client(Peer peer, String host, int port) throws InterruptedException {
         return switch (peer) {
-            case SWIVEL, SWIVEL_DIRECT -> new SwivelCalls(host, port);
+            case SWIVEL, SWIVEL_DIRECT -> new SwivelCalls(host, port, false);
+            case SWIVEL_LAMBDA -> new SwivelCalls(host, port, true);
             case GRPC, GRPC_DIRECT -> new GrpcCalls(host, port);
             case NETTY -> new CeilingCalls(host, port);
         };

@@ -109,6 +109,7 @@ public final class ThroughputScenario implements Scenario {
         List<List<String>> rows = new ArrayList<>();
         List<List<String>> ratios = new ArrayList<>();
         boolean direct = settings.peers().contains(Peer.SWIVEL_DIRECT);
+        boolean lambda = settings.peers().contains(Peer.SWIVEL_LAMBDA);
         for (Mode mode : settings.modes()) {
             for (Op op : settings.ops()) {
                 for (Peer peer : settings.peers()) {
@@ -135,6 +136,9 @@ public final class ThroughputScenario implements Scenario {
                     row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_DIRECT, Peer.GRPC_DIRECT));
                     row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_DIRECT, Peer.NETTY));
                 }
+                if (lambda) {
+                    row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_LAMBDA, Peer.SWIVEL));
+                }
                 ratios.add(row);
             }
         }
@@ -150,6 +154,9 @@ public final class ThroughputScenario implements Scenario {
                 "swivel / netty ceiling (target ≥ 0.85)"));
         if (direct) {
             ratioColumns.addAll(List.of("swivel-direct / grpc-direct", "swivel-direct / netty ceiling"));
+        }
+        if (lambda) {
+            ratioColumns.add("swivel-lambda (client.async) / swivel (twin method)");
         }
         context.report().table("ratios", "Swivel's throughput relative to its peers (median of per-round ratios)",
                 ratioColumns, ratios, "");

@@ -12,16 +12,30 @@ public final class SwivelCalls implements UserCalls {
 
     private final SwivelClient client;
     private final UserService users;
+    private final boolean lambda;
+
+    /**
+     * Connects a client to one server; asynchronous calls go through the twin methods.
+     *
+     * @param host the server's host
+     * @param port its {@code swivel/1} port
+     */
+    public SwivelCalls(String host, int port) {
+        this(host, port, false);
+    }
 
     /**
      * Connects a client to one server.
      *
      * @param host the server's host
      * @param port its {@code swivel/1} port
+     * @param lambda make asynchronous calls with {@code client.async(() -> users.getUser(id))}
+     *               rather than through the interface's {@code CompletableFuture} twins
      */
-    public SwivelCalls(String host, int port) {
+    public SwivelCalls(String host, int port, boolean lambda) {
         this.client = SwivelClient.builder().address(host, port).build();
         this.users = client.proxy(UserService.class);
+        this.lambda = lambda;
     }
 
     /** @return the proxy, for calls outside the workload ({@code version()}) */
@@ -41,6 +55,14 @@ public final class SwivelCalls implements UserCalls {
 
     @Override
     public CompletableFuture<?> callAsync(Op op, long seq) {
+        if (lambda) {
+            return switch (op) {
+                case EXIST_USER -> client.async(() -> users.existUser(String.valueOf(seq)));
+                case CREATE_USER -> client.async(() -> users.createUser(UserSamples.user(seq)));
+                case GET_USER -> client.async(() -> users.getUser(seq));
+                case LIST_USER -> client.async(() -> users.listUser((int) seq));
+            };
+        }
         return switch (op) {
             case EXIST_USER -> users.existUserAsync(String.valueOf(seq));
             case CREATE_USER -> users.createUserAsync(UserSamples.user(seq));
