@@ -34,7 +34,7 @@ public final class LoaderLeakTracker {
      * @param reasons what may pin it, such as a thread left running; empty if nothing was found
      */
     public void track(String name, ClassLoader loader, List<String> reasons) {
-        tracked.add(new Tracked(name, List.copyOf(reasons), new WeakReference<>(loader)));
+        tracked.add(new Tracked(name, List.copyOf(reasons), new WeakReference<>(loader), System.nanoTime()));
         tracked.removeIf(t -> t.ref.get() == null);
     }
 
@@ -45,15 +45,28 @@ public final class LoaderLeakTracker {
      * @return loaders still reachable (a leak if it stays non-empty after GC)
      */
     public List<String> uncollected() {
+        return uncollected(java.time.Duration.ZERO);
+    }
+
+    /**
+     * The tracked loaders closed at least {@code closedFor} ago and still not garbage collected:
+     * the ones worth a look (every loader stays reachable for a while after it closes, until a
+     * collection runs).
+     *
+     * @param closedFor how long ago they closed, at least
+     * @return their names, as {@link #uncollected()} gives them
+     */
+    public List<String> uncollected(java.time.Duration closedFor) {
+        long now = System.nanoTime();
         List<String> names = new ArrayList<>();
         for (Tracked t : tracked) {
-            if (t.ref.get() != null) {
+            if (now - t.closedAtNanos >= closedFor.toNanos() && t.ref.get() != null) {
                 names.add(t.reasons.isEmpty() ? t.name : t.name + " (" + String.join("; ", t.reasons) + ")");
             }
         }
         return names;
     }
 
-    private record Tracked(String name, List<String> reasons, WeakReference<ClassLoader> ref) {
+    private record Tracked(String name, List<String> reasons, WeakReference<ClassLoader> ref, long closedAtNanos) {
     }
 }

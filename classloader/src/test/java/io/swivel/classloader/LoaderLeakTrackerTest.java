@@ -77,4 +77,16 @@ class LoaderLeakTrackerTest {
             return tracker.uncollected().isEmpty();
         });
     }
+
+    @Test
+    void onlyLoadersClosedLongEnoughAgoAreSuspects() {
+        LoaderLeakTracker tracker = new LoaderLeakTracker();
+        ClassLoader loader = new ClassLoader(null) { };
+        tracker.track("just closed", loader);
+        assertThat(tracker.uncollected(Duration.ofMinutes(1))).as("closed a moment ago").isEmpty();
+        assertThat(tracker.uncollected(Duration.ZERO)).containsExactly("just closed");
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracker.uncollected(Duration.ofMillis(200))
+                .equals(java.util.List.of("just closed")));
+        Reference.reachabilityFence(loader);
+    }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 
 /** Opens Curator clients the way Swivel uses them: explicit timeouts, connected before use. */
 public final class ZooKeeperClients {
@@ -30,7 +30,8 @@ public final class ZooKeeperClients {
                 .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs((int) Math.min(connectTimeout.toMillis(), sessionTimeout.toMillis()))
-                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
+                // capped at 5 s without a warning per retry ("Sleep extension too large") during an outage
+                .retryPolicy(new BoundedExponentialBackoffRetry(200, 5_000, 10))
                 .build();
         client.start();
         boolean connected;

@@ -59,6 +59,20 @@ class AdminPageBrowserTest {
             Greeter greeter = live.proxy(Greeter.class);
             live.moveIn(TestBundles.jar("greeter-v1"), "greeter.jar");
             await().atMost(WITHIN).ignoreExceptions().until(() -> greeter.greet("Ada").equals("Hello, Ada (v1)"));
+            WebDriver first = startBrowser("chromium-first"); // a profile of its own: signed out
+            try { // one version only: nothing to roll back to, so no Rollback is offered
+                first.get("http://127.0.0.1:" + live.server.adminAddress().getPort() + "/");
+                first.findElement(By.id("token")).sendKeys(new AdminHttp(live.server).token);
+                first.findElement(By.id("signin-button")).click();
+                await().atMost(WITHIN).ignoreExceptions().until(() -> cell(first, "active-version").equals("1.0.0"));
+                WebElement rollback = first.findElement(By.cssSelector("tr[data-bundle='greeter'] button.rollback"));
+                assertThat(rollback.isEnabled()).isFalse();
+                assertThat(rollback.getDomAttribute("title"))
+                        .isEqualTo("Nothing to roll back to: greeter has only 1.0.0 in its history");
+                assertThat(first.findElement(By.cssSelector("tr[data-bundle='greeter'] button.undeploy")).isEnabled()).isTrue();
+            } finally {
+                first.quit();
+            }
             live.moveIn(TestBundles.jar("greeter-v2"), "greeter.jar");
             await().atMost(WITHIN).until(() -> greeter.greet("Ada").equals("Hello, Ada (v2)"));
             await().atMost(WITHIN).until(() -> live.status("greeter").standby() != null
@@ -72,7 +86,7 @@ class AdminPageBrowserTest {
                     greeter.greet("traffic");
                 }
             }, 0, 20, TimeUnit.MILLISECONDS);
-            WebDriver browser = startBrowser();
+            WebDriver browser = startBrowser("chromium");
             try {
                 String base = "http://127.0.0.1:" + live.server.adminAddress().getPort();
                 browser.get(base + "/");
@@ -121,12 +135,12 @@ class AdminPageBrowserTest {
         return browser.findElement(By.cssSelector("tr[data-bundle='greeter'] td." + column)).getText();
     }
 
-    private WebDriver startBrowser() throws Exception {
+    private WebDriver startBrowser(String profile) throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1500,800", "--user-data-dir=" + Files.createDirectories(root.resolve("chromium")));
+                "--window-size=1500,800", "--user-data-dir=" + Files.createDirectories(root.resolve(profile)));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()

@@ -42,7 +42,7 @@ class DeploymentTest {
 
             assertThat(marker(broken, ".failed"))
                     .contains("greeter 3.0.0")
-                    .contains("refuses to start: the database URL is not configured")
+                    .contains("refuses to start: this sample fails on purpose")
                     .contains("serving instead");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(marker(corrupt, ".failed")).contains("b-corrupt.jar is incomplete").contains("copy it again");
@@ -74,7 +74,8 @@ class DeploymentTest {
         }
         server.close();
         assertThat(server.directory().slots()).isEmpty();
-        assertThat(server.leakTracker().uncollected()).as("tracked right after close").isNotEmpty();
+        assertThat(server.leakTracker().uncollected()).as("tracked right after close, each with its number and time")
+                .isNotEmpty().allMatch(name -> name.matches("greeter 1\\.0\\.0 #\\d+, closed \\d\\d:\\d\\d:\\d\\d"));
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             System.gc();
             return server.leakTracker().uncollected().isEmpty();

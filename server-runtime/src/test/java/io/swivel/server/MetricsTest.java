@@ -20,6 +20,7 @@ import io.swivel.server.internal.metrics.PrometheusServerMetrics;
 import io.swivel.server.probe.Probe;
 import io.swivel.server.probe.ProbeBundles;
 import io.swivel.server.probe.ProbeBundles.Options;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,15 @@ class MetricsTest {
             assertThat(answer(raw, new RequestFrame(3, TestBundles.GREETER, "nope()", "", 5000, new byte[] {0})))
                     .isEqualTo(Status.NOT_FOUND);
 
+            // swivel call (POST /v1/call) of what is not there is counted as the same call over the wire
+            assertThat(admin.send(admin.bearer("/v1/call").POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"service\": \"no.such.Service\", \"method\": \"x\"}"))).statusCode()).isEqualTo(404);
+            HttpResponse<String> noMethod = admin.send(admin.bearer("/v1/call").POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"service\": \"" + TestBundles.GREETER + "\", \"method\": \"nope\", \"args\": []}")));
+            assertThat(noMethod.statusCode()).isEqualTo(404);
+            assertThat(noMethod.body()).as("the message names the methods there are").contains("no method nope taking 0 arguments")
+                    .contains(GREET);
+
             HttpResponse<String> response = admin.send(admin.bearer("/metrics"));
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
@@ -78,11 +88,13 @@ class MetricsTest {
 
             assertThat(scrape.value(CALLS, greeter(GREET, "OK"))).isEqualTo(3);
             assertThat(scrape.value(CALLS, greeter(GREET, "BAD_REQUEST"))).isEqualTo(1);
-            assertThat(scrape.value(CALLS, greeter(GREET, "APP_ERROR"))).isZero();
+            assertThat(scrape.find(CALLS, greeter(GREET, "APP_ERROR"))).as("a series is created when first used").isEmpty();
+            assertThat(scrape.all(CALLS, "method", "version()")).as("a method never called prints no line").isEmpty();
             assertThat(scrape.value(CALLS, greeter("fail(java.lang.String)", "APP_ERROR"))).isEqualTo(2);
-            assertThat(scrape.value(CALLS, greeter("unknown", "NOT_FOUND"))).as("a method the service lacks").isEqualTo(1);
+            assertThat(scrape.value(CALLS, greeter("unknown", "NOT_FOUND"))).as("a method the service lacks, wire and admin")
+                    .isEqualTo(2);
             assertThat(scrape.value(CALLS, "service", "unknown", "method", "unknown", "bundle", "none", "version", "none",
-                    "status", "NOT_FOUND")).as("a service nobody serves; its name is not a label value").isEqualTo(1);
+                    "status", "NOT_FOUND")).as("a service nobody serves; its name is not a label value").isEqualTo(2);
             assertThat(scrape.text).doesNotContain("no.such.Service").doesNotContain("nope()");
 
             String[] greet = {"service", TestBundles.GREETER, "method", GREET, "bundle", "greeter", "version", "1.0.0"};
@@ -90,7 +102,7 @@ class MetricsTest {
             assertThat(scrape.value(DURATION + "_sum", greet)).isPositive();
             assertThat(scrape.value(DURATION + "_bucket", concat(greet, "le", "+Inf"))).isEqualTo(4);
             assertThat(scrape.find(DURATION + "_bucket", concat(greet, "le", "0.001"))).as("an SLO bucket").isPresent();
-            assertThat(scrape.all(DURATION + "_bucket", greet)).as("a percentile histogram").hasSizeGreaterThan(20);
+            assertThat(scrape.all(DURATION + "_bucket", greet)).as("17 bounds and +Inf").hasSize(18);
             assertThat(scrape.value(IN_FLIGHT, "bundle", "greeter", "version", "1.0.0")).isZero();
             assertThat(scrape.value("swivel_loaders_closed_not_collected")).isZero();
             assertThat(scrape.find("swivel_zookeeper_connected")).as("absent with --zookeeper none").isEmpty();
@@ -103,7 +115,10 @@ class MetricsTest {
             assertThat(scrape.value("jvm_threads_live_threads")).isPositive();
             assertThat(scrape.value("jvm_classes_loaded_classes")).isPositive();
             assertThat(scrape.all("jvm_gc_memory_allocated_bytes_total")).isNotEmpty();
-            assertThat(scrape.value("system_cpu_count")).isPositive();
+            assertThat(scrape.value("system_cpus")).isPositive();
+            assertThat(scrape.value("process_cpu_seconds_total")).isPositive();
+            assertThat(scrape.find("system_cpu_count")).as("renamed: a _count suffix is for histograms").isEmpty();
+            assertThat(scrape.all("process_cpu_time_ns_total")).as("replaced: seconds, not ns").isEmpty();
             assertThat(scrape.value("process_uptime_seconds")).isPositive();
             assertThat(scrape.all("netty_allocator_memory_used")).as("Netty's allocator").isNotEmpty();
 

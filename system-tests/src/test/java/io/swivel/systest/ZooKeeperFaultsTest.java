@@ -92,6 +92,7 @@ class ZooKeeperFaultsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> "zk-faults 1.0.0".equals(viaZooKeeper.whoAmI()));
             try (Caller discoveredCalls = Caller.start("via-zookeeper", viaZooKeeper::whoAmI, Set.of("zk-faults 1.0.0"));
                  Caller directCalls = Caller.start("via-address", () -> viaAddress.record("x"), Set.of("zk-faults 1.0.0:x"))) {
+                int logBefore = server.output().length();
                 zk.kill();
                 long downAt = System.nanoTime();
                 long discoveredBefore = discoveredCalls.calls();
@@ -115,6 +116,19 @@ class ZooKeeperFaultsTest {
                 // And the registration stays (an old session expiring later must not take it away).
                 await().during(SESSION_TIMEOUT.plusSeconds(2)).atMost(SESSION_TIMEOUT.plusSeconds(10))
                         .until(() -> view.instanceIds(ECHO).contains(serverId));
+
+                // The server's log of it: one line per fault (unreachable, session lost), one when it is over.
+                await().atMost(Duration.ofSeconds(10)).until(() -> server.output().substring(logBefore).contains("is back after"));
+                List<String> outage = server.output().substring(logBefore).lines().toList();
+                System.out.println("SYSTEST zk-outage: the server's log meanwhile:\n  " + String.join("\n  ", outage));
+                assertThat(outage).as("no stack trace").noneMatch(line -> line.matches("\\s+at .*|Caused by: .*"));
+                assertThat(outage.stream().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).toList())
+                        .as("warnings: one per fault").hasSize(2)
+                        .anyMatch(line -> line.contains("Registration - ZooKeeper at " + zk.connectString() + " does not answer"))
+                        .anyMatch(line -> line.contains("Registration - ZooKeeper session lost"));
+                assertThat(outage.stream().filter(line -> line.contains("is back after")).toList()).hasSize(1)
+                        .allMatch(line -> line.matches(".* INFO  Registration - ZooKeeper at \\S+ is back after \\d+\\.\\d s; "
+                                + "new session, this server's registrations are written again"));
 
                 discoveredCalls.close();
                 directCalls.close();

@@ -6,7 +6,6 @@ import io.swivel.registry.InstanceInfo;
 import io.swivel.registry.RegistryException;
 import io.swivel.registry.RegistryPaths;
 import io.swivel.registry.ServiceCatalog;
-import io.swivel.registry.ZooKeeperClients;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,8 +32,9 @@ final class ClusterRollback {
     private final ObjectMapper mapper = new ObjectMapper();
 
     int run(PrintWriter out, String zookeeper, String bundle, String to, Duration wait) {
-        try (CuratorFramework client = ZooKeeperClients.connect(zookeeper, Duration.ofSeconds(10), Duration.ofSeconds(5));
-             ServiceCatalog catalog = ServiceCatalog.watch(client, Duration.ofSeconds(5))) {
+        try (ZooKeeperCli connection = ZooKeeperCli.connect(zookeeper);
+             ServiceCatalog catalog = ServiceCatalog.watch(connection.client(), Duration.ofSeconds(5))) {
+            CuratorFramework client = connection.client();
             Set<String> servers = new TreeSet<>();
             catalog.all().values().forEach(instances -> instances.stream()
                     .filter(instance -> instance.bundle().equals(bundle)).map(InstanceInfo::id).forEach(servers::add));

@@ -3,7 +3,6 @@ package io.swivel.server.cli;
 import io.swivel.registry.InstanceInfo;
 import io.swivel.registry.RegistryException;
 import io.swivel.registry.ServiceCatalog;
-import io.swivel.registry.ZooKeeperClients;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,8 +38,8 @@ final class ServicesCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, List<InstanceInfo>> services;
-        try (CuratorFramework client = ZooKeeperClients.connect(zookeeper, Duration.ofSeconds(10), Duration.ofSeconds(5));
-             ServiceCatalog catalog = ServiceCatalog.watch(client, Duration.ofSeconds(5))) {
+        try (ZooKeeperCli connection = ZooKeeperCli.connect(zookeeper);
+             ServiceCatalog catalog = ServiceCatalog.watch(connection.client(), Duration.ofSeconds(5))) {
             services = new TreeMap<>(catalog.all());
         } catch (RegistryException e) {
             throw new CliException(e.getMessage(), e);

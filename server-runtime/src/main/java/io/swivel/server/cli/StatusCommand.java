@@ -3,7 +3,12 @@ package io.swivel.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,6 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", description = "Show the bundles of a running server: active and standby versions, "
         + "states, services, in-flight calls, last error, history.")
 final class StatusCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssXXX", Locale.ROOT);
 
     @Option(names = "--json", description = "Print the admin API's JSON.")
     boolean json;
@@ -57,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
                     String.join(", ", textList(active.path("services"))));
             if (!standby.isMissingNode() && !standby.isNull()) {
                 out.printf("  standby %s (%s) until %s, when probation of %s ends%n", standby.path("version").asText(),
-                        standby.path("state").asText(), bundle.path("probationEndsAt").asText("?"),
+                        standby.path("state").asText(), time(bundle.path("probationEndsAt")),
                         active.path("version").asText());
             }
             CanaryStatus.print(out, bundle);
@@ -65,22 +72,36 @@ final class StatusCommand implements Callable<Integer> {
             if (rolledBack.isObject()) {
                 out.printf("  rolled back from %s to %s by %s at %s; %s is not deployed again until it changes%n",
                         rolledBack.path("fromVersion").asText(), rolledBack.path("toVersion").asText(),
-                        rolledBack.path("by").asText(), rolledBack.path("at").asText(), bundle.path("jar").asText());
+                        rolledBack.path("by").asText(), time(rolledBack.path("at")), bundle.path("jar").asText());
             }
             if (bundle.hasNonNull("lastError")) {
-                out.printf("  last error (%s): %s%n", bundle.path("lastErrorAt").asText(), bundle.path("lastError").asText());
+                out.printf("  last error (%s): %s%n", time(bundle.path("lastErrorAt")), bundle.path("lastError").asText());
             }
             List<String> history = new ArrayList<>();
-            bundle.path("history").forEach(entry -> history.add(entry.path("version").asText()));
+            bundle.path("history").forEach(entry -> history.add(entry.path("version").asText()
+                    + (entry.hasNonNull("deployedAt") ? " (" + time(entry.path("deployedAt")) + ")" : "")));
             if (!history.isEmpty()) {
-                out.printf("  history: %s%n", String.join(", ", history));
+                out.printf("  history, newest first: %s%n", String.join(", ", history));
             }
         }
-        List<String> uncollected = textList(reply.body().path("closedNotCollected"));
-        if (!uncollected.isEmpty()) {
-            out.printf("closed but not yet collected: %s%n", String.join(", ", uncollected));
+        // a loader just closed is not yet collected until a GC runs: only those still there a minute later are worth a line
+        List<String> suspects = textList(reply.body().path("leakSuspects"));
+        if (!suspects.isEmpty()) {
+            out.printf("closed over a minute ago and not yet collected (a leak?): %s%n", String.join("; ", suspects));
         }
         return 0;
+    }
+
+    /** @return an instant of the API as a reader takes it in: {@code 2026-11-20 23:41:07Z}, whole seconds, local zone */
+    static String time(JsonNode instant) {
+        if (instant.isMissingNode() || instant.isNull()) {
+            return "?";
+        }
+        try {
+            return TIME.format(Instant.parse(instant.asText()).atZone(ZoneId.systemDefault()));
+        } catch (DateTimeParseException e) {
+            return instant.asText(); // not an ISO instant: shown as the server wrote it
+        }
     }
 
     private static List<String> textList(JsonNode array) {

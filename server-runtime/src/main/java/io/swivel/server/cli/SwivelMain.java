@@ -66,6 +66,13 @@ public final class SwivelMain implements Runnable {
         });
         CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
         commandLine.setParameterExceptionHandler((error, parsed) -> {
+            if (error instanceof CommandLine.UnmatchedArgumentException unmatched && error.getCommandLine() == commandLine
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                err.println("swivel: " + UnknownCommand.message(unmatched.getUnmatched().get(0),
+                        commandLine.getSubcommands().keySet()));
+                err.flush();
+                return 2;
+            }
             String origin = originOf(error);
             if (origin == null) {
                 return usage.handleParseException(error, parsed);

@@ -135,7 +135,8 @@ class CliEndToEndTest {
     void statusListsTheSampleBundle() {
         Result result = swivel("status");
         assertThat(result.status).as(result.err).isZero();
-        assertThat(result.out).contains("greeter").contains("1.0.0").contains("ACTIVE").contains("io.swivel.samples.greeter.Greeter");
+        assertThat(result.out).contains("greeter").contains("1.0.0").contains("ACTIVE").contains("io.swivel.samples.greeter.Greeter")
+                .containsPattern("\n  history, newest first: 1\\.0\\.0 \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)\\)\n");
     }
 
     @Test
@@ -160,7 +161,8 @@ class CliEndToEndTest {
         Result result = runCli(List.of("services", "--zookeeper", "127.0.0.1:" + unused));
         assertThat(result.status).isEqualTo(1);
         assertThat(result.err.trim()).isEqualTo("swivel: no ZooKeeper answers at 127.0.0.1:" + unused
-                + " within 5000 ms; start it, or check --zookeeper");
+                + " (connection refused); the embedded ZooKeeper runs inside 'swivel serve', so start the server first, "
+                + "or name your ensemble with --zookeeper HOST:PORT,...");
     }
 
     @Test

@@ -208,6 +208,18 @@ class ConfigPrecedenceTest {
     }
 
     @Test
+    void theOperatorsGuideNamesEverySetting() throws IOException {
+        Path guide = Path.of(System.getProperty("swivel.home", ".."), "docs/OPERATIONS-PACKAGING.md");
+        String text = Files.readString(guide);
+        int start = text.indexOf("keys are the flags' long names without dashes");
+        assertThat(start).as("the key list in %s", guide).isNotNegative();
+        String keys = text.substring(start, text.indexOf("\n\n", start));
+        for (String key : new TreeSet<>(SwivelMain.settingNames(SwivelMain.commandLine(Map.of(), null)))) {
+            assertThat(keys).as("%s names the setting %s in its key list", guide, key).contains("`" + key + "`");
+        }
+    }
+
+    @Test
     void theShippedFileListsEveryServeOptionWithItsBuiltInDefault() throws IOException {
         Properties shipped = new Properties();
         try (Reader reader = Files.newBufferedReader(SHIPPED_CONF)) {

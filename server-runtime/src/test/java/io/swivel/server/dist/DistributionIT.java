@@ -65,6 +65,9 @@ class DistributionIT {
         assertThat(home.resolve("conf/logback.xml")).isRegularFile();
         assertThat(home.resolve("lib/swivel-server-runtime-0.1.0-SNAPSHOT.jar")).isRegularFile();
         assertThat(home.resolve("samples/greeter-v1-0.1.0-SNAPSHOT.jar")).isRegularFile();
+        assertThat(home.resolve("samples/greeter-v2-0.1.0-SNAPSHOT.jar")).as("the upgrade of the tour").isRegularFile();
+        assertThat(home.resolve("samples/greeter-broken-0.1.0-SNAPSHOT.jar")).as("the failed deploy of the tour")
+                .isRegularFile();
         try (var deploy = Files.list(home.resolve("deploy"))) {
             assertThat(deploy).as("deploy/ is empty").isEmpty();
         }
@@ -114,6 +117,9 @@ class DistributionIT {
             Files.move(deploy.resolve(".greeter.jar.tmp"), deploy.resolve("greeter.jar"), StandardCopyOption.ATOMIC_MOVE);
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(deploy.resolve("greeter.jar.deployed")));
             assertThat(Files.readString(deploy.resolve("greeter.jar.deployed"))).contains("1.0.0");
+            // conf/logback.xml tags every line about a bundle with its name and version, as the checkout's does
+            await().atMost(Duration.ofSeconds(10)).until(() -> output.text().lines().anyMatch(line ->
+                    line.matches("\\S+ INFO  Deployer \\[greeter 1\\.0\\.0\\] - greeter 1\\.0\\.0 active in .*")));
 
             HttpResponse<String> health = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/v1/health")).build(),

@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * The bundle routes of the admin API:
  * <ul>
- *   <li>{@code GET /v1/bundles}: {@code {"bundles": [...], "closedNotCollected": [...]}}, each
+ *   <li>{@code GET /v1/bundles}: {@code {"bundles": [...], "closedNotCollected": [...], "leakSuspects": [...]}}
+ *       (the loaders of {@code closedNotCollected} closed over {@link #LEAK_SUSPECT_AFTER} ago), each
  *       bundle with its active and standby versions, state, services, in-flight calls, last
  *       error and history;</li>
  *   <li>{@code GET /v1/bundles/{name}}: one bundle;</li>
@@ -54,6 +55,9 @@ final class BundlesResource {
         this.shadow = new ShadowRoutes(deployer, mapper);
     }
 
+    /** How long a closed loader may stay uncollected before {@code leakSuspects} names it. */
+    static final java.time.Duration LEAK_SUSPECT_AFTER = java.time.Duration.ofSeconds(60);
+
     static boolean handles(String path) {
         return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
     }
@@ -74,6 +78,7 @@ final class BundlesResource {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("bundles", deployer.status());
             answer.put("closedNotCollected", leakTracker.uncollected());
+            answer.put("leakSuspects", leakTracker.uncollected(LEAK_SUSPECT_AFTER));
             return new CallResource.Answer(200, answer);
         }
         String rest = path.substring(PREFIX.length() + 1);

@@ -79,7 +79,7 @@ final class CallResource {
         }
         BundleGeneration generation = directory.find(service);
         if (generation == null) {
-            return now(Status.NOT_FOUND, "no service " + service + " here; services: " + directory.serviceNames());
+            return notFound(service, method, args, "no service " + service + " here; services: " + directory.serviceNames());
         }
         ServiceBinding binding = generation.services().get(service);
         List<String> matches = new ArrayList<>();
@@ -90,7 +90,7 @@ final class CallResource {
             }
         }
         if (matches.isEmpty()) {
-            return now(Status.NOT_FOUND, "no method " + method + " taking " + args.size() + " arguments in "
+            return notFound(service, method, args, "no method " + method + " taking " + args.size() + " arguments in "
                     + service + "; methods: " + binding.methodKeys());
         }
         if (matches.size() > 1) {
@@ -101,6 +101,35 @@ final class CallResource {
                 (target, invoker, budget) -> convertArgs(target, invoker, args), new HttpSink(answer));
         return answer.completeOnTimeout(error(Status.DEADLINE_EXCEEDED, service + "#" + matches.get(0)
                 + " did not answer within " + CALL_TIMEOUT_MILLIS + " ms"), CALL_TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A call to a service or method that is not here still goes through the dispatcher, which
+     * answers it {@code NOT_FOUND} and counts it in {@code swivel_calls_total} as the same call over
+     * the wire; the answer keeps the message naming what there is instead.
+     */
+    private CompletableFuture<Answer> notFound(String service, String method, ArrayNode args, String message) {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        HttpSink sink = new HttpSink(answer);
+        dispatcher.dispatch(service, method, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_TIMEOUT_MILLIS),
+                (target, invoker, budget) -> convertArgs(target, invoker, args), new CallSink() {
+                    @Override
+                    public void ok(BundleGeneration generation, Object result) {
+                        sink.ok(generation, result); // deployed meanwhile, and asked by its full key
+                    }
+
+                    @Override
+                    public void appError(Throwable error) {
+                        sink.appError(error);
+                    }
+
+                    @Override
+                    public void fail(Status status, String reason) {
+                        sink.fail(status, status == Status.NOT_FOUND ? message : reason);
+                    }
+                });
+        return answer.completeOnTimeout(error(Status.DEADLINE_EXCEEDED, service + "#" + method + " did not answer within "
+                + CALL_TIMEOUT_MILLIS + " ms"), CALL_TIMEOUT_MILLIS + 1000, TimeUnit.MILLISECONDS);
     }
 
     private static Object[] convertArgs(BundleGeneration generation, Invoker invoker, ArrayNode args) throws Exception {

@@ -64,6 +64,7 @@ public final class Registration implements Closeable {
         this.stepTimeout = stepTimeout;
         this.sessionTimeout = sessionTimeout;
         client.getConnectionStateListenable().addListener((c, state) -> connected.set(state.isConnected()));
+        client.getConnectionStateListenable().addListener(new ZooKeeperConnectionLog(connectString, sessionTimeout, System::nanoTime));
         connected.set(client.getZookeeperClient().isConnected());
     }
 

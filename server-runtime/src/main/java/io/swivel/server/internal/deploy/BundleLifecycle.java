@@ -233,7 +233,9 @@ final class BundleLifecycle implements CanaryControl.Bundle {
                     ? new BundleFacts.JarContent(staged.version(), staged.sha256(), error.getMessage())
                     : new BundleFacts.JarContent(null, null, error.getMessage());
         }
-        error(from.getFileName() + ": " + error.getMessage());
+        String jarName = from.getFileName().toString();
+        String message = error.getMessage();
+        error(message.startsWith(jarName) ? message : jarName + ": " + message); // most messages name the jar already
         listener.failed(name, from, error, active);
         if (staged != null) {
             String file = staged.staged().getFileName().toString();

@@ -24,6 +24,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
@@ -89,11 +93,16 @@ public final class BundleLoader {
         }
     }
 
+    /** Between a loader's name and its number: {@code greeter@1.0.0#3}. */
+    private static final String LOAD_MARK = "#";
+
     private final Settings settings;
     private final ClassLoader sharedLoader;
     private final LoaderLeakTracker leakTracker;
     private final ServerMetrics metrics;
     private final LeftoverHunt leftovers;
+    /** Numbers the loaders this server opened, so that two closed loaders of one version can be told apart. */
+    private final AtomicLong loads = new AtomicLong();
 
     /**
      * Creates a loader that measures nothing.
@@ -172,7 +181,8 @@ public final class BundleLoader {
         String id = descriptor.name() + " " + descriptor.version();
         BundleClassLoader loader;
         try {
-            loader = BundleClassLoader.open(descriptor.name() + "@" + descriptor.version(), descriptor.staged(),
+            loader = BundleClassLoader.open(descriptor.name() + "@" + descriptor.version() + LOAD_MARK
+                            + loads.incrementAndGet(), descriptor.staged(),
                     sharedLoader, settings.workDir(), settings.maxLibBytes(), settings.maxLibRatio());
         } catch (LibLimitException e) {
             String flag = e.limit() == LibLimitException.Limit.TOTAL_BYTES ? "--max-lib-bytes" : "--max-lib-ratio";
@@ -297,7 +307,15 @@ public final class BundleLoader {
         if (found.threadLocalsCleared() > 0) {
             metrics.bundleViolation(bundle, "thread_local_cleared", found.threadLocalsCleared());
         }
-        leakTracker.track(id, loader, found.reasons());
+        leakTracker.track(closedName(id, loader), loader, found.reasons());
+    }
+
+    /** @return e.g. {@code greeter 1.0.0 #3, closed 23:41:02}: the third loader this server opened, and when it closed */
+    private static String closedName(String id, BundleClassLoader loader) {
+        String name = String.valueOf(loader.getName());
+        int mark = name.lastIndexOf(LOAD_MARK);
+        return id + (mark < 0 ? "" : " " + name.substring(mark)) + ", closed "
+                + LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME);
     }
 
     /** A bundle tried to stop the JVM and was refused: said once per attempt, with what it tried. */

@@ -18,11 +18,14 @@ final class DeployLog implements LifecycleListener {
 
     @Override
     public void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
+        String prefix = jar.getFileName() + ": ";
+        String reason = error.getMessage().startsWith(prefix) ? error.getMessage().substring(prefix.length())
+                : error.getMessage(); // the line names the jar once
         if (error.getCause() != null) {
-            log.warn("{} not deployed: {}; serving instead: {}", jar.getFileName(), error.getMessage(),
+            log.warn("{} not deployed: {}; serving instead: {}", jar.getFileName(), reason,
                     MarkerWriter.describe(servingInstead), error);
         } else {
-            log.warn("{} not deployed: {}; serving instead: {}", jar.getFileName(), error.getMessage(),
+            log.warn("{} not deployed: {}; serving instead: {}", jar.getFileName(), reason,
                     MarkerWriter.describe(servingInstead));
         }
     }

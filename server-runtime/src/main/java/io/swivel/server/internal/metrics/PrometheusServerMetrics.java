@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -40,9 +41,13 @@ import java.util.function.LongSupplier;
  * generations reachable). Besides Swivel's meters it carries the JVM binders (memory, GC,
  * threads, class loading, processor, uptime) and the Netty allocator's.
  *
- * <p>Call meters are created when a generation loads and looked up per call in immutable maps;
- * recording is a counter increment and a timer record, lock-free, safe on an event loop.
- * Meters of a bundle version go when its last generation unloads.
+ * <p>Call meters are resolved when a generation loads and looked up per call in immutable maps,
+ * but their series are created when first used: a method that was never called, or a status it
+ * never answered, prints no line (so {@code /metrics} grows with the calls that happen, not with
+ * methods × statuses). Recording is a counter increment and a timer record, lock-free after the
+ * first call of each kind (which registers its meter once), safe on an event loop. Meters of a
+ * bundle version go when its last generation unloads. Names and help texts pass
+ * {@code promtool check metrics} ({@link PromtoolNames}).
  */
 public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
 
@@ -87,6 +92,7 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
 
     /** Creates the registry and binds the JVM and Netty allocator meters. */
     public PrometheusServerMetrics() {
+        PromtoolNames.configure(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -97,6 +103,14 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
             new NettyAllocatorMetrics(allocator).bindTo(registry);
         }
         unknownService = new CountOnly(UNKNOWN, UNKNOWN, NONE, NONE);
+        PromtoolNames.bindProcessCpu(registry);
+        // The first timer with buckets loads and links Micrometer's histogram classes (tens of ms on a
+        // cold JVM): done here, so that a method's first call, maybe on an I/O thread, only registers.
+        Timer warmUp = Timer.builder("swivel.warm.up").serviceLevelObjectives(CALL_BUCKETS)
+                .distributionStatisticExpiry(Duration.ofMinutes(1)).distributionStatisticBufferLength(3).register(registry);
+        warmUp.record(1, TimeUnit.MILLISECONDS);
+        registry.scrape();
+        registry.remove(warmUp);
     }
 
     /**
@@ -184,6 +198,8 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
             return;
         }
         registry.remove(meters.inFlight());
+        meters.methods().values().forEach(MethodMeters::close); // none registers again once its series may go
+        meters.unknownMethods().values().forEach(m -> ((CountOnly) m).close());
         synchronized (liveVersions) {
             Integer left = liveVersions.merge(meters.version(), -1, Integer::sum);
             if (left != null && left <= 0) {
@@ -388,43 +404,86 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
                                     Map<String, CallMeters> unknownMethods) {
     }
 
-    /** A counter per status and the latency histogram of one method of one bundle version. */
+    /**
+     * The buckets of {@code swivel_call_duration_seconds}: from a loopback call (about 100 µs) to
+     * the longest deadline worth waiting for, 18 with {@code +Inf}, instead of the 70 or so of a
+     * percentile histogram over the same range: enough for {@code histogram_quantile} and for SLOs
+     * at 1, 5, 10, 50, 100, 500 ms and 1 s, and a tenth of the lines per method.
+     */
+    static final Duration[] CALL_BUCKETS = {Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+        ms(1), Duration.ofNanos(2_500_000), ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000),
+        ms(2500), ms(5000), ms(10_000), ms(30_000)};
+
+    /**
+     * The counters (one per status) and the latency histogram of one method of one bundle
+     * version, each registered on its first use. Once {@link #close closed} (its generation
+     * unloaded, the version's series about to go) it registers nothing more, so a late call
+     * cannot bring back a series nobody removes.
+     */
     private final class MethodMeters implements CallMeters {
 
-        private final Counter[] byStatus = new Counter[STATUSES.length];
-        private final Timer duration;
+        private final String service;
+        private final String method;
+        private final String bundle;
+        private final String version;
+        private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(STATUSES.length);
+        private volatile Timer duration;
+        private boolean closed;
 
         MethodMeters(String service, String method, String bundle, String version) {
-            for (Status status : STATUSES) {
-                byStatus[status.ordinal()] = callCounter(service, method, bundle, version, status);
-            }
-            duration = Timer.builder(CALL_DURATION)
-                    .description("From a call's arrival to its answer, for calls that reached a bundle's method")
-                    .tags("service", service, "method", method, "bundle", bundle, "version", version)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofNanos(100_000))
-                    .maximumExpectedValue(Duration.ofSeconds(30))
-                    .serviceLevelObjectives(ms(1), ms(5), ms(10), ms(50), ms(100), ms(500), ms(1000))
-                    .distributionStatisticExpiry(Duration.ofMinutes(1))
-                    .distributionStatisticBufferLength(3)
-                    .register(registry);
+            this.service = service;
+            this.method = method;
+            this.bundle = bundle;
+            this.version = version;
         }
 
         @Override
         public void refused(Status status) {
-            byStatus[status.ordinal()].increment();
+            Counter counter = byStatus.get(status.ordinal());
+            if (counter != null || (counter = counter(status)) != null) {
+                counter.increment();
+            }
         }
 
         @Override
         public void answered(Status status, long startNanos) {
-            byStatus[status.ordinal()].increment();
-            duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            refused(status);
+            Timer timer = duration;
+            if (timer != null || (timer = timer()) != null) {
+                timer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private synchronized Counter counter(Status status) {
+            Counter counter = byStatus.get(status.ordinal());
+            if (counter == null && !closed) { // closed: a late call of an unloaded generation, not counted
+                counter = callCounter(service, method, bundle, version, status);
+                byStatus.set(status.ordinal(), counter);
+            }
+            return counter;
+        }
+
+        private synchronized Timer timer() {
+            if (duration == null && !closed) {
+                duration = Timer.builder(CALL_DURATION)
+                        .description("From a call's arrival to its answer, for calls that reached a bundle's method")
+                        .tags("service", service, "method", method, "bundle", bundle, "version", version)
+                        .serviceLevelObjectives(CALL_BUCKETS)
+                        .distributionStatisticExpiry(Duration.ofMinutes(1))
+                        .distributionStatisticBufferLength(3)
+                        .register(registry);
+            }
+            return duration;
+        }
+
+        synchronized void close() {
+            closed = true;
         }
     }
 
     /**
-     * Calls that never reach a method: {@code NOT_FOUND} counted (its counter created up front),
-     * any other status counted through a counter created on first use.
+     * Calls that never reach a method, counted by status through counters created on first use
+     * (none at all for a service whose every call found its method).
      */
     private final class CountOnly implements CallMeters {
 
@@ -432,24 +491,40 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
         private final String method;
         private final String bundle;
         private final String version;
-        private final Counter notFound;
+        private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(STATUSES.length);
+        private boolean closed;
 
         CountOnly(String service, String method, String bundle, String version) {
             this.service = service;
             this.method = method;
             this.bundle = bundle;
             this.version = version;
-            this.notFound = callCounter(service, method, bundle, version, Status.NOT_FOUND);
         }
 
         @Override
         public void refused(Status status) {
-            (status == Status.NOT_FOUND ? notFound : callCounter(service, method, bundle, version, status)).increment();
+            Counter counter = byStatus.get(status.ordinal());
+            if (counter != null || (counter = counter(status)) != null) {
+                counter.increment();
+            }
         }
 
         @Override
         public void answered(Status status, long startNanos) {
             refused(status);
+        }
+
+        private synchronized Counter counter(Status status) {
+            Counter counter = byStatus.get(status.ordinal());
+            if (counter == null && !closed) { // closed: a late call of an unloaded generation, not counted
+                counter = callCounter(service, method, bundle, version, status);
+                byStatus.set(status.ordinal(), counter);
+            }
+            return counter;
+        }
+
+        synchronized void close() {
+            closed = true;
         }
     }
 

@@ -169,6 +169,13 @@
       for (const b of cells.actions.querySelectorAll('button')) {
         b.disabled = !active;
       }
+      // a rollback needs somewhere to go: the standby, or another version in history
+      const rollback = cells.actions.querySelector('button.rollback');
+      const elsewhere = Boolean(bundle.standby)
+        || (bundle.history || []).some((h) => !active || h.version !== active.version);
+      rollback.disabled = !active || !elsewhere;
+      rollback.title = active && !elsewhere ? 'Nothing to roll back to: ' + bundle.name + ' has only '
+        + active.version + ' in its history' : '';
       if (bundlesBody.children[index] !== entry.row) {
         bundlesBody.insertBefore(entry.row, bundlesBody.children[index] || null);
       }
@@ -182,7 +189,7 @@
     document.getElementById('no-bundles').hidden = bundles.length > 0;
     setText(document.getElementById('rate'), total === null ? '–' : total.toFixed(1));
     const leaks = answer.closedNotCollected || [];
-    setText(document.getElementById('leaks'), leaks.length ? 'Closed classloaders not yet collected: ' + leaks.join(', ') : '');
+    setText(document.getElementById('leaks'), leaks.length ? 'Closed classloaders not yet collected: ' + leaks.join('; ') : '');
   }
 
   function renderServices(answer) {

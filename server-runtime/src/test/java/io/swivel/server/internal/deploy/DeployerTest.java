@@ -12,6 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +33,7 @@ class DeployerTest {
 
     private Path deployDir;
     private ServiceDirectory directory;
+    private final LoaderLeakTracker leakTracker = new LoaderLeakTracker();
     private Deployer deployer;
 
     @BeforeEach
@@ -36,7 +43,7 @@ class DeployerTest {
         directory = new ServiceDirectory();
         BundleLoader loader = new BundleLoader(new BundleLoader.Settings(dataDir.resolve("history"),
                 dataDir.resolve("work"), deployDir, Duration.ofSeconds(5), 4, 64, 1 << 20),
-                RpcService.class.getClassLoader(), new LoaderLeakTracker());
+                RpcService.class.getClassLoader(), leakTracker);
         deployer = new Deployer(loader, directory, deployDir, dataDir,
                 new Deployer.Settings(Duration.ofSeconds(5), 5, Duration.ZERO, 0.5, 20, Duration.ofSeconds(5)));
     }
@@ -87,5 +94,45 @@ class DeployerTest {
         assertThat(jar).hasSameBinaryContentAs(SampleBundles.jar("greeter-broken"));
         assertThat(deployer.servingNames()).containsExactly("greeter");
         await().atMost(Duration.ofSeconds(5)).until(() -> deployer.status("greeter").orElseThrow().lastError() != null);
+    }
+
+    @Test
+    void twoClosedLoadersOfOneVersionAreToldApart() throws Exception {
+        List<ClassLoader> pinned = new ArrayList<>(); // kept reachable, so both stay in the tracker's list
+        for (int i = 0; i < 2; i++) {
+            Path jar = copy("greeter-v1");
+            assertThat(deployer.deploy(jar)).isTrue();
+            pinned.add(directory.find("io.swivel.samples.greeter.Greeter").loader());
+            assertThat(deployer.undeploy("greeter")).isPresent();
+        }
+        assertThat(pinned).hasSize(2);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(leakTracker.uncollected())
+                .hasSize(2).doesNotHaveDuplicates()
+                .allMatch(name -> name.matches("greeter 1\\.0\\.0 #\\d+, closed \\d\\d:\\d\\d:\\d\\d")));
+    }
+
+    @Test
+    void theLastErrorNamesTheJarOnce() throws Exception {
+        Path jar = copy("greeter-v1");
+        deployer.deploy(jar);
+        Path bogus = root.resolve("bogus.jar");
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(SampleBundles.jar("greeter-v2")));
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(bogus), withDispatch(in.getManifest(), "bogus"))) {
+            for (JarEntry entry; (entry = in.getNextJarEntry()) != null; ) {
+                out.putNextEntry(new JarEntry(entry.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+        }
+        Files.copy(bogus, jar, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(deployer.deploy(jar)).isFalse();
+
+        assertThat(deployer.status("greeter").orElseThrow().lastError()).isEqualTo("greeter.jar: Swivel-Dispatch 'bogus' "
+                + "is not known (expected: pool or direct); fix the Swivel-Dispatch attribute");
+    }
+
+    private static Manifest withDispatch(Manifest manifest, String dispatch) {
+        manifest.getMainAttributes().putValue("Swivel-Dispatch", dispatch);
+        return manifest;
     }
 }

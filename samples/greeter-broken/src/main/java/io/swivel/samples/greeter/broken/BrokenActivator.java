@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The activator of greeter 3.0.0, which always refuses to start, as a bundle does whose
- * configuration is missing. Deploying it must leave the previous version serving.
+ * The activator of greeter 3.0.0, which always refuses to start, whatever its configuration:
+ * the sample of a failed deploy. Deploying it must leave the previous version serving.
  */
 public final class BrokenActivator implements BundleActivator {
 
@@ -23,6 +23,7 @@ public final class BrokenActivator implements BundleActivator {
     public void start(BundleContext context) {
         LOG.info("{} {} starting", context.bundleName(), context.bundleVersion());
         throw new IllegalStateException(
-                "greeter 3.0.0 refuses to start: the database URL is not configured (set db.url)");
+                "greeter 3.0.0 refuses to start: this sample fails on purpose, to show a failed deploy;"
+                        + " the version serving before goes on serving");
     }
 }
