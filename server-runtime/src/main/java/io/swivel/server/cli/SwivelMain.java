@@ -10,7 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The {@code swivel} command line: {@code serve}, {@code status}, {@code rollback}, {@code undeploy}, {@code services}, {@code call}, {@code canary} and {@code new bundle}. */
+/** The {@code swivel} command line: {@code serve}, {@code status}, {@code rollback}, {@code undeploy}, {@code services}, {@code call}, {@code canary}, {@code shadow} and {@code new bundle}. */
 @Command(name = "swivel", mixinStandardHelpOptions = true, version = "swivel 0.1.0",
         description = "Swivel, a hot-reloading RPC application server.",
         subcommands = {ServeCommand.class, StatusCommand.class, RollbackCommand.class, UndeployCommand.class,
