@@ -64,7 +64,9 @@ class CuratorDiscoveryTest {
             assertThat(instance.getPort()).isEqualTo(port);
             assertThat(instance.buildUriSpec()).isEqualTo("swivel://127.0.0.1:" + port);
             assertThat(instance.getPayload()).containsEntry("bundle", "greeter").containsEntry("version", "1.0.0")
-                    .containsEntry("weight", 1).containsEntry("protocol", "swivel/1");
+                    .containsEntry("weight", 100).containsEntry("protocol", "swivel/1")
+                    .containsEntry("warmupMillis", 60000).containsKey("activeSince")
+                    .hasEntrySatisfying("adminAddress", admin -> assertThat(admin).asString().startsWith("127.0.0.1:"));
 
             await().atMost(WITHIN).until(() -> springShaped.queryForInstances(GREETER).size() == 1);
             Collection<ServiceInstance<ZookeeperInstance>> spring = springShaped.queryForInstances(GREETER);
@@ -74,7 +76,7 @@ class CuratorDiscoveryTest {
                 assertThat(registered.getPayload().getName()).isEqualTo(GREETER);
                 assertThat(registered.getPayload().getId()).isEqualTo("127.0.0.1:" + port);
                 assertThat(registered.getPayload().getMetadata()).containsEntry("bundle", "greeter")
-                        .containsEntry("version", "1.0.0").containsEntry("weight", "1")
+                        .containsEntry("version", "1.0.0").containsEntry("weight", "100")
                         .containsEntry("protocol", "swivel/1");
             });
         }

@@ -108,8 +108,9 @@ class SpringCloudZookeeperTest {
             assertThat(instance.isSecure()).isFalse();
             assertThat(instance.getUri()).hasToString("swivel://127.0.0.1:" + instance.getPort());
             assertThat(instance.getMetadata()).containsEntry("bundle", "greeter").containsEntry("version", "1.0.0")
-                    .containsEntry("weight", "1").containsEntry("protocol", "swivel/1")
-                    .containsEntry("instance_status", "UP");
+                    .containsEntry("weight", "100").containsEntry("protocol", "swivel/1")
+                    .containsEntry("instance_status", "UP").containsKey("adminAddress")
+                    .containsEntry("warmupMillis", "60000").containsKey("activeSince");
         });
     }
 

@@ -19,12 +19,15 @@ import org.apache.curator.x.discovery.UriSpec;
  * @param version the bundle version serving it
  * @param weight the relative weight for weighted balancing, at least 1
  * @param protocol {@value RegistryPaths#PROTOCOL}
+ * @param adminAddress the server's admin API, {@code host:port}, or empty if not announced (never a token)
+ * @param warmupMillis how long the instance's effective weight ramps up after {@code activeSince}; 0 for none
+ * @param activeSince when the server joined or the version began to serve, epoch milliseconds; 0 if not announced
  * @param versions every version the server serves the service with, and the share of calls each
  *     takes there, while a canary runs: {@code 1.0.0=90,2.0.0=10}; empty when {@code version} is
  *     the only one
  */
 public record InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
-                           String protocol, String versions) {
+                           String protocol, String adminAddress, long warmupMillis, long activeSince, String versions) {
 
     /** The URI template written in every registration: {@code swivel://host:port}. */
     public static final String URI_SPEC = "swivel://{address}:{port}";
@@ -40,6 +43,9 @@ public record InstanceInfo(String service, String id, String host, int port, Str
      * @param version the version
      * @param weight the weight
      * @param protocol the protocol
+     * @param adminAddress the admin API's {@code host:port}, or empty
+     * @param warmupMillis the warm-up window, 0 for none
+     * @param activeSince when the warm-up started, epoch milliseconds, 0 for none
      * @param versions the versions served and their shares, or empty
      */
     public InstanceInfo {
@@ -47,11 +53,34 @@ public record InstanceInfo(String service, String id, String host, int port, Str
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(host, "host");
         weight = Math.max(1, weight);
+        adminAddress = adminAddress == null ? "" : adminAddress;
+        warmupMillis = Math.max(0, warmupMillis);
+        activeSince = Math.max(0, activeSince);
         versions = versions != null ? versions : "";
     }
 
     /**
-     * An instance serving one version.
+     * An instance serving one version, announcing an admin address and a warm-up.
+     *
+     * @param service the service
+     * @param id the id
+     * @param host the host
+     * @param port the port
+     * @param bundle the bundle
+     * @param version the version
+     * @param weight the weight
+     * @param protocol the protocol
+     * @param adminAddress the admin API's {@code host:port}, or empty
+     * @param warmupMillis the warm-up window, 0 for none
+     * @param activeSince when the warm-up started, epoch milliseconds, 0 for none
+     */
+    public InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
+                        String protocol, String adminAddress, long warmupMillis, long activeSince) {
+        this(service, id, host, port, bundle, version, weight, protocol, adminAddress, warmupMillis, activeSince, "");
+    }
+
+    /**
+     * An instance that announces no admin address and no warm-up (what servers before them wrote).
      *
      * @param service the service
      * @param id the id
@@ -64,7 +93,7 @@ public record InstanceInfo(String service, String id, String host, int port, Str
      */
     public InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
                         String protocol) {
-        this(service, id, host, port, bundle, version, weight, protocol, "");
+        this(service, id, host, port, bundle, version, weight, protocol, "", 0, 0, "");
     }
 
     /**
@@ -94,9 +123,12 @@ public record InstanceInfo(String service, String id, String host, int port, Str
 
     /**
      * What a registration says about the instance beyond its address: {@code bundle},
-     * {@code version}, {@code weight} (a number), {@code protocol}, and while a canary runs
-     * {@code versions} ({@code 1.0.0=90,2.0.0=10}). Both payload shapes are
-     * built from this one map, so a key added here reaches every reader.
+     * {@code version}, {@code weight} (a number) and {@code protocol}; then, when announced,
+     * {@code adminAddress} ({@code host:port} of the admin API, for peers and cluster commands) and
+     * {@code warmupMillis} with {@code activeSince} (epoch milliseconds: the effective weight ramps
+     * from a small share to full over that window), and while a canary runs {@code versions}
+     * ({@code 1.0.0=90,2.0.0=10}). Both payload shapes are built from this one
+     * map, so a key added here reaches every reader.
      *
      * @return the payload keys in a fixed order
      */
@@ -106,6 +138,13 @@ public record InstanceInfo(String service, String id, String host, int port, Str
         payload.put("version", version);
         payload.put("weight", weight);
         payload.put("protocol", protocol);
+        if (!adminAddress.isEmpty()) {
+            payload.put("adminAddress", adminAddress);
+        }
+        if (warmupMillis > 0 && activeSince > 0) {
+            payload.put("warmupMillis", warmupMillis);
+            payload.put("activeSince", activeSince);
+        }
         if (!versions.isEmpty()) {
             payload.put("versions", versions);
         }
@@ -147,7 +186,51 @@ public record InstanceInfo(String service, String id, String host, int port, Str
                 instance.getPort() != null ? instance.getPort() : 0, text(payload.get("bundle")),
                 text(payload.get("version")), weight(payload.get("weight")),
                 payload.get("protocol") != null ? payload.get("protocol").toString() : RegistryPaths.PROTOCOL,
+                text(payload.get("adminAddress")), number(payload.get("warmupMillis")), number(payload.get("activeSince")),
                 text(payload.get("versions")));
+    }
+
+    /**
+     * How much of its weight the instance takes now: a share that grows linearly from
+     * {@value #WARMUP_FLOOR} to 1 over {@link #warmupMillis()} after {@link #activeSince()}, and 1
+     * without a warm-up. A start in the future (a clock ahead of the reader's) counts as just started.
+     *
+     * @param nowMillis the reader's clock, epoch milliseconds
+     * @return the share, in {@code [WARMUP_FLOOR, 1]}
+     */
+    public double warmth(long nowMillis) {
+        return warmth(warmupMillis, Math.max(0, nowMillis - activeSince));
+    }
+
+    /** The share of its weight an instance takes at the start of its warm-up. */
+    public static final double WARMUP_FLOOR = 0.05;
+
+    /**
+     * The share of full weight after {@code elapsedMillis} of a warm-up of {@code warmupMillis}.
+     *
+     * @param warmupMillis the window, 0 for none
+     * @param elapsedMillis the time since it started, at least 0
+     * @return {@value #WARMUP_FLOOR} at the start, growing linearly to 1 at the end of the window
+     */
+    public static double warmth(long warmupMillis, long elapsedMillis) {
+        if (warmupMillis <= 0 || elapsedMillis >= warmupMillis) {
+            return 1.0;
+        }
+        return WARMUP_FLOOR + (1.0 - WARMUP_FLOOR) * Math.max(0, elapsedMillis) / warmupMillis;
+    }
+
+    private static long number(Object value) {
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        if (value instanceof String text) {
+            try {
+                return Long.parseLong(text.trim());
+            } catch (NumberFormatException notANumber) {
+                return 0;
+            }
+        }
+        return 0;
     }
 
     private static int weight(Object value) {

@@ -49,6 +49,7 @@ public final class ServiceRegistrar implements Closeable {
     private final ServiceDiscovery<Map<String, Object>> plainDiscovery;
     private final String host;
     private final int port;
+    private final String adminAddress;
     private final ScheduledExecutorService repairer;
     /** Guarded by this. */
     private final Map<String, InstanceInfo> registered = new HashMap<>();
@@ -67,11 +68,25 @@ public final class ServiceRegistrar implements Closeable {
      * @param port the {@code swivel/1} port
      * @param repairInterval how often registrations are checked and recreated if missing
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public ServiceRegistrar(CuratorFramework client, String host, int port, Duration repairInterval) {
+        this(client, host, port, "", repairInterval);
+    }
+
+    /**
+     * Starts a registrar for one server that announces its admin API.
+     *
+     * @param client a connected Curator client
+     * @param host the address clients should connect to
+     * @param port the {@code swivel/1} port
+     * @param adminAddress the admin API's {@code host:port} written in every registration, or empty
+     * @param repairInterval how often registrations are checked and recreated if missing
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public ServiceRegistrar(CuratorFramework client, String host, int port, String adminAddress, Duration repairInterval) {
         this.client = client;
         this.host = host;
         this.port = port;
+        this.adminAddress = adminAddress == null ? "" : adminAddress;
         this.discovery = (ServiceDiscovery) ServiceDiscoveryBuilder.builder(Map.class)
                 .client(client)
                 .basePath(RegistryPaths.SERVICES)
@@ -120,7 +135,8 @@ public final class ServiceRegistrar implements Closeable {
         }
         services.forEach((service, bundle) -> {
             InstanceInfo wanted = new InstanceInfo(service, instanceId(), host, port, bundle.bundle(), bundle.version(),
-                    bundle.weight(), RegistryPaths.PROTOCOL, bundle.versions());
+                    bundle.weight(), RegistryPaths.PROTOCOL, adminAddress, bundle.warmupMillis(), bundle.activeSince(),
+                    bundle.versions());
             InstanceInfo current = registered.get(service);
             if (!wanted.equals(current) || unwritten.contains(service)) {
                 try {
@@ -273,20 +289,12 @@ public final class ServiceRegistrar implements Closeable {
      * @param bundle the bundle name
      * @param version its version
      * @param weight the relative weight, at least 1
+     * @param warmupMillis the warm-up window announced with it, 0 for none
+     * @param activeSince when the warm-up started (the server joined, or this version began to serve), epoch ms
      * @param versions while a canary runs, every version served and its share ({@code 1.0.0=90,2.0.0=10}), else empty
      */
-    public record BundleVersion(String bundle, String version, int weight, String versions) {
-
-        /**
-         * One version serving.
-         *
-         * @param bundle the bundle
-         * @param version the version
-         * @param weight the weight
-         */
-        public BundleVersion(String bundle, String version, int weight) {
-            this(bundle, version, weight, "");
-        }
+    public record BundleVersion(String bundle, String version, int weight, long warmupMillis, long activeSince,
+                                String versions) {
 
         /**
          * Validates.
@@ -294,12 +302,38 @@ public final class ServiceRegistrar implements Closeable {
          * @param bundle the bundle
          * @param version the version
          * @param weight the weight
+         * @param warmupMillis the warm-up window
+         * @param activeSince when it started
          * @param versions the versions and shares, or empty
          */
         public BundleVersion {
-            versions = versions != null ? versions : "";
             Objects.requireNonNull(bundle, "bundle");
             Objects.requireNonNull(version, "version");
+            versions = versions != null ? versions : "";
+        }
+
+        /**
+         * A version announced with a warm-up, the only one serving.
+         *
+         * @param bundle the bundle
+         * @param version the version
+         * @param weight the weight
+         * @param warmupMillis the warm-up window
+         * @param activeSince when it started
+         */
+        public BundleVersion(String bundle, String version, int weight, long warmupMillis, long activeSince) {
+            this(bundle, version, weight, warmupMillis, activeSince, "");
+        }
+
+        /**
+         * A version announced without warm-up, the only one serving.
+         *
+         * @param bundle the bundle
+         * @param version the version
+         * @param weight the weight
+         */
+        public BundleVersion(String bundle, String version, int weight) {
+            this(bundle, version, weight, 0, 0, "");
         }
     }
 }

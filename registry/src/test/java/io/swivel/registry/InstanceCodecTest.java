@@ -105,4 +105,33 @@ class InstanceCodecTest {
         assertThatThrownBy(() -> new JsonInstanceSerializer<>(Object.class).deserialize(springShaped))
                 .hasMessageContaining(InstanceCodec.SPRING_PAYLOAD_CLASS);
     }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void theAdminAddressAndTheWarmUpTravelInBothShapes() throws Exception {
+        InstanceInfo announced = new InstanceInfo(GREETER, "127.0.0.1:7700", "127.0.0.1", 7700, "greeter", "2.0.0", 300,
+                RegistryPaths.PROTOCOL, "127.0.0.1:7701", 60_000, 1_764_620_000_000L);
+
+        JsonNode metadata = new ObjectMapper().readTree(codec.serialize(announced.toCurator())).path("payload").path("metadata");
+        assertThat(metadata.path("adminAddress").asText()).isEqualTo("127.0.0.1:7701");
+        assertThat(metadata.path("weight").asText()).isEqualTo("300");
+        assertThat(metadata.path("warmupMillis").asText()).isEqualTo("60000");
+        assertThat(metadata.toString()).doesNotContainIgnoringCase("token");
+        assertThat(codec.readSwivel(codec.serialize(announced.toCurator()))).isEqualTo(announced);
+        JsonInstanceSerializer<Map> plain = new JsonInstanceSerializer<>(Map.class);
+        assertThat(InstanceInfo.fromCurator(plain.deserialize(plain.serialize((ServiceInstance) announced.toCurator()))))
+                .isEqualTo(announced);
+    }
+
+    @Test
+    void theWarmUpRampsFromASmallShareToFull() {
+        InstanceInfo warming = new InstanceInfo(GREETER, "127.0.0.1:7700", "127.0.0.1", 7700, "greeter", "2.0.0", 100,
+                RegistryPaths.PROTOCOL, "", 10_000, 1_000_000);
+
+        assertThat(warming.warmth(1_000_000)).isEqualTo(InstanceInfo.WARMUP_FLOOR);
+        assertThat(warming.warmth(999_000)).as("a clock behind the server's").isEqualTo(InstanceInfo.WARMUP_FLOOR);
+        assertThat(warming.warmth(1_005_000)).isCloseTo(0.525, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(warming.warmth(1_010_000)).isEqualTo(1.0);
+        assertThat(greeter.warmth(0)).as("no warm-up announced").isEqualTo(1.0);
+    }
 }

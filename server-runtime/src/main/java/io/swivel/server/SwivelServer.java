@@ -10,6 +10,7 @@ import io.swivel.server.internal.announce.ServerListener;
 import io.swivel.server.internal.bundle.LeftoverHunt;
 import io.swivel.server.internal.cluster.ZooKeeperUpdatingListener;
 import io.swivel.server.internal.deploy.BundleLoader;
+import io.swivel.server.internal.deploy.BundleUpload;
 import io.swivel.server.internal.deploy.DeployWatcher;
 import io.swivel.server.internal.deploy.Deployer;
 import io.swivel.server.internal.deploy.Deployments;
@@ -82,7 +83,8 @@ public final class SwivelServer implements Closeable {
                 config.stalledAfter(), clock);
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength(), config.limits(), metrics);
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer::undeploy, leakTracker,
-                metrics, () -> zookeeper != null ? zookeeper.registration() : null, health, config.limits());
+                metrics, () -> zookeeper != null ? zookeeper.registration() : null, health, config.limits(),
+                new BundleUpload(config.deployDir(), config.limits().maxUploadBytes(), deployer));
     }
 
     /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */
@@ -131,6 +133,9 @@ public final class SwivelServer implements Closeable {
         rpcAddress = rpcServer.start(config.bind(), config.port());
         adminAddress = adminServer.start(config.bind(), config.adminPort());
         listeners.forEach(listener -> listener.serverStarted(view));
+        deployer.events().serverStarted("serving " + bundles + " bundle(s) on " + rpcAddress.getHostString() + ":"
+                + rpcAddress.getPort() + " (admin port " + adminAddress.getPort() + ", ZooKeeper "
+                + zookeeper().orElse("none") + ")");
         log.info("Swivel serving {} bundle(s) from {} on {}:{} (admin port {}, ZooKeeper {})", bundles,
                 config.deployDir().toAbsolutePath().normalize(), rpcAddress.getHostString(), rpcAddress.getPort(),
                 adminAddress.getPort(), zookeeper().orElse("none"));

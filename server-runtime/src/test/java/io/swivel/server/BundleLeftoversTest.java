@@ -113,6 +113,10 @@ class BundleLeftoversTest {
                     .isEqualTo("leaver 1: thread 'leaver-own' (its context classloader is the bundle's) was running at "
                             + "unload; interrupted, it ended; start threads through BundleContext.newExecutor/newScheduler, "
                             + "which stop on unload");
+            assertThat(live.server.deployer().events().latest(50)).anySatisfy(event -> {
+                assertThat(event.type()).isEqualTo("leak_reported");
+                assertThat(event.message()).startsWith("leaver 1 left behind: thread 'leaver-own'");
+            });
             awaitCollected(live);
             assertThat(live.server.metrics().scrape(null).body()).contains("swivel_bundle_violations_total{bundle=\"leaver\",kind=\"thread_left\"} 1.0");
         }

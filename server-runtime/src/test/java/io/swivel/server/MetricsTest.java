@@ -256,7 +256,7 @@ class MetricsTest {
                 assertThat(instance.path("port").asInt()).isEqualTo(live.server.rpcAddress().getPort());
                 assertThat(instance.path("bundle").asText()).isEqualTo("greeter");
                 assertThat(instance.path("version").asText()).isEqualTo("1.0.0");
-                assertThat(instance.path("weight").asInt()).isEqualTo(1);
+                assertThat(instance.path("weight").asInt()).isEqualTo(100);
             });
             assertThat(admin.send(admin.request("/v1/services")).statusCode()).isEqualTo(401);
 

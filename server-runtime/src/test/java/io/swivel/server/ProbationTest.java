@@ -61,6 +61,11 @@ class ProbationTest {
                     .contains("lost its database connection");
             assertThat(live.status("probe").standby()).isNull();
             assertThat(live.cli("status").out()).contains("last error").contains("lost its database connection");
+            assertThat(live.server.deployer().events().latest(50)).anySatisfy(event -> {
+                assertThat(event.type()).isEqualTo("probation_failed");
+                assertThat(event.version()).isEqualTo("2");
+                assertThat(event.message()).startsWith("probe 2 failed probation: ").contains("lost its database connection");
+            });
         }
     }
 
@@ -104,6 +109,8 @@ class ProbationTest {
             await().atMost(WITHIN).until(() -> probe.version().equals("2"));
             await().atMost(WITHIN).until(() -> live.status("probe").standby() == null);
             assertThat(live.marker("probe.jar", ".deployed")).exists();
+            assertThat(live.server.deployer().events().latest(50)).anySatisfy(event -> assertThat(event.message())
+                    .isEqualTo("probe 2 passed probation; standby 1 released"));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 System.gc();
                 return live.server.leakTracker().uncollected().isEmpty();

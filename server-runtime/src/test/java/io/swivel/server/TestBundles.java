@@ -1,5 +1,6 @@
 package io.swivel.server;
 
+import io.swivel.server.config.Announce;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.testing.SampleBundles;
 import java.io.IOException;
@@ -37,13 +38,19 @@ final class TestBundles {
         }
     }
 
-    /** A configuration on ephemeral loopback ports under a temporary directory, registering nowhere. */
+    /**
+     * A configuration on ephemeral loopback ports under a temporary directory, registering nowhere,
+     * with no warm-up (tests that are not about it see servers take their full share at once).
+     */
     static ServerConfig config(Path root) {
         return ServerConfig.defaults()
                 .withDeployDir(root.resolve("deploy"))
                 .withDataDir(root.resolve("data"))
                 .withPorts(0, 0)
                 .withStepTimeout(Duration.ofSeconds(5))
-                .with(c -> c.zookeeper = ServerConfig.NO_ZOOKEEPER);
+                .with(c -> {
+                    c.zookeeper = ServerConfig.NO_ZOOKEEPER;
+                    c.announce = new Announce(null, 0, Announce.DEFAULT_WEIGHT, Duration.ZERO, null);
+                });
     }
 }

@@ -106,7 +106,7 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(String name, Path deployDir, Path dataDir, String zookeeper, List<String> extraArgs)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-XX:TieredStopAtLevel=1", "-D" + NAME_PROPERTY + "=" + name,
                 "-Dswivel.home=" + System.getProperty("swivel.home", "."),
                 "-cp", System.getProperty("java.class.path"), SwivelMain.class.getName(), "serve",

@@ -20,6 +20,11 @@ import java.util.Objects;
  * immutable snapshot; it is rebuilt only when the set of ids changes, and merely re-indexed when the
  * same ids come in a different order. Concurrent picks that see a new set may both build a ring;
  * either result is correct.
+ *
+ * <p>An endpoint that warms up keeps only the share of its keys given by its
+ * {@link Endpoint#warmth()}: a key stays when a second hash of it, read as a fraction, is below the
+ * warmth, so the keys it keeps are the same on every pick and grow as it warms; the others go to the
+ * owner of a rehashed point on the ring.
  */
 final class ConsistentHashBalancer implements LoadBalancer {
 
@@ -39,8 +44,23 @@ final class ConsistentHashBalancer implements LoadBalancer {
             current = Snapshot.of(endpoints, current == null ? null : current.ring);
             snapshot = current;
         }
-        return endpoints.get(current.listIndex[current.ring.ownerOf(keyHash(firstArgument))]);
+        long key = keyHash(firstArgument);
+        Endpoint owner = endpoints.get(current.listIndex[current.ring.ownerOf(key)]);
+        double warmth = Warmth.of(owner);
+        if (warmth >= 1.0 || Warmth.fraction(key) < warmth) {
+            return owner;
+        }
+        for (int salt = 1; salt <= REHASHES; salt++) {
+            Endpoint other = endpoints.get(current.listIndex[current.ring.ownerOf(Warmth.rehash(key, salt))]);
+            if (other != owner && Warmth.fraction(Warmth.rehash(key, salt)) < Warmth.of(other)) {
+                return other;
+            }
+        }
+        return owner;
     }
+
+    /** How many other points a key not kept by a warming endpoint tries. */
+    static final int REHASHES = 8;
 
     static long keyHash(Object key) {
         if (key == null) {

@@ -22,6 +22,20 @@ public interface Endpoint {
     int weight();
 
     /**
+     * How much of its weight the endpoint takes now: below 1 while it warms up (a server that just
+     * joined, or a version that just became active, announces a warm-up window over which this
+     * grows from a small share to 1), else 1. Every balancer honours it: the weighted and random
+     * ones scale the odds, round-robin passes its turn in proportion, least-in-flight and
+     * power-of-two-choices let it take part in a pick with that probability, consistent hashing keeps
+     * that share of its keys.
+     *
+     * @return a share in {@code (0, 1]}; 1 by default
+     */
+    default double warmth() {
+        return 1.0;
+    }
+
+    /**
      * The calls sent on this endpoint and not yet answered, now.
      *
      * @return a count, normally {@code >= 0}

@@ -6,21 +6,39 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Picks the endpoint with the fewest calls in flight; among endpoints tied at the minimum, each
  * is equally likely, so that idle endpoints share the load instead of the first one taking it all.
+ * An endpoint that warms up takes part in a pick only with a probability equal to its
+ * {@link Endpoint#warmth()} (if none takes part, all do), so it gets that share of what it would get
+ * warm: a share that grows, where dividing its score would give it nothing at all at low load.
  */
 final class LeastInFlightBalancer implements LoadBalancer {
 
     @Override
     public Endpoint pick(List<? extends Endpoint> endpoints, Object firstArgument) {
         int size = Candidates.require(endpoints);
-        Endpoint best = endpoints.get(0);
         if (size == 1) {
-            return best;
+            return endpoints.get(0);
         }
-        int min = best.inFlight();
-        int ties = 1;
+        Endpoint best = pick(endpoints, true);
+        return best != null ? best : pick(endpoints, false);
+    }
+
+    /** The least loaded of the endpoints that take part, or null if none does. */
+    private static Endpoint pick(List<? extends Endpoint> endpoints, boolean admit) {
+        Endpoint best = null;
+        int min = Integer.MAX_VALUE;
+        int ties = 0;
         ThreadLocalRandom random = null;
-        for (int i = 1; i < size; i++) {
+        for (int i = 0; i < endpoints.size(); i++) {
             Endpoint candidate = endpoints.get(i);
+            if (admit && !Warmth.takesTurn(candidate)) {
+                continue;
+            }
+            if (best == null) {
+                best = candidate;
+                min = candidate.inFlight();
+                ties = 1;
+                continue;
+            }
             int inFlight = candidate.inFlight();
             if (inFlight < min) {
                 best = candidate;

@@ -12,6 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * other candidate's latency, so a newcomer competes on its in-flight count alone and, being idle,
  * tends to win and get measured; when both latencies are unknown, the cost is the in-flight count.
  * Ties go to either candidate with equal probability. With one endpoint, it is returned.
+ *
+ * <p>An endpoint that warms up stays in the pair only with a probability equal to its
+ * {@link Endpoint#warmth()}: when one of the two drops out, the other wins. Its share is then that
+ * fraction of what it would take warm, growing with the warm-up; dividing its cost instead would give
+ * a cold server no call at all until the others queue deeply.
  */
 final class PowerOfTwoChoicesBalancer implements LoadBalancer {
 
@@ -30,6 +35,10 @@ final class PowerOfTwoChoicesBalancer implements LoadBalancer {
         // Both indices are uniform and the pair's order is random, so preferring `a` on ties is fair.
         Endpoint a = endpoints.get(first);
         Endpoint b = endpoints.get(second);
+        boolean keepA = Warmth.takesTurn(a);
+        if (keepA != Warmth.takesTurn(b)) {
+            return keepA ? a : b;
+        }
         // Read each value once: the pool updates them concurrently.
         long latencyA = a.latencyEwmaNanos();
         long latencyB = b.latencyEwmaNanos();

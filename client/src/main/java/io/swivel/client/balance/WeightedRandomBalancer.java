@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Picks an endpoint at random with probability proportional to its {@link Endpoint#weight()};
- * weights below 1 count as 1. Stateless, so weights may change between calls.
+ * Picks an endpoint at random with probability proportional to its {@link Endpoint#weight()}
+ * times its {@link Endpoint#warmth()}; weights below 1 count as 1. Stateless, so weights may
+ * change between calls.
  */
 final class WeightedRandomBalancer implements LoadBalancer {
 
@@ -16,13 +17,14 @@ final class WeightedRandomBalancer implements LoadBalancer {
             return endpoints.get(0);
         }
         // Read each weight once: the pool may change them while we pick.
-        int[] weights = new int[size];
-        long total = 0;
+        double[] weights = new double[size];
+        double total = 0;
         for (int i = 0; i < size; i++) {
-            weights[i] = Math.max(1, endpoints.get(i).weight());
+            Endpoint endpoint = endpoints.get(i);
+            weights[i] = Math.max(1, endpoint.weight()) * Warmth.of(endpoint);
             total += weights[i];
         }
-        long ticket = ThreadLocalRandom.current().nextLong(total);
+        double ticket = ThreadLocalRandom.current().nextDouble(total);
         for (int i = 0; i < size - 1; i++) {
             ticket -= weights[i];
             if (ticket < 0) {

@@ -72,6 +72,7 @@ final class DiscoveredEndpoints implements EndpointSource {
             ServerEndpoint endpoint = byAddress.computeIfAbsent(instance.address(),
                     address -> factory.apply(instance.host(), instance.port()));
             endpoint.weight(instance.weight());
+            endpoint.warmup(instance.warmupMillis(), instance.activeSince());
             endpoints.add(endpoint);
         }
         return endpoints;

@@ -6,6 +6,7 @@ import io.swivel.client.SwivelException;
 import io.swivel.client.balance.Endpoint;
 import io.swivel.client.balance.LatencyEwma;
 import io.swivel.protocol.ResponseFrame;
+import io.swivel.registry.InstanceInfo;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,8 @@ final class ServerEndpoint implements Endpoint {
     private final LatencyEwma latency = new LatencyEwma();
     private final Object connectLock = new Object();
     private volatile int weight = 1;
+    /** The warm-up announced in the registration: its window, its start (server clock), its first sighting here. */
+    private volatile Warmup warmup = Warmup.NONE;
     private volatile long ejectedUntilNanos;
     private volatile Connection connection;
     private CompletableFuture<Connection> connecting;
@@ -60,6 +63,35 @@ final class ServerEndpoint implements Endpoint {
 
     void weight(int newWeight) {
         this.weight = Math.max(1, newWeight);
+    }
+
+    @Override
+    public double warmth() {
+        Warmup current = warmup;
+        if (current.windowMillis() <= 0) {
+            return 1.0;
+        }
+        long now = System.currentTimeMillis();
+        // a server clock ahead of ours puts the start in the future: then count from our first sighting
+        return InstanceInfo.warmth(current.windowMillis(), Math.max(now - current.startMillis(), now - current.seenMillis()));
+    }
+
+    /**
+     * Takes the warm-up a registration announces (a new start restarts the ramp).
+     *
+     * @param windowMillis the window, 0 for none
+     * @param startMillis when it started, epoch milliseconds of the server's clock
+     */
+    void warmup(long windowMillis, long startMillis) {
+        Warmup current = warmup;
+        if (current.startMillis() != startMillis || current.windowMillis() != windowMillis) {
+            warmup = new Warmup(windowMillis, startMillis, System.currentTimeMillis());
+        }
+    }
+
+    /** One announced warm-up. */
+    private record Warmup(long windowMillis, long startMillis, long seenMillis) {
+        static final Warmup NONE = new Warmup(0, 0, 0);
     }
 
     /** @return true if a failure took it out of rotation for a while */

@@ -35,6 +35,21 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  */
 public final class SerializationContext {
 
+    /**
+     * Kryo's {@code Util} looks for {@code sun.misc.Unsafe} when it is first used unless the
+     * {@code kryo.unsafe} property is {@code false}, and from JDK 24 on the JVM prints a warning
+     * for that. Swivel's serializers use no unsafe field access (only Kryo's {@code FieldSerializer}
+     * would), so Unsafe is turned off before any Kryo class is used, on every JDK alike; an
+     * explicit {@code -Dkryo.unsafe=...} is left as it is.
+     */
+    static final String KRYO_UNSAFE = "kryo.unsafe";
+
+    static {
+        if (System.getProperty(KRYO_UNSAFE) == null) {
+            System.setProperty(KRYO_UNSAFE, "false");
+        }
+    }
+
     /** The deepest object graph accepted. */
     public static final int MAX_DEPTH = 64;
     /** Values in one body (arguments of one call). */

@@ -43,15 +43,48 @@ final class AdminClient {
         }
     }
 
+    /**
+     * Streams a file to the server (never read whole into memory).
+     *
+     * @param path the route
+     * @param file the file
+     * @param headers more headers, name then value
+     * @param timeout how long the whole exchange may take
+     * @return the answer
+     */
+    Reply upload(String path, java.nio.file.Path file, Duration timeout, String... headers) {
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Content-Type", "application/java-archive")
+                    .POST(HttpRequest.BodyPublishers.ofFile(file));
+        } catch (java.io.FileNotFoundException e) {
+            throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request, timeout);
+    }
+
+    /** @return where the server is, {@code http://host:port} */
+    String base() {
+        return base;
+    }
+
     ObjectMapper mapper() {
         return mapper;
     }
 
     private Reply send(HttpRequest.Builder request) {
+        return send(request, Duration.ofSeconds(60));
+    }
+
+    private Reply send(HttpRequest.Builder request, Duration timeout) {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                    .timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {
             throw new CliException("no Swivel server answers at " + base + "; is 'swivel serve' running? "
                     + "(use --host and --admin-port to point elsewhere)", e);

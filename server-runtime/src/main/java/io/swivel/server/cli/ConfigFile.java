@@ -67,10 +67,10 @@ final class ConfigFile {
 
     /**
      * @param key an option name without dashes
-     * @return its value in the file, if set
+     * @return its value in the file, if set; an empty value ({@code advertise-address =}) is not set
      */
     Optional<String> value(String key) {
-        return Optional.ofNullable(values.get(key));
+        return Optional.ofNullable(values.get(key)).filter(value -> !value.isEmpty());
     }
 
     /**

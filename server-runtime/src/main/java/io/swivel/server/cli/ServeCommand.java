@@ -1,6 +1,7 @@
 package io.swivel.server.cli;
 
 import io.swivel.server.SwivelServer;
+import io.swivel.server.config.Announce;
 import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.health.UncaughtErrors;
@@ -40,6 +41,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--bind", description = "Address both ports bind (default: ${DEFAULT-VALUE}, loopback only).")
     String bind;
+
+    @Option(names = "--advertise-address", paramLabel = "HOST[:PORT]", converter = AdvertiseAddress.Converter.class,
+            description = "The address registered in ZooKeeper, which clients dial and cluster commands name this server by, "
+                    + "when it is not the bound one (Docker, NAT, several interfaces); a port left out is --port. "
+                    + "Default: the bound address; with --bind 0.0.0.0 the first IPv4 address of an interface that is up.")
+    AdvertiseAddress advertiseAddress;
 
     @Option(names = "--drain-timeout", converter = DurationConverter.class,
             description = "How long a replaced version may finish its running calls; the rest are answered RELOADING (default: ${DEFAULT-VALUE}).")
@@ -95,6 +102,18 @@ final class ServeCommand implements Callable<Integer> {
 
     // --- Limits: what one connection, request or bundle may consume (see Limits) ---
 
+    @Option(names = "--weight",
+            description = "Balancing weight registered for every service of this server, 1..10000: a server twice as big takes 200 (default: ${DEFAULT-VALUE}).")
+    int weight;
+
+    @Option(names = "--bundle-weights", paramLabel = "NAME=N,...",
+            description = "Weights that replace --weight for the services of some bundles, e.g. greeter=300,billing=50 (default: none).")
+    String bundleWeights;
+
+    @Option(names = "--warmup", converter = DurationConverter.class,
+            description = "After this server joins or a version becomes active, its weight ramps from 5% to full over this window; 0s for none (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
     @Option(names = "--max-connections",
             description = "Open swivel/1 connections beyond which a new one gets GOAWAY and is closed (default: ${DEFAULT-VALUE}).")
     int maxConnections;
@@ -138,6 +157,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--admin-read-timeout", converter = DurationConverter.class,
             description = "How long an admin request's header and body may take to arrive (default: ${DEFAULT-VALUE}).")
     Duration adminReadTimeout;
+
+    @Option(names = "--max-upload-size", converter = SizeConverter.class,
+            description = "Largest jar POST /v1/bundles (swivel deploy) accepts; a larger one is answered 413 (default: ${DEFAULT-VALUE}).")
+    long maxUploadSize;
+
+    @Option(names = "--upload-timeout", converter = DurationConverter.class,
+            description = "How long one upload's body may take to arrive; a slower one is answered 408 (default: ${DEFAULT-VALUE}).")
+    Duration uploadTimeout;
 
     @Option(names = "--max-lib-bytes", converter = SizeConverter.class,
             description = "Total size the nested lib/*.jar of one bundle may extract to; a jar past it is .failed (default: ${DEFAULT-VALUE}).")
@@ -216,6 +243,11 @@ final class ServeCommand implements Callable<Integer> {
                         c.zookeeper = zookeeper;
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
+                        c.announce = new Announce(c.announce.advertiseHost(), c.announce.advertisePort(), weight, warmup,
+                                c.announce.followCluster(), Announce.parseBundleWeights(bundleWeights));
+                        if (advertiseAddress != null) {
+                            c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
+                        }
                     }).withLimits(l -> {
                         l.maxConnections = maxConnections;
                         l.maxConnectionsPerAddress = maxConnectionsPerAddress;
@@ -231,6 +263,8 @@ final class ServeCommand implements Callable<Integer> {
                         l.maxLibBytes = maxLibBytes;
                         l.maxLibRatio = maxLibRatio;
                         l.deregisterTimeout = deregisterTimeout;
+                        l.maxUploadBytes = maxUploadSize;
+                        l.uploadTimeout = uploadTimeout;
                     });
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);

@@ -37,6 +37,10 @@ final class ServeDefaults {
         values.put("zookeeper", config.zookeeper());
         values.put("embedded-zk-port", String.valueOf(config.embeddedZkPort()));
         values.put("zk-session-timeout", duration(config.zkSessionTimeout()));
+        values.put("weight", String.valueOf(config.announce().weight()));
+        values.put("bundle-weights", config.announce().bundleWeights().entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue()).sorted().collect(java.util.stream.Collectors.joining(",")));
+        values.put("warmup", duration(config.announce().warmup()));
         values.put("max-connections", String.valueOf(limits.maxConnections()));
         values.put("max-connections-per-address", String.valueOf(limits.maxConnectionsPerAddress()));
         values.put("max-in-flight-per-connection", String.valueOf(limits.maxInFlightPerConnection()));
@@ -51,6 +55,8 @@ final class ServeDefaults {
         values.put("max-lib-bytes", size(limits.maxLibBytes()));
         values.put("max-lib-ratio", String.valueOf(limits.maxLibRatio()));
         values.put("deregister-timeout", duration(limits.deregisterTimeout()));
+        values.put("max-upload-size", size(limits.maxUploadBytes()));
+        values.put("upload-timeout", duration(limits.uploadTimeout()));
         return Map.copyOf(values);
     }
 

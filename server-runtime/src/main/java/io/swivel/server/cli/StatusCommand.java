@@ -27,6 +27,10 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the admin API's JSON.")
     boolean json;
 
+    @Option(names = "--events", paramLabel = "N",
+            description = "How many of the server's last events to print, newest first; 0 for none (default: ${DEFAULT-VALUE}).")
+    int events = 5;
+
     @Mixin
     AdminOptions admin;
 
@@ -89,7 +93,51 @@ final class StatusCommand implements Callable<Integer> {
         if (!suspects.isEmpty()) {
             out.printf("closed over a minute ago and not yet collected (a leak?): %s%n", String.join("; ", suspects));
         }
+        if (events > 0) {
+            printEvents(client, out);
+        }
         return 0;
+    }
+
+    /** The server's version, uptime and ZooKeeper state, and its last events, from {@code GET /v1/events}. */
+    private void printEvents(AdminClient client, PrintWriter out) {
+        AdminClient.Reply reply = client.get("/v1/events?limit=" + Math.min(events, 500));
+        if (reply.status() == 404) {
+            return; // a server from before GET /v1/events
+        }
+        if (reply.status() != 200) {
+            throw new CliException("the server answered HTTP " + reply.status() + " to GET /v1/events: "
+                    + reply.body().path("message").asText());
+        }
+        JsonNode server = reply.body().path("server");
+        JsonNode zookeeper = server.path("zookeeper");
+        String zk = zookeeper.path("connectString").asText("none");
+        out.printf("%nserver: Swivel %s, up %s, ZooKeeper %s%n", server.path("version").asText("?"),
+                uptime(server.path("uptimeSeconds").asLong()),
+                zk.equals("none") ? "none" : zk + (zookeeper.path("connected").asBoolean() ? " (connected)" : " (disconnected)"));
+        JsonNode latest = reply.body().path("events");
+        if (latest.isEmpty()) {
+            out.println("no events yet");
+            return;
+        }
+        out.printf("last %d event(s), newest first:%n", latest.size());
+        for (JsonNode event : latest) {
+            out.printf("  %s  %-16s %s%n", time(event.path("time")), event.path("type").asText(),
+                    event.path("message").asText());
+        }
+    }
+
+    private static String uptime(long seconds) {
+        long days = seconds / 86_400;
+        long hours = seconds % 86_400 / 3600;
+        long minutes = seconds % 3600 / 60;
+        if (days > 0) {
+            return days + "d " + hours + "h";
+        }
+        if (hours > 0) {
+            return hours + "h " + minutes + "m";
+        }
+        return minutes > 0 ? minutes + "m " + seconds % 60 + "s" : seconds + "s";
     }
 
     /** @return an instant of the API as a reader takes it in: {@code 2026-11-20 23:41:07Z}, whole seconds, local zone */

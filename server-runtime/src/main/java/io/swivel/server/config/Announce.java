@@ -1,6 +1,7 @@
 package io.swivel.server.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,8 +16,10 @@ import java.util.Objects;
  *     zero for none
  * @param followCluster whether the server converges to the desired versions kept in ZooKeeper;
  *     null for the default (on with an external ensemble, off otherwise)
+ * @param bundleWeights weights that replace {@code weight} for the services of some bundles, by bundle name
  */
-public record Announce(String advertiseHost, int advertisePort, int weight, Duration warmup, Boolean followCluster) {
+public record Announce(String advertiseHost, int advertisePort, int weight, Duration warmup, Boolean followCluster,
+                       Map<String, Integer> bundleWeights) {
 
     /** The default weight. */
     public static final int DEFAULT_WEIGHT = 100;
@@ -29,6 +32,7 @@ public record Announce(String advertiseHost, int advertisePort, int weight, Dura
      * @param weight see the record
      * @param warmup see the record
      * @param followCluster see the record
+     * @param bundleWeights see the record
      */
     public Announce {
         if (advertiseHost != null && advertiseHost.isBlank()) {
@@ -44,6 +48,73 @@ public record Announce(String advertiseHost, int advertisePort, int weight, Dura
         if (warmup.isNegative()) {
             throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0)");
         }
+        bundleWeights = Map.copyOf(Objects.requireNonNull(bundleWeights, "bundleWeights"));
+        bundleWeights.forEach((bundle, bundleWeight) -> {
+            if (bundleWeight < 1 || bundleWeight > 10_000) {
+                throw new IllegalArgumentException("bundleWeights: " + bundle + "=" + bundleWeight + " (expected: 1..10000)");
+            }
+        });
+    }
+
+    /**
+     * Announces the same as before, without bundle weights.
+     *
+     * @param advertiseHost see the record
+     * @param advertisePort see the record
+     * @param weight see the record
+     * @param warmup see the record
+     * @param followCluster see the record
+     */
+    public Announce(String advertiseHost, int advertisePort, int weight, Duration warmup, Boolean followCluster) {
+        this(advertiseHost, advertisePort, weight, warmup, followCluster, Map.of());
+    }
+
+    /**
+     * The weight registered for the services of one bundle.
+     *
+     * @param bundle the bundle name
+     * @return its entry in {@link #bundleWeights()}, else {@link #weight()}
+     */
+    public int weightOf(String bundle) {
+        return bundleWeights.getOrDefault(bundle, weight);
+    }
+
+    /**
+     * Reads {@code --bundle-weights}: {@code NAME=N} pairs separated by commas.
+     *
+     * @param text the option's value; empty for none
+     * @return the weights by bundle name
+     * @throws IllegalArgumentException if a pair is malformed
+     */
+    public static Map<String, Integer> parseBundleWeights(String text) {
+        Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return weights;
+        }
+        for (String pair : text.split(",")) {
+            int equals = pair.indexOf('=');
+            String bundle = equals > 0 ? pair.substring(0, equals).trim() : "";
+            try {
+                if (bundle.isEmpty()) {
+                    throw new NumberFormatException();
+                }
+                weights.put(bundle, Integer.parseInt(pair.substring(equals + 1).trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bundleWeights: '" + pair.trim() + "' (expected: NAME=WEIGHT, e.g. greeter=300)");
+            }
+        }
+        return weights;
+    }
+
+    /**
+     * The same settings with another advertised address.
+     *
+     * @param host the host to register, or null for the bound address
+     * @param port the port to register, or 0 for the bound port
+     * @return the settings
+     */
+    public Announce withAdvertiseAddress(String host, int port) {
+        return new Announce(host, port, weight, warmup, followCluster, bundleWeights);
     }
 
     /** @return the bound address, weight 100, a 60 s warm-up, the default cluster following */

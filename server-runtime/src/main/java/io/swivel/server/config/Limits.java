@@ -25,11 +25,14 @@ import java.util.function.Consumer;
  * @param maxLibBytes the total size the nested {@code lib/*.jar} of one bundle may extract to
  * @param maxLibRatio the largest compression ratio (inflated : stored) of a nested library
  * @param deregisterTimeout how long shutdown waits for ZooKeeper to drop the registrations
+ * @param maxUploadBytes the largest jar {@code POST /v1/bundles} accepts
+ * @param uploadTimeout how long one upload's body may take to arrive
  */
 public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxInFlightPerConnection,
                      int writeBufferHighWater, Duration idleTimeout, Duration frameTimeout, long maxPartialFrameMemory,
                      int maxDecodeObjects, int adminMaxConnections, int adminMaxCalls, Duration adminReadTimeout,
-                     long maxLibBytes, int maxLibRatio, Duration deregisterTimeout) {
+                     long maxLibBytes, int maxLibRatio, Duration deregisterTimeout, long maxUploadBytes,
+                     Duration uploadTimeout) {
 
     /**
      * Validates the bounds.
@@ -48,6 +51,8 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
      * @param maxLibBytes see the record
      * @param maxLibRatio see the record
      * @param deregisterTimeout see the record
+     * @param maxUploadBytes see the record
+     * @param uploadTimeout see the record
      */
     public Limits {
         checkAtLeast(maxConnections, 1, "maxConnections");
@@ -68,6 +73,10 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
         }
         checkAtLeast(maxLibRatio, 2, "maxLibRatio");
         checkPositive(deregisterTimeout, "deregisterTimeout");
+        if (maxUploadBytes < 1024) {
+            throw new IllegalArgumentException("maxUploadBytes: " + maxUploadBytes + " (expected: >= 1024)");
+        }
+        checkPositive(uploadTimeout, "uploadTimeout");
     }
 
     /**
@@ -76,12 +85,12 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
      * @return 10,000 connections (1,000 per address), 1,024 calls in flight and 1 MiB of answers queued per
      *     connection, idle timeout 5 min, frame timeout 10 s, 256 MiB of incomplete frames, 1,000,000 decoded
      *     objects per body, 64 admin connections and 8 admin calls, admin read timeout 10 s, 512 MiB and 100:1
-     *     for nested libraries, 2 s for deregistration at shutdown
+     *     for nested libraries, 2 s for deregistration at shutdown, uploads of at most 256 MiB within 5 min
      */
     public static Limits defaults() {
         return new Limits(10_000, 1_000, 1024, 1024 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(10),
                 256L * 1024 * 1024, 1_000_000, 64, 8, Duration.ofSeconds(10), 512L * 1024 * 1024, 100,
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), 256L * 1024 * 1024, Duration.ofMinutes(5));
     }
 
     /**
@@ -126,6 +135,10 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
         public int maxLibRatio;
         /** See {@link Limits#deregisterTimeout()}. */
         public Duration deregisterTimeout;
+        /** See {@link Limits#maxUploadBytes()}. */
+        public long maxUploadBytes;
+        /** See {@link Limits#uploadTimeout()}. */
+        public Duration uploadTimeout;
 
         private Builder(Limits from) {
             maxConnections = from.maxConnections;
@@ -142,12 +155,15 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
             maxLibBytes = from.maxLibBytes;
             maxLibRatio = from.maxLibRatio;
             deregisterTimeout = from.deregisterTimeout;
+            maxUploadBytes = from.maxUploadBytes;
+            uploadTimeout = from.uploadTimeout;
         }
 
         private Limits build() {
             return new Limits(maxConnections, maxConnectionsPerAddress, maxInFlightPerConnection, writeBufferHighWater,
                     idleTimeout, frameTimeout, maxPartialFrameMemory, maxDecodeObjects, adminMaxConnections,
-                    adminMaxCalls, adminReadTimeout, maxLibBytes, maxLibRatio, deregisterTimeout);
+                    adminMaxCalls, adminReadTimeout, maxLibBytes, maxLibRatio, deregisterTimeout, maxUploadBytes,
+                    uploadTimeout);
         }
     }
 

@@ -142,7 +142,9 @@ class DistributionIT {
         }
         assertThat(server.exitValue()).as("the JVM's exit status after SIGTERM and its shutdown hooks: 128 + 15\n%s",
                 output.text()).isEqualTo(143);
-        assertThat(output.text()).contains("Swivel stopped in").doesNotContain("ERROR").doesNotContain("Exception");
+        assertThat(output.text()).contains("Swivel stopped in").doesNotContain("ERROR").doesNotContain("Exception")
+                .as("no JVM warning (native access, sun.misc.Unsafe) on Java %s", Runtime.version())
+                .doesNotContain("WARNING:");
     }
 
     @Test

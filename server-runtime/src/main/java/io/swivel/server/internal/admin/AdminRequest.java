@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the admin routes read of one request, copied out of Netty's buffers on the event loop so
@@ -19,9 +20,10 @@ import java.util.List;
  * @param accept the {@code Accept} header, or null
  * @param adminPort the admin port the request came in on (it names the token cookie)
  * @param body the body, at most {@link HttpJson#MAX_BODY} bytes
+ * @param query the query parameters, decoded
  */
 record AdminRequest(String method, String path, String authorization, List<String> cookies, String csrf,
-                    String accept, int adminPort, byte[] body) {
+                    String accept, int adminPort, byte[] body, Map<String, List<String>> query) {
 
     /**
      * Copies a request.
@@ -33,10 +35,12 @@ record AdminRequest(String method, String path, String authorization, List<Strin
      */
     static AdminRequest of(FullHttpRequest request, int adminPort) {
         HttpHeaders headers = request.headers();
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
         return new AdminRequest(request.method().name(), path, headers.get(HttpHeaderNames.AUTHORIZATION),
                 headers.getAll(HttpHeaderNames.COOKIE), headers.get(AdminServer.CSRF_HEADER),
-                headers.get(HttpHeaderNames.ACCEPT), adminPort, ByteBufUtil.getBytes(request.content()));
+                headers.get(HttpHeaderNames.ACCEPT), adminPort, ByteBufUtil.getBytes(request.content()),
+                Map.copyOf(uri.parameters()));
     }
 
     /** @return true if the request may change something (anything but GET and HEAD) */
@@ -47,6 +51,15 @@ record AdminRequest(String method, String path, String authorization, List<Strin
     /** @return true if it carries {@value AdminServer#CSRF_HEADER}{@code : 1} */
     boolean hasCsrfHeader() {
         return "1".equals(csrf);
+    }
+
+    /**
+     * @param name a query parameter
+     * @return its first value, or null
+     */
+    String parameter(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /** @return the name of this admin port's token cookie */

@@ -37,6 +37,7 @@ final class AdminRoutes {
     private final CallResource calls;
     private final BundlesResource bundles;
     private final ServicesResource services;
+    private final EventsResource events;
     private final PrometheusServerMetrics metrics;
     private final AdminPage page = new AdminPage();
     private final Refusals refusals;
@@ -47,8 +48,8 @@ final class AdminRoutes {
     private final int maxConnections;
 
     AdminRoutes(ServiceDirectory directory, ServerHealth health, AdminToken token, ObjectMapper mapper,
-                CallResource calls, BundlesResource bundles, ServicesResource services, PrometheusServerMetrics metrics,
-                Refusals refusals, Executor executor, String executorBounds, int maxCalls, int maxConnections) {
+                CallResource calls, BundlesResource bundles, ServicesResource services, EventsResource events,
+                PrometheusServerMetrics metrics, Refusals refusals, Executor executor, String executorBounds, int maxCalls, int maxConnections) {
         this.directory = directory;
         this.health = health;
         this.token = token;
@@ -56,6 +57,7 @@ final class AdminRoutes {
         this.calls = calls;
         this.bundles = bundles;
         this.services = services;
+        this.events = events;
         this.metrics = metrics;
         this.refusals = refusals;
         this.executor = executor;
@@ -203,6 +205,8 @@ final class AdminRoutes {
                 answer = bundles.handle(method, path, request.body());
             } else if (path.equals(ServicesResource.PATH)) {
                 answer = services.handle(method);
+            } else if (path.equals(EventsResource.PATH)) {
+                answer = events.handle(request);
             } else {
                 answer = new CallResource.Answer(404, Map.of("status", "NOT_FOUND", "message", "no route " + method + " " + path));
             }

@@ -18,7 +18,10 @@ import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.protocol.transport.NettyTransport;
 import io.swivel.server.internal.cluster.Registration;
 import io.swivel.server.config.Limits;
+import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.deploy.BundleUpload;
 import io.swivel.server.internal.deploy.Deployer;
+import io.swivel.server.internal.dispatch.BundleSlot;
 import io.swivel.server.internal.dispatch.Dispatcher;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.health.ServerHealth;
@@ -46,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * the bundle routes ({@link BundlesResource}: list, one, rollback, undeploy),
  * {@code POST /v1/call}, {@code GET /v1/services} ({@link ServicesResource}), {@code GET /metrics}
  * (Prometheus text), the admin web page at {@code /} ({@link AdminPage}) and its sign-in and
- * sign-out ({@code POST /v1/signin}, {@code POST /v1/signout}).
+ * sign-out ({@code POST /v1/signin}, {@code POST /v1/signout}), and the jar routes
+ * ({@link BundleTransfers}): {@code POST /v1/bundles} (an upload, streamed to the deploy directory,
+ * at most {@code --max-upload-size} within {@code --upload-timeout}) and
+ * {@code GET /v1/bundles/{name}/jar} (the jar a bundle serves, for a peer).
  *
  * <p>Served by Netty's HTTP codec on an event loop of its own (never the RPC server's), so that no
  * client can hold it: a request's header and body must arrive within {@code --admin-read-timeout};
@@ -84,6 +90,9 @@ public final class AdminServer implements Closeable {
     private final Refusals refusals;
     private final AdminRoutes routes;
     private final ThreadPoolExecutor executor;
+    /** Where uploads are written and downloads read: file I/O, never on the event loop. */
+    private final ThreadPoolExecutor transferExecutor;
+    private final BundleTransfers transfers;
     private final AtomicInteger open = new AtomicInteger();
     /** Connections beyond the cap (in the health reserve) open now, by remote address. */
     private final ConcurrentHashMap<InetAddress, AtomicInteger> reserveByAddress = new ConcurrentHashMap<>();
@@ -106,20 +115,28 @@ public final class AdminServer implements Closeable {
      * @param registration this server's ZooKeeper registration, or null with {@code --zookeeper none}
      *     (asked per request: it connects after the admin server is built)
      * @param health what {@code /v1/health} reports
-     * @param limits the admin API's connection, call and read-timeout bounds
+     * @param limits the admin API's connection, call, read-timeout and upload bounds
+     * @param upload receives the jars of {@code POST /v1/bundles} into the deploy directory
      */
     public AdminServer(ServiceDirectory directory, Dispatcher dispatcher, AdminToken token, Deployer deployer,
                        Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker,
                        PrometheusServerMetrics metrics, Supplier<Registration> registration, ServerHealth health,
-                       Limits limits) {
+                       Limits limits, BundleUpload upload) {
         this.limits = limits;
         MeterRegistry registry = metrics.registry();
         this.refusals = new Refusals(registry);
         this.executor = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED),
                 Threads.daemon("swivel-admin"));
         this.executor.allowCoreThreadTimeOut(true);
+        // the transfers hold permits (BundleTransfers.MAX_TRANSFERS), so their tasks never queue deep
+        this.transferExecutor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                Threads.daemon("swivel-admin-transfer"));
+        this.transferExecutor.allowCoreThreadTimeOut(true);
+        this.transfers = new BundleTransfers(token, upload, name -> servedJar(directory, name), mapper, refusals,
+                transferExecutor, limits.uploadTimeout());
         this.routes = new AdminRoutes(directory, health, token, mapper, new CallResource(directory, dispatcher, mapper),
-                new BundlesResource(deployer, undeploy, leakTracker, mapper), new ServicesResource(registration), metrics,
+                new BundlesResource(deployer, undeploy, leakTracker, mapper), new ServicesResource(registration),
+                new EventsResource(deployer.events(), registration), metrics,
                 refusals, executor, WORKERS + " workers and " + QUEUED + " queued requests", limits.adminMaxCalls(),
                 limits.adminMaxConnections());
         this.timedOut = AdminReply.error(408, "REQUEST_TIMEOUT", "the request did not arrive complete within "
@@ -219,6 +236,7 @@ public final class AdminServer implements Closeable {
                 .addLast("read-timeout", timer)
                 .addLast("write-timeout", new WriteTimeoutHandler(readMillis, TimeUnit.MILLISECONDS))
                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                .addLast("transfers", new TransferHandler(transfers, timer))
                 .addLast("body", new BodyLimit(refusals, mapper))
                 .addLast("admin", new AdminHandler(routes, timer, refusals, mapper, overCap));
     }
@@ -248,6 +266,17 @@ public final class AdminServer implements Closeable {
         return true;
     }
 
+    /** The jar a bundle serves from now (its private copy in history), for {@code GET /v1/bundles/{name}/jar}. */
+    private static Optional<BundleTransfers.ServedJar> servedJar(ServiceDirectory directory, String bundle) {
+        BundleSlot slot = directory.slot(bundle);
+        BundleGeneration active = slot != null ? slot.active() : null;
+        if (active == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new BundleTransfers.ServedJar(bundle, active.version(), active.descriptor().sha256(),
+                active.descriptor().staged()));
+    }
+
     /** @return how many connections and requests were refused so far, by cause (for tests) */
     long refused(Refusals.Cause cause) {
         return refusals.count(cause);
@@ -262,6 +291,7 @@ public final class AdminServer implements Closeable {
         }
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         executor.shutdownNow();
+        transferExecutor.shutdownNow();
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;

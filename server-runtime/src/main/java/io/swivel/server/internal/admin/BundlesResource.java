@@ -33,6 +33,8 @@ import java.util.function.Function;
  *       a shadow taking copies of the calls ({@link ShadowRoutes}); {@code GET /v1/bundles/{name}}
  *       then has a {@code shadow} field with its counts and last mismatches.</li>
  * </ul>
+ * {@code POST /v1/bundles} (an upload) and {@code GET /v1/bundles/{name}/jar} stream, and are
+ * answered before the body aggregator by {@link TransferHandler}.
  */
 final class BundlesResource {
 
@@ -122,7 +124,7 @@ final class BundlesResource {
                 }
                 return error(404, "NOT_FOUND", "no route " + method + " " + path
                         + "; bundle actions: rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
-                        + "canary/resume, shadow, shadow/stop, shadow/promote");
+                        + "canary/resume (POST), shadow (GET, POST), shadow/stop, shadow/promote (POST), jar (GET)");
             }
         }
     }

@@ -8,7 +8,6 @@ import io.swivel.protocol.RemoteError;
 import io.swivel.protocol.Status;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.bundle.Invoker;
-import io.swivel.server.internal.bundle.ServiceBinding;
 import io.swivel.server.internal.dispatch.CallSink;
 import io.swivel.server.internal.dispatch.Dispatcher;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
@@ -81,9 +80,9 @@ final class CallResource {
         if (generation == null) {
             return notFound(service, method, args, "no service " + service + " here; services: " + directory.serviceNames());
         }
-        ServiceBinding binding = generation.services().get(service);
+        List<String> methodKeys = generation.methodKeys(service);
         List<String> matches = new ArrayList<>();
-        for (String key : binding.methodKeys()) {
+        for (String key : methodKeys) {
             if (key.equals(method) || (MethodKeys.name(key).equals(method)
                     && generation.invoker(service, key).parameterCount() == args.size())) {
                 matches.add(key);
@@ -91,7 +90,7 @@ final class CallResource {
         }
         if (matches.isEmpty()) {
             return notFound(service, method, args, "no method " + method + " taking " + args.size() + " arguments in "
-                    + service + "; methods: " + binding.methodKeys());
+                    + service + "; methods: " + methodKeys);
         }
         if (matches.size() > 1) {
             return now(Status.BAD_REQUEST, method + " is ambiguous; name one of " + matches);

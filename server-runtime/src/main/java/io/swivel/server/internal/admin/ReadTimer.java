@@ -111,15 +111,29 @@ final class ReadTimer extends ChannelInboundHandlerAdapter {
         cancel();
     }
 
+    /**
+     * A request that started may take longer to arrive in full (an upload's body): the timeout
+     * restarts from now with this length, and expires like any other, with {@code 408}.
+     *
+     * @param timeout how long the rest of the request may take
+     */
+    void allow(Duration timeout) {
+        cancel();
+        waiting = true;
+        started = true;
+        long nanos = timeout.toNanos();
+        timer = ctx.executor().schedule(() -> expire(nanos), nanos, TimeUnit.NANOSECONDS);
+    }
+
     /** The connection waits for a (next) request: the timeout starts. */
     void awaitRequest() {
         cancel();
         waiting = true;
         started = false;
-        timer = ctx.executor().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+        timer = ctx.executor().schedule(() -> expire(timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
-    private void expire() {
+    private void expire(long timeoutNanos) {
         if (!waiting || !ctx.channel().isActive()) {
             return;
         }
@@ -130,7 +144,8 @@ final class ReadTimer extends ChannelInboundHandlerAdapter {
         }
         refusals.refused(Refusals.Cause.READ_TIMEOUT, "a request from " + ctx.channel().remoteAddress()
                 + " did not arrive complete within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-                + " ms (--admin-read-timeout); answered 408 and closed");
+                + " ms (" + (timeoutNanos == this.timeoutNanos ? "--admin-read-timeout" : "--upload-timeout")
+                + "); answered 408 and closed");
         closeAfter(ctx.channel().writeAndFlush(timedOut.toResponse(false)));
     }
 

@@ -38,7 +38,9 @@ final class Refusals {
         /** A body larger than {@link HttpJson#MAX_BODY}. */
         BODY_TOO_LARGE,
         /** A request line or header too long, or not HTTP. */
-        BAD_REQUEST;
+        BAD_REQUEST,
+        /** More uploads ({@code POST /v1/bundles}) or jar downloads at once than the admin API takes. */
+        TRANSFERS;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

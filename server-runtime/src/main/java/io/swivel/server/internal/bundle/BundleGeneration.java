@@ -115,6 +115,17 @@ public final class BundleGeneration {
         return binding != null ? binding.invokers().get(methodKey) : null;
     }
 
+    /**
+     * The method keys of one service.
+     *
+     * @param service the service name
+     * @return its method keys, sorted as the binding lists them; empty if this version has no such service
+     */
+    public List<String> methodKeys(String service) {
+        ServiceBinding binding = services.get(service);
+        return binding != null ? binding.methodKeys() : List.of();
+    }
+
     /** @return the service names, sorted */
     public List<String> serviceNames() {
         return List.copyOf(new TreeSet<>(services.keySet()));

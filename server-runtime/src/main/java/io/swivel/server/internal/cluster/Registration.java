@@ -5,6 +5,7 @@ import io.swivel.registry.ServiceCatalog;
 import io.swivel.registry.ServiceRegistrar;
 import io.swivel.registry.ZooKeeperClients;
 import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.config.Announce;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.dispatch.BundleSlot;
 import io.swivel.server.internal.dispatch.CanarySplit;
@@ -12,10 +13,9 @@ import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.Threads;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +48,10 @@ public final class Registration implements Closeable {
     private final String connectString;
     private final Duration stepTimeout;
     private final Duration sessionTimeout;
+    private final Announce announce;
+    /** Publisher thread only: the content each bundle serves and since when, for the warm-up. */
+    private final Map<String, Activation> activations = new HashMap<>();
+    private AdvertisedAddress advertised;
     private final AtomicBoolean deregistered = new AtomicBoolean();
     private ServiceRegistrar registrar;
     private ExecutorService publisher;
@@ -56,8 +60,13 @@ public final class Registration implements Closeable {
     private ServiceCatalog catalog;
     private boolean closed;
 
+    /** What a bundle serves (its content hash) and since when (epoch ms). */
+    private record Activation(String sha256, long since) {
+    }
+
     private Registration(EmbeddedZooKeeper embedded, CuratorFramework client, String connectString,
-                         Duration stepTimeout, Duration sessionTimeout) {
+                         Duration stepTimeout, Duration sessionTimeout, Announce announce) {
+        this.announce = announce;
         this.embedded = embedded;
         this.client = client;
         this.connectString = connectString;
@@ -89,7 +98,7 @@ public final class Registration implements Closeable {
             CuratorFramework client = ZooKeeperClients.connect(connectString, config.zkSessionTimeout(),
                     Duration.ofSeconds(10));
             return new Registration(embedded, client, connectString, config.limits().deregisterTimeout(),
-                    config.zkSessionTimeout());
+                    config.zkSessionTimeout(), config.announce());
         } catch (RuntimeException e) {
             closeQuietly(embedded);
             throw e;
@@ -135,13 +144,25 @@ public final class Registration implements Closeable {
     }
 
     /**
-     * Starts publishing this server's services, now and after every change of the directory.
+     * Starts publishing this server's services, now and after every change of the directory: each
+     * with its weight ({@code --weight}, or the bundle's entry in {@code --bundle-weights}), the
+     * admin address, and the warm-up ({@code --warmup}) that starts when the server joins and again
+     * whenever a bundle begins to serve other content.
+     * Registered under the advertised address ({@code --advertise-address}, else the bound one,
+     * else for a wildcard bind an address of this machine's interfaces: see {@link AdvertisedAddress}).
      *
      * @param directory what serves
      * @param rpcAddress the bound {@code swivel/1} address
+     * @param adminAddress the bound admin address
      */
-    public synchronized void publish(ServiceDirectory directory, InetSocketAddress rpcAddress) {
-        registrar = new ServiceRegistrar(client, advertisedHost(rpcAddress), rpcAddress.getPort(), Duration.ofSeconds(1));
+    public synchronized void publish(ServiceDirectory directory, InetSocketAddress rpcAddress,
+                                     InetSocketAddress adminAddress) {
+        advertised = AdvertisedAddress.of(announce, rpcAddress);
+        log.info("registering in ZooKeeper as {}:{} ({})", advertised.host(), advertised.port(), advertised.why());
+        // the admin address: the same host rules, with the admin port as bound
+        String admin = adminAddress == null ? "" : AdvertisedAddress.of(
+                announce.withAdvertiseAddress(announce.advertiseHost(), 0), adminAddress).host() + ":" + adminAddress.getPort();
+        registrar = new ServiceRegistrar(client, advertised.host(), advertised.port(), admin, Duration.ofSeconds(1));
         publisher = Executors.newSingleThreadExecutor(Threads.daemon("swivel-registry-publish"));
         directory.addListener(() -> requestPublish(directory));
         requestPublish(directory);
@@ -155,18 +176,27 @@ public final class Registration implements Closeable {
             publisher.execute(() -> {
                 publishQueued.set(false);
                 Map<String, ServiceRegistrar.BundleVersion> services = new TreeMap<>();
+                long now = System.currentTimeMillis();
+                long warmup = announce.warmup().toMillis();
+                Map<String, Activation> seen = new HashMap<>();
                 for (BundleSlot slot : directory.slots()) {
                     BundleGeneration active = slot.active();
                     CanarySplit split = slot.split();
                     String versions = split == null || active == null ? "" : active.version() + "=" + (100 - split.weightPercent()) + ","
                             + split.canary().version() + "=" + split.weightPercent();
                     if (active != null) {
+                        Activation was = activations.get(active.name());
+                        Activation activation = was != null && was.sha256().equals(active.descriptor().sha256()) ? was
+                                : new Activation(active.descriptor().sha256(), now);
+                        seen.put(active.name(), activation);
                         for (String service : active.serviceNames()) {
-                            services.put(service, new ServiceRegistrar.BundleVersion(active.name(), active.version(), 1,
-                                    versions));
+                            services.put(service, new ServiceRegistrar.BundleVersion(active.name(), active.version(),
+                                    announce.weightOf(active.name()), warmup, activation.since(), versions));
                         }
                     }
                 }
+                activations.keySet().retainAll(seen.keySet());
+                activations.putAll(seen);
                 registrar.publish(services);
             });
         } catch (RejectedExecutionException closing) {
@@ -237,18 +267,6 @@ public final class Registration implements Closeable {
                     client.close();
                 });
         closeQuietly(embedded);
-    }
-
-    private static String advertisedHost(InetSocketAddress address) {
-        InetAddress bound = address.getAddress();
-        if (bound != null && !bound.isAnyLocalAddress()) {
-            return bound.getHostAddress();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostAddress();
-        } catch (UnknownHostException e) {
-            return "127.0.0.1";
-        }
     }
 
     private static void closeQuietly(Closeable closeable) {

@@ -53,7 +53,7 @@ public final class ZooKeeperUpdatingListener implements ServerListener {
     @Override
     public void serverStarted(RunningServer server) {
         Registration connected = registration;
-        connected.publish(server.directory(), server.rpcAddress());
+        connected.publish(server.directory(), server.rpcAddress(), server.adminAddress());
         commands = new ClusterCommands(connected.client(), connected.instanceId(), server.deployments());
     }
 

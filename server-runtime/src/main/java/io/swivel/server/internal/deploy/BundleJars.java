@@ -144,10 +144,22 @@ final class BundleJars {
         }
     }
 
-    private record Identity(String name, String version, String activator, boolean direct) {
+    /** Who a jar says it is, as its manifest (or file name) names it. */
+    record Identity(String name, String version, String activator, boolean direct) {
     }
 
-    private static Identity identify(Path jarFile, String fileName, String sha256) throws DeploymentException, IOException {
+    /**
+     * Reads who a jar is, with the rules every deployed jar meets: it opens as a jar, and its
+     * name, version and dispatch are allowed.
+     *
+     * @param jarFile the jar to read
+     * @param fileName the name it is known by, for messages and a name from the file
+     * @param sha256 its content hash, the version when the manifest names none
+     * @return who it is
+     * @throws DeploymentException BAD_JAR, saying what to fix
+     * @throws IOException if it cannot be read
+     */
+    static Identity identify(Path jarFile, String fileName, String sha256) throws DeploymentException, IOException {
         Manifest manifest;
         try (JarFile jar = new JarFile(jarFile.toFile())) {
             manifest = jar.getManifest();

@@ -28,6 +28,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -253,14 +254,15 @@ public final class BundleLoader {
      *
      * @param generation a generation that takes no more calls
      * @param grace how long running work may take to finish
+     * @return what it left behind that may keep its loader in memory, one line each; empty if nothing
      */
-    public void unload(BundleGeneration generation, Duration grace) {
+    public List<String> unload(BundleGeneration generation, Duration grace) {
         try (BundleMdc.Scope mdc = BundleMdc.open(generation.name(), generation.version())) {
-            unloadScoped(generation, grace);
+            return unloadScoped(generation, grace);
         }
     }
 
-    private void unloadScoped(BundleGeneration generation, Duration grace) {
+    private List<String> unloadScoped(BundleGeneration generation, Duration grace) {
         String id = generation.name() + " " + generation.version();
         generation.stop();
         generation.executor().shutdown();
@@ -273,12 +275,14 @@ public final class BundleLoader {
             generation.executor().shutdownNow();
         }
         metrics.generationUnloaded(generation);
-        discard(id, generation.loader(), generation.context(), generation.activator());
+        List<String> leftBehind = discard(id, generation.loader(), generation.context(), generation.activator());
         generation.unloaded();
         log.info("{} unloaded", id);
+        return leftBehind;
     }
 
-    private void discard(String id, BundleClassLoader loader, ManagedBundleContext context, BundleActivator started) {
+    private List<String> discard(String id, BundleClassLoader loader, ManagedBundleContext context,
+                                 BundleActivator started) {
         if (started != null) {
             try (ContextLoader.Scope scope = ContextLoader.use(loader)) {
                 started.stop(context);
@@ -308,6 +312,12 @@ public final class BundleLoader {
             metrics.bundleViolation(bundle, "thread_local_cleared", found.threadLocalsCleared());
         }
         leakTracker.track(closedName(id, loader), loader, found.reasons());
+        List<String> leftBehind = new ArrayList<>(found.reasons());
+        if (found.threadLocalsCleared() > 0) {
+            leftBehind.add(found.threadLocalsCleared() + " ThreadLocal value(s) of its classes left on server threads"
+                    + " (cleared)");
+        }
+        return leftBehind;
     }
 
     /** @return e.g. {@code greeter 1.0.0 #3, closed 23:41:02}: the third loader this server opened, and when it closed */

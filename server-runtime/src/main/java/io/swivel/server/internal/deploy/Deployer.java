@@ -112,6 +112,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     private final CanaryTimer canaryTimer;
     private final CanaryCommands canaryCommands;
     private final ShadowCommands shadowCommands;
+    private final EventLog events;
     private final Map<Path, Object> jarLocks = new ConcurrentHashMap<>();
     /** The content (sha256) last handled per jar, so an unchanged jar is not deployed twice. */
     private final Map<Path, String> handled = new ConcurrentHashMap<>();
@@ -172,7 +173,9 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         this.settings = settings;
         this.clock = clock;
         this.journal = new StateJournal(dataDir);
-        this.listener = Listeners.of(List.of(new MarkerWriter(), journal, new MetricsRecorder(metrics), new DeployLog()));
+        this.events = new EventLog(clock);
+        this.listener = Listeners.of(List.of(new MarkerWriter(), journal, new MetricsRecorder(metrics), new DeployLog(),
+                events));
         this.probation = new Probation(new Probation.Policy(settings.probation(), settings.maxErrorRate(),
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
@@ -181,6 +184,11 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         this.shadowCommands = new ShadowCommands(lifecycles, loader, host, retirer, metrics, clock, this::servingNames);
         journal.load().bundles().forEach((name, bundle) -> lifecycle(name).restore(deployDir.resolve(bundle.jar()),
                 bundle.jarSha256(), bundle.activeSha256(), bundle.rolledBack(), bundle.history(), bundle.canary()));
+    }
+
+    /** @return what happened lately, newest last: {@code GET /v1/events} */
+    public EventLog events() {
+        return events;
     }
 
     private BundleLifecycle lifecycle(String name) {

@@ -94,6 +94,17 @@ interface LifecycleListener {
     }
 
     /**
+     * An unloaded version left something behind that may keep its classloader in memory: threads it
+     * started itself (named and interrupted), thread-local values of its classes on server threads
+     * (cleared), a sweep that did not finish.
+     *
+     * @param generation the version
+     * @param leftBehind what was found, one line each
+     */
+    default void leakReported(BundleGeneration generation, java.util.List<String> leftBehind) {
+    }
+
+    /**
      * A rollback made an earlier version serve.
      *
      * @param from the version rolled back from

@@ -33,7 +33,13 @@ final class Retirer implements Closeable {
 
     /** How unloading is done: the bundle loader, or a fake in tests. */
     interface Unloader {
-        void unload(BundleGeneration generation, Duration grace);
+        /**
+         * Unloads a version.
+         *
+         * @return what it left behind that may keep its classloader in memory (threads left
+         *     running, thread-local values cleared); empty if nothing
+         */
+        List<String> unload(BundleGeneration generation, Duration grace);
     }
 
     /**
@@ -146,9 +152,12 @@ final class Retirer implements Closeable {
     }
 
     private void unload(BundleGeneration generation, Duration grace) {
-        unloader.unload(generation, grace);
+        List<String> leftBehind = unloader.unload(generation, grace);
         if (generation.state() == BundleState.UNLOADED) {
             listener.unloaded(generation);
+        }
+        if (!leftBehind.isEmpty()) {
+            listener.leakReported(generation, leftBehind);
         }
     }
 

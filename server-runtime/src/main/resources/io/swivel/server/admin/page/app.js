@@ -1,7 +1,7 @@
 'use strict';
 // The admin page: polls the admin API every second (the HttpOnly swivel_token_<port> cookie that
 // the sign-in set authorizes it; this script never sees the token),
-// shows the bundles, the live call rate and what ZooKeeper lists, and rolls back or undeploys
+// shows the bundles, the live call rate, the last events and what ZooKeeper lists, and rolls back or undeploys
 // after a confirmation. All data goes into the page as text, never as HTML.
 (function () {
   const POLL_MILLIS = 1000;
@@ -219,6 +219,46 @@
     servicesBody.replaceChildren(...rows);
   }
 
+  const EVENTS_SHOWN = 20;
+  const eventsBody = document.querySelector('#events tbody');
+  let lastEvents = null;
+
+  function duration(seconds) {
+    const d = Math.floor(seconds / 86400);
+    const h = Math.floor(seconds % 86400 / 3600);
+    const m = Math.floor(seconds % 3600 / 60);
+    const s = seconds % 60;
+    return d > 0 ? d + 'd ' + h + 'h' : h > 0 ? h + 'h ' + m + 'm' : m > 0 ? m + 'm ' + s + 's' : s + 's';
+  }
+
+  /** The server's version, uptime and ZooKeeper state, and its last events (newest first). */
+  function renderEvents(answer) {
+    const server = answer.server || {};
+    const zk = server.zookeeper || {};
+    setText(document.getElementById('server-info'), 'Swivel ' + server.version + ' · up ' + duration(server.uptimeSeconds || 0)
+      + ' · ZooKeeper ' + (zk.connectString === 'none' ? 'none' : (zk.connected ? 'connected' : 'disconnected')));
+    const events = answer.events || [];
+    document.getElementById('no-events').hidden = events.length > 0;
+    const key = JSON.stringify(events);
+    if (key === lastEvents) {
+      return;
+    }
+    lastEvents = key;
+    const rows = events.map((event) => {
+      const row = document.createElement('tr');
+      row.dataset.type = event.type;
+      const time = cell(row, new Date(event.time).toLocaleTimeString(), 'time');
+      time.title = event.time;
+      cell(row, event.type.replace(/_/g, ' '), 'type');
+      cell(row, event.bundle || '–');
+      cell(row, event.version || '', 'version');
+      cell(row, event.message, 'message');
+      row.classList.toggle('is-error', /failed|leak|rolled_back/.test(event.type));
+      return row;
+    });
+    eventsBody.replaceChildren(...rows);
+  }
+
   function showError(message) {
     banner.textContent = message;
     banner.hidden = false;
@@ -235,9 +275,11 @@
     }
     polling = true;
     try {
-      const [bundles, services] = await Promise.all([api('GET', '/v1/bundles'), api('GET', '/v1/services')]);
+      const [bundles, services, events] = await Promise.all([api('GET', '/v1/bundles'), api('GET', '/v1/services'),
+        api('GET', '/v1/events?limit=' + EVENTS_SHOWN)]);
       renderBundles(bundles);
       renderServices(services);
+      renderEvents(events);
       banner.hidden = true;
       document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     } catch (e) {

@@ -157,7 +157,7 @@ final class FakeHost implements Host {
     }
 
     /** The unloader the retirer uses: the states a real unload moves through, and the loader closed. */
-    static void unload(BundleGeneration generation, Duration grace) {
+    static java.util.List<String> unload(BundleGeneration generation, Duration grace) {
         generation.stop();
         generation.executor().shutdownNow();
         try {
@@ -166,6 +166,7 @@ final class FakeHost implements Host {
             throw new UncheckedIOException(e);
         }
         generation.unloaded();
+        return java.util.List.of();
     }
 
     /** A clock that moves only when told. */

@@ -76,7 +76,9 @@ public final class SwivelServerProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--admin-port", "0", "--bind", "127.0.0.1",
                 "--zookeeper", "none", "--deploy-dir", deploy.toString(), "--data-dir", data.toString()));
         args.addAll(extraArgs);
-        ChildProcess process = ChildProcess.start(name, launcher.java().command(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"), launcher.swivelClasspath(),
+        ChildProcess process = ChildProcess.start(name, launcher.java().command(
+                List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"),
+                launcher.swivelClasspath(),
                 "io.swivel.server.cli.SwivelMain", args), launcher.workDir().resolve("logs").resolve(name + ".log"));
         try {
             Matcher ready = process.awaitLine(READY, Duration.ofSeconds(90));

@@ -1,0 +1,57 @@
+package io.swivel.server.internal.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The event log keeps its last {@link EventLog#CAPACITY} events, newest first, each one line, with the clock's time. */
+class EventLogTest {
+
+    private final FakeHost.FakeClock clock = new FakeHost.FakeClock();
+    private final EventLog log = new EventLog(clock);
+
+    @Test
+    void theOldestGoBeyondTheCapacityAndTheTotalCountsThemAll() {
+        for (int i = 1; i <= EventLog.CAPACITY + 7; i++) {
+            clock.advance(Duration.ofMillis(1));
+            log.undeployed("b" + i, Path.of("deploy", "b" + i + ".jar"));
+        }
+        List<EventLog.Event> all = log.latest(EventLog.CAPACITY + 100);
+        assertThat(all).hasSize(EventLog.CAPACITY);
+        assertThat(all.get(0).bundle()).isEqualTo("b" + (EventLog.CAPACITY + 7));
+        assertThat(all.get(all.size() - 1).bundle()).as("the 7 oldest are gone").isEqualTo("b8");
+        assertThat(all).extracting(EventLog.Event::time).isSortedAccordingTo((a, b) -> b.compareTo(a));
+        assertThat(log.total()).isEqualTo(EventLog.CAPACITY + 7);
+        assertThat(log.latest(3)).extracting(EventLog.Event::bundle)
+                .containsExactly("b" + (EventLog.CAPACITY + 7), "b" + (EventLog.CAPACITY + 6), "b" + (EventLog.CAPACITY + 5));
+        assertThat(all.get(0).message()).isEqualTo("b" + (EventLog.CAPACITY + 7) + ".jar left the deploy directory; b"
+                + (EventLog.CAPACITY + 7) + " no longer serves");
+    }
+
+    @Test
+    void aMessageIsOneBoundedLine() {
+        log.undeployed(null, Path.of("x\ny.jar"));
+        log.serverStarted("a".repeat(2 * EventLog.MAX_MESSAGE));
+        List<EventLog.Event> events = log.latest(2);
+        assertThat(events.get(1).message()).isEqualTo("x y.jar left the deploy directory");
+        assertThat(events.get(0).message()).startsWith("a".repeat(EventLog.MAX_MESSAGE) + "… [truncated: ")
+                .doesNotContain("\n");
+        assertThat(events.get(0).type()).isEqualTo("server_started");
+        assertThat(events.get(0).bundle()).isNull();
+    }
+
+    @Test
+    void uptimeRunsFromTheStartByTheLogsClock() {
+        assertThat(log.uptime()).isZero();
+        assertThat(log.startedAt()).isNull();
+        Instant start = clock.instant();
+        log.serverStarted("serving");
+        clock.advance(Duration.ofSeconds(75));
+        assertThat(log.startedAt()).isEqualTo(start);
+        assertThat(log.uptime()).isEqualTo(Duration.ofSeconds(75));
+    }
+}
