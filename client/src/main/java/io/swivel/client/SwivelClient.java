@@ -109,6 +109,34 @@ public interface SwivelClient extends Closeable {
         return CallScope.open(timeout);
     }
 
+    /**
+     * Adds metadata to the calls made by the current thread inside the returned scope. Close the
+     * scope to remove it.
+     *
+     * <pre>{@code
+     * try (MetadataScope scope = SwivelClient.withMetadata("tenant", "acme")) {
+     *     users.getUser(7); // the service reads CallContext.current().metadata("tenant")
+     * }
+     * }</pre>
+     *
+     * @param key a key of {@code a-z 0-9 . _ -}
+     * @param value its value
+     * @return the scope
+     */
+    static MetadataScope withMetadata(String key, String value) {
+        return MetadataScope.open(java.util.Map.of(key, value));
+    }
+
+    /**
+     * Adds several entries of metadata to the calls made by the current thread inside the scope.
+     *
+     * @param entries keys of {@code a-z 0-9 . _ -} and their values
+     * @return the scope
+     */
+    static MetadataScope withMetadata(java.util.Map<String, String> entries) {
+        return MetadataScope.open(entries);
+    }
+
     /** Closes connections and threads; calls still waiting fail. Idempotent. */
     @Override
     void close();

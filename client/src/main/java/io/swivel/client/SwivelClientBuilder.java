@@ -5,6 +5,8 @@ import io.swivel.client.internal.DefaultSwivelClient;
 import io.swivel.protocol.Frame;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -23,6 +25,8 @@ public final class SwivelClientBuilder {
     private Duration heartbeat = Duration.ofSeconds(2);
     private int maxInFlightPerConnection = 1000;
     private int writeBufferHighWater = 1024 * 1024;
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private ClientTls tls;
 
     SwivelClientBuilder() {
     }
@@ -116,6 +120,33 @@ public final class SwivelClientBuilder {
     }
 
     /**
+     * Runs an interceptor around every call of the client, blocking and asynchronous; interceptors
+     * installed earlier run outside those installed later.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
+     */
+    public SwivelClientBuilder intercept(ClientInterceptor interceptor) {
+        interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+        return this;
+    }
+
+    /**
+     * Speaks TLS to every server, with these trust roots, client certificate and host name
+     * check. With {@link #zookeeper}, a server registered without TLS is not used (a client told
+     * to use TLS never falls back to plain TCP); without this, a server registered with TLS is
+     * reached over TLS trusting the JDK's default authorities ({@link ClientTls#systemTrust()}).
+     * The files are read when the client is built.
+     *
+     * @param tls the TLS settings
+     * @return this builder
+     */
+    public SwivelClientBuilder tls(ClientTls tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
+        return this;
+    }
+
+    /**
      * The server to call.
      *
      * @param host a host name or address
@@ -201,6 +232,7 @@ public final class SwivelClientBuilder {
      * @return the client
      * @throws IllegalStateException if neither an address nor ZooKeeper was given, or both
      * @throws io.swivel.registry.RegistryException if ZooKeeper does not answer within the connect timeout
+     * @throws IllegalArgumentException if the {@link #tls} files cannot be read or do not make a TLS context
      */
     public SwivelClient build() {
         if (address == null && zookeeper == null) {
@@ -211,7 +243,7 @@ public final class SwivelClientBuilder {
         }
         return new DefaultSwivelClient(new DefaultSwivelClient.Settings(address, zookeeper, timeout, connectTimeout,
                 maxFrameLength, ioThreads, callbackExecutor, balancer, maxAttempts, heartbeat, maxInFlightPerConnection,
-                writeBufferHighWater));
+                writeBufferHighWater, List.copyOf(interceptors), tls));
     }
 
     private static Duration positive(Duration value, String name) {

@@ -69,4 +69,15 @@ public interface BundleContext {
      * @param check the health check
      */
     void setHealthCheck(HealthCheck check);
+
+    /**
+     * Runs an interceptor around every call of this version's services, inside the server's own
+     * interceptors; interceptors added earlier run first. Add them in {@link BundleActivator#start}.
+     *
+     * @param interceptor the interceptor
+     * @throws UnsupportedOperationException if this context takes no interceptors (a test double)
+     */
+    default void addInterceptor(ServerInterceptor interceptor) {
+        throw new UnsupportedOperationException("this BundleContext takes no interceptors");
+    }
 }

@@ -33,6 +33,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private final ShortStrings names = new ShortStrings();
     private final PartialFrameBudget budget;
+    private final CallMetadata.Limits metadataLimits;
     private ChannelHandlerContext context;
     /** Bytes reserved in the budget for what this decoder holds now. */
     private long held;
@@ -58,8 +59,21 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
      * @param budget the shared budget, or null for none
      */
     public FrameDecoder(int maxFrameLength, PartialFrameBudget budget) {
+        this(maxFrameLength, budget, CallMetadata.Limits.DEFAULTS);
+    }
+
+    /**
+     * Creates a decoder with a shared budget and limits on the metadata of each request.
+     *
+     * @param maxFrameLength the longest frame accepted, length prefix excluded
+     * @param budget the shared budget, or null for none
+     * @param metadataLimits entries and bytes of metadata one request may carry; a request past them
+     *     is decoded with its {@link RequestFrame#refusal()} set
+     */
+    public FrameDecoder(int maxFrameLength, PartialFrameBudget budget, CallMetadata.Limits metadataLimits) {
         super(checkLimit(maxFrameLength) + 4, 0, 4, 0, 4, true);
         this.budget = budget;
+        this.metadataLimits = java.util.Objects.requireNonNull(metadataLimits, "metadataLimits");
     }
 
     @Override
@@ -220,7 +234,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         }
         decodedFrames++;
         try {
-            return parse(frame, names);
+            return parse(frame, names, metadataLimits);
         } finally {
             frame.release();
         }
@@ -234,18 +248,19 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
      * @throws ProtocolException if the bytes are not a valid frame
      */
     public static Frame parse(ByteBuf in) {
-        return parse(in, null);
+        return parse(in, null, CallMetadata.Limits.DEFAULTS);
     }
 
-    private static Frame parse(ByteBuf in, ShortStrings names) {
+    private static Frame parse(ByteBuf in, ShortStrings names, CallMetadata.Limits metadataLimits) {
         require(in, Frame.HEADER_LENGTH, "header");
         byte magic = in.readByte();
         if (magic != Frame.MAGIC_V1) {
             throw new ProtocolException.BadMagic(magic);
         }
-        int code = in.readByte();
-        FrameType type = FrameType.fromCode(code);
-        if (type == null) {
+        int code = in.readByte() & 0xFF;
+        int flags = code & 0xF0;
+        FrameType type = FrameType.fromCode(code & 0x0F);
+        if (type == null || (flags != 0 && (flags != Frame.FLAG_METADATA || type != FrameType.REQUEST))) {
             throw new ProtocolException.UnknownType(code);
         }
         long requestId = in.readLong();
@@ -262,7 +277,12 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
                 if (service.isEmpty() || methodKey.isEmpty()) {
                     throw new ProtocolException.Malformed("request " + requestId + " names no service or method");
                 }
-                return new RequestFrame(requestId, service, methodKey, constraint, timeoutMillis, readRest(in));
+                if (flags == 0) {
+                    return new RequestFrame(requestId, service, methodKey, constraint, timeoutMillis, readRest(in));
+                }
+                CallMetadata.Block metadata = CallMetadata.read(in, requestId, metadataLimits, names);
+                return new RequestFrame(requestId, service, methodKey, constraint, timeoutMillis, metadata.entries(),
+                        readRest(in), metadata.refusal());
             }
             case RESPONSE: {
                 require(in, 1, "status");

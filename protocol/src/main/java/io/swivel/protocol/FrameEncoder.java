@@ -36,6 +36,9 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
         int estimate = 4 + Frame.HEADER_LENGTH + 64;
         if (frame instanceof RequestFrame request) {
             estimate += request.body().length + request.service().length() + request.methodKey().length();
+            if (!request.metadata().isEmpty()) {
+                estimate += 64 * request.metadata().size();
+            }
         } else if (frame instanceof ResponseFrame response) {
             estimate += response.body().length;
         }
@@ -60,13 +63,17 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
         try {
             out.writeInt(0); // length, patched below
             out.writeByte(Frame.MAGIC_V1);
-            out.writeByte(frame.type().code());
+            boolean metadata = frame instanceof RequestFrame r && !r.metadata().isEmpty();
+            out.writeByte(metadata ? frame.type().code() | Frame.FLAG_METADATA : frame.type().code());
             out.writeLong(frame.requestId());
             if (frame instanceof RequestFrame request) {
                 out.writeInt(request.timeoutMillis());
                 writeShortString(out, request.service(), "service");
                 writeShortString(out, request.methodKey(), "methodKey");
                 writeShortString(out, request.versionConstraint(), "versionConstraint");
+                if (metadata) {
+                    CallMetadata.write(out, request.metadata());
+                }
                 out.writeBytes(request.body());
             } else if (frame instanceof ResponseFrame response) {
                 out.writeByte(response.status().code());

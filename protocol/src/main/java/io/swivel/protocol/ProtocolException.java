@@ -44,7 +44,7 @@ public class ProtocolException extends CorruptedFrameException {
          * @param code the type code found
          */
         public UnknownType(int code) {
-            super("unknown frame type " + code + " (expected: 1..6)");
+            super("unknown frame type " + code + " (expected: 1..6, or 2 + 128 for a REQUEST with metadata)");
         }
     }
 

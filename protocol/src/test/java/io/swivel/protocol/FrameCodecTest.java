@@ -233,7 +233,8 @@ class FrameCodecTest {
     void unknownTypeIsRefused() {
         assertRefused(frame(0xA1, 0, b -> { }), ProtocolException.UnknownType.class, "type 0");
         assertRefused(frame(0xA1, 7, b -> { }), ProtocolException.UnknownType.class, "type 7");
-        assertRefused(frame(0xA1, 0xFF, b -> { }), ProtocolException.UnknownType.class, "type -1");
+        assertRefused(frame(0xA1, 0xFF, b -> { }), ProtocolException.UnknownType.class, "type 255");
+        assertRefused(frame(0xA1, 0x83, b -> { }), ProtocolException.UnknownType.class, "type 131");
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.ServiceInstanceBuilder;
 import org.apache.curator.x.discovery.ServiceType;
 import org.apache.curator.x.discovery.UriSpec;
 
@@ -25,9 +26,11 @@ import org.apache.curator.x.discovery.UriSpec;
  * @param versions every version the server serves the service with, and the share of calls each
  *     takes there, while a canary runs: {@code 1.0.0=90,2.0.0=10}; empty when {@code version} is
  *     the only one
+ * @param tls whether the port speaks TLS (payload key {@code tls}; Curator's {@code sslPort} is the port then)
  */
 public record InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
-                           String protocol, String adminAddress, long warmupMillis, long activeSince, String versions) {
+                           String protocol, String adminAddress, long warmupMillis, long activeSince, String versions,
+                           boolean tls) {
 
     /** The URI template written in every registration: {@code swivel://host:port}. */
     public static final String URI_SPEC = "swivel://{address}:{port}";
@@ -47,6 +50,7 @@ public record InstanceInfo(String service, String id, String host, int port, Str
      * @param warmupMillis the warm-up window, 0 for none
      * @param activeSince when the warm-up started, epoch milliseconds, 0 for none
      * @param versions the versions served and their shares, or empty
+     * @param tls whether the port speaks TLS
      */
     public InstanceInfo {
         Objects.requireNonNull(service, "service");
@@ -76,7 +80,26 @@ public record InstanceInfo(String service, String id, String host, int port, Str
      */
     public InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
                         String protocol, String adminAddress, long warmupMillis, long activeSince) {
-        this(service, id, host, port, bundle, version, weight, protocol, adminAddress, warmupMillis, activeSince, "");
+        this(service, id, host, port, bundle, version, weight, protocol, adminAddress, warmupMillis, activeSince, "",
+                false);
+    }
+
+    /**
+     * An instance serving one version on a plain TCP or TLS port, announcing no admin address and no warm-up.
+     *
+     * @param service the service
+     * @param id the id
+     * @param host the host
+     * @param port the port
+     * @param bundle the bundle
+     * @param version the version
+     * @param weight the weight
+     * @param protocol the protocol
+     * @param tls whether the port speaks TLS
+     */
+    public InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
+                        String protocol, boolean tls) {
+        this(service, id, host, port, bundle, version, weight, protocol, "", 0, 0, "", tls);
     }
 
     /**
@@ -93,7 +116,7 @@ public record InstanceInfo(String service, String id, String host, int port, Str
      */
     public InstanceInfo(String service, String id, String host, int port, String bundle, String version, int weight,
                         String protocol) {
-        this(service, id, host, port, bundle, version, weight, protocol, "", 0, 0, "");
+        this(service, id, host, port, bundle, version, weight, protocol, "", 0, 0, "", false);
     }
 
     /**
@@ -127,7 +150,7 @@ public record InstanceInfo(String service, String id, String host, int port, Str
      * {@code adminAddress} ({@code host:port} of the admin API, for peers and cluster commands) and
      * {@code warmupMillis} with {@code activeSince} (epoch milliseconds: the effective weight ramps
      * from a small share to full over that window), and while a canary runs {@code versions}
-     * ({@code 1.0.0=90,2.0.0=10}). Both payload shapes are built from this one
+     * ({@code 1.0.0=90,2.0.0=10}); and {@code tls} (a boolean). Both payload shapes are built from this one
      * map, so a key added here reaches every reader.
      *
      * @return the payload keys in a fixed order
@@ -148,26 +171,31 @@ public record InstanceInfo(String service, String id, String host, int port, Str
         if (!versions.isEmpty()) {
             payload.put("versions", versions);
         }
+        payload.put("tls", tls);
         return payload;
     }
 
     /**
-     * The Curator form: name, id, address, port, a dynamic (ephemeral) type, the URI template
-     * {@value #URI_SPEC} and the {@link #payload()}.
+     * The Curator form: name, id, address, port (and, with TLS, the same port as {@code sslPort},
+     * which Spring Cloud Zookeeper reads as a secure instance), a dynamic (ephemeral) type, the URI
+     * template {@value #URI_SPEC} and the {@link #payload()}.
      *
      * @return the Curator instance
      */
     public ServiceInstance<Map<String, Object>> toCurator() {
         try {
-            return ServiceInstance.<Map<String, Object>>builder()
+            ServiceInstanceBuilder<Map<String, Object>> builder = ServiceInstance.<Map<String, Object>>builder()
                     .name(service)
                     .id(id)
                     .address(host)
                     .port(port)
                     .serviceType(ServiceType.DYNAMIC)
                     .uriSpec(new UriSpec(URI_SPEC))
-                    .payload(payload())
-                    .build();
+                    .payload(payload());
+            if (tls) {
+                builder.sslPort(port);
+            }
+            return builder.build();
         } catch (Exception e) {
             throw new IllegalStateException("cannot describe " + service + " at " + id, e);
         }
@@ -175,7 +203,7 @@ public record InstanceInfo(String service, String id, String host, int port, Str
 
     /**
      * Reads a Curator instance whose payload is a flat map (Swivel's {@link #payload()} keys,
-     * values as numbers or as text).
+     * values as numbers, booleans or as text). A payload without {@code tls} is plain TCP.
      *
      * @param instance the Curator instance
      * @return the instance, with defaults for missing payload keys
@@ -187,7 +215,12 @@ public record InstanceInfo(String service, String id, String host, int port, Str
                 text(payload.get("version")), weight(payload.get("weight")),
                 payload.get("protocol") != null ? payload.get("protocol").toString() : RegistryPaths.PROTOCOL,
                 text(payload.get("adminAddress")), number(payload.get("warmupMillis")), number(payload.get("activeSince")),
-                text(payload.get("versions")));
+                text(payload.get("versions")), flag(payload.get("tls")));
+    }
+
+    /** {@code true} or {@code "true"}; absent (a server of an earlier release) is plain TCP. */
+    private static boolean flag(Object value) {
+        return value instanceof Boolean yes ? yes : value != null && value.toString().trim().equalsIgnoreCase("true");
     }
 
     /**

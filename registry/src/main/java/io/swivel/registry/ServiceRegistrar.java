@@ -50,6 +50,7 @@ public final class ServiceRegistrar implements Closeable {
     private final String host;
     private final int port;
     private final String adminAddress;
+    private final boolean tls;
     private final ScheduledExecutorService repairer;
     /** Guarded by this. */
     private final Map<String, InstanceInfo> registered = new HashMap<>();
@@ -69,7 +70,7 @@ public final class ServiceRegistrar implements Closeable {
      * @param repairInterval how often registrations are checked and recreated if missing
      */
     public ServiceRegistrar(CuratorFramework client, String host, int port, Duration repairInterval) {
-        this(client, host, port, "", repairInterval);
+        this(client, host, port, "", repairInterval, false);
     }
 
     /**
@@ -80,9 +81,12 @@ public final class ServiceRegistrar implements Closeable {
      * @param port the {@code swivel/1} port
      * @param adminAddress the admin API's {@code host:port} written in every registration, or empty
      * @param repairInterval how often registrations are checked and recreated if missing
+     * @param tls whether the port speaks TLS: the payload's {@code tls} key, and the instance's {@code sslPort}
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public ServiceRegistrar(CuratorFramework client, String host, int port, String adminAddress, Duration repairInterval) {
+    public ServiceRegistrar(CuratorFramework client, String host, int port, String adminAddress, Duration repairInterval,
+                            boolean tls) {
+        this.tls = tls;
         this.client = client;
         this.host = host;
         this.port = port;
@@ -136,7 +140,7 @@ public final class ServiceRegistrar implements Closeable {
         services.forEach((service, bundle) -> {
             InstanceInfo wanted = new InstanceInfo(service, instanceId(), host, port, bundle.bundle(), bundle.version(),
                     bundle.weight(), RegistryPaths.PROTOCOL, adminAddress, bundle.warmupMillis(), bundle.activeSince(),
-                    bundle.versions());
+                    bundle.versions(), tls);
             InstanceInfo current = registered.get(service);
             if (!wanted.equals(current) || unwritten.contains(service)) {
                 try {

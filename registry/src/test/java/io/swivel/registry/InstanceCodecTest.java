@@ -47,7 +47,8 @@ class InstanceCodecTest {
         assertThat(payload.path("name").asText()).isEqualTo(GREETER);
         Map<String, Object> metadata = new ObjectMapper().convertValue(payload.path("metadata"), Map.class);
         assertThat(metadata).containsExactly(Map.entry("bundle", "greeter"), Map.entry("version", "2.0.0"),
-                Map.entry("weight", "3"), Map.entry("protocol", "swivel/1"), Map.entry("instance_status", "UP"));
+                Map.entry("weight", "3"), Map.entry("protocol", "swivel/1"), Map.entry("tls", "false"),
+                Map.entry("instance_status", "UP"));
         assertThat(payload.size()).as("only ZookeeperInstance's properties").isEqualTo(4);
     }
 
@@ -78,6 +79,27 @@ class InstanceCodecTest {
         InstanceInfo read = codec.readSwivel(old.getBytes(StandardCharsets.UTF_8));
         assertThat(read.protocol()).isEqualTo("swivel/1");
         assertThat(read.weight()).as("an unreadable weight counts as 1").isEqualTo(1);
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aTlsInstanceSaysSoInBothShapesAndInItsSslPort() throws Exception {
+        InstanceInfo secure = new InstanceInfo(GREETER, "127.0.0.1:7700", "127.0.0.1", 7700, "greeter", "2.0.0", 3,
+                RegistryPaths.PROTOCOL, true);
+        byte[] springShaped = codec.serialize(secure.toCurator());
+        JsonNode json = new ObjectMapper().readTree(springShaped);
+        assertThat(json.path("payload").path("metadata").path("tls").asText()).isEqualTo("true");
+        assertThat(json.path("sslPort").asInt()).as("Spring Cloud Zookeeper's secure instance").isEqualTo(7700);
+        assertThat(codec.readSwivel(springShaped)).isEqualTo(secure);
+
+        JsonInstanceSerializer<Map> plainSerializer = new JsonInstanceSerializer<>(Map.class);
+        byte[] plain = plainSerializer.serialize((ServiceInstance) secure.toCurator());
+        assertThat(plainSerializer.deserialize(plain).getPayload()).containsEntry("tls", true);
+        assertThat(codec.readSwivel(plain)).as("the flat map, tls as a JSON boolean").isEqualTo(secure);
+        assertThat(codec.readSwivel(OLD_SHAPE.getBytes(StandardCharsets.UTF_8)).tls())
+                .as("a payload of the earlier release, without tls, is plain TCP").isFalse();
+        assertThat(new ObjectMapper().readTree(codec.serialize(greeter.toCurator())).path("sslPort").isNull())
+                .as("no sslPort on plain TCP").isTrue();
     }
 
     @Test

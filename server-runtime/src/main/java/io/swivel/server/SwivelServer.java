@@ -15,9 +15,11 @@ import io.swivel.server.internal.deploy.DeployWatcher;
 import io.swivel.server.internal.deploy.Deployer;
 import io.swivel.server.internal.deploy.Deployments;
 import io.swivel.server.internal.dispatch.Dispatcher;
+import io.swivel.server.internal.tracing.ServerInterceptors;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.health.ServerHealth;
 import io.swivel.server.internal.metrics.PrometheusServerMetrics;
+import io.swivel.server.internal.tls.ServerTls;
 import io.swivel.server.internal.transport.RpcServer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -57,17 +59,23 @@ public final class SwivelServer implements Closeable {
     /** ZooKeeper registration and cluster commands, or null with {@code --zookeeper none}. */
     private final ZooKeeperUpdatingListener zookeeper;
     private final List<ServerListener> listeners;
+    /** Tracing and the class path's interceptors, run around every call. */
+    private final ServerInterceptors interceptors;
     /** What the listeners see of this server. */
     private final RunningServer view = new View();
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
+    /** The TLS of both ports, or null for plain TCP. */
+    private ServerTls tls;
 
     private SwivelServer(ServerConfig config, AdminToken token, Clock clock) {
         this.config = config;
         this.zookeeper = ZooKeeperUpdatingListener.forConfig(config).orElse(null);
         this.listeners = zookeeper != null ? List.of(zookeeper) : List.of();
         this.health = new ServerHealth(clock, HEALTH_RECOVERY);
-        Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock, config.limits().maxDecodeObjects());
+        this.interceptors = ServerInterceptors.load(config.tracing(), System.getenv(), SwivelServer.class.getClassLoader());
+        Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock, config.limits().maxDecodeObjects(),
+                interceptors.list());
         metrics.bindLoaderLeakTracker(leakTracker);
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
@@ -126,12 +134,15 @@ public final class SwivelServer implements Closeable {
     }
 
     private void startup() throws IOException, InterruptedException {
+        if (config.tls().enabled()) {
+            tls = ServerTls.start(config.tls()); // first: bad certificate files stop the start before anything serves
+        }
         listeners.forEach(listener -> listener.serverStarting(view));
         watcher.start();
         deployer.startupDone();
         int bundles = directory.slots().size();
-        rpcAddress = rpcServer.start(config.bind(), config.port());
-        adminAddress = adminServer.start(config.bind(), config.adminPort());
+        rpcAddress = rpcServer.start(config.bind(), config.port(), tls);
+        adminAddress = adminServer.start(config.bind(), config.adminPort(), config.tls().adminEnabled() ? tls : null);
         listeners.forEach(listener -> listener.serverStarted(view));
         deployer.events().serverStarted("serving " + bundles + " bundle(s) on " + rpcAddress.getHostString() + ":"
                 + rpcAddress.getPort() + " (admin port " + adminAddress.getPort() + ", ZooKeeper "
@@ -218,7 +229,11 @@ public final class SwivelServer implements Closeable {
         rpcServer.close();
         deployer.close();
         notify(listeners, ServerListener::serverStopped);
+        if (tls != null) {
+            tls.close();
+        }
         metrics.close();
+        interceptors.close();
         log.info("Swivel stopped in {} ms ({} call(s) finished during shutdown)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), drained);
     }

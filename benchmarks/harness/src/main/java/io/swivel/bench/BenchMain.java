@@ -74,7 +74,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--ops", split = ",", description = "existUser, createUser, getUser, listUser (default all; smoke getUser).")
     List<String> ops;
 
-    @Option(names = "--peers", split = ",", description = "swivel, grpc, netty (the default), and swivel-direct, grpc-direct: both servers running handlers on their I/O threads; swivel-lambda: swivel's async mode through client.async(() -> ...) instead of the CompletableFuture twins.")
+    @Option(names = "--peers", split = ",", description = "swivel, grpc, netty (the default), and swivel-direct, grpc-direct: both servers running handlers on their I/O threads; swivel-lambda: swivel's async mode through client.async(() -> ...) instead of the CompletableFuture twins; swivel-tls-openssl, swivel-tls-jdk: swivel over TLS 1.3 with OpenSSL or the JDK's TLS on both sides.")
     List<String> peers;
 
     @Option(names = "--swaps", description = "Jar replacements during the hot-swap phase (default 10; smoke 4).")

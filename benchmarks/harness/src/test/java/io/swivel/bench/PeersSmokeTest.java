@@ -61,7 +61,7 @@ class PeersSmokeTest {
     @Test
     void swivelDirectServesABundleThatDeclaresDirectDispatch() throws Exception {
         try (PeerServer server = PeerServer.start(Peer.SWIVEL_DIRECT, launcher(), "swivel-direct");
-             UserCalls calls = PeerServer.client(Peer.SWIVEL_DIRECT, server.host(), server.port())) {
+             UserCalls calls = PeerServer.client(Peer.SWIVEL_DIRECT, server.host(), server.port(), null)) {
             User user = (User) calls.call(Op.GET_USER, 7);
             assertThat(user.getId()).isEqualTo(7);
             Page<?> page = (Page<?>) calls.callAsync(Op.LIST_USER, 3).get(30, TimeUnit.SECONDS);
@@ -85,10 +85,23 @@ class PeersSmokeTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = Peer.class, names = {"SWIVEL_TLS_OPENSSL", "SWIVEL_TLS_JDK"})
+    void swivelOverTlsServesTheProxyWithTheProviderAsked(Peer peer) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(peer != Peer.SWIVEL_TLS_OPENSSL
+                || io.netty.handler.ssl.OpenSsl.isAvailable(), "OpenSSL does not load here");
+        try (PeerServer server = PeerServer.start(peer, launcher(), peer.label());
+             UserCalls calls = PeerServer.client(peer, server.host(), server.port(), server.tlsCa())) {
+            assertThat(((User) calls.call(Op.GET_USER, 7)).getId()).isEqualTo(7);
+            assertThat(Files.readString(work.resolve("logs").resolve(peer.label() + ".log")))
+                    .contains("TLS with " + (peer == Peer.SWIVEL_TLS_JDK ? "the JDK's TLS" : "OpenSSL"));
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(value = Peer.class, names = {"GRPC", "GRPC_DIRECT"})
     void grpcServerAnswersTheStubs(Peer peer) throws Exception {
         try (PeerServer server = PeerServer.start(peer, launcher(), peer.label());
-             UserCalls calls = PeerServer.client(peer, server.host(), server.port())) {
+             UserCalls calls = PeerServer.client(peer, server.host(), server.port(), server.tlsCa())) {
             io.swivel.bench.grpc.proto.User user = (io.swivel.bench.grpc.proto.User) calls.call(Op.GET_USER, 7);
             assertThat(user.getId()).isEqualTo(7);
             assertThat(user.getName()).isEqualTo("Doug Lea");
@@ -102,7 +115,7 @@ class PeersSmokeTest {
     @Test
     void ceilingAnswersEachRequestWithTheRecordedSwivelResponse() throws Exception {
         try (PeerServer server = PeerServer.start(Peer.NETTY, launcher(), "netty");
-             UserCalls calls = PeerServer.client(Peer.NETTY, server.host(), server.port())) {
+             UserCalls calls = PeerServer.client(Peer.NETTY, server.host(), server.port(), null)) {
             for (Op op : List.of(Op.GET_USER, Op.LIST_USER)) {
                 // The client reports the length of the response frame it got (length prefix stripped).
                 assertThat(calls.call(op, 1)).isEqualTo(CeilingFrames.of(op, Mode.SYNC).response().length - 4);

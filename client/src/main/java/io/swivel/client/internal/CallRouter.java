@@ -39,8 +39,9 @@ final class CallRouter {
     }
 
     /** One call as the proxy describes it. */
-    record Call(String service, String methodKey, String versionConstraint, long timeoutMillis, byte[] body,
-                Object firstArgument, boolean idempotent, LoadBalancer balancer) {
+    record Call(String service, String methodKey, String versionConstraint, long timeoutMillis,
+                java.util.Map<String, String> metadata, byte[] body, Object firstArgument, boolean idempotent,
+                LoadBalancer balancer) {
     }
 
     CompletableFuture<ResponseFrame> send(Call call) {
@@ -67,7 +68,7 @@ final class CallRouter {
         }
         ServerEndpoint endpoint = (ServerEndpoint) call.balancer().pick(usable(all, tried), call.firstArgument());
         tried.add(endpoint);
-        endpoint.send(call.service(), call.methodKey(), call.versionConstraint(), left, call.body()).whenComplete((response, error) -> {
+        endpoint.send(call.service(), call.methodKey(), call.versionConstraint(), left, call.metadata(), call.body()).whenComplete((response, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause == null) {
                 Status status = response.status();

@@ -52,6 +52,10 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     private volatile Channel channel;
     private volatile boolean goingAway;
     private volatile String closeReason;
+    /** True when the connection ended in a TLS failure: its calls were never served. */
+    private volatile boolean tlsRefused;
+    /** Set at the first frame read; event loop only. */
+    private boolean heardFromServer;
 
     Connection(String remote, int maxInFlight) {
         this.remote = remote;
@@ -77,12 +81,13 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
      * when the connection closes.
      */
     CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
-                                          byte[] body) {
+                                          java.util.Map<String, String> metadata, byte[] body) {
         Channel ch = channel;
         CompletableFuture<ResponseFrame> result = new CompletableFuture<>();
         if (ch == null || !ch.isActive()) {
+            String reason = closeReason;
             result.completeExceptionally(new ServerEndpoint.ConnectFailedException(remote,
-                    "connection to " + remote + " is closed", null));
+                    reason != null ? reason : "connection to " + remote + " is closed", null));
             return result;
         }
         if (pending.size() >= maxInFlight) {
@@ -94,7 +99,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long id = nextId.incrementAndGet();
         int wireTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
-        RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, body);
+        RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, metadata, body);
         Pending call = new Pending(result, request);
         pending.put(id, call);
         // One task on the event loop per call: it arms the deadline and writes. Flushes of
@@ -179,6 +184,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        heardFromServer = true;
         if (frame instanceof ResponseFrame response) {
             Pending call = pending.remove(response.requestId());
             if (call != null) {
@@ -239,7 +245,20 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("connection to {} failed: {}; closing it", remote, cause.toString());
+        if (TlsErrors.isTls(cause)) {
+            // With TLS 1.3 a server's refusal of the client certificate arrives after the client's
+            // handshake is done: the alert closes the connection, and the calls on it fail saying why.
+            String why = TlsErrors.describe(ctx.channel(), remote, cause);
+            if (closeReason == null) {
+                closeReason = "connection to " + remote + " closed: " + why;
+                // Before any frame came back, a TLS failure is the server's refusal of this client
+                // (its certificate): no call of this connection reached the server, safe to send elsewhere.
+                tlsRefused = !heardFromServer;
+            }
+            log.warn("{}; closing the connection", why);
+        } else {
+            log.warn("connection to {} failed: {}; closing it", remote, cause.toString());
+        }
         ctx.close();
     }
 
@@ -256,7 +275,9 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
             Pending call = pending.remove(id);
             if (call != null) {
                 call.cancelTimer();
-                call.future.completeExceptionally(new SwivelException(null, reason + " before the answer came", null));
+                call.future.completeExceptionally(tlsRefused
+                        ? new ServerEndpoint.ConnectFailedException(remote, reason, null)
+                        : new SwivelException(null, reason + " before the answer came", null));
             }
         }
     }

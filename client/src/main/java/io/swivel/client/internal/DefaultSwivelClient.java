@@ -8,6 +8,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.swivel.client.ClientTls;
+import io.swivel.client.ClientInterceptor;
 import io.swivel.client.ProxyOptions;
 import io.swivel.client.SwivelClient;
 import io.swivel.client.balance.Balancers;
@@ -19,6 +23,7 @@ import io.swivel.registry.ServiceCatalog;
 import io.swivel.registry.ZooKeeperClients;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client: connections to one server given by address, or to every server ZooKeeper lists
@@ -38,11 +45,13 @@ import org.apache.curator.framework.CuratorFramework;
  */
 public final class DefaultSwivelClient implements SwivelClient {
 
+    private static final Logger log = LoggerFactory.getLogger(DefaultSwivelClient.class);
+
     /** Everything the builder collects. */
     public record Settings(InetSocketAddress address, String zookeeper, Duration timeout, Duration connectTimeout,
                            int maxFrameLength, int ioThreads, Executor callbackExecutor, Balancers balancer,
                            int maxAttempts, Duration heartbeat, int maxInFlightPerConnection,
-                           int writeBufferHighWater) {
+                           int writeBufferHighWater, List<ClientInterceptor> interceptors, ClientTls tls) {
     }
 
     private final Settings settings;
@@ -55,6 +64,12 @@ public final class DefaultSwivelClient implements SwivelClient {
     private final Map<ProxyKey, Object> proxies = new ConcurrentHashMap<>();
     private final ProxyFactory proxyFactory = new ProxyFactory();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The TLS of every connection when the builder asked for it, else null. */
+    private final SslContext sslContext;
+    /** For servers registered with TLS when the builder did not ask for it: the JDK's trust roots; made on first use. */
+    private volatile SslContext systemTrustContext;
+    /** The certificate this client presents, or null. */
+    private final java.security.cert.X509Certificate clientCertificate;
 
     private record ProxyKey(Class<?> type, ProxyOptions options) {
     }
@@ -66,6 +81,12 @@ public final class DefaultSwivelClient implements SwivelClient {
      */
     public DefaultSwivelClient(Settings settings) {
         this.settings = settings;
+        java.security.cert.X509Certificate[] ours = new java.security.cert.X509Certificate[1];
+        this.sslContext = settings.tls() != null ? ClientSsl.build(settings.tls(), c -> ours[0] = c) : null;
+        this.clientCertificate = ours[0];
+        if (settings.tls() != null) {
+            log.debug("TLS with {} ({})", ClientSsl.providerName(settings.tls().provider()), settings.tls());
+        }
         NettyTransport transport = NettyTransport.best();
         this.group = transport.newGroup(settings.ioThreads(), "swivel-client-io");
         if (settings.callbackExecutor() == null) {
@@ -84,7 +105,8 @@ public final class DefaultSwivelClient implements SwivelClient {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
         try {
             this.endpoints = settings.zookeeper() != null ? discover(settings.zookeeper())
-                    : new FixedEndpoints(endpoint(settings.address().getHostString(), settings.address().getPort()));
+                    : new FixedEndpoints(endpoint(settings.address().getHostString(), settings.address().getPort(),
+                            sslContext != null));
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             if (ownedCallbackExecutor != null) {
@@ -107,23 +129,61 @@ public final class DefaultSwivelClient implements SwivelClient {
         }
     }
 
-    private ServerEndpoint endpoint(String host, int port) {
+    /**
+     * One server: plain TCP, or TLS with the builder's settings (the JDK's trust roots if it gave
+     * none). A plain-TCP server of a client told to use TLS is refused, never used without TLS.
+     */
+    private ServerEndpoint endpoint(String host, int port, boolean tls) {
         String remote = host + ":" + port;
+        if (!tls && sslContext != null) {
+            return ServerEndpoint.refused(host, port, remote + " is registered without TLS and this client speaks only"
+                    + " TLS (builder().tls(...)); start that server with --tls-cert and --tls-key");
+        }
+        SslContext ssl = tls ? (sslContext != null ? sslContext : systemTrust()) : null;
         int maxFrameLength = settings.maxFrameLength();
         long heartbeat = settings.heartbeat().toMillis();
         FrameEncoder encoder = new FrameEncoder(maxFrameLength);
         Bootstrap perServer = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (ssl == null) {
+                    ch.pipeline().addLast(new IdleStateHandler(heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
+                } else {
+                    // The TLS handshake is bounded by its own timeout (Netty's, 10 s): a server busy with
+                    // its first handshakes is not silent. The heartbeat starts once it is done, and
+                    // watches the socket's bytes, in front of the TLS handler.
+                    ch.attr(TlsErrors.CLIENT_CERTIFICATE).set(ssl == sslContext ? clientCertificate : null);
+                    SslHandler tlsHandler = ssl.newHandler(ch.alloc(), host, port);
+                    ch.pipeline().addLast("tls", tlsHandler);
+                    tlsHandler.handshakeFuture().addListener(done -> {
+                        if (done.isSuccess() && ch.isActive()) {
+                            ch.pipeline().addBefore("tls", "heartbeat",
+                                    new IdleStateHandler(heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS));
+                        }
+                    });
+                }
                 // Requests written by caller threads are flushed together, once per turn of the
-                // event loop, instead of one write(2) per request.
+                // event loop, instead of one write(2) per request (and, with TLS, into fewer records).
                 ch.pipeline().addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
-                        new IdleStateHandler(heartbeat, heartbeat, 0, TimeUnit.MILLISECONDS),
                         new FrameDecoder(maxFrameLength), encoder, new Connection(remote,
                                 settings.maxInFlightPerConnection()));
             }
         });
         return new ServerEndpoint(host, port, perServer);
+    }
+
+    private SslContext systemTrust() {
+        SslContext made = systemTrustContext;
+        if (made == null) {
+            synchronized (this) {
+                made = systemTrustContext;
+                if (made == null) {
+                    made = ClientSsl.build(ClientTls.systemTrust());
+                    systemTrustContext = made;
+                }
+            }
+        }
+        return made;
     }
 
     @Override
@@ -159,6 +219,10 @@ public final class DefaultSwivelClient implements SwivelClient {
 
     Duration defaultTimeout() {
         return settings.timeout();
+    }
+
+    List<ClientInterceptor> interceptors() {
+        return settings.interceptors();
     }
 
     Executor callbackExecutor() {

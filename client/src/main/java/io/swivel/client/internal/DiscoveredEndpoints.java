@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +25,7 @@ final class DiscoveredEndpoints implements EndpointSource {
     private final CuratorFramework client;
     private final ServiceCatalog catalog;
     private final String connectString;
-    private final BiFunction<String, Integer, ServerEndpoint> factory;
+    private final Factory factory;
     private final Map<String, ServerEndpoint> byAddress = new ConcurrentHashMap<>();
     /** The last non-empty listing of each service, and when it was seen. */
     private final Map<String, Listing> lastListed = new ConcurrentHashMap<>();
@@ -44,7 +43,7 @@ final class DiscoveredEndpoints implements EndpointSource {
     }
 
     DiscoveredEndpoints(CuratorFramework client, ServiceCatalog catalog, String connectString,
-                        BiFunction<String, Integer, ServerEndpoint> factory) {
+                        Factory factory) {
         this.client = client;
         this.catalog = catalog;
         this.connectString = connectString;
@@ -69,8 +68,8 @@ final class DiscoveredEndpoints implements EndpointSource {
             if (instance.versionsServed().stream().noneMatch(served -> VersionConstraints.matches(versionConstraint, served))) {
                 continue; // a server running a canary serves two versions: asking for either reaches it
             }
-            ServerEndpoint endpoint = byAddress.computeIfAbsent(instance.address(),
-                    address -> factory.apply(instance.host(), instance.port()));
+            ServerEndpoint endpoint = byAddress.computeIfAbsent(key(instance),
+                    address -> factory.create(instance.host(), instance.port(), instance.tls()));
             endpoint.weight(instance.weight());
             endpoint.warmup(instance.warmupMillis(), instance.activeSince());
             endpoints.add(endpoint);
@@ -78,9 +77,26 @@ final class DiscoveredEndpoints implements EndpointSource {
         return endpoints;
     }
 
+    /** Makes the endpoint of one registered server. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * @param host where it listens
+         * @param port its {@code swivel/1} port
+         * @param tls whether its registration says it speaks TLS
+         * @return the endpoint
+         */
+        ServerEndpoint create(String host, int port, boolean tls);
+    }
+
+    /** A server restarted with TLS (or without) is another endpoint: its connection is made anew. */
+    private static String key(InstanceInfo instance) {
+        return instance.tls() ? instance.address() + " (TLS)" : instance.address();
+    }
+
     private void dropUnlisted() {
         Set<String> listed = new HashSet<>();
-        catalog.all().values().forEach(instances -> instances.forEach(instance -> listed.add(instance.address())));
+        catalog.all().values().forEach(instances -> instances.forEach(instance -> listed.add(key(instance))));
         for (Map.Entry<String, ServerEndpoint> entry : byAddress.entrySet()) {
             if (!listed.contains(entry.getKey()) && byAddress.remove(entry.getKey(), entry.getValue())) {
                 log.info("{} is no longer listed in ZooKeeper; closing its connection once its calls are done", entry.getKey());

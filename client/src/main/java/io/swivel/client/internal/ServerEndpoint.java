@@ -2,6 +2,7 @@ package io.swivel.client.internal;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.ssl.SslHandler;
 import io.swivel.client.SwivelException;
 import io.swivel.client.balance.Endpoint;
 import io.swivel.client.balance.LatencyEwma;
@@ -33,12 +34,31 @@ final class ServerEndpoint implements Endpoint {
     private CompletableFuture<Connection> connecting;
     private volatile boolean closed;
     private volatile boolean closeWhenIdle;
+    /** Why this server is never connected to (a plain-TCP server of a TLS-only client), or null. */
+    private final String refusal;
 
     ServerEndpoint(String host, int port, Bootstrap bootstrap) {
+        this(host, port, bootstrap, null);
+    }
+
+    private ServerEndpoint(String host, int port, Bootstrap bootstrap, String refusal) {
         this.id = host + ":" + port;
         this.host = host;
         this.port = port;
         this.bootstrap = bootstrap;
+        this.refusal = refusal;
+    }
+
+    /**
+     * A server calls never go to: each fails at once, unsent, with the reason.
+     *
+     * @param host the host
+     * @param port the port
+     * @param reason why
+     * @return the endpoint
+     */
+    static ServerEndpoint refused(String host, int port, String reason) {
+        return new ServerEndpoint(host, port, null, reason);
     }
 
     @Override
@@ -115,17 +135,17 @@ final class ServerEndpoint implements Endpoint {
      * average with its round trip.
      */
     CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
-                                          byte[] body) {
+                                          java.util.Map<String, String> metadata, byte[] body) {
         inFlight.incrementAndGet();
         // The latency sample is the call's round trip, not the connection set-up before it: a
         // first call that pays for the connect would make the server look slow to the balancer.
         long[] start = {System.nanoTime()};
         Connection current = connection;
         CompletableFuture<ResponseFrame> answer = current != null && current.isUsable()
-                ? current.send(service, methodKey, versionConstraint, timeoutMillis, body)
+                ? current.send(service, methodKey, versionConstraint, timeoutMillis, metadata, body)
                 : connect().thenCompose(c -> {
                     start[0] = System.nanoTime();
-                    return c.send(service, methodKey, versionConstraint, timeoutMillis, body);
+                    return c.send(service, methodKey, versionConstraint, timeoutMillis, metadata, body);
                 });
         return answer.whenComplete((response, error) -> {
             int left = inFlight.decrementAndGet();
@@ -148,6 +168,9 @@ final class ServerEndpoint implements Endpoint {
             if (closed) {
                 return CompletableFuture.failedFuture(new ConnectFailedException(id, "the client dropped " + id, null));
             }
+            if (refusal != null) {
+                return CompletableFuture.failedFuture(new ConnectFailedException(id, refusal, null));
+            }
             if (connecting != null) {
                 return connecting;
             }
@@ -158,12 +181,14 @@ final class ServerEndpoint implements Endpoint {
                 synchronized (connectLock) {
                     connecting = null;
                     if (done.isSuccess()) {
-                        Connection opened = future.channel().pipeline().get(Connection.class);
-                        connection = opened;
-                        if (closed) {
-                            opened.close();
+                        SslHandler tls = future.channel().pipeline().get(SslHandler.class);
+                        if (tls == null) {
+                            opened(future.channel().pipeline().get(Connection.class), attempt);
+                        } else {
+                            // Usable once the handshake is done; a failed one fails the attempt with its cause.
+                            connecting = attempt;
+                            tls.handshakeFuture().addListener(handshake -> handshakeDone(future, handshake, attempt));
                         }
-                        attempt.complete(opened);
                     } else {
                         attempt.completeExceptionally(new ConnectFailedException(id, "cannot connect to " + id + " ("
                                 + done.cause().getMessage() + "); is the server running?", done.cause()));
@@ -171,6 +196,29 @@ final class ServerEndpoint implements Endpoint {
                 }
             });
             return attempt;
+        }
+    }
+
+    /** Holds connectLock. */
+    private void opened(Connection opened, CompletableFuture<Connection> attempt) {
+        connection = opened;
+        if (closed) {
+            opened.close();
+        }
+        attempt.complete(opened);
+    }
+
+    private void handshakeDone(ChannelFuture connected, io.netty.util.concurrent.Future<?> handshake,
+                               CompletableFuture<Connection> attempt) {
+        synchronized (connectLock) {
+            connecting = null;
+            if (handshake.isSuccess()) {
+                opened(connected.channel().pipeline().get(Connection.class), attempt);
+            } else {
+                connected.channel().close();
+                attempt.completeExceptionally(new ConnectFailedException(id, TlsErrors.describe(connected.channel(), id, handshake.cause()),
+                        handshake.cause()));
+            }
         }
     }
 

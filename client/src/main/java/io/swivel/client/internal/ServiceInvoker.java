@@ -1,13 +1,18 @@
 package io.swivel.client.internal;
 
+import io.swivel.api.CallContext;
 import io.swivel.api.Idempotent;
 import io.swivel.client.CallScope;
+import io.swivel.client.ClientCall;
+import io.swivel.client.MetadataScope;
 import io.swivel.client.RemoteServiceException;
 import io.swivel.client.SwivelException;
 import io.swivel.client.balance.LoadBalancer;
+import io.swivel.protocol.CallMetadata;
 import io.swivel.protocol.MethodKeys;
 import io.swivel.protocol.RemoteError;
 import io.swivel.protocol.ResponseFrame;
+import io.swivel.protocol.Status;
 import io.swivel.protocol.kryo.DecodeBudget;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.SerializationException;
@@ -22,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -73,28 +79,40 @@ final class ServiceInvoker implements InvocationHandler {
         if (AsyncCalls.capturing()) {
             return AsyncCalls.capture(this, method, args, info.async);
         }
-        long timeoutMillis = timeoutMillis();
-        CompletableFuture<ResponseFrame> answer = send(info, args, timeoutMillis);
-        if (info.async) {
-            return completeLater(answer, info);
-        }
-        return decode(await(answer, info, timeoutMillis), info);
+        return call(info, info.async, args);
     }
 
     /**
      * Makes a call of a method that is not asynchronous in the interface without blocking, for
-     * {@link AsyncCalls}: the same request, deadline, routing and decoding as a blocking call,
-     * and the future fails with the exception the blocking call would throw.
+     * {@link AsyncCalls}: the same request, deadline, metadata, interceptors, routing and decoding as
+     * a blocking call, and the future fails with the exception the blocking call would throw.
      */
+    @SuppressWarnings("unchecked")
     CompletableFuture<Object> invokeAsync(Method method, Object[] args) {
-        MethodInfo info = methods.get(method);
-        CompletableFuture<ResponseFrame> answer;
         try {
-            answer = send(info, args, timeoutMillis());
+            return (CompletableFuture<Object>) call(methods.get(method), true, args);
         } catch (SwivelException e) {
             return CompletableFuture.failedFuture(e);
+        } catch (Throwable e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return completeLater(answer, info);
+    }
+
+    /** One call: through the interceptors if the client has any, else straight to the router. */
+    private Object call(MethodInfo info, boolean async, Object[] args) throws Throwable {
+        Duration scoped = CallScope.current();
+        Duration timeout = scoped != null ? scoped : client.defaultTimeout();
+        long timeoutMillis = Math.max(1, timeout.toMillis());
+        Map<String, String> metadata = outgoingMetadata();
+        if (!client.interceptors().isEmpty()) {
+            return intercepted(info, async, args != null ? args : NO_ARGS, timeout, timeoutMillis, metadata);
+        }
+        checkMetadata(metadata, info);
+        CompletableFuture<ResponseFrame> answer = send(info, args, timeoutMillis, metadata);
+        if (async) {
+            return completeLater(answer, info);
+        }
+        return decode(await(answer, info, timeoutMillis), info);
     }
 
     /**
@@ -127,20 +145,88 @@ final class ServiceInvoker implements InvocationHandler {
         }
     }
 
-    private long timeoutMillis() {
-        Duration scoped = CallScope.current();
-        return Math.max(1, (scoped != null ? scoped : client.defaultTimeout()).toMillis());
-    }
-
-    private CompletableFuture<ResponseFrame> send(MethodInfo info, Object[] args, long timeoutMillis) {
+    private CompletableFuture<ResponseFrame> send(MethodInfo info, Object[] args, long timeoutMillis,
+                                                  Map<String, String> metadata) {
         byte[] body;
         try {
             body = serialization.encode(args != null ? args : NO_ARGS);
         } catch (SerializationException e) {
             throw new SwivelException(null, service + "#" + info.key + ": " + e.getMessage(), e);
         }
-        return client.send(new CallRouter.Call(service, info.key, versionConstraint,
-                timeoutMillis, body, args != null && args.length > 0 ? args[0] : null, info.idempotent, balancer));
+        return client.send(new CallRouter.Call(service, info.key, versionConstraint, timeoutMillis, metadata, body,
+                args != null && args.length > 0 ? args[0] : null, info.idempotent, balancer));
+    }
+
+    /**
+     * The metadata a call carries before interceptors: what the current {@link CallContext} forwards
+     * (inside a service method), overridden by the thread's {@link MetadataScope}.
+     */
+    private static Map<String, String> outgoingMetadata() {
+        Map<String, String> scoped = MetadataScope.current();
+        CallContext context = CallContext.find().orElse(null);
+        Map<String, String> forwarded = context != null ? context.forwardedMetadata() : Map.of();
+        if (forwarded.isEmpty()) {
+            return scoped != null ? scoped : Map.of();
+        }
+        if (scoped == null) {
+            return forwarded;
+        }
+        Map<String, String> merged = new HashMap<>(forwarded);
+        merged.putAll(scoped);
+        return merged;
+    }
+
+    private void checkMetadata(Map<String, String> metadata, MethodInfo info) {
+        if (!metadata.isEmpty()) {
+            String bad = CallMetadata.Limits.DEFAULTS.check(metadata);
+            if (bad != null) {
+                throw new SwivelException(Status.BAD_REQUEST, service + "#" + info.key + " not sent: " + bad, null);
+            }
+        }
+    }
+
+    /**
+     * A call through the client's interceptors. The future the chain ends in completes on the client's
+     * callback executor for an asynchronous call (returned as it is), and on this thread for a
+     * blocking one (its result returned, or its exception thrown).
+     */
+    private Object intercepted(MethodInfo info, boolean async, Object[] args, Duration timeout, long timeoutMillis,
+                               Map<String, String> metadata) throws Throwable {
+        ClientCall call = new ClientCall(service, info.key, args, timeout, async, metadata);
+        ThreadlessExecutor threadless = async ? null : new ThreadlessExecutor();
+        Executor completion = async ? client.callbackExecutor() : threadless;
+        CompletableFuture<Object> result = ClientChain.run(client.interceptors(), call, () -> {
+            Map<String, String> sent = Map.copyOf(call.metadata());
+            checkMetadata(sent, info);
+            return send(info, args, timeoutMillis, sent).handleAsync((response, error) -> {
+                if (error != null) {
+                    throw error instanceof CompletionException c ? c : new CompletionException(error);
+                }
+                return decode(response, info);
+            }, completion);
+        });
+        if (async) {
+            return result;
+        }
+        try {
+            threadless.runUntilDone(result, timeoutMillis + 1000);
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.cancel(false);
+            throw new SwivelException(null, service + "#" + info.key + " interrupted while waiting for the answer", e);
+        } catch (TimeoutException e) {
+            throw new SwivelException(null, service + "#" + info.key + " got no answer within " + timeoutMillis + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            if (cause instanceof RemoteServiceException remote) {
+                throw remote;
+            }
+            if (cause instanceof SwivelException swivel) {
+                throw new SwivelException(swivel.status(), swivel.getMessage(), swivel);
+            }
+            throw cause;
+        }
     }
 
     private ResponseFrame await(CompletableFuture<ResponseFrame> answer, MethodInfo info, long timeoutMillis) {

@@ -3,6 +3,16 @@ package io.swivel.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,12 +26,48 @@ final class AdminClient {
 
     private final String base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
     private final ObjectMapper mapper = new ObjectMapper();
 
     AdminClient(String host, int port, String token) {
-        this.base = "http://" + host + ":" + port;
+        this(host, port, token, null);
+    }
+
+    /**
+     * @param host the admin host
+     * @param port the admin port
+     * @param token the bearer token
+     * @param trustRoots PEM certificates to trust for HTTPS (host name verified), or null for plain HTTP
+     */
+    AdminClient(String host, int port, String token, Path trustRoots) {
+        this.base = (trustRoots != null ? "https://" : "http://") + host + ":" + port;
         this.token = token;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if (trustRoots != null) {
+            builder.sslContext(trusting(trustRoots));
+        }
+        this.http = builder.build();
+    }
+
+    private static SSLContext trusting(Path trustRoots) {
+        try (InputStream in = Files.newInputStream(trustRoots)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("root-" + i++, certificate);
+            }
+            if (i == 0) {
+                throw new CliException("--tls-ca " + trustRoots + " holds no PEM certificate");
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CliException("cannot read the admin API's trust roots --tls-ca " + trustRoots + ": " + e.getMessage(), e);
+        }
     }
 
     /** The answer of the server: HTTP status and JSON body. */
@@ -90,8 +136,13 @@ final class AdminClient {
                     + "(use --host and --admin-port to point elsewhere)", e);
         } catch (HttpTimeoutException e) {
             throw new CliException("the server at " + base + " did not answer in time", e);
+        } catch (SSLException e) {
+            throw new CliException("TLS with the admin API at " + base + " failed: " + e.getMessage()
+                    + (base.startsWith("https") ? "; does --tls-ca hold the authority that signed the server's certificate,"
+                    + " and does the certificate name the host you gave (--host)?" : ""), e);
         } catch (IOException e) {
-            throw new CliException("cannot reach the server at " + base + ": " + e, e);
+            throw new CliException("cannot reach the server at " + base + ": " + e + (base.startsWith("http:")
+                    ? "; if it serves its admin API over HTTPS (--tls-cert), pass --tls-ca FILE" : ""), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted", e);

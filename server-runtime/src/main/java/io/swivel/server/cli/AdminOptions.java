@@ -28,8 +28,13 @@ final class AdminOptions {
     @Option(names = "--token", description = "Admin token (default: $SWIVEL_TOKEN, else <data-dir>/admin.token).")
     String token;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "PEM trust roots of an admin API on HTTPS: talk HTTPS, trusting them (default: $SWIVEL_TLS_CA, else"
+                    + " the --tls-cert of the configuration when admin-tls is not false, else plain HTTP).")
+    Path tlsCa;
+
     AdminClient client() {
-        return new AdminClient(host, adminPort, resolveToken());
+        return new AdminClient(host, adminPort, resolveToken(), tlsCa);
     }
 
     private String resolveToken() {

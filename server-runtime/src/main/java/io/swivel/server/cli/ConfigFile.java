@@ -67,7 +67,7 @@ final class ConfigFile {
 
     /**
      * @param key an option name without dashes
-     * @return its value in the file, if set; an empty value ({@code advertise-address =}) is not set
+     * @return its value in the file, if set; a key with an empty value ({@code tls-cert =}) is not set
      */
     Optional<String> value(String key) {
         return Optional.ofNullable(values.get(key)).filter(value -> !value.isEmpty());

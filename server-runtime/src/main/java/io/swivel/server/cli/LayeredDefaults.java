@@ -19,14 +19,15 @@ import picocli.CommandLine.Model.OptionSpec;
  *
  * <p>Every option of {@code serve} takes part. The other commands take only what lets them
  * find the server that a configuration describes: {@code --admin-port}, {@code --data-dir},
- * and {@code --zookeeper} (where the embedded one is {@code 127.0.0.1:<embedded-zk-port>}).
+ * {@code --zookeeper} (where the embedded one is {@code 127.0.0.1:<embedded-zk-port>}) and
+ * {@code --tls-ca} (the configuration's {@code tls-cert} when the admin API serves HTTPS).
  */
 final class LayeredDefaults implements IDefaultValueProvider {
 
     /** The command whose options the configuration file describes. */
     static final String SERVE = "serve";
 
-    private static final Set<String> SHARED = Set.of("admin-port", "data-dir", "zookeeper");
+    private static final Set<String> SHARED = Set.of("admin-port", "data-dir", "zookeeper", "tls-ca");
     /** {@code serve}'s built-in defaults: {@link ServerConfig#defaults()}, the one source. */
     private static final Map<String, String> BUILT_IN = ServeDefaults.of(ServerConfig.defaults());
 
@@ -66,6 +67,9 @@ final class LayeredDefaults implements IDefaultValueProvider {
         if (key.equals("zookeeper")) {
             return lookup(key, false).map(this::clientConnectString).orElse(null);
         }
+        if (key.equals("tls-ca")) {
+            return lookup(key, true).or(this::adminCertificate).orElse(null);
+        }
         return lookup(key, option.type() == Path.class).orElse(null);
     }
 
@@ -84,6 +88,19 @@ final class LayeredDefaults implements IDefaultValueProvider {
             return port == null || port.equals("0") ? null : "127.0.0.1:" + port;
         }
         return serverValue;
+    }
+
+    /**
+     * What a client of the admin API trusts when the configuration serves it over HTTPS: the
+     * server's own certificate file (a trust anchor may be the certificate itself).
+     *
+     * @return the {@code tls-cert} of the configuration, unless {@code admin-tls} is false
+     */
+    private Optional<String> adminCertificate() {
+        if (lookup("admin-tls", false).map(value -> value.equalsIgnoreCase("false")).orElse(false)) {
+            return Optional.empty();
+        }
+        return lookup("tls-cert", true);
     }
 
     private Optional<String> lookup(String key, boolean isPath) {

@@ -4,6 +4,8 @@ import io.swivel.server.SwivelServer;
 import io.swivel.server.config.Announce;
 import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.config.ServerConfig;
+import io.swivel.server.config.Tls;
+import io.swivel.server.config.Tracing;
 import io.swivel.server.internal.health.UncaughtErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -100,6 +102,32 @@ final class ServeCommand implements Callable<Integer> {
             description = "ZooKeeper session timeout: how long a server that stopped answering stays listed (default: ${DEFAULT-VALUE}).")
     Duration zkSessionTimeout;
 
+    // --- TLS on swivel/1 and the admin API (see Tls and docs/OPERATIONS.md, "TLS") ---
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain of this server (its own first): swivel/1 speaks TLS; needs --tls-key. Re-read when it changes.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "PEM private key (PKCS#8, unencrypted) of --tls-cert. Re-read when it changes.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "PEM trust roots: clients must present a certificate signed by one (mutual TLS); others are refused during the handshake.")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-provider", paramLabel = "auto|openssl|jdk",
+            description = "TLS implementation: OpenSSL (netty-tcnative BoringSSL) where it loads, else the JDK's (default: ${DEFAULT-VALUE}).")
+    String tlsProvider;
+
+    @Option(names = "--tls-reload-interval", converter = DurationConverter.class,
+            description = "How often the TLS files are checked; a changed certificate serves new connections, open ones keep theirs (default: ${DEFAULT-VALUE}).")
+    Duration tlsReloadInterval;
+
+    @Option(names = "--admin-tls", paramLabel = "true|false", arity = "1",
+            description = "With --tls-cert, the admin API serves HTTPS with the same certificate (no client certificate asked) (default: ${DEFAULT-VALUE}).")
+    boolean adminTls;
+
     // --- Limits: what one connection, request or bundle may consume (see Limits) ---
 
     @Option(names = "--weight",
@@ -146,6 +174,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Objects and collection elements one request body may decode into; a body past it is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
     int maxDecodeObjects;
 
+    @Option(names = "--max-metadata-entries",
+            description = "Metadata entries one call may carry; a call with more is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
+    int maxMetadataEntries;
+
+    @Option(names = "--max-metadata-bytes",
+            description = "Bytes of metadata (keys, values and their 2-byte lengths) one call may carry; past it the call is answered BAD_REQUEST (default: ${DEFAULT-VALUE}).")
+    int maxMetadataBytes;
+
     @Option(names = "--admin-max-connections",
             description = "Open admin HTTP connections beyond which a new one is refused (default: ${DEFAULT-VALUE}).")
     int adminMaxConnections;
@@ -177,6 +213,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--deregister-timeout", converter = DurationConverter.class,
             description = "How long shutdown waits for ZooKeeper to drop the registrations; it never delays the GOAWAY and the drain (default: ${DEFAULT-VALUE}).")
     Duration deregisterTimeout;
+
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+            description = "Trace every call with OpenTelemetry and export the spans over OTLP to this endpoint, e.g. "
+                    + "http://127.0.0.1:4318 (default: off, unless the standard OTEL_* variables ask for traces).")
+    String otlpEndpoint;
 
     @Mixin
     ConfigOption config;
@@ -214,8 +255,9 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "swivel-shutdown"));
-        out.printf("Swivel ready: rpc=%s:%d admin=http://%s:%d/ deploy-dir=%s zookeeper=%s%n",
-                server.rpcAddress().getHostString(), server.rpcAddress().getPort(),
+        out.printf("Swivel ready: rpc=%s:%d%s admin=%s://%s:%d/ deploy-dir=%s zookeeper=%s%n",
+                server.rpcAddress().getHostString(), server.rpcAddress().getPort(), config.tls().enabled()
+                        ? (config.tls().mutual() ? " (mutual TLS)" : " (TLS)") : "", config.tls().adminEnabled() ? "https" : "http",
                 server.adminAddress().getHostString(), server.adminAddress().getPort(),
                 deployDir.toAbsolutePath().normalize(), server.zookeeper().orElse("none"));
         out.flush();
@@ -241,6 +283,7 @@ final class ServeCommand implements Callable<Integer> {
                         c.canary = new CanaryPolicy(canaryErrorRateSlack, canaryP99Factor, canaryMinCalls, canaryP99Floor);
                         c.historyLimit = historyLimit;
                         c.zookeeper = zookeeper;
+                        c.tracing = new Tracing(otlpEndpoint);
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
                         c.announce = new Announce(c.announce.advertiseHost(), c.announce.advertisePort(), weight, warmup,
@@ -248,6 +291,7 @@ final class ServeCommand implements Callable<Integer> {
                         if (advertiseAddress != null) {
                             c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
                         }
+                        c.tls = new Tls(tlsCert, tlsKey, tlsClientCa, tlsProvider(tlsProvider), tlsReloadInterval, adminTls);
                     }).withLimits(l -> {
                         l.maxConnections = maxConnections;
                         l.maxConnectionsPerAddress = maxConnectionsPerAddress;
@@ -257,6 +301,8 @@ final class ServeCommand implements Callable<Integer> {
                         l.frameTimeout = frameTimeout;
                         l.maxPartialFrameMemory = maxPartialFrameMemory;
                         l.maxDecodeObjects = maxDecodeObjects;
+                        l.maxMetadataEntries = maxMetadataEntries;
+                        l.maxMetadataBytes = maxMetadataBytes;
                         l.adminMaxConnections = adminMaxConnections;
                         l.adminMaxCalls = adminMaxCalls;
                         l.adminReadTimeout = adminReadTimeout;
@@ -268,6 +314,14 @@ final class ServeCommand implements Callable<Integer> {
                     });
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);
+        }
+    }
+
+    private static Tls.Provider tlsProvider(String value) {
+        try {
+            return Tls.Provider.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tls-provider: " + value + " (expected: auto, openssl or jdk)", e);
         }
     }
 

@@ -41,6 +41,9 @@ final class ServeDefaults {
         values.put("bundle-weights", config.announce().bundleWeights().entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + entry.getValue()).sorted().collect(java.util.stream.Collectors.joining(",")));
         values.put("warmup", duration(config.announce().warmup()));
+        values.put("tls-provider", config.tls().provider().name().toLowerCase(java.util.Locale.ROOT));
+        values.put("tls-reload-interval", duration(config.tls().reloadInterval()));
+        values.put("admin-tls", String.valueOf(config.tls().admin()));
         values.put("max-connections", String.valueOf(limits.maxConnections()));
         values.put("max-connections-per-address", String.valueOf(limits.maxConnectionsPerAddress()));
         values.put("max-in-flight-per-connection", String.valueOf(limits.maxInFlightPerConnection()));
@@ -49,6 +52,8 @@ final class ServeDefaults {
         values.put("frame-timeout", duration(limits.frameTimeout()));
         values.put("max-partial-frame-memory", size(limits.maxPartialFrameMemory()));
         values.put("max-decode-objects", String.valueOf(limits.maxDecodeObjects()));
+        values.put("max-metadata-entries", String.valueOf(limits.maxMetadataEntries()));
+        values.put("max-metadata-bytes", String.valueOf(limits.maxMetadataBytes()));
         values.put("admin-max-connections", String.valueOf(limits.adminMaxConnections()));
         values.put("admin-max-calls", String.valueOf(limits.adminMaxCalls()));
         values.put("admin-read-timeout", duration(limits.adminReadTimeout()));
@@ -57,6 +62,7 @@ final class ServeDefaults {
         values.put("deregister-timeout", duration(limits.deregisterTimeout()));
         values.put("max-upload-size", size(limits.maxUploadBytes()));
         values.put("upload-timeout", duration(limits.uploadTimeout()));
+        values.put("otlp-endpoint", config.tracing().otlpEndpoint() != null ? config.tracing().otlpEndpoint() : "");
         return Map.copyOf(values);
     }
 

@@ -27,12 +27,14 @@ import java.util.function.Consumer;
  * @param deregisterTimeout how long shutdown waits for ZooKeeper to drop the registrations
  * @param maxUploadBytes the largest jar {@code POST /v1/bundles} accepts
  * @param uploadTimeout how long one upload's body may take to arrive
+ * @param maxMetadataEntries metadata entries one request may carry; a request with more is answered {@code BAD_REQUEST}
+ * @param maxMetadataBytes bytes of metadata (keys, values and their lengths) one request may carry
  */
 public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxInFlightPerConnection,
                      int writeBufferHighWater, Duration idleTimeout, Duration frameTimeout, long maxPartialFrameMemory,
                      int maxDecodeObjects, int adminMaxConnections, int adminMaxCalls, Duration adminReadTimeout,
                      long maxLibBytes, int maxLibRatio, Duration deregisterTimeout, long maxUploadBytes,
-                     Duration uploadTimeout) {
+                     Duration uploadTimeout, int maxMetadataEntries, int maxMetadataBytes) {
 
     /**
      * Validates the bounds.
@@ -53,6 +55,8 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
      * @param deregisterTimeout see the record
      * @param maxUploadBytes see the record
      * @param uploadTimeout see the record
+     * @param maxMetadataEntries see the record
+     * @param maxMetadataBytes see the record
      */
     public Limits {
         checkAtLeast(maxConnections, 1, "maxConnections");
@@ -77,6 +81,10 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
             throw new IllegalArgumentException("maxUploadBytes: " + maxUploadBytes + " (expected: >= 1024)");
         }
         checkPositive(uploadTimeout, "uploadTimeout");
+        if (maxMetadataEntries < 1 || maxMetadataEntries > 0xFFFF) {
+            throw new IllegalArgumentException("maxMetadataEntries: " + maxMetadataEntries + " (expected: 1..65535)");
+        }
+        checkAtLeast(maxMetadataBytes, 64, "maxMetadataBytes");
     }
 
     /**
@@ -90,7 +98,7 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
     public static Limits defaults() {
         return new Limits(10_000, 1_000, 1024, 1024 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(10),
                 256L * 1024 * 1024, 1_000_000, 64, 8, Duration.ofSeconds(10), 512L * 1024 * 1024, 100,
-                Duration.ofSeconds(2), 256L * 1024 * 1024, Duration.ofMinutes(5));
+                Duration.ofSeconds(2), 256L * 1024 * 1024, Duration.ofMinutes(5), 64, 8 * 1024);
     }
 
     /**
@@ -139,6 +147,10 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
         public long maxUploadBytes;
         /** See {@link Limits#uploadTimeout()}. */
         public Duration uploadTimeout;
+        /** See {@link Limits#maxMetadataEntries()}. */
+        public int maxMetadataEntries;
+        /** See {@link Limits#maxMetadataBytes()}. */
+        public int maxMetadataBytes;
 
         private Builder(Limits from) {
             maxConnections = from.maxConnections;
@@ -157,13 +169,15 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
             deregisterTimeout = from.deregisterTimeout;
             maxUploadBytes = from.maxUploadBytes;
             uploadTimeout = from.uploadTimeout;
+            maxMetadataEntries = from.maxMetadataEntries;
+            maxMetadataBytes = from.maxMetadataBytes;
         }
 
         private Limits build() {
             return new Limits(maxConnections, maxConnectionsPerAddress, maxInFlightPerConnection, writeBufferHighWater,
                     idleTimeout, frameTimeout, maxPartialFrameMemory, maxDecodeObjects, adminMaxConnections,
                     adminMaxCalls, adminReadTimeout, maxLibBytes, maxLibRatio, deregisterTimeout, maxUploadBytes,
-                    uploadTimeout);
+                    uploadTimeout, maxMetadataEntries, maxMetadataBytes);
         }
     }
 

@@ -235,8 +235,9 @@ class ConfigPrecedenceTest {
             }
             // serve's built-in defaults come from ServerConfig.defaults(), through the default provider
             String provided = builtInDefault(bare, option);
+            // an option without a default (--tls-cert) is listed with an empty value, which sets nothing
             String builtIn = provided != null ? provided : option.defaultValue() != null ? option.defaultValue()
-                    : option.type() == boolean.class ? "false" : ""; // no default: written empty
+                    : option.type() == boolean.class ? "false" : "";
             assertThat(shipped.getProperty(key)).as("conf/swivel.conf %s", key).isEqualTo(builtIn);
         }
         assertThat(shipped.getProperty("deploy-dir")).isEqualTo("deploy");

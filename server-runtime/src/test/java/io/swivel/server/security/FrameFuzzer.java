@@ -130,8 +130,8 @@ final class FrameFuzzer {
                 int type;
                 do {
                     type = random.nextInt(256) - 128;
-                } while (type >= 1 && type <= 6);
-                bytes[5] = (byte) type;
+                } while ((type >= 1 && type <= 6) || type == (byte) (FrameType.REQUEST.code() | Frame.FLAG_METADATA));
+                bytes[5] = (byte) type; // 0x82 is a REQUEST with a metadata block, a known type
                 return bytes;
             }
             case RESPONSE_FROM_CLIENT -> {

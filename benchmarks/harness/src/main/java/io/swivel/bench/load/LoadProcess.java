@@ -54,12 +54,15 @@ public final class LoadProcess {
      */
     public static List<PhaseResult> run(Launcher launcher, PeerServer server, Plan plan, String name,
                                         Consumer<String> lines) throws IOException, InterruptedException {
-        List<String> args = List.of("load", "--peer", server.peer().label(), "--host", server.host(),
+        List<String> args = new ArrayList<>(List.of("load", "--peer", server.peer().label(), "--host", server.host(),
                 "--port", String.valueOf(server.port()),
                 "--modes", plan.modes().stream().map(Mode::label).collect(Collectors.joining(",")),
                 "--ops", plan.ops().stream().map(Op::label).collect(Collectors.joining(",")),
                 "--threads", String.valueOf(plan.threads()), "--outstanding", String.valueOf(plan.outstanding()),
-                "--phases", plan.phases().stream().map(Phase::spec).collect(Collectors.joining(",")));
+                "--phases", plan.phases().stream().map(Phase::spec).collect(Collectors.joining(","))));
+        if (server.tlsCa() != null) {
+            args.addAll(List.of("--tls-ca", server.tlsCa().toString()));
+        }
         List<PhaseResult> results = new ArrayList<>();
         try (ChildProcess load = ChildProcess.start(name, launcher.java().command(List.of(), launcher.harnessClasspath(),
                 BenchMain.class.getName(), args), launcher.workDir().resolve("logs").resolve(name + ".log"), line -> {

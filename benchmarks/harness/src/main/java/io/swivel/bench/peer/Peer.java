@@ -24,12 +24,25 @@ public enum Peer {
     GRPC_DIRECT("grpc-direct"),
     /** A bare Netty server and client exchanging pre-encoded {@code swivel/1} frames: the ceiling. */
     NETTY("netty"),
+    /** {@link #SWIVEL} over TLS 1.3, the server and the client on OpenSSL (netty-tcnative BoringSSL). */
+    SWIVEL_TLS_OPENSSL("swivel-tls-openssl"),
+    /** {@link #SWIVEL} over TLS 1.3, the server and the client on the JDK's {@code SSLEngine}. */
+    SWIVEL_TLS_JDK("swivel-tls-jdk"),
     ;
 
     private final String label;
 
     Peer(String label) {
         this.label = label;
+    }
+
+    /** @return the TLS provider of a TLS peer ({@code openssl} or {@code jdk}), or null for plain TCP */
+    public String tlsProvider() {
+        return switch (this) {
+            case SWIVEL_TLS_OPENSSL -> "openssl";
+            case SWIVEL_TLS_JDK -> "jdk";
+            default -> null;
+        };
     }
 
     /** @return the name used on the command line and in reports */
@@ -40,7 +53,7 @@ public enum Peer {
     /**
      * Finds a peer by label.
      *
-     * @param label swivel, swivel-direct, grpc, grpc-direct or netty
+     * @param label swivel, swivel-direct, grpc, grpc-direct, netty, swivel-tls-openssl or swivel-tls-jdk
      * @return the peer
      */
     public static Peer of(String label) {

@@ -3,11 +3,13 @@ package io.swivel.bench.peer;
 import io.swivel.bench.BenchMain;
 import io.swivel.bench.peer.ceiling.CeilingCalls;
 import io.swivel.bench.peer.grpc.GrpcCalls;
+import io.swivel.bench.peer.swivel.BenchCertificates;
 import io.swivel.bench.peer.swivel.BundleJars;
 import io.swivel.bench.peer.swivel.SwivelCalls;
 import io.swivel.bench.peer.swivel.SwivelServerProcess;
 import io.swivel.bench.proc.ChildProcess;
 import io.swivel.bench.workload.UserCalls;
+import io.swivel.client.ClientTls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,12 +33,14 @@ public final class PeerServer implements AutoCloseable {
     private final ChildProcess process;
     private final SwivelServerProcess swivel;
     private final int port;
+    private final Path tlsCa;
 
-    private PeerServer(Peer peer, ChildProcess process, SwivelServerProcess swivel, int port) {
+    private PeerServer(Peer peer, ChildProcess process, SwivelServerProcess swivel, int port, Path tlsCa) {
         this.peer = peer;
         this.process = process;
         this.swivel = swivel;
         this.port = port;
+        this.tlsCa = tlsCa;
     }
 
     /**
@@ -57,7 +61,14 @@ public final class PeerServer implements AutoCloseable {
                         launcher.workDir().resolve("bundles").resolve("bench-users-direct.jar"));
             }
             SwivelServerProcess swivel = SwivelServerProcess.start(launcher, name, List.of(), bundle);
-            return new PeerServer(peer, swivel.process(), swivel, swivel.rpcPort());
+            return new PeerServer(peer, swivel.process(), swivel, swivel.rpcPort(), null);
+        }
+        if (peer.tlsProvider() != null) {
+            BenchCertificates tls = BenchCertificates.in(launcher.workDir().resolve("tls"));
+            SwivelServerProcess swivel = SwivelServerProcess.start(launcher, name, List.of("--tls-cert",
+                    tls.serverCertificate().toString(), "--tls-key", tls.serverKey().toString(), "--tls-provider",
+                    peer.tlsProvider(), "--admin-tls", "false"), launcher.bundleJar());
+            return new PeerServer(peer, swivel.process(), swivel, swivel.rpcPort(), tls.authority());
         }
         List<String> command = switch (peer) {
             case GRPC -> List.of("serve-grpc", "--port", "0");
@@ -68,7 +79,7 @@ public final class PeerServer implements AutoCloseable {
                 BenchMain.class.getName(), command), launcher.workDir().resolve("logs").resolve(name + ".log"));
         try {
             Matcher ready = process.awaitLine(READY_LINE, START_TIMEOUT);
-            return new PeerServer(peer, process, null, Integer.parseInt(ready.group(1)));
+            return new PeerServer(peer, process, null, Integer.parseInt(ready.group(1)), null);
         } catch (InterruptedException | RuntimeException e) {
             process.close();
             throw e;
@@ -81,13 +92,16 @@ public final class PeerServer implements AutoCloseable {
      * @param peer which peer
      * @param host the server's host
      * @param port its port
+     * @param tlsCa the authority a TLS peer's certificate is signed by, or null
      * @return the client
      * @throws InterruptedException if interrupted while connecting
      */
-    public static UserCalls client(Peer peer, String host, int port) throws InterruptedException {
+    public static UserCalls client(Peer peer, String host, int port, Path tlsCa) throws InterruptedException {
         return switch (peer) {
             case SWIVEL, SWIVEL_DIRECT -> new SwivelCalls(host, port, false);
             case SWIVEL_LAMBDA -> new SwivelCalls(host, port, true);
+            case SWIVEL_TLS_OPENSSL -> new SwivelCalls(host, port, ClientTls.trusting(tlsCa).provider(ClientTls.Provider.OPENSSL));
+            case SWIVEL_TLS_JDK -> new SwivelCalls(host, port, ClientTls.trusting(tlsCa).provider(ClientTls.Provider.JDK));
             case GRPC, GRPC_DIRECT -> new GrpcCalls(host, port);
             case NETTY -> new CeilingCalls(host, port);
         };
@@ -96,6 +110,24 @@ public final class PeerServer implements AutoCloseable {
     /** @return the peer */
     public Peer peer() {
         return peer;
+    }
+
+    /**
+     * A client of a plain-TCP peer's server.
+     *
+     * @param peer which peer
+     * @param host the server's host
+     * @param port its port
+     * @return the client
+     * @throws InterruptedException if interrupted while connecting
+     */
+    public static UserCalls client(Peer peer, String host, int port) throws InterruptedException {
+        return client(peer, host, port, null);
+    }
+
+    /** @return the authority a TLS peer's certificate is signed by, or null for plain TCP */
+    public Path tlsCa() {
+        return tlsCa;
     }
 
     /** @return the loopback host */

@@ -110,6 +110,7 @@ public final class ThroughputScenario implements Scenario {
         List<List<String>> ratios = new ArrayList<>();
         boolean direct = settings.peers().contains(Peer.SWIVEL_DIRECT);
         boolean lambda = settings.peers().contains(Peer.SWIVEL_LAMBDA);
+        List<Peer> tlsPeers = settings.peers().stream().filter(peer -> peer.tlsProvider() != null).toList();
         for (Mode mode : settings.modes()) {
             for (Op op : settings.ops()) {
                 for (Peer peer : settings.peers()) {
@@ -139,6 +140,9 @@ public final class ThroughputScenario implements Scenario {
                 if (lambda) {
                     row.add(ratio(measured, settings.runs(), mode, op, Peer.SWIVEL_LAMBDA, Peer.SWIVEL));
                 }
+                for (Peer tls : tlsPeers) {
+                    row.add(ratio(measured, settings.runs(), mode, op, tls, Peer.SWIVEL));
+                }
                 ratios.add(row);
             }
         }
@@ -158,6 +162,7 @@ public final class ThroughputScenario implements Scenario {
         if (lambda) {
             ratioColumns.add("swivel-lambda (client.async) / swivel (twin method)");
         }
+        tlsPeers.forEach(tls -> ratioColumns.add(tls.label() + " / swivel (plain TCP)"));
         context.report().table("ratios", "Swivel's throughput relative to its peers (median of per-round ratios)",
                 ratioColumns, ratios, "");
         List<List<String>> sizes = new ArrayList<>();

@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.WriteTimeoutException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -133,6 +135,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (cause instanceof WriteTimeoutException) {
             refusals.refused(Refusals.Cause.WRITE_TIMEOUT, "an answer to " + ctx.channel().remoteAddress()
                     + " was not taken within --admin-read-timeout; closed");
+        } else if (cause instanceof DecoderException && (cause.getCause() instanceof NotSslRecordException
+                || cause.getCause() instanceof javax.net.ssl.SSLException)) {
+            refusals.refused(Refusals.Cause.TLS, "the TLS handshake with " + ctx.channel().remoteAddress() + " failed ("
+                    + cause.getCause().getMessage() + (cause.getCause() instanceof NotSslRecordException
+                    ? ": plain HTTP to the HTTPS admin port? the CLI needs --tls-ca" : "") + "); closed");
         } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
             log.debug("admin connection {} ended: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {

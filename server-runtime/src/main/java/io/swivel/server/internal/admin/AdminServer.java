@@ -26,6 +26,7 @@ import io.swivel.server.internal.dispatch.Dispatcher;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.health.ServerHealth;
 import io.swivel.server.internal.Threads;
+import io.swivel.server.internal.tls.ServerTls;
 import io.swivel.server.internal.metrics.PrometheusServerMetrics;
 import java.io.Closeable;
 import java.io.IOException;
@@ -100,6 +101,8 @@ public final class AdminServer implements Closeable {
     private final AdminReply timedOut;
     private EventLoopGroup group;
     private Channel serverChannel;
+    /** The TLS of HTTPS, or null for plain HTTP; set by {@link #start}. */
+    private volatile ServerTls tls;
 
     /**
      * Creates the admin server; nothing listens until {@link #start}.
@@ -158,6 +161,21 @@ public final class AdminServer implements Closeable {
      * @throws IOException if the port cannot be bound
      */
     public synchronized InetSocketAddress start(String bind, int port) throws IOException {
+        return start(bind, port, null);
+    }
+
+    /**
+     * Binds and starts serving, over HTTPS when asked (the server's certificate, newest context
+     * per connection; no client certificate is asked: the admin token authenticates).
+     *
+     * @param bind the address to bind
+     * @param port the port, 0 for ephemeral
+     * @param tls the server's TLS for HTTPS, or null for plain HTTP
+     * @return the bound address
+     * @throws IOException if the port cannot be bound
+     */
+    public synchronized InetSocketAddress start(String bind, int port, ServerTls tls) throws IOException {
+        this.tls = tls;
         NettyTransport transport = NettyTransport.best();
         group = transport.newGroup(1, "swivel-admin-io");
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -187,9 +205,12 @@ public final class AdminServer implements Closeable {
             throw e;
         }
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-        warmUp(address);
-        log.info("admin API on http://{}:{}/ (at most {} connections, {} calls, read timeout {} ms)",
-                address.getHostString(), address.getPort(), limits.adminMaxConnections(), limits.adminMaxCalls(),
+        if (tls == null) {
+            warmUp(address); // over HTTPS the warm-up would need to trust the server's own certificate: skipped
+        }
+        log.info("admin API on {}://{}:{}/ (at most {} connections, {} calls, read timeout {} ms)",
+                tls != null ? "https" : "http", address.getHostString(), address.getPort(), limits.adminMaxConnections(),
+                limits.adminMaxCalls(),
                 limits.adminReadTimeout().toMillis());
         return address;
     }
@@ -232,6 +253,9 @@ public final class AdminServer implements Closeable {
         long readMillis = limits.adminReadTimeout().toMillis();
         ReadTimer timer = new ReadTimer(overCap ? java.time.Duration.ofMillis(Math.min(readMillis, OVER_CAP_READ_MILLIS))
                 : limits.adminReadTimeout(), refusals, timedOut);
+        if (tls != null) {
+            channel.pipeline().addLast("tls", tls.newAdminHandler(channel.alloc()));
+        }
         channel.pipeline()
                 .addLast("read-timeout", timer)
                 .addLast("write-timeout", new WriteTimeoutHandler(readMillis, TimeUnit.MILLISECONDS))

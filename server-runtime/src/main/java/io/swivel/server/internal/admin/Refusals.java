@@ -35,6 +35,8 @@ final class Refusals {
         CALLS,
         /** The admin API's workers and their queue were all taken. */
         BUSY,
+        /** A failed TLS handshake on the HTTPS admin port (a plain-HTTP client, an untrusting one). */
+        TLS,
         /** A body larger than {@link HttpJson#MAX_BODY}. */
         BODY_TOO_LARGE,
         /** A request line or header too long, or not HTTP. */

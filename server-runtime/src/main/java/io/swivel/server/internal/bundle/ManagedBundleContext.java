@@ -4,6 +4,7 @@ import io.swivel.api.BundleConfig;
 import io.swivel.api.BundleContext;
 import io.swivel.api.ConfigListener;
 import io.swivel.api.HealthCheck;
+import io.swivel.api.ServerInterceptor;
 import io.swivel.server.internal.ContextLoader;
 import io.swivel.server.internal.Threads;
 import io.swivel.server.internal.logging.BundleMdc;
@@ -31,6 +32,7 @@ public final class ManagedBundleContext implements BundleContext {
     private final ClassLoader loader;
     private final List<ConfigListener> configListeners = new CopyOnWriteArrayList<>();
     private final List<ExecutorService> executors = new CopyOnWriteArrayList<>();
+    private final List<ServerInterceptor> interceptors = new CopyOnWriteArrayList<>();
     private volatile HealthCheck healthCheck = HealthCheck.Result::healthy;
     private volatile boolean closed;
 
@@ -138,6 +140,20 @@ public final class ManagedBundleContext implements BundleContext {
     }
 
     @Override
+    public void addInterceptor(ServerInterceptor interceptor) {
+        Objects.requireNonNull(interceptor, "interceptor");
+        if (closed) {
+            throw new IllegalStateException(bundleName + " " + bundleVersion + " is unloading; no new interceptors");
+        }
+        interceptors.add(interceptor);
+    }
+
+    /** @return the interceptors this version added, first one outermost (a live, thread-safe list) */
+    public List<ServerInterceptor> interceptors() {
+        return interceptors;
+    }
+
+    @Override
     public void setHealthCheck(HealthCheck check) {
         this.healthCheck = Objects.requireNonNull(check, "check");
     }
@@ -170,6 +186,7 @@ public final class ManagedBundleContext implements BundleContext {
     public List<String> shutdownExecutors(Duration grace) throws InterruptedException {
         closed = true;
         configListeners.clear();
+        interceptors.clear();
         executors.forEach(ExecutorService::shutdown);
         long deadline = System.nanoTime() + grace.toNanos();
         List<String> stuck = new CopyOnWriteArrayList<>();

@@ -59,6 +59,8 @@ public final class Registration implements Closeable {
     private final AtomicBoolean connected = new AtomicBoolean();
     private ServiceCatalog catalog;
     private boolean closed;
+    /** Whether the registrations say the {@code swivel/1} port speaks TLS. */
+    private boolean tls;
 
     /** What a bundle serves (its content hash) and since when (epoch ms). */
     private record Activation(String sha256, long since) {
@@ -97,8 +99,10 @@ public final class Registration implements Closeable {
         try {
             CuratorFramework client = ZooKeeperClients.connect(connectString, config.zkSessionTimeout(),
                     Duration.ofSeconds(10));
-            return new Registration(embedded, client, connectString, config.limits().deregisterTimeout(),
-                    config.zkSessionTimeout(), config.announce());
+            Registration registration = new Registration(embedded, client, connectString,
+                    config.limits().deregisterTimeout(), config.zkSessionTimeout(), config.announce());
+            registration.tls = config.tls().enabled();
+            return registration;
         } catch (RuntimeException e) {
             closeQuietly(embedded);
             throw e;
@@ -162,7 +166,8 @@ public final class Registration implements Closeable {
         // the admin address: the same host rules, with the admin port as bound
         String admin = adminAddress == null ? "" : AdvertisedAddress.of(
                 announce.withAdvertiseAddress(announce.advertiseHost(), 0), adminAddress).host() + ":" + adminAddress.getPort();
-        registrar = new ServiceRegistrar(client, advertised.host(), advertised.port(), admin, Duration.ofSeconds(1));
+        registrar = new ServiceRegistrar(client, advertised.host(), advertised.port(), admin, Duration.ofSeconds(1),
+                tls);
         publisher = Executors.newSingleThreadExecutor(Threads.daemon("swivel-registry-publish"));
         directory.addListener(() -> requestPublish(directory));
         requestPublish(directory);

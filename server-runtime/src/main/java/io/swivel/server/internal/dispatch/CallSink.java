@@ -2,6 +2,9 @@ package io.swivel.server.internal.dispatch;
 
 import io.swivel.protocol.Status;
 import io.swivel.server.internal.bundle.BundleGeneration;
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.util.Map;
 
 /**
  * Where the {@link Dispatcher} delivers the outcome of one call; implemented by each
@@ -50,5 +53,32 @@ public interface CallSink {
      */
     default boolean callerPresent() {
         return true;
+    }
+
+    /**
+     * The metadata the caller sent with the call.
+     *
+     * @return the entries (unmodifiable), empty by default
+     */
+    default Map<String, String> metadata() {
+        return Map.of();
+    }
+
+    /**
+     * The caller's address.
+     *
+     * @return the address, or null when the call did not come over the network
+     */
+    default InetSocketAddress remoteAddress() {
+        return null;
+    }
+
+    /**
+     * The identity the caller proved with a TLS client certificate.
+     *
+     * @return the certificate's subject, or null
+     */
+    default Principal peerPrincipal() {
+        return null;
     }
 }

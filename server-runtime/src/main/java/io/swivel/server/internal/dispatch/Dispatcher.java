@@ -1,5 +1,8 @@
 package io.swivel.server.internal.dispatch;
 
+import io.swivel.api.CallContext;
+import io.swivel.api.CallRefusedException;
+import io.swivel.api.ServerInterceptor;
 import io.swivel.protocol.Status;
 import io.swivel.protocol.VersionConstraints;
 import io.swivel.protocol.kryo.DecodeBudget;
@@ -15,6 +18,7 @@ import io.swivel.server.internal.logging.BundleMdc;
 import io.swivel.server.internal.metrics.CallMeters;
 import io.swivel.server.internal.metrics.ServerMetrics;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * ({@link ServerMetrics#decodeRefused}); a call whose caller went away is dropped unanswered and
  * counted ({@link ServerMetrics#callDropped}).
  *
+ * <p>The method runs with the call's {@link CallContext} current on its thread (metadata, deadline,
+ * caller, bundle version; removed in a {@code finally}), inside the server's interceptors and then
+ * the generation's own ({@link InterceptorChain}; with none, the invoker is called directly). A
+ * {@link CallRefusedException} from either, or from the method, is answered with its status and
+ * message and does not count as a failure of the version.
+ *
  * <p>A {@link VirtualMachineError} thrown by bundle code ({@link OutOfMemoryError},
  * {@link StackOverflowError}, ...) while a call runs or while its answer is encoded ends that call
  * only: it is answered {@code INTERNAL} with the error, counted, logged (rate-limited) and marks
@@ -66,6 +76,7 @@ public final class Dispatcher {
     private final ServerMetrics metrics;
     private final int maxDecodeObjects;
     private final FatalErrors fatalErrors;
+    private final List<ServerInterceptor> interceptors;
 
     /**
      * Creates a dispatcher that measures nothing.
@@ -110,6 +121,23 @@ public final class Dispatcher {
      */
     public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock,
                       int maxDecodeObjects) {
+        this(directory, metrics, health, clock, maxDecodeObjects, List.of());
+    }
+
+    /**
+     * Creates a dispatcher with a decode budget and the server's own interceptors.
+     *
+     * @param directory where services are found
+     * @param metrics counts and times every answered call, and counts fatal errors
+     * @param health marked degraded by a fatal error in a call
+     * @param clock the time that spaces out the log lines of repeated fatal errors
+     * @param maxDecodeObjects objects and collection elements one request body may decode into
+     * @param interceptors run around every call, outside the bundles' own, first one outermost
+     */
+    public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock,
+                      int maxDecodeObjects, List<ServerInterceptor> interceptors) {
+        this.interceptors = List.copyOf(interceptors);
+        InterceptorChain.warmUp();
         if (maxDecodeObjects < 16) {
             throw new IllegalArgumentException("maxDecodeObjects: " + maxDecodeObjects + " (expected: >= 16)");
         }
@@ -200,6 +228,7 @@ public final class Dispatcher {
             }
             sink.meters = metrics.method(found, method);
             sink.methodKey = methodKey;
+            sink.service = service;
             sink.generation = found;
             if (found.tryAcquire(sink)) {
                 generation = found;
@@ -279,7 +308,10 @@ public final class Dispatcher {
             }
             Object result;
             try {
-                result = invoker.invoke(args);
+                result = InterceptorChain.invoke(interceptors, generation, invoker, args, deadlineNanos, sink.service, sink);
+            } catch (CallRefusedException refused) {
+                sink.fail(Status.valueOf(refused.status().name()), refused.getMessage());
+                return;
             } catch (VirtualMachineError fatal) {
                 failed = true;
                 sink.fatal(generation, fatal, FatalErrors.Phase.CALL);
@@ -301,13 +333,16 @@ public final class Dispatcher {
                     try {
                         if (cause instanceof VirtualMachineError fatal) {
                             sink.fatal(generation, fatal, FatalErrors.Phase.CALL);
+                        } else if (cause instanceof CallRefusedException refused) {
+                            sink.fail(Status.valueOf(refused.status().name()), refused.getMessage());
                         } else if (cause != null) {
                             sink.appError(cause);
                         } else {
                             sink.ok(generation, value);
                         }
                     } finally {
-                        generation.release(sink, cause != null && invoker.isUnexpected(cause));
+                        generation.release(sink, cause != null && !(cause instanceof CallRefusedException)
+                                && invoker.isUnexpected(cause));
                     }
                 });
                 return;
@@ -379,6 +414,7 @@ public final class Dispatcher {
         private final AtomicBoolean answered = new AtomicBoolean();
         volatile CallMeters meters;
         volatile String methodKey = "(unknown method)";
+        volatile String service = "(unknown service)";
         volatile BundleGeneration generation;
         volatile boolean started;
 
@@ -449,6 +485,21 @@ public final class Dispatcher {
         @Override
         public boolean callerPresent() {
             return sink.callerPresent();
+        }
+
+        @Override
+        public java.util.Map<String, String> metadata() {
+            return sink.metadata();
+        }
+
+        @Override
+        public java.net.InetSocketAddress remoteAddress() {
+            return sink.remoteAddress();
+        }
+
+        @Override
+        public java.security.Principal peerPrincipal() {
+            return sink.peerPrincipal();
         }
 
         /** Nobody waits for this call: it is settled without an answer (counted by the caller of this method). */

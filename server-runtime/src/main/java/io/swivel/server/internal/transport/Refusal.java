@@ -23,7 +23,17 @@ enum Refusal {
     /** Accept paused: file descriptors close to the process limit. */
     FD_RESERVE("fd_reserve"),
     /** Accept paused: accept failed (EMFILE and the like). */
-    ACCEPT_ERROR("accept_error");
+    ACCEPT_ERROR("accept_error"),
+    /** Mutual TLS: the client sent no certificate. */
+    TLS_NO_CLIENT_CERTIFICATE("tls_no_client_certificate"),
+    /** Mutual TLS: the client's certificate is not signed by {@code --tls-client-ca}. */
+    TLS_UNTRUSTED_CLIENT_CERTIFICATE("tls_untrusted_client_certificate"),
+    /** Mutual TLS: the client's certificate has expired (or is not valid yet). */
+    TLS_EXPIRED_CLIENT_CERTIFICATE("tls_expired_client_certificate"),
+    /** A client that does not speak TLS on a TLS port. */
+    TLS_NOT_TLS("tls_not_tls"),
+    /** Any other failed TLS handshake (no common protocol or cipher, the client refused our certificate...). */
+    TLS_HANDSHAKE("tls_handshake");
 
     private final String label;
 

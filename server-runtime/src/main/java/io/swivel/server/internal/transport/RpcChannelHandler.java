@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.Frame;
 import io.swivel.protocol.FrameMemoryException;
@@ -18,7 +19,12 @@ import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.dispatch.ArgsDecoder;
 import io.swivel.server.internal.dispatch.CallSink;
 import io.swivel.server.internal.dispatch.Dispatcher;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.Principal;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +46,12 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
     private final TransportEvents events;
     /** Set once a protocol error is being answered; the connection is closing. Event loop only. */
     private boolean closing;
+    /** Who the peer is, found on the first request (the TLS handshake is done by then). Event loop only. */
+    private Peer peer;
+
+    /** The caller's address and TLS identity, the same for every call of the connection. */
+    private record Peer(InetSocketAddress address, Principal principal) {
+    }
 
     RpcChannelHandler(Dispatcher dispatcher, ConnectionGuard guard, TransportEvents events) {
         this.dispatcher = dispatcher;
@@ -56,12 +68,21 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             return; // decoded before the connection was refused; not served
         }
         if (frame instanceof RequestFrame request) {
+            if (peer == null) {
+                peer = peerOf(ctx);
+            }
+            WireSink sink = new WireSink(ctx.channel(), request, guard, peer);
+            if (request.refusal() != null) {
+                sink.fail(Status.BAD_REQUEST, request.service() + "#" + request.methodKey() + " not run: "
+                        + request.refusal() + " (--max-metadata-entries, --max-metadata-bytes)");
+                return;
+            }
             long deadline = request.timeoutMillis() > 0
                     ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMillis()) : 0;
             dispatcher.dispatch(request.service(), request.methodKey(), request.versionConstraint(), deadline,
                     ArgsDecoder.keyed(request.body(), (generation, invoker, budget) -> generation.serialization()
                             .decode(request.body(), invoker.genericParameterTypes(), budget)),
-                    new WireSink(ctx.channel(), request, guard));
+                    sink);
         } else if (frame instanceof ControlFrame control) {
             switch (control.type()) {
                 case HELLO -> ctx.writeAndFlush(new ControlFrame(FrameType.HELLO, control.requestId(), "swivel/1 server"));
@@ -86,6 +107,20 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
         }
     }
 
+    private static Peer peerOf(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        Principal principal = null;
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            try {
+                principal = ssl.engine().getSession().getPeerPrincipal();
+            } catch (SSLPeerUnverifiedException noClientCertificate) {
+                principal = null; // TLS without a client certificate: no identity to report
+            }
+        }
+        return new Peer(remote instanceof InetSocketAddress inet ? inet : null, principal);
+    }
+
     /** Tells the peer what was wrong ({@code GOAWAY}), then closes the connection. */
     private void protocolError(ChannelHandlerContext ctx, String reason) {
         if (closing) {
@@ -104,12 +139,29 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
         private final Channel channel;
         private final RequestFrame request;
         private final ConnectionGuard guard;
+        private final Peer peer;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        WireSink(Channel channel, RequestFrame request, ConnectionGuard guard) {
+        WireSink(Channel channel, RequestFrame request, ConnectionGuard guard, Peer peer) {
             this.channel = channel;
             this.request = request;
             this.guard = guard;
+            this.peer = peer;
+        }
+
+        @Override
+        public Map<String, String> metadata() {
+            return request.metadata();
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return peer.address();
+        }
+
+        @Override
+        public Principal peerPrincipal() {
+            return peer.principal();
         }
 
         @Override

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.FrameType;
+import io.swivel.protocol.CallMetadata;
 import io.swivel.protocol.FrameDecoder;
 import io.swivel.protocol.FrameEncoder;
 import io.swivel.protocol.PartialFrameBudget;
@@ -21,6 +22,7 @@ import io.swivel.protocol.transport.NettyTransport;
 import io.swivel.server.config.Limits;
 import io.swivel.server.internal.dispatch.Dispatcher;
 import io.swivel.server.internal.metrics.ServerMetrics;
+import io.swivel.server.internal.tls.ServerTls;
 import java.io.Closeable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -126,6 +128,21 @@ public final class RpcServer implements Closeable {
      * @throws InterruptedException if interrupted while binding
      */
     public synchronized InetSocketAddress start(String bind, int port) throws InterruptedException {
+        return start(bind, port, null);
+    }
+
+    /**
+     * Binds and starts accepting, speaking TLS when asked: each new connection gets a handler of
+     * the newest TLS context (so a rotated certificate serves new connections, and open ones keep
+     * theirs), and a failed handshake is reported by its cause.
+     *
+     * @param bind the address to bind
+     * @param port the port, 0 for an ephemeral one
+     * @param tls the server's TLS, or null for plain TCP
+     * @return the bound address
+     * @throws InterruptedException if interrupted while binding
+     */
+    public synchronized InetSocketAddress start(String bind, int port, ServerTls tls) throws InterruptedException {
         bossGroup = transport.newGroup(1, "swivel-rpc-accept");
         workerGroup = transport.newGroup(0, "swivel-rpc-io");
         FrameEncoder encoder = new FrameEncoder(maxFrameLength);
@@ -148,6 +165,10 @@ public final class RpcServer implements Closeable {
                             return;
                         }
                         InetAddress peer = remote.getAddress();
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newRpcHandler(ch.alloc()));
+                            ch.pipeline().addLast("tls-guard", new TlsHandshakeGuard(events, tls.settings()));
+                        }
                         ConnectionLimiter.Outcome outcome = limiter.tryOpen(peer);
                         if (!outcome.served()) {
                             ch.pipeline().addLast(encoder);
@@ -158,7 +179,8 @@ public final class RpcServer implements Closeable {
                         }
                         ch.closeFuture().addListener(closed -> limiter.closed(peer));
                         connections.add(ch);
-                        FrameDecoder decoder = new FrameDecoder(maxFrameLength, partialFrames);
+                        FrameDecoder decoder = new FrameDecoder(maxFrameLength, partialFrames,
+                                new CallMetadata.Limits(limits.maxMetadataEntries(), limits.maxMetadataBytes()));
                         ConnectionGuard guard = new ConnectionGuard(decoder, guarded, events);
                         // Answers written by bundle workers are flushed together, once per turn of the event
                         // loop, instead of one write(2) per answer.
@@ -174,7 +196,9 @@ public final class RpcServer implements Closeable {
             throw e;
         }
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-        log.info("swivel/1 listening on {}:{} ({})", address.getHostString(), address.getPort(), transport.name());
+        log.info("swivel/1 listening on {}:{} ({}{})", address.getHostString(), address.getPort(), transport.name(),
+                tls == null ? ", plain TCP" : ", TLS with " + tls.providerName()
+                        + (tls.settings().mutual() ? ", client certificates required" : ""));
         return address;
     }
 

@@ -4,6 +4,7 @@ import io.swivel.bench.user.UserSamples;
 import io.swivel.bench.user.UserService;
 import io.swivel.bench.workload.Op;
 import io.swivel.bench.workload.UserCalls;
+import io.swivel.client.ClientTls;
 import io.swivel.client.SwivelClient;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,7 +34,22 @@ public final class SwivelCalls implements UserCalls {
      *               rather than through the interface's {@code CompletableFuture} twins
      */
     public SwivelCalls(String host, int port, boolean lambda) {
-        this.client = SwivelClient.builder().address(host, port).build();
+        this(SwivelClient.builder().address(host, port).build(), lambda);
+    }
+
+    /**
+     * Connects a client to one server over TLS; asynchronous calls go through the twin methods.
+     *
+     * @param host the server's host
+     * @param port its {@code swivel/1} port
+     * @param tls the client's TLS settings
+     */
+    public SwivelCalls(String host, int port, ClientTls tls) {
+        this(SwivelClient.builder().address(host, port).tls(tls).build(), false);
+    }
+
+    private SwivelCalls(SwivelClient client, boolean lambda) {
+        this.client = client;
         this.users = client.proxy(UserService.class);
         this.lambda = lambda;
     }

@@ -24,7 +24,7 @@ public final class SwivelServerProcess implements AutoCloseable {
     /** The jar's file name in the deploy directory. */
     public static final String JAR = BUNDLE + ".jar";
 
-    private static final Pattern READY = Pattern.compile("Swivel ready: rpc=([\\d.]+):(\\d+) admin=http://[\\d.]+:(\\d+)/");
+    private static final Pattern READY = Pattern.compile("Swivel ready: rpc=([\\d.]+):(\\d+)(?: \\((?:mutual )?TLS\\))? admin=http://[\\d.]+:(\\d+)/");
 
     private final ChildProcess process;
     private final Path deployDir;
