@@ -41,8 +41,13 @@ final class AdminPage {
     private final Map<String, Asset> publicAssets = Map.of(
             "/assets/signin.js", load("signin.js", "text/javascript; charset=utf-8"),
             "/assets/swivel.css", load("swivel.css", "text/css; charset=utf-8"));
+    /** uPlot, the chart library, from its WebJar on the classpath (see the server-runtime pom). */
+    static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
     private final Map<String, Asset> privateAssets = Map.of(
-            "/assets/app.js", load("app.js", "text/javascript; charset=utf-8"));
+            "/assets/app.js", load("app.js", "text/javascript; charset=utf-8"),
+            "/assets/chart.js", load("chart.js", "text/javascript; charset=utf-8"),
+            "/assets/uPlot.iife.min.js", loadFrom(UPLOT, "uPlot.iife.min.js", "text/javascript; charset=utf-8"),
+            "/assets/uPlot.min.css", loadFrom(UPLOT, "uPlot.min.css", "text/css; charset=utf-8"));
 
     /**
      * A public file, if the request names one.
@@ -96,13 +101,17 @@ final class AdminPage {
     }
 
     private static Asset load(String file, String contentType) {
-        try (InputStream in = AdminPage.class.getResourceAsStream(ROOT + file)) {
+        return loadFrom(ROOT, file, contentType);
+    }
+
+    private static Asset loadFrom(String root, String file, String contentType) {
+        try (InputStream in = AdminPage.class.getResourceAsStream(root + file)) {
             if (in == null) {
-                throw new IllegalStateException(ROOT + file + " is missing from the server jar");
+                throw new IllegalStateException(root + file + " is missing from the server's classpath");
             }
             return new Asset(contentType, in.readAllBytes());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + ROOT + file + " from the server jar", e);
+            throw new UncheckedIOException("cannot read " + root + file + " from the server's classpath", e);
         }
     }
 }

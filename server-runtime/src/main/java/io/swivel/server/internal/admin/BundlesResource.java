@@ -31,7 +31,8 @@ import java.util.function.Function;
  *       {@code .../resume};</li>
  *   <li>{@code GET|POST /v1/bundles/{name}/shadow}, {@code POST .../shadow/stop}, {@code .../shadow/promote}:
  *       a shadow taking copies of the calls ({@link ShadowRoutes}); {@code GET /v1/bundles/{name}}
- *       then has a {@code shadow} field with its counts and last mismatches.</li>
+ *       then has a {@code shadow} field with its counts and last mismatches;</li>
+ *   <li>{@code GET /v1/bundles/{name}/series}: the admin page's chart ({@link SeriesRoute}).</li>
  * </ul>
  * {@code POST /v1/bundles} (an upload) and {@code GET /v1/bundles/{name}/jar} stream, and are
  * answered before the body aggregator by {@link TransferHandler}.
@@ -46,6 +47,7 @@ final class BundlesResource {
     private final ObjectMapper mapper;
     private final CanaryRoutes canary;
     private final ShadowRoutes shadow;
+    private final SeriesRoute series;
 
     BundlesResource(Deployer deployer, Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker,
                     ObjectMapper mapper) {
@@ -55,6 +57,7 @@ final class BundlesResource {
         this.mapper = mapper;
         this.canary = new CanaryRoutes(deployer, mapper);
         this.shadow = new ShadowRoutes(deployer, mapper);
+        this.series = new SeriesRoute(deployer);
     }
 
     /** How long a closed loader may stay uncollected before {@code leakSuspects} names it. */
@@ -96,6 +99,9 @@ final class BundlesResource {
                 return view.<CallResource.Answer>map(v -> new CallResource.Answer(200, withShadow(v)))
                         .orElseGet(() -> error(404, "NOT_FOUND", "no bundle " + name + "; bundles: " + deployer.servingNames()));
             }
+            case SeriesRoute.ACTION -> {
+                return series.handle(method, name);
+            }
             case "rollback" -> {
                 return method.equals("POST") ? rollback(name, body)
                         : error(405, "METHOD_NOT_ALLOWED", "use POST " + PREFIX + "/" + name + "/rollback");
@@ -123,7 +129,7 @@ final class BundlesResource {
                             : error(405, "METHOD_NOT_ALLOWED", "use POST " + PREFIX + "/" + name + "/" + action);
                 }
                 return error(404, "NOT_FOUND", "no route " + method + " " + path
-                        + "; bundle actions: rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
+                        + "; bundle actions: series (GET), rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
                         + "canary/resume (POST), shadow (GET, POST), shadow/stop, shadow/promote (POST), jar (GET)");
             }
         }

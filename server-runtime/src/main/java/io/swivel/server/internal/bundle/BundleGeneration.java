@@ -3,6 +3,7 @@ package io.swivel.server.internal.bundle;
 import io.swivel.api.BundleActivator;
 import io.swivel.classloader.BundleClassLoader;
 import io.swivel.protocol.kryo.SerializationContext;
+import io.swivel.server.internal.metrics.VersionSeries;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +42,7 @@ public final class BundleGeneration {
     private volatile CompletableFuture<Void> drained = new CompletableFuture<>();
     private final LongAdder calls = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final VersionSeries series = new VersionSeries(System::currentTimeMillis);
     private final AtomicBoolean slowDirectCallReported = new AtomicBoolean();
     /** Set while this version is compared with another in a canary; null otherwise. */
     private volatile CallWindow window;
@@ -227,8 +229,12 @@ public final class BundleGeneration {
         running.remove(call);
         CallWindow compared = window;
         long start = call.startNanos();
-        if (compared != null && start != 0) {
-            compared.record(System.nanoTime() - start, failed);
+        if (start != 0) {
+            long nanos = System.nanoTime() - start;
+            series.record(nanos, failed);
+            if (compared != null) {
+                compared.record(nanos, failed);
+            }
         }
         calls.increment();
         if (failed) {
@@ -306,6 +312,11 @@ public final class BundleGeneration {
      */
     public void compareIn(CallWindow window) {
         this.window = window;
+    }
+
+    /** @return this version's last 10 minutes of calls, for the admin page's chart */
+    public VersionSeries series() {
+        return series;
     }
 
     /** @return the window this version's calls are counted in, or null */

@@ -117,6 +117,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     /** The content (sha256) last handled per jar, so an unchanged jar is not deployed twice. */
     private final Map<Path, String> handled = new ConcurrentHashMap<>();
     private final Map<String, BundleLifecycle> lifecycles = new ConcurrentHashMap<>();
+    private final SeriesEvents seriesEvents;
     /** The versions being shut down, once {@link #drainForShutdown()} ran; guarded by this. */
     private List<BundleGeneration> stopping;
     private boolean closed;
@@ -173,9 +174,10 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         this.settings = settings;
         this.clock = clock;
         this.journal = new StateJournal(dataDir);
+        this.seriesEvents = new SeriesEvents(clock);
         this.events = new EventLog(clock);
         this.listener = Listeners.of(List.of(new MarkerWriter(), journal, new MetricsRecorder(metrics), new DeployLog(),
-                events));
+                events, seriesEvents));
         this.probation = new Probation(new Probation.Policy(settings.probation(), settings.maxErrorRate(),
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
@@ -512,6 +514,20 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     @Override
     public Optional<BundleView> status(String bundle) {
         return status().stream().filter(view -> view.name().equals(bundle)).findFirst();
+    }
+
+    /**
+     * The admin page's chart of one bundle: the last 10 minutes of each loaded version's calls
+     * (one point per 5 s) and the swaps, canary steps and rollbacks among them.
+     *
+     * @param bundle the bundle
+     * @return the chart's data, or empty if the bundle does not serve
+     */
+    public Optional<Map<String, Object>> series(String bundle) {
+        BundleLifecycle lifecycle = lifecycles.get(bundle);
+        BundleGeneration active = lifecycle == null ? null : lifecycle.active();
+        return active == null ? Optional.empty()
+                : Optional.of(seriesEvents.chart(bundle, active, lifecycle.canary(), lifecycle.standby()));
     }
 
     @Override
