@@ -38,6 +38,8 @@ final class BundleLifecycle implements CanaryControl.Bundle {
     private final int historyLimit;
     private final CanaryPolicy canaryPolicy;
     private final CanaryControl canary;
+    /** Set once, in the constructor, after the canary control it needs (which needs the probation outcomes). */
+    private Rollbacks rollbacks;
     /** Told how a probation of this bundle's versions ended. */
     private final Probation.Outcome onProbation;
 
@@ -69,8 +71,11 @@ final class BundleLifecycle implements CanaryControl.Bundle {
         this.configReload = new ConfigReload(host, listener);
         this.clock = clock;
         this.historyLimit = historyLimit;
-        this.onProbation = Probation.Outcome.of(this::probationFailed, this::probationPassed);
+        // Lambdas, not method references: the outcomes reach rollbacks, made after the canary control.
+        this.onProbation = Probation.Outcome.of((generation, reason) -> rollbacks.probationFailed(generation, reason),
+                generation -> rollbacks.probationPassed(generation));
         this.canary = new CanaryControl(name, versions, host, retirer, listener, clock, canaryPolicy, onProbation, this);
+        this.rollbacks = new Rollbacks(name, this, versions, canary, host, retirer, listener, clock);
     }
 
     /** Takes what {@code state.json} remembers, before anything of the bundle loads. */
@@ -299,92 +304,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
      * @throws RollbackException if nothing changed, and why
      */
     synchronized String rollback(String toVersion, String by, String reason) throws RollbackException {
-        BundleGeneration from = versions.active();
-        if (from == null) {
-            throw new RollbackException(RollbackException.Reason.UNKNOWN_BUNDLE, "no bundle " + name
-                    + " serves here", null);
-        }
-        if (versions.canary() != null && (toVersion == null || toVersion.equals(from.version()))) {
-            return canary.rollBack(by, reason != null ? reason : "rolled back");
-        }
-        long start = System.nanoTime();
-        BundleGeneration kept = versions.standby();
-        BundleGeneration target;
-        String source;
-        if (kept != null && (toVersion == null || toVersion.equals(kept.version()))) {
-            target = kept;
-            source = "standby";
-        } else {
-            target = loadFromHistory(from, toVersion);
-            source = "history";
-        }
-        try {
-            versions.switchTo(target, null, start);
-        } catch (ServiceConflictException e) {
-            if (target != kept) {
-                target.fail();
-                retirer.discard(target);
-            }
-            throw new RollbackException(RollbackException.Reason.LOAD_FAILED, name + " " + target.version()
-                    + " cannot serve: " + e.getMessage() + "; " + from.version() + " keeps serving", e);
-        }
-        long millis = LifecycleListener.millis(System.nanoTime() - start);
-        Rollback rollback = new Rollback(by, from.version(), target.version(), reason, clock.instant());
-        if (reason != null) {
-            error(name + " " + from.version() + " was rolled back to " + target.version() + " by " + by + ": " + reason);
-        }
-        BundleFacts.JarContent holds = jarHolds;
-        boolean jarServes = holds != null && !holds.failed() && target.descriptor().sha256().equals(holds.sha256());
-        rolledBack = jarServes ? null : rollback;
-        String message = name + " " + from.version() + " → " + target.version() + " rolled back from " + source
-                + " in " + millis + " ms";
-        listener.rolledBack(from, target, source, rollback, message);
-        listener.servingChanged(facts());
-        return message;
-    }
-
-    private BundleGeneration loadFromHistory(BundleGeneration from, String toVersion) throws RollbackException {
-        HistoryEntry entry = history.rollbackTarget(name, from.version(), from.descriptor().sha256(), toVersion);
-        try {
-            BundleDescriptor descriptor = host.fromHistory(name, entry, jar);
-            if (!descriptor.sha256().equals(entry.sha256())) {
-                throw new DeploymentException(DeploymentException.Failure.BAD_JAR, descriptor.staged()
-                        + " no longer holds the content deployed as " + entry.version() + " (its SHA-256 changed)", null);
-            }
-            return host.load(descriptor);
-        } catch (DeploymentException e) {
-            error("rollback to " + entry.version() + " failed: " + e.getMessage());
-            throw new RollbackException(RollbackException.Reason.LOAD_FAILED, name + " " + entry.version()
-                    + " from history did not start: " + e.getMessage() + "; " + from.version() + " keeps serving", e);
-        }
-    }
-
-    // ---- probation -------------------------------------------------------------------------
-
-    private synchronized void probationFailed(BundleGeneration generation, String reason) {
-        BundleGeneration kept = versions.standby();
-        if (!versions.onProbation(generation) || kept == null) {
-            return; // replaced or rolled back meanwhile
-        }
-        listener.probationFailed(generation, reason);
-        try {
-            rollback(kept.version(), BY_PROBATION, generation.version() + " failed probation: " + reason);
-        } catch (RollbackException e) {
-            error(generation.name() + " " + generation.version() + " failed probation (" + reason
-                    + ") but could not be rolled back: " + e.getMessage());
-            listener.probationRollbackFailed(generation, reason, e);
-        }
-    }
-
-    private synchronized void probationPassed(BundleGeneration generation) {
-        if (!versions.onProbation(generation)) {
-            return;
-        }
-        BundleGeneration kept = versions.standby();
-        if (kept != null) {
-            listener.probationPassed(generation, kept);
-        }
-        versions.releaseStandby();
+        return rollbacks.rollback(toVersion, by, reason);
     }
 
     // ---- configuration ---------------------------------------------------------------------

@@ -15,7 +15,6 @@ import io.swivel.server.internal.bundle.BundleState;
 import io.swivel.server.internal.bundle.LeftoverHunt;
 import io.swivel.server.internal.bundle.ManagedBundleContext;
 import io.swivel.server.internal.bundle.ServiceBinding;
-import io.swivel.server.internal.ContextLoader;
 import io.swivel.server.internal.logging.BundleMdc;
 import io.swivel.server.internal.metrics.ServerMetrics;
 import java.io.IOException;
@@ -24,11 +23,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -95,13 +90,12 @@ public final class BundleLoader {
     }
 
     /** Between a loader's name and its number: {@code greeter@1.0.0#3}. */
-    private static final String LOAD_MARK = "#";
+    static final String LOAD_MARK = "#";
 
     private final Settings settings;
     private final ClassLoader sharedLoader;
-    private final LoaderLeakTracker leakTracker;
     private final ServerMetrics metrics;
-    private final LeftoverHunt leftovers;
+    private final BundleUnloader unloader;
     /** Numbers the loaders this server opened, so that two closed loaders of one version can be told apart. */
     private final AtomicLong loads = new AtomicLong();
 
@@ -142,9 +136,8 @@ public final class BundleLoader {
                         ServerMetrics metrics, LeftoverHunt leftovers) {
         this.settings = settings;
         this.sharedLoader = sharedLoader;
-        this.leakTracker = leakTracker;
         this.metrics = metrics;
-        this.leftovers = leftovers;
+        this.unloader = new BundleUnloader(leakTracker, metrics, leftovers);
     }
 
     /**
@@ -241,7 +234,7 @@ public final class BundleLoader {
                 workers.shutdownNow();
             }
             stopStarter(id, starter);
-            discard(id, loader, context, started ? activator : null);
+            unloader.discard(id, loader, context, started ? activator : null);
             throw e;
         } finally {
             starter.shutdownNow();
@@ -258,74 +251,8 @@ public final class BundleLoader {
      */
     public List<String> unload(BundleGeneration generation, Duration grace) {
         try (BundleMdc.Scope mdc = BundleMdc.open(generation.name(), generation.version())) {
-            return unloadScoped(generation, grace);
+            return unloader.unloadScoped(generation, grace);
         }
-    }
-
-    private List<String> unloadScoped(BundleGeneration generation, Duration grace) {
-        String id = generation.name() + " " + generation.version();
-        generation.stop();
-        generation.executor().shutdown();
-        try {
-            if (!generation.executor().awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                generation.executor().shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            generation.executor().shutdownNow();
-        }
-        metrics.generationUnloaded(generation);
-        List<String> leftBehind = discard(id, generation.loader(), generation.context(), generation.activator());
-        generation.unloaded();
-        log.info("{} unloaded", id);
-        return leftBehind;
-    }
-
-    private List<String> discard(String id, BundleClassLoader loader, ManagedBundleContext context,
-                                 BundleActivator started) {
-        if (started != null) {
-            try (ContextLoader.Scope scope = ContextLoader.use(loader)) {
-                started.stop(context);
-            } catch (Exception e) {
-                log.warn("{}: activator stop failed: {}", id, e.toString(), e);
-            }
-        }
-        try {
-            List<String> stuck = context.shutdownExecutors(Duration.ofSeconds(5));
-            if (!stuck.isEmpty()) {
-                log.warn("{}: executors still running after shutdown, the loader may stay in memory: {}", id, stuck);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            loader.close();
-        } catch (IOException e) {
-            log.warn("{}: cannot close the classloader: {}", id, e.toString(), e);
-        }
-        LeftoverHunt.Report found = leftovers.hunt(id, loader);
-        String bundle = id.substring(0, id.indexOf(' '));
-        if (!found.threads().isEmpty()) {
-            metrics.bundleViolation(bundle, "thread_left", found.threads().size());
-        }
-        if (found.threadLocalsCleared() > 0) {
-            metrics.bundleViolation(bundle, "thread_local_cleared", found.threadLocalsCleared());
-        }
-        leakTracker.track(closedName(id, loader), loader, found.reasons());
-        List<String> leftBehind = new ArrayList<>(found.reasons());
-        if (found.threadLocalsCleared() > 0) {
-            leftBehind.add(found.threadLocalsCleared() + " ThreadLocal value(s) of its classes left on server threads"
-                    + " (cleared)");
-        }
-        return leftBehind;
-    }
-
-    /** @return e.g. {@code greeter 1.0.0 #3, closed 23:41:02}: the third loader this server opened, and when it closed */
-    private static String closedName(String id, BundleClassLoader loader) {
-        String name = String.valueOf(loader.getName());
-        int mark = name.lastIndexOf(LOAD_MARK);
-        return id + (mark < 0 ? "" : " " + name.substring(mark)) + ", closed "
-                + LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME);
     }
 
     /** A bundle tried to stop the JVM and was refused: said once per attempt, with what it tried. */

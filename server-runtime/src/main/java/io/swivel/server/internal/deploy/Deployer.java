@@ -1,15 +1,11 @@
 package io.swivel.server.internal.deploy;
 
 import io.swivel.server.config.CanaryPolicy;
-import io.swivel.server.internal.bundle.BundleDescriptor;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.logging.BundleMdc;
 import io.swivel.server.internal.metrics.ServerMetrics;
 import java.io.Closeable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,9 +109,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     private final CanaryCommands canaryCommands;
     private final ShadowCommands shadowCommands;
     private final EventLog events;
-    private final Map<Path, Object> jarLocks = new ConcurrentHashMap<>();
-    /** The content (sha256) last handled per jar, so an unchanged jar is not deployed twice. */
-    private final Map<Path, String> handled = new ConcurrentHashMap<>();
+    private final JarCommands jarCommands;
     private final Map<String, BundleLifecycle> lifecycles = new ConcurrentHashMap<>();
     private final SeriesEvents seriesEvents;
     /** The versions being shut down, once {@link #drainForShutdown()} ran; guarded by this. */
@@ -182,7 +176,9 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
         this.canaryTimer = new CanaryTimer(clock, lifecycles::values);
-        this.canaryCommands = new CanaryCommands(lifecycles, this::jarLock, loader, handled, listener, this::servingNames);
+        this.jarCommands = new JarCommands(loader, lifecycles, this::lifecycle, listener);
+        this.canaryCommands = new CanaryCommands(lifecycles, jarCommands::jarLock, loader, jarCommands.handled(), listener,
+                this::servingNames);
         this.shadowCommands = new ShadowCommands(lifecycles, loader, host, retirer, metrics, clock, this::servingNames);
         journal.load().bundles().forEach((name, bundle) -> lifecycle(name).restore(deployDir.resolve(bundle.jar()),
                 bundle.jarSha256(), bundle.activeSha256(), bundle.rolledBack(), bundle.history(), bundle.canary()));
@@ -198,10 +194,6 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
                 settings.historyLimit(), settings.canary()));
     }
 
-    private Object jarLock(Path jar) {
-        return jarLocks.computeIfAbsent(jar, j -> new Object());
-    }
-
     /**
      * Deploys a complete jar: a new bundle, or the next version of the bundle it holds. Does
      * nothing if the jar's content was handled already. After a restart, a jar whose content
@@ -212,34 +204,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      */
     @Override
     public boolean deploy(Path jar) {
-        synchronized (jarLock(jar)) {
-            long start = System.nanoTime();
-            BundleDescriptor descriptor;
-            try {
-                descriptor = loader.stage(jar);
-            } catch (DeploymentException e) {
-                String name = BundleJars.nameFromFile(jar.getFileName().toString());
-                try (BundleMdc.Scope mdc = BundleMdc.open(name, "")) {
-                    lifecycle(name).failed(jar, e, null);
-                }
-                return false;
-            }
-            if (descriptor.sha256().equals(handled.get(jar))) {
-                return false;
-            }
-            handled.put(jar, descriptor.sha256());
-            try (BundleMdc.Scope mdc = BundleMdc.open(descriptor.name(), descriptor.version())) {
-                listener.staged(descriptor);
-                CanaryPlan plan;
-                try {
-                    plan = BundleJars.rollout(descriptor.staged());
-                } catch (DeploymentException e) {
-                    lifecycle(descriptor.name()).failed(jar, e, descriptor);
-                    return false;
-                }
-                return lifecycle(descriptor.name()).deploy(jar, descriptor, plan, start);
-            }
-        }
+        return jarCommands.deploy(jar);
     }
 
     /**
@@ -250,57 +215,12 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      */
     @Override
     public void undeploy(Path jar) {
-        synchronized (jarLock(jar)) {
-            handled.remove(jar);
-            String undeployed = null;
-            for (BundleLifecycle lifecycle : List.copyOf(lifecycles.values())) {
-                if (jar.equals(lifecycle.jar())) {
-                    BundleGeneration active = lifecycle.active();
-                    try (BundleMdc.Scope mdc = BundleMdc.open(lifecycle.name(), active != null ? active.version() : "")) {
-                        lifecycle.undeploy(jar);
-                    }
-                    lifecycles.remove(lifecycle.name(), lifecycle);
-                    undeployed = lifecycle.name();
-                }
-            }
-            if (undeployed == null) {
-                listener.undeployed(null, jar); // a jar that never served: its marker goes
-            }
-        }
+        jarCommands.undeploy(jar);
     }
 
     @Override
     public Optional<String> undeploy(String bundle) {
-        BundleLifecycle lifecycle = lifecycles.get(bundle);
-        BundleGeneration seen = lifecycle != null ? lifecycle.active() : null;
-        if (seen == null) {
-            return Optional.empty();
-        }
-        Path jar = seen.descriptor().source();
-        synchronized (jarLock(jar)) {
-            BundleGeneration active = lifecycle.active();
-            if (active == null || !active.descriptor().source().equals(jar)) {
-                return Optional.empty();
-            }
-            BundleFacts.JarContent holds = lifecycle.jarHolds();
-            if (jar.equals(lifecycle.jar()) && holds != null && holds.failed() && Files.exists(jar)) {
-                throw new UndeployRefusedException(jar.getFileName() + " holds " + holds.describe(bundle)
-                        + ", which did not deploy (" + holds.failure() + "), while " + bundle + " "
-                        + active.version() + " serves from an earlier copy; undeploying would delete the only copy"
-                        + " of that jar. Fix or remove " + jar.getFileName() + " yourself (removing it undeploys "
-                        + bundle + ")");
-            }
-            try {
-                Files.deleteIfExists(jar);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove " + jar + " from the deploy directory: "
-                        + e.getMessage(), e);
-            }
-            undeploy(jar);
-            return Optional.of(active.name() + " " + active.version() + " undeployed; " + jar.getFileName()
-                    + " removed from the deploy directory (a copy stays in " + active.descriptor().staged().getParent()
-                    + ")");
-        }
+        return jarCommands.undeploy(bundle);
     }
 
     /** Rolls back to the standby (one switch) or to a version in history; see {@link Deployments#rollback}. */
@@ -481,10 +401,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
 
     @Override
     public void stalled(Path jar, String error) {
-        String name = BundleJars.nameFromFile(jar.getFileName().toString());
-        synchronized (jarLock(jar)) {
-            lifecycle(name).failed(jar, new DeploymentException(DeploymentException.Failure.STALLED, error, null), null);
-        }
+        jarCommands.stalled(jar, error);
     }
 
     /**
