@@ -24,6 +24,11 @@ import java.util.concurrent.CompletableFuture;
  * interceptor attaches, for a blocking call (the caller's thread runs them while it waits, never
  * a network thread); for an asynchronous call they run on the client's callback executor. To
  * refuse a call, throw a {@link SwivelException} or return a failed future without proceeding.
+ *
+ * <p>Compose on {@code proceed()}'s future ({@code whenComplete}, {@code thenApply}); never wait on
+ * it ({@code join()}, {@code get()}) inside {@code intercept}. For a blocking call the caller's
+ * thread completes that future only after {@code intercept} has returned, so an interceptor that
+ * waits on it waits forever.
  */
 @FunctionalInterface
 public interface ClientInterceptor {

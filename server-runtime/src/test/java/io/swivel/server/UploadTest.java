@@ -196,6 +196,17 @@ class UploadTest {
         return http.bearer("/v1/bundles").header("X-Swivel-Sha256", sha256);
     }
 
+    @Test
+    void theUnfinishedUploadOfAnEarlierRunIsDeletedAtStart() throws Exception {
+        // what a server killed mid-upload leaves in its deploy directory
+        Path leftover = Files.createDirectories(root.resolve("deploy")).resolve(".upload-0f0f0f0f.part");
+        Files.write(leftover, new byte[64 * 1024]);
+        try (LiveServer live = start(c -> { })) {
+            assertThat(leftover).doesNotExist();
+            assertUntouched(live);
+        }
+    }
+
     private void assertUntouched(LiveServer live) throws IOException {
         assertThat(live.proxy(Greeter.class).greet("Ada")).isEqualTo("Hello, Ada (v1)");
         assertThat(live.status("greeter").active().version()).isEqualTo("1.0.0");

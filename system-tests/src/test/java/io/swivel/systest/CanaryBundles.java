@@ -89,7 +89,7 @@ final class CanaryBundles {
         return jar.write(work.resolve(name + (rollout != null ? "-rollout" : "") + ".jar"));
     }
 
-    private static Path greeterApiJar(Path work) {
+    static Path greeterApiJar(Path work) {
         Path location;
         try {
             location = Path.of(Greeter.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -259,8 +259,13 @@ public final class AdminServer implements Closeable {
         channel.pipeline()
                 .addLast("read-timeout", timer)
                 .addLast("write-timeout", new WriteTimeoutHandler(readMillis, TimeUnit.MILLISECONDS))
-                .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
-                .addLast("transfers", new TransferHandler(transfers, timer))
+                .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+        if (!overCap) {
+            // A connection over the cap serves /v1/health only: no uploads or downloads, whose
+            // permits and longer read time it would take from the connections within the cap.
+            channel.pipeline().addLast("transfers", new TransferHandler(transfers, timer));
+        }
+        channel.pipeline()
                 .addLast("body", new BodyLimit(refusals, mapper))
                 .addLast("admin", new AdminHandler(routes, timer, refusals, mapper, overCap));
     }
@@ -315,7 +320,16 @@ public final class AdminServer implements Closeable {
         }
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         executor.shutdownNow();
-        transferExecutor.shutdownNow();
+        // Not shutdownNow: a queued task of an upload is what deletes its unfinished file.
+        transferExecutor.shutdown();
+        try {
+            if (!transferExecutor.awaitTermination(2, TimeUnit.SECONDS)) {
+                transferExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            transferExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;

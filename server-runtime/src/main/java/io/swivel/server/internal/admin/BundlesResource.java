@@ -29,6 +29,9 @@ import java.util.function.Function;
  *       a canary beside the version serving ({@link CanaryRoutes});</li>
  *   <li>{@code POST /v1/bundles/{name}/canary/promote}, {@code .../abort}, {@code .../pause},
  *       {@code .../resume};</li>
+ *   <li>{@code GET|POST /v1/bundles/{name}/shadow}, {@code POST .../shadow/stop}, {@code .../shadow/promote}:
+ *       a shadow taking copies of the calls ({@link ShadowRoutes}); {@code GET /v1/bundles/{name}}
+ *       then has a {@code shadow} field with its counts and last mismatches;</li>
  *   <li>{@code GET /v1/bundles/{name}/series}: the admin page's chart ({@link SeriesRoute}).</li>
  * </ul>
  * {@code POST /v1/bundles} (an upload) and {@code GET /v1/bundles/{name}/jar} stream, and are
@@ -43,6 +46,7 @@ final class BundlesResource {
     private final LoaderLeakTracker leakTracker;
     private final ObjectMapper mapper;
     private final CanaryRoutes canary;
+    private final ShadowRoutes shadow;
     private final SeriesRoute series;
 
     BundlesResource(Deployer deployer, Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker,
@@ -52,6 +56,7 @@ final class BundlesResource {
         this.leakTracker = leakTracker;
         this.mapper = mapper;
         this.canary = new CanaryRoutes(deployer, mapper);
+        this.shadow = new ShadowRoutes(deployer, mapper);
         this.series = new SeriesRoute(deployer);
     }
 
@@ -91,7 +96,7 @@ final class BundlesResource {
                     return error(405, "METHOD_NOT_ALLOWED", "use GET " + PREFIX + "/" + name);
                 }
                 Optional<BundleView> view = deployer.status(name);
-                return view.<CallResource.Answer>map(v -> new CallResource.Answer(200, v))
+                return view.<CallResource.Answer>map(v -> new CallResource.Answer(200, withShadow(v)))
                         .orElseGet(() -> error(404, "NOT_FOUND", "no bundle " + name + "; bundles: " + deployer.servingNames()));
             }
             case SeriesRoute.ACTION -> {
@@ -116,13 +121,16 @@ final class BundlesResource {
                                 + deployer.servingNames()));
             }
             default -> {
+                if (action.equals("shadow") || action.startsWith("shadow/")) {
+                    return shadow.handle(method, name, action, body);
+                }
                 if (action.equals("canary") || action.startsWith("canary/")) {
                     return method.equals("POST") ? canary.handle(name, action, body)
                             : error(405, "METHOD_NOT_ALLOWED", "use POST " + PREFIX + "/" + name + "/" + action);
                 }
                 return error(404, "NOT_FOUND", "no route " + method + " " + path
                         + "; bundle actions: series (GET), rollback, undeploy, canary, canary/promote, canary/abort, canary/pause, "
-                        + "canary/resume (POST), jar (GET)");
+                        + "canary/resume (POST), shadow (GET, POST), shadow/stop, shadow/promote (POST), jar (GET)");
             }
         }
     }
@@ -152,6 +160,17 @@ final class BundlesResource {
                 case LOAD_FAILED -> error(500, "ROLLBACK_FAILED", e.getMessage());
             };
         }
+    }
+
+    /** A bundle's view, with its shadow's report when it runs one. */
+    private Object withShadow(BundleView view) {
+        Optional<Map<String, Object>> report = deployer.shadowView(view.name());
+        if (report.isEmpty()) {
+            return view;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode node = mapper.valueToTree(view);
+        node.set("shadow", mapper.valueToTree(report.get()));
+        return node;
     }
 
     static CallResource.Answer ok(String bundle, String message) {

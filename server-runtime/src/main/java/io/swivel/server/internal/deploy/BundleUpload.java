@@ -60,6 +60,30 @@ public final class BundleUpload {
         }
         this.maxBytes = maxBytes;
         this.deployments = Objects.requireNonNull(deployments, "deployments");
+        sweepAbandoned();
+    }
+
+    /**
+     * Deletes the hidden files of uploads a previous run did not finish (killed, or out of memory,
+     * mid-upload): nothing else ever would, and each may be as large as the upload limit. A server
+     * starts with no upload of its own in progress.
+     */
+    private void sweepAbandoned() {
+        if (!Files.isDirectory(deployDir)) {
+            return;
+        }
+        try (java.nio.file.DirectoryStream<Path> parts = Files.newDirectoryStream(deployDir, PART_PREFIX + "*.part")) {
+            for (Path part : parts) {
+                try {
+                    Files.deleteIfExists(part);
+                    log.info("deleted {}, the unfinished upload of an earlier run", part.getFileName());
+                } catch (IOException e) {
+                    log.warn("cannot delete {}, the unfinished upload of an earlier run: {}", part, e.toString(), e);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot look for unfinished uploads in {}: {}", deployDir, e.toString(), e);
+        }
     }
 
     /** @return the largest jar accepted, in bytes */

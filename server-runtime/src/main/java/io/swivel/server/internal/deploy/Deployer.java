@@ -106,6 +106,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     private final StateJournal journal;
     private final CanaryTimer canaryTimer;
     private final CanaryCommands canaryCommands;
+    private final ShadowCommands shadowCommands;
     private final EventLog events;
     private final JarCommands jarCommands;
     private final Map<String, BundleLifecycle> lifecycles = new ConcurrentHashMap<>();
@@ -172,10 +173,11 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
         this.canaryTimer = new CanaryTimer(clock, lifecycles::values);
-        this.shutdown = new DeployerShutdown(probation, canaryTimer, retirer, lifecycles);
         this.jarCommands = new JarCommands(loader, lifecycles, this::lifecycle, listener);
         this.canaryCommands = new CanaryCommands(lifecycles, jarCommands::jarLock, loader, jarCommands.handled(), listener,
                 this::servingNames);
+        this.shadowCommands = new ShadowCommands(lifecycles, loader, host, retirer, metrics, clock, this::servingNames);
+        this.shutdown = new DeployerShutdown(probation, canaryTimer, retirer, lifecycles, shadowCommands);
         journal.load().bundles().forEach((name, bundle) -> lifecycle(name).restore(deployDir.resolve(bundle.jar()),
                 bundle.jarSha256(), bundle.activeSha256(), bundle.rolledBack(), bundle.history(), bundle.canary()));
     }
@@ -286,6 +288,96 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      */
     public String canaryAction(String bundle, CanaryAction action, String by) throws CanaryException {
         return canaryCommands.act(bundle, action, by);
+    }
+
+    /**
+     * Stages a version from a jar on this machine as the shadow of a bundle that serves: loaded
+     * and started beside the version serving, routed to no caller, given copies of
+     * {@code percent}% of the live calls to {@code @Idempotent} methods on its own executor, its
+     * answers compared with the live ones. The bundle's jar in the deploy directory is not
+     * touched. A shadow started before for the bundle stops.
+     *
+     * @param bundle the bundle
+     * @param source the shadow's jar
+     * @param percent the share of idempotent calls copied, 1 to 100
+     * @param threads the shadow's threads, 1 to 64
+     * @param queue the copies that may wait for a thread, 1 to 100,000; more are dropped and counted
+     * @return what happened, in one line
+     * @throws ShadowException if nothing changed, and why
+     */
+    public String shadow(String bundle, Path source, int percent, int threads, int queue) throws ShadowException {
+        ShadowCommands.Settings settings;
+        try {
+            settings = new ShadowCommands.Settings(percent, threads, queue);
+        } catch (IllegalArgumentException e) {
+            throw new ShadowException(ShadowException.Reason.BAD_REQUEST, e.getMessage(), e);
+        }
+        return shadowCommands.start(bundle, source, settings);
+    }
+
+    /**
+     * Stops a bundle's shadow: no more copies, its version drains and unloads.
+     *
+     * @param bundle the bundle
+     * @return what happened, with the final counts, in one line
+     * @throws ShadowException if there is no shadow
+     */
+    public String shadowStop(String bundle) throws ShadowException {
+        return shadowCommands.stop(bundle);
+    }
+
+    /**
+     * Promotes a bundle's shadow: its jar starts as a canary with {@code plan} (as
+     * {@link #canary} does: it is copied over the bundle's jar), then the shadow stops; with
+     * {@code toActive}, the canary is promoted at once and serves every call.
+     *
+     * @param bundle the bundle
+     * @param toActive true to make it serve every call, false to start it as a canary
+     * @param plan how the canary widens
+     * @param by who asks
+     * @return what happened, in one line
+     * @throws ShadowException if there is no shadow or the canary did not start; the shadow keeps running then
+     */
+    public String shadowPromote(String bundle, boolean toActive, CanaryPlan plan, String by) throws ShadowException {
+        Path staged = shadowCommands.stagedJar(bundle);
+        String started;
+        try {
+            started = canaryCommands.start(bundle, staged, plan);
+        } catch (CanaryException e) {
+            throw new ShadowException(e.reason() == CanaryException.Reason.BAD_JAR ? ShadowException.Reason.BAD_REQUEST
+                    : ShadowException.Reason.START_FAILED, bundle + " shadow was not promoted: " + e.getMessage(), e);
+        }
+        String stopped = shadowCommands.stop(bundle);
+        if (!toActive) {
+            return started + "; " + stopped;
+        }
+        try {
+            return canaryCommands.act(bundle, CanaryAction.PROMOTE, by) + "; " + stopped;
+        } catch (CanaryException e) {
+            throw new ShadowException(ShadowException.Reason.START_FAILED, bundle + " shadow started as a canary ("
+                    + started + ") but was not promoted: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What a bundle's shadow came to: counts and the last mismatches.
+     *
+     * @param bundle the bundle
+     * @return the report, as the admin API shows it
+     * @throws ShadowException if there is no shadow
+     */
+    public Map<String, Object> shadowReport(String bundle) throws ShadowException {
+        return shadowCommands.report(bundle);
+    }
+
+    /**
+     * A bundle's shadow, as {@code GET /v1/bundles/{name}} shows it.
+     *
+     * @param bundle the bundle
+     * @return the report, or empty without a shadow
+     */
+    public Optional<Map<String, Object>> shadowView(String bundle) {
+        return shadowCommands.shadow(bundle).map(ShadowCommands::view);
     }
 
     /** What {@link #canaryAction} can do. */

@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The {@link Deployer}'s shutdown: probation and the canary timer stop, every version loaded
- * stops taking calls and drains, then everything unloads. Every method runs under the
- * deployer's monitor (its synchronized {@code drainForShutdown} and {@code close} call in).
+ * (shadows too) stops taking calls and drains, then everything unloads. Every method runs
+ * under the deployer's monitor (its synchronized {@code drainForShutdown} and {@code close}
+ * call in).
  */
 final class DeployerShutdown {
 
@@ -16,16 +17,18 @@ final class DeployerShutdown {
     private final CanaryTimer canaryTimer;
     private final Retirer retirer;
     private final Map<String, BundleLifecycle> lifecycles;
+    private final ShadowCommands shadowCommands;
     /** The versions being shut down, once {@link #drain()} ran; guarded by the deployer's monitor. */
     private List<BundleGeneration> stopping;
     private boolean closed;
 
     DeployerShutdown(Probation probation, CanaryTimer canaryTimer, Retirer retirer,
-                     Map<String, BundleLifecycle> lifecycles) {
+                     Map<String, BundleLifecycle> lifecycles, ShadowCommands shadowCommands) {
         this.probation = probation;
         this.canaryTimer = canaryTimer;
         this.retirer = retirer;
         this.lifecycles = lifecycles;
+        this.shadowCommands = shadowCommands;
     }
 
     /** See {@link Deployer#drainForShutdown()}. */
@@ -36,6 +39,7 @@ final class DeployerShutdown {
         probation.close();
         canaryTimer.close();
         stopping = new ArrayList<>();
+        stopping.addAll(shadowCommands.stopServing());
         for (BundleLifecycle lifecycle : lifecycles.values()) {
             stopping.addAll(lifecycle.stopServing());
         }

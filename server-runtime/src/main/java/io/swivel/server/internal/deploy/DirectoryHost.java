@@ -52,6 +52,11 @@ final class DirectoryHost implements Host {
     }
 
     @Override
+    public void mirror(String bundle, io.swivel.server.internal.dispatch.CallMirror mirror) {
+        directory.mirror(bundle, mirror);
+    }
+
+    @Override
     public void remove(String bundle) {
         directory.remove(bundle);
     }

@@ -28,6 +28,14 @@ interface Host {
     /** Sets or ends (null) a bundle's canary split: a second active version and its weight. */
     void split(String bundle, io.swivel.server.internal.dispatch.CanarySplit split);
 
+    /**
+     * Sets or ends (null) a bundle's shadow, which takes copies of its calls; the in-memory hosts
+     * of the unit tests have none.
+     */
+    default void mirror(String bundle, io.swivel.server.internal.dispatch.CallMirror mirror) {
+        throw new UnsupportedOperationException("this host runs no shadow");
+    }
+
     /** Stops routing calls to a bundle. */
     void remove(String bundle);
 

@@ -12,6 +12,7 @@ public final class BundleSlot {
     private final String name;
     private volatile BundleGeneration active;
     private volatile CanarySplit split;
+    private volatile CallMirror mirror;
 
     BundleSlot(String name) {
         this.name = name;
@@ -30,6 +31,15 @@ public final class BundleSlot {
     /** @return the canary beside the serving generation and its weight, or null */
     public CanarySplit split() {
         return split;
+    }
+
+    /** @return the shadow taking copies of this bundle's calls, or null */
+    public CallMirror mirror() {
+        return mirror;
+    }
+
+    void mirror(CallMirror next) {
+        this.mirror = next;
     }
 
     /** A new serving generation ends any canary: the canary promoted, or a swap that replaced both. */

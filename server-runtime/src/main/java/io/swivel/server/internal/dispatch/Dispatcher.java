@@ -59,6 +59,10 @@ import org.slf4j.LoggerFactory;
  * only: it is answered {@code INTERNAL} with the error, counted, logged (rate-limited) and marks
  * the {@link ServerHealth} degraded for a while; the worker or I/O thread lives on and serves the
  * next call.
+ *
+ * <p>A bundle with a shadow ({@link BundleSlot#mirror()}) has the sink of each call chosen by its
+ * {@link CallMirror} first: the caller's own, or one that hands the answer to the shadow after the
+ * caller has it.
  */
 public final class Dispatcher {
 
@@ -171,6 +175,10 @@ public final class Dispatcher {
                          ArgsDecoder decoder, CallSink callSink) {
         // Version selection: a bundle running a canary sends this call to one of its two versions.
         BundleSlot slot = directory.slotOf(service);
+        CallMirror mirror = slot != null ? slot.mirror() : null;
+        if (mirror != null) {
+            callSink = mirror.tap(service, methodKey, decoder, callSink); // a shadow gets a copy of the answer given
+        }
         CanarySplit split = slot != null ? slot.split() : null;
         BundleGeneration stable = slot != null ? slot.active() : null;
         if (split != null && stable != null

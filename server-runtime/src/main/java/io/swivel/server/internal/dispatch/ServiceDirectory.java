@@ -72,6 +72,25 @@ public final class ServiceDirectory {
     }
 
     /**
+     * Sets or ends (null) a bundle's shadow: copies of its calls go to {@code mirror} as well.
+     * A shadow does not change what is served or registered.
+     *
+     * @param bundle the bundle name
+     * @param mirror the shadow, or null
+     * @throws IllegalStateException if the bundle does not serve here and a shadow is set
+     */
+    public synchronized void mirror(String bundle, CallMirror mirror) {
+        BundleSlot slot = bundles.get(bundle);
+        if (slot == null || slot.active() == null) {
+            if (mirror == null) {
+                return;
+            }
+            throw new IllegalStateException("bundle " + bundle + " does not serve here: a shadow needs a version serving");
+        }
+        slot.mirror(mirror);
+    }
+
+    /**
      * The slot of a bundle.
      *
      * @param bundle the bundle name

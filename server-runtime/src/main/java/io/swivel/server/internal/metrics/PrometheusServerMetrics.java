@@ -270,6 +270,11 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
     }
 
     @Override
+    public void shadowCopy(String bundle, String version, String outcome) {
+        traffic.shadow(bundle, version, outcome);
+    }
+
+    @Override
     public void trafficWeight(String bundle, String version, int percent) {
         traffic.weight(bundle, version, percent);
     }

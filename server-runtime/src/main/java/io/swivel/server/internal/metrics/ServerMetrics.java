@@ -197,6 +197,16 @@ public interface ServerMetrics {
     }
 
     /**
+     * A copy of a live call sent to a shadow ended.
+     *
+     * @param bundle the bundle
+     * @param version the shadow's version
+     * @param outcome match, mismatch, error (the shadow failed) or dropped (its queue was full)
+     */
+    default void shadowCopy(String bundle, String version, String outcome) {
+    }
+
+    /**
      * The share of a bundle's calls a version takes now, in percent (100 for the only version
      * serving; a version that stops serving is told 0 and its gauge goes).
      *

@@ -11,13 +11,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The meters of traffic split between two versions of a bundle: the weight of each version in a
  * canary ({@value #WEIGHT}, present only while a canary runs), the canary analyses by outcome and
- * the canary's failures run again on the stable version.
+ * the canary's failures run again on the stable version, and the copies of calls sent to a shadow
+ * by outcome.
  */
 final class TrafficMeters {
 
     static final String WEIGHT = "swivel.traffic.weight.percent";
     static final String ANALYSES = "swivel.canary.analyses";
     static final String RETRIED = "swivel.canary.retried.on.stable";
+    static final String SHADOW = "swivel.shadow.copies";
 
     private final MeterRegistry registry;
     /** Guarded by itself: the weight gauges by (bundle, version). */
@@ -61,6 +63,15 @@ final class TrafficMeters {
         Counter.builder(RETRIED)
                 .description("Calls to @Idempotent methods that a canary failed unexpectedly and the stable version ran again")
                 .tags("bundle", bundle, "version", version)
+                .register(registry)
+                .increment();
+    }
+
+    void shadow(String bundle, String version, String outcome) {
+        Counter.builder(SHADOW)
+                .description("Copies of live calls to @Idempotent methods sent to a shadow, by outcome: match, mismatch, "
+                        + "error (the shadow failed), dropped (its queue was full)")
+                .tags("bundle", bundle, "version", version, "outcome", outcome)
                 .register(registry)
                 .increment();
     }

@@ -1,0 +1,217 @@
+package io.swivel.server.internal.deploy;
+
+import io.swivel.server.internal.bundle.BundleDescriptor;
+import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.logging.BundleMdc;
+import io.swivel.server.internal.metrics.ServerMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Deployer}'s shadow commands: stage a version from a jar on this machine as the
+ * shadow of a bundle that serves (loaded and started, never routed to a caller, given copies
+ * of live calls by its {@link ShadowMirror}), stop it, promote it to canary or to active, and
+ * report on it. One shadow per bundle; a new one replaces the one before. A shadow lives in
+ * memory only: {@code state.json} does not keep it, so a restart ends it.
+ */
+final class ShadowCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(ShadowCommands.class);
+    /** How long a stop waits for the copies running before the shadow drains. */
+    static final long STOP_WAIT_MILLIS = 5_000;
+
+    /** How a shadow takes copies. */
+    record Settings(int percent, int threads, int queue) {
+        static final int DEFAULT_PERCENT = 10;
+        static final int DEFAULT_THREADS = 2;
+        static final int DEFAULT_QUEUE = 100;
+        static final int MAX_THREADS = 64;
+        static final int MAX_QUEUE = 100_000;
+
+        Settings {
+            if (percent < 1 || percent > 100) {
+                throw new IllegalArgumentException("percent: " + percent + " (expected: 1..100)");
+            }
+            if (threads < 1 || threads > MAX_THREADS) {
+                throw new IllegalArgumentException("threads: " + threads + " (expected: 1.." + MAX_THREADS + ")");
+            }
+            if (queue < 1 || queue > MAX_QUEUE) {
+                throw new IllegalArgumentException("queue: " + queue + " (expected: 1.." + MAX_QUEUE + ")");
+            }
+        }
+    }
+
+    private final Map<String, BundleLifecycle> lifecycles;
+    private final BundleLoader loader;
+    private final Host host;
+    private final Retirer retirer;
+    private final ServerMetrics metrics;
+    private final Clock clock;
+    private final Supplier<List<String>> servingNames;
+    /** Guarded by this. */
+    private final Map<String, ShadowMirror> shadows = new LinkedHashMap<>();
+    /** Guarded by this: once shutdown began, no shadow starts. */
+    private boolean stopped;
+
+    ShadowCommands(Map<String, BundleLifecycle> lifecycles, BundleLoader loader, Host host, Retirer retirer,
+                   ServerMetrics metrics, Clock clock, Supplier<List<String>> servingNames) {
+        this.lifecycles = lifecycles;
+        this.loader = loader;
+        this.host = host;
+        this.retirer = retirer;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.servingNames = servingNames;
+    }
+
+    /** See {@link Deployer#shadow}. */
+    synchronized String start(String bundle, Path source, Settings settings) throws ShadowException {
+        BundleLifecycle lifecycle = serving(bundle);
+        BundleGeneration active = lifecycle.active();
+        if (stopped) {
+            throw new ShadowException(ShadowException.Reason.START_FAILED, "the server is shutting down", null);
+        }
+        if (!Files.isRegularFile(source)) {
+            throw new ShadowException(ShadowException.Reason.BAD_REQUEST, source + " is not a file on the server", null);
+        }
+        BundleDescriptor staged;
+        try {
+            staged = loader.stage(source);
+        } catch (DeploymentException e) {
+            throw new ShadowException(ShadowException.Reason.BAD_REQUEST, source.getFileName() + ": " + e.getMessage(), e);
+        }
+        if (!staged.name().equals(bundle)) {
+            throw new ShadowException(ShadowException.Reason.BAD_REQUEST, source.getFileName() + " holds bundle "
+                    + staged.name() + ", not " + bundle, null);
+        }
+        if (staged.sha256().equals(active.descriptor().sha256())) {
+            throw new ShadowException(ShadowException.Reason.BAD_REQUEST, source.getFileName() + " holds " + bundle
+                    + " " + active.version() + ", which serves already", null);
+        }
+        try (BundleMdc.Scope mdc = BundleMdc.open(staged.name(), staged.version())) {
+            BundleGeneration generation;
+            try {
+                generation = host.load(staged);
+            } catch (DeploymentException e) {
+                throw new ShadowException(ShadowException.Reason.START_FAILED, bundle + " " + staged.version()
+                        + " did not start as a shadow: " + e.getMessage(), e);
+            }
+            generation.activate(); // takes calls, from its mirror only: it is never routed
+            ShadowMirror mirror = new ShadowMirror(generation, lifecycle::active, settings.percent(), settings.threads(),
+                    settings.queue(), new ShadowReport(bundle, generation.version(), metrics, clock));
+            String replaced = stopMirror(bundle, "replaced by " + generation.version());
+            try {
+                host.mirror(bundle, mirror);
+            } catch (IllegalStateException e) {
+                mirror.stop();
+                generation.startDraining();
+                retirer.retire(generation, null);
+                throw new ShadowException(ShadowException.Reason.UNKNOWN_BUNDLE, e.getMessage(), e);
+            }
+            shadows.put(bundle, mirror);
+            String message = bundle + " shadow " + generation.version() + " beside " + active.version() + ": copies of "
+                    + settings.percent() + "% of the calls to @Idempotent methods, on " + settings.threads()
+                    + " threads with a queue of " + settings.queue() + (replaced != null ? "; " + replaced : "");
+            log.info(message);
+            return message;
+        }
+    }
+
+    /** See {@link Deployer#shadowStop}. */
+    synchronized String stop(String bundle) throws ShadowException {
+        require(bundle, "stop");
+        return stopMirror(bundle, "stopped");
+    }
+
+    /**
+     * Ends a bundle's shadow: no more copies, those waiting dropped, the version drained and
+     * unloaded. Returns the line saying so, or null without a shadow.
+     */
+    private String stopMirror(String bundle, String why) {
+        ShadowMirror mirror = shadows.remove(bundle);
+        if (mirror == null) {
+            return null;
+        }
+        host.mirror(bundle, null);
+        mirror.stop();
+        mirror.awaitStopped(STOP_WAIT_MILLIS);
+        BundleGeneration generation = mirror.shadow();
+        generation.startDraining();
+        ShadowReport report = mirror.report();
+        String message = bundle + " shadow " + generation.version() + " " + why + " after " + report.copiedCount()
+                + " copies: " + report.matchCount() + " matched, " + report.mismatchCount() + " mismatched, "
+                + report.errorCount() + " failed, " + report.droppedCount() + " dropped";
+        retirer.retire(generation, message);
+        return message;
+    }
+
+    /** The shadow of a bundle, or empty. */
+    synchronized Optional<ShadowMirror> shadow(String bundle) {
+        return Optional.ofNullable(shadows.get(bundle));
+    }
+
+    /** See {@link Deployer#shadowReport}. */
+    synchronized Map<String, Object> report(String bundle) throws ShadowException {
+        return view(require(bundle, "report on"));
+    }
+
+    static Map<String, Object> view(ShadowMirror mirror) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("version", mirror.shadow().version());
+        view.put("sha256", mirror.shadow().descriptor().sha256());
+        view.put("state", mirror.shadow().state().name());
+        view.put("percent", mirror.percent());
+        view.put("threads", mirror.threads());
+        view.put("queue", mirror.queue());
+        view.putAll(mirror.report().view());
+        return view;
+    }
+
+    /** The shadow's staged jar, for its promotion; the shadow keeps running until the canary starts. */
+    synchronized Path stagedJar(String bundle) throws ShadowException {
+        return require(bundle, "promote").shadow().descriptor().staged();
+    }
+
+    /** Shutdown: no shadow takes copies any more; returns their versions, draining, to unload. */
+    synchronized List<BundleGeneration> stopServing() {
+        stopped = true;
+        List<BundleGeneration> draining = new ArrayList<>();
+        for (Map.Entry<String, ShadowMirror> entry : shadows.entrySet()) {
+            ShadowMirror mirror = entry.getValue();
+            host.mirror(entry.getKey(), null);
+            mirror.stop();
+            mirror.shadow().startDraining();
+            draining.add(mirror.shadow());
+        }
+        shadows.clear();
+        return draining;
+    }
+
+    private ShadowMirror require(String bundle, String action) throws ShadowException {
+        ShadowMirror mirror = shadows.get(bundle);
+        if (mirror == null) {
+            serving(bundle);
+            throw new ShadowException(ShadowException.Reason.NO_SHADOW, "bundle " + bundle + " runs no shadow to "
+                    + action + "; start one with swivel shadow " + bundle + " JAR", null);
+        }
+        return mirror;
+    }
+
+    private BundleLifecycle serving(String bundle) throws ShadowException {
+        BundleLifecycle lifecycle = lifecycles.get(bundle);
+        if (lifecycle == null || lifecycle.active() == null) {
+            throw new ShadowException(ShadowException.Reason.UNKNOWN_BUNDLE, "no bundle " + bundle
+                    + " serves here, so there is nothing to shadow; bundles: " + servingNames.get(), null);
+        }
+        return lifecycle;
+    }
+}
