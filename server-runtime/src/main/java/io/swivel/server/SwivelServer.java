@@ -12,6 +12,7 @@ import io.swivel.server.internal.cluster.ZooKeeperUpdatingListener;
 import io.swivel.server.internal.deploy.BundleLoader;
 import io.swivel.server.internal.deploy.BundleUpload;
 import io.swivel.server.internal.deploy.DeployWatcher;
+import io.swivel.server.internal.deploy.DeploySettings;
 import io.swivel.server.internal.deploy.Deployer;
 import io.swivel.server.internal.deploy.Deployments;
 import io.swivel.server.internal.dispatch.Dispatcher;
@@ -84,7 +85,7 @@ public final class SwivelServer implements Closeable {
                 RpcService.class.getClassLoader(), leakTracker, metrics,
                 new LeftoverHunt(this::ioThreads, Duration.ofSeconds(1)));
         this.deployer = new Deployer(bundleLoader, directory, config.deployDir(), config.dataDir(),
-                new Deployer.Settings(config.drainTimeout(), config.historyLimit(), config.probation(),
+                new DeploySettings(config.drainTimeout(), config.historyLimit(), config.probation(),
                         config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout(), config.canary()), metrics,
                 clock);
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),

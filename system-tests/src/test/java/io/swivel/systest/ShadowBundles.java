@@ -65,7 +65,8 @@ final class ShadowBundles {
                         called("greet");
                         if (%5$dL > 0) {
                             try {
-                                Thread.sleep(%5$dL);
+                                // simulated slow work: a wait nothing ends early but an interrupt
+                                new java.util.concurrent.CountDownLatch(1).await(%5$dL, java.util.concurrent.TimeUnit.MILLISECONDS);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                                 throw new IllegalStateException("interrupted", e);

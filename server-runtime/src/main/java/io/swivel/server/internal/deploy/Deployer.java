@@ -1,6 +1,5 @@
 package io.swivel.server.internal.deploy;
 
-import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
 import io.swivel.server.internal.logging.BundleMdc;
@@ -11,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,66 +37,9 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     /** Who rolled back, for an automatic rollback in probation. */
     public static final String BY_PROBATION = BundleLifecycle.BY_PROBATION;
 
-    /**
-     * How deployments behave.
-     *
-     * @param drainTimeout how long a replaced version may finish its running calls
-     * @param historyLimit how many versions of each bundle {@code <data-dir>/history} keeps
-     * @param probation how long the previous version stays standby; zero turns probation off
-     * @param maxErrorRate the share of unexpected failures that fails probation
-     * @param minCalls the finished calls before the error rate counts
-     * @param healthTimeout how long one health check may take
-     * @param canary the budget a canary keeps at every analysis
-     */
-    public record Settings(Duration drainTimeout, int historyLimit, Duration probation, double maxErrorRate,
-                           long minCalls, Duration healthTimeout, CanaryPolicy canary) {
-
-        /**
-         * Settings with the default canary budget.
-         *
-         * @param drainTimeout the drain limit
-         * @param historyLimit versions kept per bundle, at least 1
-         * @param probation the probation window, zero or more
-         * @param maxErrorRate between 0 and 1
-         * @param minCalls at least 1
-         * @param healthTimeout the health check limit
-         */
-        public Settings(Duration drainTimeout, int historyLimit, Duration probation, double maxErrorRate,
-                        long minCalls, Duration healthTimeout) {
-            this(drainTimeout, historyLimit, probation, maxErrorRate, minCalls, healthTimeout, CanaryPolicy.defaults());
-        }
-
-        /**
-         * Validates the settings.
-         *
-         * @param drainTimeout the drain limit
-         * @param historyLimit versions kept per bundle, at least 1
-         * @param probation the probation window, zero or more
-         * @param maxErrorRate between 0 and 1
-         * @param minCalls at least 1
-         * @param healthTimeout the health check limit
-         * @param canary the budget a canary keeps at every analysis
-         */
-        public Settings {
-            Objects.requireNonNull(canary, "canary");
-            Objects.requireNonNull(drainTimeout, "drainTimeout");
-            Objects.requireNonNull(probation, "probation");
-            Objects.requireNonNull(healthTimeout, "healthTimeout");
-            if (historyLimit < 1) {
-                throw new IllegalArgumentException("historyLimit: " + historyLimit + " (expected: >= 1)");
-            }
-            if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) {
-                throw new IllegalArgumentException("maxErrorRate: " + maxErrorRate + " (expected: 0..1)");
-            }
-            if (minCalls < 1) {
-                throw new IllegalArgumentException("minCalls: " + minCalls + " (expected: >= 1)");
-            }
-        }
-    }
-
     private final BundleLoader loader;
     private final Host host;
-    private final Settings settings;
+    private final DeploySettings settings;
     private final Clock clock;
     private final Probation probation;
     private final Retirer retirer;
@@ -114,34 +55,6 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
     private final DeployerShutdown shutdown;
 
     /**
-     * Creates a deployer that measures nothing and reads {@code state.json}.
-     *
-     * @param loader loads bundle jars
-     * @param directory where bundles serve
-     * @param deployDir the deploy directory
-     * @param dataDir the data directory ({@code history/}, {@code state.json})
-     * @param settings how deployments behave
-     */
-    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings) {
-        this(loader, directory, deployDir, dataDir, settings, ServerMetrics.none());
-    }
-
-    /**
-     * Creates a deployer and reads {@code state.json}; nothing is loaded until jars are deployed.
-     *
-     * @param loader loads bundle jars
-     * @param directory where bundles serve
-     * @param deployDir the deploy directory
-     * @param dataDir the data directory ({@code history/}, {@code state.json})
-     * @param settings how deployments behave
-     * @param metrics counts deployments, rollbacks, swaps and drains
-     */
-    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings,
-                    ServerMetrics metrics) {
-        this(loader, directory, deployDir, dataDir, settings, metrics, Clock.systemUTC());
-    }
-
-    /**
      * Creates a deployer whose timestamps (history, rollbacks, errors) and probation windows follow a clock.
      *
      * @param loader loads bundle jars
@@ -152,13 +65,13 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      * @param metrics counts deployments, rollbacks, swaps and drains
      * @param clock when a probation ends, and the times recorded
      */
-    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, Settings settings,
+    public Deployer(BundleLoader loader, ServiceDirectory directory, Path deployDir, Path dataDir, DeploySettings settings,
                     ServerMetrics metrics, Clock clock) {
         this(loader, new DirectoryHost(loader, directory, dataDir.resolve("history")), deployDir, dataDir, settings,
                 metrics, clock);
     }
 
-    Deployer(BundleLoader loader, Host host, Path deployDir, Path dataDir, Settings settings, ServerMetrics metrics,
+    Deployer(BundleLoader loader, Host host, Path deployDir, Path dataDir, DeploySettings settings, ServerMetrics metrics,
              Clock clock) {
         this.loader = loader;
         this.host = host;

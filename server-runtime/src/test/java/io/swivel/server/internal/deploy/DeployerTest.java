@@ -45,7 +45,8 @@ class DeployerTest {
                 dataDir.resolve("work"), deployDir, Duration.ofSeconds(5), 4, 64, 1 << 20),
                 RpcService.class.getClassLoader(), leakTracker);
         deployer = new Deployer(loader, directory, deployDir, dataDir,
-                new Deployer.Settings(Duration.ofSeconds(5), 5, Duration.ZERO, 0.5, 20, Duration.ofSeconds(5)));
+                new DeploySettings(Duration.ofSeconds(5), 5, Duration.ZERO, 0.5, 20, Duration.ofSeconds(5)),
+                io.swivel.server.internal.metrics.ServerMetrics.none(), java.time.Clock.systemUTC());
     }
 
     @AfterEach
