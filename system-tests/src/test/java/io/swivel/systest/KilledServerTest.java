@@ -44,7 +44,7 @@ class KilledServerTest {
     private static final String ECHO = Echo.class.getName();
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
-    private static final long HOLD_MILLIS = 3_000;
+    private static final long HOLD_MILLIS = 5_000;
 
     @TempDir
     Path root;
@@ -131,6 +131,12 @@ class KilledServerTest {
                 }, pool));
             }
 
+            // Load runs on all three before the holds start, so the kill follows the holds at once: an
+            // idempotent hold must still run on the victim when it dies (under CI load this wait took
+            // longer than a hold, and the hold answered from the victim before the kill).
+            await().atMost(Duration.ofSeconds(30)).until(() -> answeredBy.keySet().size() == 3
+                    && answeredBy.values().stream().allMatch(n -> n.sum() >= 300));
+
             // Calls running on the victim when it dies: two that may be retried, two that may not.
             List<CompletableFuture<String>> idempotentHolds = new ArrayList<>();
             List<CompletableFuture<String>> holds = new ArrayList<>();
@@ -147,9 +153,9 @@ class KilledServerTest {
             }
             Echo onVictim = direct.proxy(Echo.class);
             await().atMost(Duration.ofSeconds(20)).until(() -> onVictim.holding("x") == 4);
-            await().atMost(Duration.ofSeconds(30)).until(() -> answeredBy.keySet().size() == 3
-                    && answeredBy.values().stream().allMatch(n -> n.sum() >= 300)); // load runs on all three
 
+            assertThat(idempotentHolds).as("idempotent holds still running on the victim at the kill")
+                    .noneMatch(CompletableFuture::isDone);
             long killedAt = System.nanoTime();
             victim.kill();
             assertThat(victim.awaitExit(Duration.ofSeconds(20))).isEqualTo(137);
