@@ -21,6 +21,21 @@ public final class RegistryPaths {
     /** Cluster commands ({@code swivel rollback --cluster}) and each server's answer. */
     public static final String COMMANDS = "/swivel/commands";
 
+    /**
+     * Cluster rollouts ({@code swivel deploy JAR --cluster}): one persistent child per rollout id
+     * holding its record (the jar's sha256, the plan, each server's outcome), read by
+     * {@code swivel rollout status|resume|abort}.
+     */
+    public static final String ROLLOUTS = "/swivel/rollouts";
+
+    /**
+     * The desired version of each bundle: one persistent child per bundle name holding
+     * {@code {"bundle", "version", "sha256", "source", "setBy", "setAt"}}, set by a completed
+     * cluster rollout, a cluster rollback or {@code swivel deploy --cluster --set-desired}; every
+     * server that follows the cluster converges to it.
+     */
+    public static final String DESIRED = "/swivel/desired";
+
     /** The protocol named in every instance's payload. */
     public static final String PROTOCOL = "swivel/1";
 
