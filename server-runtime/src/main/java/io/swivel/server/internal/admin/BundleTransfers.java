@@ -1,8 +1,10 @@
 package io.swivel.server.internal.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.ChannelHandlerContext;
 import io.swivel.server.internal.deploy.BundleUpload;
 import io.swivel.server.internal.deploy.UploadException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the jar routes of the admin API share across connections: {@code POST /v1/bundles} (an
@@ -22,6 +27,8 @@ import java.util.function.Function;
  * The handling of one connection is {@link TransferHandler}.
  */
 final class BundleTransfers {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
     /** The upload route. */
     static final String UPLOAD_PATH = "/v1/bundles";
@@ -61,6 +68,35 @@ final class BundleTransfers {
         this.refusals = refusals;
         this.executor = executor;
         this.uploadTimeout = uploadTimeout;
+    }
+
+    /**
+     * The answer to a transfer beyond the cap, counted as a refusal.
+     *
+     * @param what the transfer and its client, as the refusal's log line names it
+     * @return a 503
+     */
+    AdminReply busy(String what) {
+        refusals.refused(Refusals.Cause.TRANSFERS, what + ": " + MAX_TRANSFERS + " uploads and downloads run already; answered 503");
+        return AdminReply.error(503, "UNAVAILABLE", MAX_TRANSFERS + " uploads and downloads run already on this server; "
+                + "retry when one is done", mapper);
+    }
+
+    /** Runs a step on the connection's event loop: now if this is it, else queued (dropped if the admin API stops). */
+    static void onLoop(ChannelHandlerContext ctx, Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException stopping) {
+            log.debug("admin transfer step dropped: the admin API is stopping");
+        }
+    }
+
+    static int localPort(ChannelHandlerContext ctx) {
+        return ((InetSocketAddress) ctx.channel().localAddress()).getPort();
     }
 
     /** @return true if a transfer may start; then {@link #done()} must follow once */
