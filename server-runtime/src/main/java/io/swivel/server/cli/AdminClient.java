@@ -72,6 +72,14 @@ final class AdminClient {
 
     /** The answer of the server: HTTP status and JSON body. */
     record Reply(int status, JsonNode body) {
+
+        /** @return the body of a 200; for any other status, a {@link CliException} with the server's message */
+        JsonNode ok() {
+            if (status != 200) {
+                throw new CliException(body.path("message").asText("HTTP " + status));
+            }
+            return body;
+        }
     }
 
     Reply get(String path) {
