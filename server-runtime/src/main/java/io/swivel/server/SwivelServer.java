@@ -86,7 +86,8 @@ public final class SwivelServer implements Closeable {
                 new LeftoverHunt(this::ioThreads, Duration.ofSeconds(1)));
         this.deployer = new Deployer(bundleLoader, directory, config.deployDir(), config.dataDir(),
                 new DeploySettings(config.drainTimeout(), config.historyLimit(), config.probation(),
-                        config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout(), config.canary()), metrics,
+                        config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout(), config.canary(),
+                        config.limits().eventLogSize()), metrics,
                 clock);
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
                 config.stalledAfter(), clock);

@@ -202,6 +202,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long one upload's body may take to arrive; a slower one is answered 408 (default: ${DEFAULT-VALUE}).")
     Duration uploadTimeout;
 
+    @Option(names = "--admin-max-transfers",
+            description = "Uploads and jar downloads of the admin API running at once; one more is answered 503 (default: ${DEFAULT-VALUE}).")
+    int adminMaxTransfers;
+
+    @Option(names = "--admin-max-body-size", converter = SizeConverter.class,
+            description = "Largest request body of the other admin routes (POST /v1/call, ...); a larger one is answered 413 (default: ${DEFAULT-VALUE}).")
+    long adminMaxBodySize;
+
+    @Option(names = "--event-log-size",
+            description = "Events kept in memory for GET /v1/events, the admin page and swivel status; the oldest go first (default: ${DEFAULT-VALUE}).")
+    int eventLogSize;
+
     @Option(names = "--max-lib-bytes", converter = SizeConverter.class,
             description = "Total size the nested lib/*.jar of one bundle may extract to; a jar past it is .failed (default: ${DEFAULT-VALUE}).")
     long maxLibBytes;
@@ -311,6 +323,9 @@ final class ServeCommand implements Callable<Integer> {
                         l.deregisterTimeout = deregisterTimeout;
                         l.maxUploadBytes = maxUploadSize;
                         l.uploadTimeout = uploadTimeout;
+                        l.adminMaxTransfers = adminMaxTransfers;
+                        l.adminMaxBodyBytes = toInt(adminMaxBodySize, "--admin-max-body-size");
+                        l.eventLogSize = eventLogSize;
                     });
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);

@@ -62,6 +62,9 @@ final class ServeDefaults {
         values.put("deregister-timeout", duration(limits.deregisterTimeout()));
         values.put("max-upload-size", size(limits.maxUploadBytes()));
         values.put("upload-timeout", duration(limits.uploadTimeout()));
+        values.put("admin-max-transfers", String.valueOf(limits.adminMaxTransfers()));
+        values.put("admin-max-body-size", size(limits.adminMaxBodyBytes()));
+        values.put("event-log-size", String.valueOf(limits.eventLogSize()));
         values.put("otlp-endpoint", config.tracing().otlpEndpoint() != null ? config.tracing().otlpEndpoint() : "");
         return Map.copyOf(values);
     }

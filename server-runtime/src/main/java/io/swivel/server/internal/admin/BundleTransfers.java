@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * upload, {@link BundleUpload}) and {@code GET /v1/bundles/{name}/jar} (the jar a bundle serves,
  * for a peer). Both stream: an upload goes to a file as it arrives, a download is read from its
  * file chunk by chunk, never whole in memory; the file work runs on a small executor of its own,
- * never on the event loop. At most {@value #MAX_TRANSFERS} run at once; more are answered 503.
+ * never on the event loop. At most {@code --admin-max-transfers} run at once; more are answered 503.
  * The handling of one connection is {@link TransferHandler}.
  */
 final class BundleTransfers {
@@ -34,8 +34,6 @@ final class BundleTransfers {
     static final String UPLOAD_PATH = "/v1/bundles";
     /** The header carrying the jar's hex SHA-256, both ways. */
     static final String SHA256_HEADER = "X-Swivel-Sha256";
-    /** Uploads and downloads running at once. */
-    static final int MAX_TRANSFERS = 4;
     /** Bytes read from a jar per chunk of a download. */
     static final int CHUNK = 64 * 1024;
 
@@ -57,10 +55,14 @@ final class BundleTransfers {
     final Refusals refusals;
     final ExecutorService executor;
     final Duration uploadTimeout;
-    private final Semaphore permits = new Semaphore(MAX_TRANSFERS);
+    private final int maxTransfers;
+    private final Semaphore permits;
 
     BundleTransfers(AdminToken token, BundleUpload upload, Function<String, Optional<ServedJar>> served,
-                    ObjectMapper mapper, Refusals refusals, ExecutorService executor, Duration uploadTimeout) {
+                    ObjectMapper mapper, Refusals refusals, ExecutorService executor, Duration uploadTimeout,
+                    int maxTransfers) {
+        this.maxTransfers = maxTransfers;
+        this.permits = new Semaphore(maxTransfers);
         this.token = token;
         this.upload = upload;
         this.served = served;
@@ -77,9 +79,10 @@ final class BundleTransfers {
      * @return a 503
      */
     AdminReply busy(String what) {
-        refusals.refused(Refusals.Cause.TRANSFERS, what + ": " + MAX_TRANSFERS + " uploads and downloads run already; answered 503");
-        return AdminReply.error(503, "UNAVAILABLE", MAX_TRANSFERS + " uploads and downloads run already on this server; "
-                + "retry when one is done", mapper);
+        String running = "as many uploads and downloads as --admin-max-transfers allows (" + maxTransfers
+                + ") run already on this server";
+        refusals.refused(Refusals.Cause.TRANSFERS, what + ": " + running + "; answered 503");
+        return AdminReply.error(503, "UNAVAILABLE", running + "; retry when one is done", mapper);
     }
 
     /** Runs a step on the connection's event loop: now if this is it, else queued (dropped if the admin API stops). */

@@ -3,6 +3,7 @@ package io.swivel.server.internal.admin;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -56,6 +57,8 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
      */
     private static final class Upload {
         final String sha256;
+        /** The announced {@code Content-Length}, or -1 for a chunked body. */
+        final long length;
         BundleUpload.Receiving receiving;
         CompletableFuture<Void> tail;
         long received;
@@ -63,8 +66,9 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
         boolean ended;
         final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Upload(String sha256) {
+        Upload(String sha256, long length) {
             this.sha256 = sha256;
+            this.length = length;
         }
     }
 
@@ -135,7 +139,7 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         timer.allow(transfers.uploadTimeout);
-        Upload started = new Upload(sha256);
+        Upload started = new Upload(sha256, length);
         upload = started;
         started.tail = CompletableFuture.runAsync(() -> {
             try {
@@ -253,6 +257,26 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
             close.run();
         }
         transfers.done();
+    }
+
+    /**
+     * A client that ends its side (half-close) before its upload's body is complete gets a
+     * {@code 400} with the figures at once, rather than waiting for the upload timeout; its file
+     * is deleted.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        Upload current = upload;
+        if (event instanceof ChannelInputShutdownEvent && current != null && state == State.RECEIVING && !current.ended) {
+            String message = "the upload ended after " + current.received + (current.length >= 0
+                    ? " of " + current.length + " bytes" : " bytes, before its last chunk")
+                    + ": the client closed its side before the body was complete; nothing was stored";
+            log.info("upload from {} refused: {}", ctx.channel().remoteAddress(), message);
+            abort(current);
+            answer(ctx, AdminReply.error(400, "BAD_REQUEST", message, transfers.mapper));
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * What happened lately, kept in memory for {@code GET /v1/events}, the admin page and
- * {@code swivel status}: the last {@value #CAPACITY} events (deployed, failed, swapped, drained,
+ * {@code swivel status}: the last {@code capacity} events ({@code --event-log-size}, {@value #DEFAULT_CAPACITY} by default) (deployed, failed, swapped, drained,
  * rolled back, probation passed or failed, configuration applied or failed, leak reported,
  * undeployed, restored, server started), each with its time. A lifecycle listener: each event is
  * one short record added under a lock, the oldest dropped beyond the capacity. Not persisted: a
@@ -21,8 +21,8 @@ import java.util.Objects;
  */
 public final class EventLog implements LifecycleListener {
 
-    /** Events kept; the oldest go first. About 300 bytes each. */
-    public static final int CAPACITY = 500;
+    /** Events kept by default ({@code --event-log-size}); the oldest go first. About 300 bytes each. */
+    public static final int DEFAULT_CAPACITY = 500;
     /** The longest message kept, in characters. */
     static final int MAX_MESSAGE = 500;
 
@@ -42,6 +42,7 @@ public final class EventLog implements LifecycleListener {
     }
 
     private final Clock clock;
+    private final int capacity;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private long total;
     private volatile Instant startedAt;
@@ -50,7 +51,24 @@ public final class EventLog implements LifecycleListener {
      * @param clock the time of each event
      */
     public EventLog(Clock clock) {
+        this(clock, DEFAULT_CAPACITY);
+    }
+
+    /**
+     * @param clock the time of each event
+     * @param capacity the events kept, at least 1
+     */
+    public EventLog(Clock clock, int capacity) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
+        }
+        this.capacity = capacity;
+    }
+
+    /** @return the events kept at most */
+    public int capacity() {
+        return capacity;
     }
 
     /**
@@ -98,7 +116,7 @@ public final class EventLog implements LifecycleListener {
         String line = BoundedText.of(message.replace('\n', ' '), MAX_MESSAGE);
         events.addLast(new Event(clock.instant().truncatedTo(ChronoUnit.MILLIS), type, bundle, version, line));
         total++;
-        while (events.size() > CAPACITY) {
+        while (events.size() > capacity) {
             events.removeFirst();
         }
     }
