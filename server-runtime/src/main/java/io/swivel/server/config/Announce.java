@@ -117,6 +117,31 @@ public record Announce(String advertiseHost, int advertisePort, int weight, Dura
         return new Announce(host, port, weight, warmup, followCluster, bundleWeights);
     }
 
+    /**
+     * Whether a server registering at {@code zookeeper} follows the cluster's desired versions:
+     * as {@link #followCluster()} says, else (by default) when it names an external ensemble, not
+     * for the embedded ZooKeeper of a single server nor for none.
+     *
+     * @param zookeeper the {@code --zookeeper} value
+     * @return true if the server converges to {@code /swivel/desired}
+     */
+    public boolean follows(String zookeeper) {
+        if (zookeeper.equals(ServerConfig.NO_ZOOKEEPER)) {
+            return false;
+        }
+        return followCluster != null ? followCluster : !zookeeper.equals(ServerConfig.EMBEDDED);
+    }
+
+    /**
+     * The same settings, following the cluster or not.
+     *
+     * @param follow true or false, or null for the default (see {@link #follows})
+     * @return the settings
+     */
+    public Announce withFollowCluster(Boolean follow) {
+        return new Announce(advertiseHost, advertisePort, weight, warmup, follow, bundleWeights);
+    }
+
     /** @return the bound address, weight 100, a 60 s warm-up, the default cluster following */
     public static Announce defaults() {
         return new Announce(null, 0, DEFAULT_WEIGHT, Duration.ofSeconds(60), null);
