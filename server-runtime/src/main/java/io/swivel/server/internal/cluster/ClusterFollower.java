@@ -189,7 +189,7 @@ public final class ClusterFollower implements ServerListener {
             case MATCHES -> {
                 pending.remove(bundle);
                 if (state.attempt != null) {
-                    log.info("{}: converged to the desired version {} (fetched from {})", bundle, desired.version(),
+                    log.info("{}: converged to the desired version {}, fetched from {}", bundle, desired.version(),
                             state.attempt.from());
                     events.cluster("converged", bundle, desired.version(), "serves the cluster's desired version "
                             + desired.version() + ", fetched from " + state.attempt.from());
