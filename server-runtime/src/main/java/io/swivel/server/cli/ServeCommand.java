@@ -147,6 +147,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "whenever it changes; auto: on with an external --zookeeper ensemble, off with embedded or none (default: ${DEFAULT-VALUE}).")
     String followCluster;
 
+    @Option(names = "--maven-repository", paramLabel = "URL",
+            description = "The repository (file:, http: or https:, Maven layout) in which a desired version's "
+                    + "maven:GROUP:ARTIFACT:VERSION source resolves; empty for none (default: none).")
+    String mavenRepository;
+
     @Option(names = "--max-connections",
             description = "Open swivel/1 connections beyond which a new one gets GOAWAY and is closed (default: ${DEFAULT-VALUE}).")
     int maxConnections;
@@ -292,7 +297,7 @@ final class ServeCommand implements Callable<Integer> {
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
                         c.announce = new Announce(c.announce.advertiseHost(), c.announce.advertisePort(), weight, warmup,
-                                followCluster(followCluster), Announce.parseBundleWeights(bundleWeights));
+                                followCluster(followCluster), Announce.parseBundleWeights(bundleWeights), mavenRepository);
                         if (advertiseAddress != null) {
                             c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
                         }

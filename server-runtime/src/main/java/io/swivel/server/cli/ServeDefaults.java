@@ -43,6 +43,7 @@ final class ServeDefaults {
         values.put("warmup", duration(config.announce().warmup()));
         Boolean follow = config.announce().followCluster();
         values.put("follow-cluster", follow == null ? "auto" : follow.toString());
+        values.put("maven-repository", config.announce().mavenRepository() != null ? config.announce().mavenRepository() : "");
         values.put("tls-provider", config.tls().provider().name().toLowerCase(java.util.Locale.ROOT));
         values.put("tls-reload-interval", duration(config.tls().reloadInterval()));
         values.put("admin-tls", String.valueOf(config.tls().admin()));

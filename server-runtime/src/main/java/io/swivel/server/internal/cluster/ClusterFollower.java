@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@code serve --follow-cluster}: watches {@code /swivel/desired} and converges this server to the
  * desired version of each bundle, when the server has started and whenever a desired version is
  * set or changed. A bundle that does not serve the desired content gets the desired jar
- * ({@link DesiredJars}: from a peer, a file or an HTTP(S) URL) written into the deploy directory,
+ * ({@link DesiredJars}: from a peer, a file or an HTTP(S) URL, or Maven coordinates) written into the deploy directory,
  * and the watcher deploys it as it would a dropped jar (markers, probation, history). A jar
  * deployed locally afterwards is left alone until the desired version changes again or the
  * server restarts (so a rollout can update one server at a time before it sets the desired version).
@@ -65,6 +65,7 @@ public final class ClusterFollower implements ServerListener {
     private Deployments deployments;
     private DesiredJars jars;
     private DesiredVersions reader;
+    private final MavenJars maven;
 
     /** One bundle being converged. Follower thread only. */
     private static final class Pending {
@@ -86,6 +87,8 @@ public final class ClusterFollower implements ServerListener {
         this.token = token;
         this.upload = upload;
         this.events = events;
+        this.maven = new MavenJars(config.announce().mavenRepository(), config.dataDir().resolve("maven"),
+                Duration.ofSeconds(30));
     }
 
     /**
@@ -111,7 +114,7 @@ public final class ClusterFollower implements ServerListener {
         reader = new DesiredVersions(registration.client());
         jars = new DesiredJars(upload, token.authorization(), config.limits().uploadTimeout(),
                 () -> registration.catalog().all().values(), registration::instanceId,
-                config.tls().adminEnabled() ? "https" : "http");
+                config.tls().adminEnabled() ? "https" : "http", maven);
         CuratorCache watching = CuratorCache.build(registration.client(), RegistryPaths.DESIRED);
         watching.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((before, node) -> onLoop(() -> changed(node)))
@@ -131,6 +134,7 @@ public final class ClusterFollower implements ServerListener {
             watching.close();
         }
         executor.shutdownNow();
+        maven.close();
     }
 
     private void onLoop(Runnable task) {

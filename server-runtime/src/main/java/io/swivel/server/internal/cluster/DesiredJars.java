@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  *       {@code GET /v1/bundles/{name}/jar} with the cluster's shared admin token (the only request
  *       that carries the token; redirects are not followed), trying each peer once;</li>
  *   <li>{@code file:} and {@code http(s):} URLs, without the token;</li>
- *   <li>{@code maven:GROUP:ARTIFACT:VERSION}: not supported by this server yet (a clear, permanent failure).</li>
+ *   <li>{@code maven:GROUP:ARTIFACT:VERSION}: resolved by {@link MavenJars} in the configured repository.</li>
  * </ul>
  * Every read is bounded: 5 s to connect, {@code --admin-read-timeout}-like 30 s per read, and the
  * whole transfer by {@code --upload-timeout}.
@@ -45,6 +45,7 @@ final class DesiredJars {
     private final Supplier<Collection<? extends Collection<InstanceInfo>>> instances;
     private final Supplier<String> self;
     private final String peerScheme;
+    private final MavenJars maven;
 
     /**
      * @param upload installs into the deploy directory
@@ -53,16 +54,18 @@ final class DesiredJars {
      * @param instances what ZooKeeper lists
      * @param self this server's instance id, to leave out
      * @param peerScheme {@code http} or {@code https}, as this server's own admin API speaks
+     * @param maven resolves Maven sources
      */
     DesiredJars(BundleUpload upload, String authorization, Duration transferTimeout,
                 Supplier<Collection<? extends Collection<InstanceInfo>>> instances, Supplier<String> self,
-                String peerScheme) {
+                String peerScheme, MavenJars maven) {
         this.upload = upload;
         this.authorization = authorization;
         this.transferTimeout = transferTimeout;
         this.instances = instances;
         this.self = self;
         this.peerScheme = peerScheme;
+        this.maven = maven;
     }
 
     /**
@@ -107,8 +110,8 @@ final class DesiredJars {
                 case "file" -> new Fetched(install(Files.newInputStream(Path.of(URI.create(source))), desired),
                         "file " + Path.of(URI.create(source)));
                 case "http", "https" -> new Fetched(install(open(source, null, true), desired), source);
-                case "maven" -> throw new FetchException("the source " + source + " names Maven coordinates, which this "
-                        + "server cannot resolve yet; name a file: or http(s): URL of the jar, or no source (a peer)", true, null);
+                case "maven" -> new Fetched(install(Files.newInputStream(maven.resolve(source)), desired),
+                        "Maven " + source.substring(MavenJars.PREFIX.length()) + " in " + maven.repository());
                 default -> throw new FetchException("the source '" + source + "' is not a file:, http(s): or maven: "
                         + "source", true, null);
             };
