@@ -163,8 +163,13 @@ public final class ClusterFollower implements ServerListener {
             log.warn("ignoring {}: {}", node.getPath(), e.getMessage());
             return;
         }
-        pending.put(bundle, new Pending(desired));
-        step(bundle, pending.get(bundle));
+        Pending was = pending.get(bundle);
+        Pending next = new Pending(desired);
+        if (was != null && was.attempt != null && was.desired.sha256().equals(desired.sha256())) {
+            next.attempt = was.attempt; // set again while its jar is on its way: not fetched twice
+        }
+        pending.put(bundle, next);
+        step(bundle, next);
     }
 
     private void deleted(ChildData node) {
