@@ -31,8 +31,9 @@ import java.util.function.Supplier;
  *   <li>{@code file:} and {@code http(s):} URLs, without the token;</li>
  *   <li>{@code maven:GROUP:ARTIFACT:VERSION}: resolved by {@link MavenJars} in the configured repository.</li>
  * </ul>
- * Every read is bounded: 5 s to connect, {@code --admin-read-timeout}-like 30 s per read, and the
- * whole transfer by {@code --upload-timeout}.
+ * Every transfer is bounded: 5 s to connect, 30 s for any one read, {@code --upload-timeout} for
+ * the whole, and {@code --max-upload-size}. The peers sent the token are those ZooKeeper lists, so
+ * the token is as safe as write access to the ensemble.
  */
 final class DesiredJars {
 
