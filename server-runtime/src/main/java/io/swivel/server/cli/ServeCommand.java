@@ -142,6 +142,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "After this server joins or a version becomes active, its weight ramps from 5% to full over this window; 0s for none (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
+    @Option(names = "--follow-cluster", paramLabel = "auto|true|false",
+            description = "Converge to the desired version of each bundle kept in ZooKeeper (/swivel/desired), at start and "
+                    + "whenever it changes; auto: on with an external --zookeeper ensemble, off with embedded or none (default: ${DEFAULT-VALUE}).")
+    String followCluster;
+
+    @Option(names = "--maven-repository", paramLabel = "URL",
+            description = "The repository (file:, http: or https:, Maven layout) in which a desired version's "
+                    + "maven:GROUP:ARTIFACT:VERSION source resolves; empty for none (default: none).")
+    String mavenRepository;
+
     @Option(names = "--max-connections",
             description = "Open swivel/1 connections beyond which a new one gets GOAWAY and is closed (default: ${DEFAULT-VALUE}).")
     int maxConnections;
@@ -299,7 +309,7 @@ final class ServeCommand implements Callable<Integer> {
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
                         c.announce = new Announce(c.announce.advertiseHost(), c.announce.advertisePort(), weight, warmup,
-                                c.announce.followCluster(), Announce.parseBundleWeights(bundleWeights));
+                                followCluster(followCluster), Announce.parseBundleWeights(bundleWeights), mavenRepository);
                         if (advertiseAddress != null) {
                             c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
                         }
@@ -330,6 +340,15 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);
         }
+    }
+
+    private static Boolean followCluster(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> null;
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("--follow-cluster: " + value + " (expected: auto, true or false)");
+        };
     }
 
     private static Tls.Provider tlsProvider(String value) {

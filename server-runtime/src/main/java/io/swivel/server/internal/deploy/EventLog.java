@@ -33,7 +33,8 @@ public final class EventLog implements LifecycleListener {
      * @param type what happened: {@code deployed}, {@code failed}, {@code swapped}, {@code drained},
      *     {@code rolled_back}, {@code probation_passed}, {@code probation_failed}, {@code rollback_failed},
      *     {@code config_applied}, {@code config_failed}, {@code leak_reported}, {@code undeployed},
-     *     {@code restored}, {@code server_started}
+     *     {@code restored}, {@code server_started}, and for a server that follows the
+     *     cluster {@code converging}, {@code converged}, {@code converge_failed}
      * @param bundle the bundle, or null for the server's own events
      * @param version the version concerned, or null
      * @param message one line that says it
@@ -110,6 +111,18 @@ public final class EventLog implements LifecycleListener {
     public void serverStarted(String message) {
         startedAt = clock.instant();
         add("server_started", null, null, message);
+    }
+
+    /**
+     * Something the server did to follow the cluster's desired version of a bundle.
+     *
+     * @param type {@code converging}, {@code converged} or {@code converge_failed}
+     * @param bundle the bundle
+     * @param version the desired version
+     * @param message one line that says it
+     */
+    public void cluster(String type, String bundle, String version, String message) {
+        add(type, bundle, version, message);
     }
 
     private synchronized void add(String type, String bundle, String version, String message) {
