@@ -57,7 +57,8 @@ class UploadTest {
 
     @Test
     void anUploadedJarServesAndTheCliFollowsItThroughProbation() throws Exception {
-        try (LiveServer live = start(c -> c.probation = Duration.ofMillis(800))) {
+        // long enough that the CLI, polling every 200 ms, sees the probation on a loaded machine (800 ms was missed)
+        try (LiveServer live = start(c -> c.probation = Duration.ofSeconds(3))) {
             LiveServer.Cli cli = live.cli("deploy", TestBundles.jar("greeter-v2").toString());
 
             assertThat(cli.status()).as(cli.err()).isZero();

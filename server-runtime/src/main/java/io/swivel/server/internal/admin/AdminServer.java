@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -228,6 +229,10 @@ public final class AdminServer implements Closeable {
             socket.getOutputStream().write(("GET " + AdminRoutes.HEALTH + " HTTP/1.1\r\nHost: " + host
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             socket.getInputStream().readAllBytes();
+        } catch (SocketTimeoutException slow) {
+            // Only a warm-up: on a busy machine the first request may take longer; the API serves anyway.
+            log.info("the admin API's warm-up request on {}:{} got no answer within 5 s ({}); serving anyway",
+                    host, address.getPort(), slow.getMessage());
         } catch (IOException e) {
             log.warn("the admin API did not answer its own warm-up request on {}:{}: {}", host, address.getPort(), e.toString());
         }
