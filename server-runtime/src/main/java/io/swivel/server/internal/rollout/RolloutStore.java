@@ -1,7 +1,5 @@
 package io.swivel.server.internal.rollout;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swivel.registry.RegistryPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +32,7 @@ public final class RolloutStore {
     private static final String LOCK = "lock";
 
     private final CuratorFramework client;
-    private final ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final RolloutJson json = new RolloutJson();
 
     /** @param client a connected Curator client */
     public RolloutStore(CuratorFramework client) {
@@ -214,25 +212,12 @@ public final class RolloutStore {
         }
     }
 
-    RolloutRecord parse(String id, byte[] data) throws IOException {
-        try {
-            RolloutRecord record = mapper.readValue(data, RolloutRecord.class);
-            if (!record.id().equals(id)) {
-                throw new IOException(path(id) + " names rollout " + record.id());
-            }
-            return record;
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IOException(path(id) + " does not hold a rollout record: " + e.getMessage(), e);
-        }
+    private RolloutRecord parse(String id, byte[] data) throws IOException {
+        return json.parse(path(id), id, data);
     }
 
-    byte[] bytes(RolloutRecord record) throws IOException {
-        byte[] data = mapper.writeValueAsBytes(record);
-        if (data.length > MAX_RECORD_BYTES) {
-            throw new IOException("the record of rollout " + record.id() + " would take " + data.length
-                    + " bytes, over the limit of " + MAX_RECORD_BYTES + "; roll out to fewer servers (--max-servers)");
-        }
-        return data;
+    private byte[] bytes(RolloutRecord record) throws IOException {
+        return json.bytes(record);
     }
 
     /** Deletes the oldest finished records beyond {@link #KEEP_FINISHED}. */
