@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one by one with no failed call, recorded step by step, and becomes the desired version; a broken
  * v3 halts at the first server, which keeps v2, and never reaches the others; a CLI killed in the
  * middle of v4 leaves a record that {@code rollout status} shows and {@code rollout resume} completes
- * (fetching the jar from a server that serves it).
+ * (fetching the jar from a server that serves it); {@code rollout abort} of a killed v5 rolls its
+ * servers back to v4; {@code --set-desired} of v6 updates one server and sets the desired version.
  */
 @Timeout(300)
 class ClusterRolloutTest {
@@ -91,6 +92,7 @@ class ClusterRolloutTest {
                 // v2, one server at a time: every server on v2, no call failed, each step recorded, desired set
                 Cli v2 = cli("deploy", SystestBundles.sample("greeter-v2").toString(), "--cluster", "--zookeeper", zookeeper,
                         "--batch", "1", "--token", TOKEN, "--timeout", "60s");
+                System.out.println("SYSTEST cluster-rollout v2:\n" + v2.out());
                 assertThat(v2.status()).as(v2.toString()).isZero();
                 assertThat(v2.out()).contains("batch 1/3: ", "batch 3/3: ", "progress: 3/3 server(s) on greeter 2.0.0",
                         "completed: greeter 2.0.0 serves on 3 server(s)");
@@ -115,6 +117,7 @@ class ClusterRolloutTest {
                 // a broken v3: the first server fails it and keeps v2, the others never receive it
                 Cli v3 = cli("deploy", SystestBundles.sample("greeter-broken").toString(), "--cluster",
                         "--zookeeper", zookeeper, "--token", TOKEN, "--timeout", "60s");
+                System.out.println("SYSTEST cluster-rollout v3:\n" + v3.out() + v3.err());
                 RolloutRecord broken = latest(curator);
                 String firstServer = broken.batches().get(0).get(0);
                 assertThat(v3.status()).as(v3.toString()).isEqualTo(1);
@@ -133,19 +136,8 @@ class ClusterRolloutTest {
 
                 // v4, its CLI killed after the first server: status shows where it stopped, resume completes it
                 Path v4 = SystestBundles.greeter(root.resolve("work"), "greeter", "4.0.0", SystestBundles.Fault.NONE);
-                Process killed = cliProcess("deploy", v4.toString(), "--cluster", "--zookeeper", zookeeper,
-                        "--token", TOKEN, "--timeout", "60s");
-                RolloutRecord stopped;
-                try {
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                        RolloutRecord record = latestOrNull(curator);
-                        return record != null && record.version().equals("4.0.0") && record.count(Outcome.UPDATED) >= 1;
-                    });
-                } finally {
-                    killed.destroyForcibly();
-                    assertThat(killed.waitFor(20, TimeUnit.SECONDS)).isTrue();
-                }
-                stopped = latest(curator);
+                RolloutRecord stopped = killAfterFirstServer(curator, "4.0.0", cliProcess("deploy", v4.toString(),
+                        "--cluster", "--zookeeper", zookeeper, "--token", TOKEN, "--timeout", "60s"));
                 assertThat(stopped.state()).isEqualTo(RolloutRecord.State.RUNNING);
                 assertThat(stopped.count(Outcome.UPDATED)).as("servers done when the CLI died").isBetween(1L, 2L);
                 String id = stopped.id();
@@ -167,6 +159,34 @@ class ClusterRolloutTest {
                 assertThat(done.count(Outcome.UPDATED)).isEqualTo(3);
                 assertThat(new DesiredVersions(curator).get("greeter").orElseThrow().version()).isEqualTo("4.0.0");
                 await().atMost(Duration.ofSeconds(20)).until(() -> load.answers("(v4.0.0)") >= 50);
+
+                // v5, its CLI killed after the first server: abort rolls what it updated back to 4.0.0
+                Path v5 = SystestBundles.greeter(root.resolve("work"), "greeter", "5.0.0", SystestBundles.Fault.NONE);
+                RolloutRecord aborted = killAfterFirstServer(curator, "5.0.0", cliProcess("deploy", v5.toString(),
+                        "--cluster", "--zookeeper", zookeeper, "--token", TOKEN, "--timeout", "60s"));
+                Cli abort = cli("rollout", "abort", aborted.id(), "--zookeeper", zookeeper, "--token", TOKEN);
+                assertThat(abort.status()).as(abort.toString()).isZero();
+                assertThat(abort.out()).contains("undo: ", "state: ABORTED");
+                assertThat(servers).allMatch(s -> "4.0.0".equals(active(s)));
+                RolloutRecord afterAbort = new RolloutStore(curator).read(aborted.id()).orElseThrow().record();
+                assertThat(afterAbort.state()).isEqualTo(RolloutRecord.State.ABORTED);
+                assertThat(afterAbort.count(Outcome.UNDONE)).isBetween(1L, 2L);
+                assertThat(afterAbort.count(Outcome.UPDATED)).isZero();
+                assertThat(cli("rollout", "resume", aborted.id(), "--zookeeper", zookeeper, "--token", TOKEN).err())
+                        .contains("is ABORTED", "nothing to resume");
+                assertThat(new DesiredVersions(curator).get("greeter").orElseThrow().version()).isEqualTo("4.0.0");
+
+                // v6 with --set-desired: one server takes it, then it is the desired version for the others
+                Path v6 = SystestBundles.greeter(root.resolve("work"), "greeter", "6.0.0", SystestBundles.Fault.NONE);
+                Cli setDesired = cli("deploy", v6.toString(), "--cluster", "--set-desired", "--zookeeper", zookeeper,
+                        "--token", TOKEN, "--timeout", "60s");
+                assertThat(setDesired.status()).as(setDesired.toString()).isZero();
+                assertThat(setDesired.out()).contains("to 1 server(s) in 1 batch(es), then 2 more converge");
+                RolloutRecord one = latest(curator);
+                assertThat(one.servers()).hasSize(1);
+                assertThat(servers.stream().filter(s -> "6.0.0".equals(active(s))).map(s -> "127.0.0.1:" + s.admin().getPort()))
+                        .containsExactlyElementsOf(one.servers().keySet());
+                assertThat(new DesiredVersions(curator).get("greeter").orElseThrow().version()).isEqualTo("6.0.0");
             } finally {
                 load.stop();
             }
@@ -220,6 +240,20 @@ class ClusterRolloutTest {
             CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             pool.shutdown();
         }
+    }
+
+    /** Kills a rollout's CLI once the record shows its first server updated; @return the record then */
+    private static RolloutRecord killAfterFirstServer(CuratorFramework curator, String version, Process cli) throws Exception {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                RolloutRecord record = latestOrNull(curator);
+                return record != null && record.version().equals(version) && record.count(Outcome.UPDATED) >= 1;
+            });
+        } finally {
+            cli.destroyForcibly();
+            assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+        return latest(curator);
     }
 
     private String active(ServerProcess server) {

@@ -41,6 +41,8 @@ final class ClusterRollout {
 
     /** Servers of one batch updated at once; a larger batch runs this many at a time. */
     static final int MAX_PARALLEL = 16;
+    /** How long an abort waits for a server a stopped CLI left updating to serve the version. */
+    static final Duration SETTLE = Duration.ofSeconds(10);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final PrintWriter out;
@@ -197,7 +199,8 @@ final class ClusterRollout {
             int undone = undo(handle);
             RolloutStore.change(handle, r -> r.withState(State.UNDONE, r.by(), cause + "; " + undone
                     + " server(s) rolled back", System.currentTimeMillis()));
-            outcome = "; " + undone + " server(s) rolled back to the version they served before";
+            outcome = undone == 0 ? "; no server had taken it, nothing to roll back"
+                    : "; " + undone + " server(s) rolled back to the version they served before";
         } else {
             outcome = "; the servers updated before it still serve " + handle.record().version() + " (--no-undo)";
         }
@@ -225,7 +228,16 @@ final class ClusterRollout {
             ServerUpdate target = new ServerUpdate(server, admin.client(server), record.bundle());
             Step next;
             try {
-                if (!record.sha256().equals(target.serving().sha256())) {
+                boolean serves = step.outcome() == Outcome.UPDATING ? settle(target, record)
+                        : record.sha256().equals(target.serving().sha256());
+                if (!serves && step.outcome() == Outcome.UPDATING) {
+                    Step left = new Step(Outcome.FAILED, step.before(), "left updating by a stopped CLI; it did not serve "
+                            + record.version() + " within " + SETTLE.toSeconds() + " s, so nothing was rolled back there",
+                            System.currentTimeMillis());
+                    RolloutStore.change(handle, r -> r.withStep(server, left, System.currentTimeMillis()));
+                    continue;
+                }
+                if (!serves) {
                     continue; // it failed the version itself, and serves what it served before
                 }
                 String answer = target.undo(step.before());
@@ -240,6 +252,24 @@ final class ClusterRollout {
             RolloutStore.change(handle, r -> r.withStep(server, written, System.currentTimeMillis()));
         }
         return undone;
+    }
+
+    /**
+     * Waits, bounded by {@link #SETTLE}, for a server a stopped CLI left updating to serve the
+     * version (its upload may have landed just before the CLI died), so that undoing it does not
+     * race its deploy.
+     *
+     * @return true if it serves the rollout's version
+     */
+    private static boolean settle(ServerUpdate target, RolloutRecord record) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (!record.sha256().equals(target.serving().sha256())) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(200);
+        }
+        return true;
     }
 
     /**
