@@ -144,10 +144,12 @@ class ClusterRolloutTest {
                 await().atMost(Duration.ofSeconds(20)).until(() ->
                         cli("rollout", "status", id, "--zookeeper", zookeeper).out().contains("stopped: no CLI runs it"));
                 Cli status = cli("rollout", "status", id, "--zookeeper", zookeeper);
+                System.out.println("SYSTEST cluster-rollout status:\n" + status.out());
                 assertThat(status.out()).contains("rollout " + id + ": greeter 4.0.0", "state: RUNNING", "UPDATED");
                 assertThat(cli("rollout", "status", "--zookeeper", zookeeper).out()).contains(id, broken.id(), first.id());
 
                 Cli resumed = cli("rollout", "resume", id, "--zookeeper", zookeeper, "--token", TOKEN, "--timeout", "60s");
+                System.out.println("SYSTEST cluster-rollout resume:\n" + resumed.out());
                 assertThat(resumed.status()).as(resumed.toString()).isZero();
                 assertThat(resumed.out()).contains("jar: fetched greeter 4.0.0 from ", "(sha256 verified)",
                         "completed: greeter 4.0.0 serves on 3 server(s)");
@@ -165,6 +167,7 @@ class ClusterRolloutTest {
                 RolloutRecord aborted = killAfterFirstServer(curator, "5.0.0", cliProcess("deploy", v5.toString(),
                         "--cluster", "--zookeeper", zookeeper, "--token", TOKEN, "--timeout", "60s"));
                 Cli abort = cli("rollout", "abort", aborted.id(), "--zookeeper", zookeeper, "--token", TOKEN);
+                System.out.println("SYSTEST cluster-rollout abort:\n" + abort.out());
                 assertThat(abort.status()).as(abort.toString()).isZero();
                 assertThat(abort.out()).contains("undo: ", "state: ABORTED");
                 assertThat(servers).allMatch(s -> "4.0.0".equals(active(s)));
@@ -191,7 +194,7 @@ class ClusterRolloutTest {
                 load.stop();
             }
             assertThat(load.failures()).as("calls failed during the rollouts").isEmpty();
-            System.out.printf("SYSTEST cluster-rollout: three rollouts over 3 servers under load, answers %s, %d failed%n",
+            System.out.printf("SYSTEST cluster-rollout: five rollouts over 3 servers under load, answers %s, %d failed%n",
                     load.counts(), load.failures().size());
         }
     }
