@@ -152,12 +152,13 @@ class ClusterRolloutTest {
                 System.out.println("SYSTEST cluster-rollout resume:\n" + resumed.out());
                 assertThat(resumed.status()).as(resumed.toString()).isZero();
                 assertThat(resumed.out()).contains("jar: fetched greeter 4.0.0 from ", "(sha256 verified)",
+                        "upload: greeter-4.0.0.jar",
                         "completed: greeter 4.0.0 serves on 3 server(s)");
                 assertThat(servers).allMatch(s -> "4.0.0".equals(active(s)));
                 RolloutRecord done = latest(curator);
                 assertThat(done.id()).isEqualTo(id);
                 assertThat(done.state()).isEqualTo(RolloutRecord.State.COMPLETED);
-                assertThat(done.by()).startsWith("resumed by ");
+                assertThat(done.by()).endsWith(" (resumed)");
                 assertThat(done.count(Outcome.UPDATED)).isEqualTo(3);
                 assertThat(new DesiredVersions(curator).get("greeter").orElseThrow().version()).isEqualTo("4.0.0");
                 await().atMost(Duration.ofSeconds(20)).until(() -> load.answers("(v4.0.0)") >= 50);

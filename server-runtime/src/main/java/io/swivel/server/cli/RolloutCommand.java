@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,22 +84,14 @@ final class RolloutCommand implements Runnable {
         }
     }
 
-    @Command(name = "resume", description = "Continue a rollout whose CLI stopped (killed, or its machine went away) "
-            + "from the first server not yet updated. Needs the jar: --jar FILE, or fetched (sha256 verified) from a "
-            + "server that serves it already.")
-    static final class Resume implements Callable<Integer> {
+    /** What resume and abort share: the rollout, its lock, ZooKeeper and the servers' admin token. */
+    static final class Acting {
         @Parameters(index = "0", paramLabel = "ID", description = "The rollout.")
         String id;
 
-        @Option(names = "--jar", paramLabel = "FILE", description = "The rollout's jar (its sha256 must match the record's).")
-        Path jar;
-
-        @Option(names = "--timeout", defaultValue = "5m", converter = DurationConverter.class,
-                description = "How long each server may take to serve the version and pass probation (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
-
         @Option(names = "--lock-wait", defaultValue = "30s", converter = DurationConverter.class,
-                description = "How long to wait for the lock of a CLI that just died (it goes with its ZooKeeper session) (default: ${DEFAULT-VALUE}).")
+                description = "How long to wait for the lock of a CLI that just died (it goes with its ZooKeeper session)"
+                        + " (default: ${DEFAULT-VALUE}).")
         Duration lockWait;
 
         @Mixin
@@ -107,24 +100,60 @@ final class RolloutCommand implements Runnable {
         @Mixin
         AdminOptions admin;
 
+        /** What to do with the rollout once its lock is held. */
+        interface Body {
+            int run(ClusterRollout rollout, ZooKeeperCli zk, RolloutStore.Handle handle) throws Exception;
+        }
+
+        /**
+         * Checks the rollout, takes its lock, checks it again (it may have changed meanwhile), runs
+         * the body, gives the lock back.
+         */
+        int run(PrintWriter out, Duration timeout, Consumer<RolloutRecord> check, Body body) throws Exception {
+            ClusterRollout rollout = new ClusterRollout(out, admin, timeout);
+            try (ZooKeeperCli zk = ZooKeeperCli.connect(where.zookeeper)) {
+                RolloutStore store = new RolloutStore(zk.client());
+                check.accept(read(store, id).record());
+                lock(rollout, store, id, lockWait);
+                try {
+                    RolloutStore.Handle handle = read(store, id);
+                    check.accept(handle.record());
+                    return body.run(rollout, zk, handle);
+                } finally {
+                    store.unlock(id);
+                }
+            }
+        }
+    }
+
+    @Command(name = "resume", description = "Continue a rollout whose CLI stopped (killed, or its machine went away) "
+            + "from the first server not yet updated. Needs the jar: --jar FILE, or fetched (sha256 verified) from a "
+            + "server that serves it already.")
+    static final class Resume implements Callable<Integer> {
+        @Option(names = "--jar", paramLabel = "FILE", description = "The rollout's jar (its sha256 must match the record's).")
+        Path jar;
+
+        @Option(names = "--timeout", defaultValue = "5m", converter = DurationConverter.class,
+                description = "How long each server may take to serve the version and pass probation (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Mixin
+        Acting acting;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            ClusterRollout rollout = new ClusterRollout(out, admin, timeout);
-            try (ZooKeeperCli zk = ZooKeeperCli.connect(where.zookeeper)) {
-                RolloutStore store = new RolloutStore(zk.client());
-                RolloutRecord record = read(store, id).record();
+            return acting.run(spec.commandLine().getOut(), timeout, record -> {
                 if (record.state() != State.RUNNING) {
-                    throw new CliException("rollout " + id + " is " + record.state() + ", not stopped while running: "
-                            + "nothing to resume" + (record.state() == State.HALTED ? " (abort it to undo what it updated)" : ""));
+                    throw new CliException("rollout " + record.id() + " is " + record.state() + ", not stopped while "
+                            + "running: nothing to resume" + (record.state() == State.HALTED ? " (abort it to undo what it updated)" : ""));
                 }
-                lock(rollout, store, id, lockWait);
-                Path fetched = null;
+            }, (rollout, zk, handle) -> {
+                RolloutRecord record = handle.record();
+                Path fetched = null; // a directory of its own, so the upload names the jar as the bundle and version
                 try {
-                    RolloutStore.Handle handle = read(store, id);
                     JarDeployment.Jar file;
                     if (jar != null) {
                         file = JarDeployment.Jar.read(jar);
@@ -134,26 +163,26 @@ final class RolloutCommand implements Runnable {
                     } else if (record.canary() != null) {
                         throw new CliException("a canary rollout resumes with --jar FILE, at a path every server reads");
                     } else {
-                        fetched = Files.createTempFile("swivel-rollout-", ".jar");
-                        file = fetch(rollout, record, fetched);
+                        fetched = Files.createTempDirectory("swivel-rollout-");
+                        file = fetch(rollout, record, fetched.resolve(record.bundle() + "-" + record.version() + ".jar"));
                     }
-                    RolloutStore.change(handle, r -> r.withState(State.RUNNING, "resumed by " + ClusterRollout.who(),
+                    RolloutStore.change(handle, r -> r.withState(State.RUNNING, ClusterRollout.who() + " (resumed)",
                             null, System.currentTimeMillis()));
-                    rollout.say("resuming rollout " + id + ": " + handle.record().count(RolloutRecord.Outcome.UPDATED)
+                    rollout.say("resuming rollout " + record.id() + ": " + record.count(RolloutRecord.Outcome.UPDATED)
                             + "/" + record.servers().size() + " server(s) updated so far");
                     return rollout.run(zk.client(), handle, file);
                 } finally {
-                    store.unlock(id);
                     if (fetched != null) {
+                        Files.deleteIfExists(fetched.resolve(record.bundle() + "-" + record.version() + ".jar"));
                         Files.deleteIfExists(fetched);
                     }
                 }
-            }
+            });
         }
 
         private JarDeployment.Jar fetch(ClusterRollout rollout, RolloutRecord record, Path target) throws IOException {
             for (String server : record.servers().keySet()) {
-                ServerUpdate peer = new ServerUpdate(server, admin.client(server), record.bundle());
+                ServerUpdate peer = new ServerUpdate(server, acting.admin.client(server), record.bundle());
                 try {
                     if (!record.sha256().equals(peer.serving().sha256()) || !peer.download(target, MAX_FETCH_BYTES, timeout)) {
                         continue;
@@ -177,47 +206,31 @@ final class RolloutCommand implements Runnable {
     @Command(name = "abort", description = "Stop a rollout for good (one stopped while running, or halted with "
             + "--no-undo) and roll the servers it updated back to the version they served before, unless --no-undo.")
     static final class Abort implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "ID", description = "The rollout.")
-        String id;
-
         @Option(names = "--no-undo", description = "Leave the servers it updated on the new version.")
         boolean noUndo;
 
-        @Option(names = "--lock-wait", defaultValue = "30s", converter = DurationConverter.class,
-                description = "How long to wait for the lock of a CLI that just died (default: ${DEFAULT-VALUE}).")
-        Duration lockWait;
-
         @Mixin
-        Where where;
-
-        @Mixin
-        AdminOptions admin;
+        Acting acting;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            ClusterRollout rollout = new ClusterRollout(spec.commandLine().getOut(), admin, Duration.ofMinutes(1));
-            try (ZooKeeperCli zk = ZooKeeperCli.connect(where.zookeeper)) {
-                RolloutStore store = new RolloutStore(zk.client());
-                if (read(store, id).record().state().finished()) {
-                    throw new CliException("rollout " + id + " is " + read(store, id).record().state() + " already");
+            PrintWriter out = spec.commandLine().getOut();
+            return acting.run(out, Duration.ofMinutes(1), record -> {
+                if (record.state().finished()) {
+                    throw new CliException("rollout " + record.id() + " is " + record.state() + " already");
                 }
-                lock(rollout, store, id, lockWait);
-                try {
-                    RolloutStore.Handle handle = read(store, id);
-                    int undone = noUndo ? 0 : rollout.undo(handle);
-                    String message = "aborted; " + (noUndo ? "the servers it updated keep the new version (--no-undo)"
-                            : undone + " server(s) rolled back");
-                    RolloutStore.change(handle, r -> r.withState(State.ABORTED, "aborted by " + ClusterRollout.who(),
-                            message, System.currentTimeMillis()));
-                    RolloutTable.print(spec.commandLine().getOut(), handle.record(), null);
-                    return 0;
-                } finally {
-                    store.unlock(id);
-                }
-            }
+            }, (rollout, zk, handle) -> {
+                int undone = noUndo ? 0 : rollout.undo(handle);
+                String message = "aborted; " + (noUndo ? "the servers it updated keep the new version (--no-undo)"
+                        : undone + " server(s) rolled back");
+                RolloutStore.change(handle, r -> r.withState(State.ABORTED, ClusterRollout.who() + " (aborted)",
+                        message, System.currentTimeMillis()));
+                RolloutTable.print(out, handle.record(), null);
+                return 0;
+            });
         }
     }
 
