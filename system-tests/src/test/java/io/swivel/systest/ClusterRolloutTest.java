@@ -80,14 +80,15 @@ class ClusterRolloutTest {
     }
 
     private void run(String zookeeper, List<ServerProcess> servers) throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(() -> servers.stream().allMatch(s -> "1.0.0".equals(active(s))));
+        await().atMost(Duration.ofSeconds(60)).until(() -> servers.stream().allMatch(s -> "1.0.0".equals(active(s))));
         try (CuratorFramework curator = curator(zookeeper);
-             SwivelClient client = SwivelClient.builder().zookeeper(zookeeper).timeout(Duration.ofSeconds(10)).build()) {
+             SwivelClient client = SwivelClient.builder().zookeeper(zookeeper).timeout(Duration.ofSeconds(10))
+                     .connectTimeout(Duration.ofSeconds(15)).build()) {
             Greeter greeter = client.proxy(Greeter.class);
-            await().atMost(Duration.ofSeconds(20)).until(() -> greeter.greet("Ada").endsWith("(v1)"));
+            await().atMost(Duration.ofSeconds(40)).until(() -> greeter.greet("Ada").endsWith("(v1)"));
             Load load = new Load(greeter);
             try {
-                await().atMost(Duration.ofSeconds(20)).until(() -> load.answers("(v1)") >= 50);
+                await().atMost(Duration.ofSeconds(40)).until(() -> load.answers("(v1)") >= 50);
 
                 // v2, one server at a time: every server on v2, no call failed, each step recorded, desired set
                 Cli v2 = cli("deploy", SystestBundles.sample("greeter-v2").toString(), "--cluster", "--zookeeper", zookeeper,
@@ -111,7 +112,7 @@ class ClusterRolloutTest {
                 assertThat(desired.version()).isEqualTo("2.0.0");
                 assertThat(desired.sha256()).isEqualTo(first.sha256());
                 assertThat(desired.setBy()).isEqualTo("rollout " + first.id());
-                await().atMost(Duration.ofSeconds(20)).until(() -> load.answers("(v2)") >= 50);
+                await().atMost(Duration.ofSeconds(40)).until(() -> load.answers("(v2)") >= 50);
                 assertThat(load.failures()).as("calls failed during the v2 rollout").isEmpty();
 
                 // a broken v3: the first server fails it and keeps v2, the others never receive it
@@ -141,7 +142,7 @@ class ClusterRolloutTest {
                 assertThat(stopped.state()).isEqualTo(RolloutRecord.State.RUNNING);
                 assertThat(stopped.count(Outcome.UPDATED)).as("servers done when the CLI died").isBetween(1L, 2L);
                 String id = stopped.id();
-                await().atMost(Duration.ofSeconds(20)).until(() ->
+                await().atMost(Duration.ofSeconds(40)).until(() ->
                         cli("rollout", "status", id, "--zookeeper", zookeeper).out().contains("stopped: no CLI runs it"));
                 Cli status = cli("rollout", "status", id, "--zookeeper", zookeeper);
                 System.out.println("SYSTEST cluster-rollout status:\n" + status.out());
@@ -161,7 +162,7 @@ class ClusterRolloutTest {
                 assertThat(done.by()).endsWith(" (resumed)");
                 assertThat(done.count(Outcome.UPDATED)).isEqualTo(3);
                 assertThat(new DesiredVersions(curator).get("greeter").orElseThrow().version()).isEqualTo("4.0.0");
-                await().atMost(Duration.ofSeconds(20)).until(() -> load.answers("(v4.0.0)") >= 50);
+                await().atMost(Duration.ofSeconds(40)).until(() -> load.answers("(v4.0.0)") >= 50);
 
                 // v5, its CLI killed after the first server: abort rolls what it updated back to 4.0.0
                 Path v5 = SystestBundles.greeter(root.resolve("work"), "greeter", "5.0.0", SystestBundles.Fault.NONE);

@@ -5,8 +5,12 @@ import picocli.CommandLine.Option;
 /** The options of {@code swivel deploy JAR --cluster}: which servers, how many at a time, and what a failure does. */
 final class RolloutOptions {
 
-    /** The most servers one rollout updates (its record stays well inside a znode). */
-    static final int MAX_SERVERS_LIMIT = 1000;
+    /**
+     * The most servers one rollout updates: a server's step takes at most about 900 bytes of the
+     * record (a 500-character message, a version of up to 256), so 250 keep it under
+     * {@link io.swivel.server.internal.rollout.RolloutStore#MAX_RECORD_BYTES}.
+     */
+    static final int MAX_SERVERS_LIMIT = 250;
 
     @Option(names = "--cluster", description = "Roll the jar out to every server ZooKeeper lists for its bundle (every "
             + "server registered when none serves it yet), one batch at a time; the rollout is kept under "
