@@ -75,7 +75,7 @@ final class ClusterRollout {
                     + String.format("%04x", new SecureRandom().nextInt(0x10000));
             RolloutRecord record = RolloutRecord.start(id, identity.bundle(), identity.version(), jar.sha256(),
                     jar.file().getFileName().toString(), options.setDesired ? "1 (--set-desired)" : options.batchOrDefault(),
-                    options.canary, !options.noUndo, who(), System.currentTimeMillis(), batches);
+                    options.canaryPlan(), !options.noUndo, who(), System.currentTimeMillis(), batches);
             RolloutStore.Handle handle = store.create(record);
             store.lock(id, holder());
             try {

@@ -32,6 +32,11 @@ final class RolloutOptions {
                     + "must be readable at the same path on every server, as for 'swivel canary'.")
     String canary;
 
+    @Option(names = "--step-every", paramLabel = "DURATION",
+            description = "With --cluster --canary: how long each canary step lasts before the analysis that widens it "
+                    + "(default: the server's, 1m).")
+    String stepEvery;
+
     @Option(names = "--no-undo", description = "With --cluster: on a failure, halt but leave the servers already "
             + "updated on the new version (default: roll them back to the version they served before).")
     boolean noUndo;
@@ -51,10 +56,15 @@ final class RolloutOptions {
         return batch == null ? "1" : batch;
     }
 
+    /** @return the canary plan each server runs, {@code STEPS} or {@code STEPS every DURATION}, or null for none */
+    String canaryPlan() {
+        return canary == null ? null : canary.trim() + (stepEvery != null ? " every " + stepEvery.trim() : "");
+    }
+
     /** Refuses the cluster-only options on a one-server deploy. */
     void refuseWithoutCluster() {
-        if (batch != null || canary != null || noUndo || setDesired) {
-            throw new CliException("--batch, --canary, --no-undo and --set-desired go with --cluster");
+        if (batch != null || canary != null || stepEvery != null || noUndo || setDesired) {
+            throw new CliException("--batch, --canary, --step-every, --no-undo and --set-desired go with --cluster");
         }
     }
 
@@ -62,6 +72,9 @@ final class RolloutOptions {
     void check() {
         if (maxServers < 1 || maxServers > MAX_SERVERS_LIMIT) {
             throw new CliException("--max-servers " + maxServers + ": 1 to " + MAX_SERVERS_LIMIT);
+        }
+        if (stepEvery != null && canary == null) {
+            throw new CliException("--step-every goes with --canary");
         }
         if (setDesired && (batch != null || canary != null)) {
             throw new CliException("--set-desired updates one server and lets the others converge; --batch and "

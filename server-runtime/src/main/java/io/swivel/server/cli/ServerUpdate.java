@@ -39,7 +39,8 @@ record ServerUpdate(String address, AdminClient client, String bundle) {
     /**
      * Ships the jar and waits until the version serves there and its probation (or canary) passed.
      *
-     * @param canary the canary's steps, or null to replace the version and follow its probation
+     * @param canary the canary plan ({@code STEPS} or {@code STEPS every DURATION}), or null to replace the
+     *     version and follow its probation
      * @throws CliException with the one-line cause when it failed there
      */
     void update(JarDeployment.Jar jar, String version, String canary, Duration timeout, Consumer<String> lines) {
@@ -51,7 +52,11 @@ record ServerUpdate(String address, AdminClient client, String bundle) {
         } else if (canary != null && before.version() != null) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("jar", jar.file().toAbsolutePath().normalize().toString());
-            body.put("steps", canary);
+            int every = canary.indexOf(" every ");
+            body.put("steps", every < 0 ? canary : canary.substring(0, every));
+            if (every >= 0) {
+                body.put("stepEvery", canary.substring(every + " every ".length()));
+            }
             AdminClient.Reply reply = client.post("/v1/bundles/" + bundle + "/canary", body);
             if (reply.status() != 200) {
                 throw new CliException("the canary did not start: " + reply.body().path("message").asText("HTTP " + reply.status()));

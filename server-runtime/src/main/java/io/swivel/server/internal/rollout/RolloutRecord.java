@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param sha256 the jar's SHA-256 (lower-case hex)
  * @param jar the jar's file name where it was rolled out from, for people
  * @param batch the batch form: {@code 1}, {@code N} or {@code P%}
- * @param canary the canary steps each server runs ({@code 1,5,25,50,100}), or null for probation only
+ * @param canary the canary plan each server runs ({@code 1,5,25,50,100}, or {@code 1,5,25,50,100 every 1m}
+ *     with a step length), or null for probation only
  * @param undo whether a failure rolls the updated servers back
  * @param state the overall state
  * @param by who started it ({@code user@host}), and who resumed or aborted it last
