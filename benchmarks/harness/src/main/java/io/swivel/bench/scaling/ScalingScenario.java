@@ -43,28 +43,51 @@ public final class ScalingScenario implements Scenario {
         context.report().text("Scaling: open-file limit (`ulimit -n`) of the harness and the servers it starts: "
                 + openFileLimit() + "; the 2,048-connection level needs about 2,100 descriptors on each side.");
         LoadRuns load = new LoadRuns(context);
-        Map<Integer, List<LoadRuns.Measured>> byConnections = new TreeMap<>();
-        Map<Integer, List<LoadRuns.Measured>> byBody = new TreeMap<>();
-        for (int round = 1; round <= runs; round++) {
-            for (int n : scaling.runs("connections") ? scaling.connections() : List.<Integer>of()) {
-                byConnections.computeIfAbsent(n, k -> new ArrayList<>())
-                        .add(load.connections(round, n, context.settings().outstanding()));
+        List<String> failed = new ArrayList<>();
+        part(context, "connections", failed, () -> {
+            Map<Integer, List<LoadRuns.Measured>> byConnections = new TreeMap<>();
+            for (int round = 1; round <= runs; round++) {
+                for (int n : scaling.connections()) {
+                    byConnections.computeIfAbsent(n, k -> new ArrayList<>())
+                            .add(load.connections(round, n, context.settings().outstanding()));
+                }
             }
-            for (int bytes : scaling.runs("bodies") ? scaling.bodies() : List.<Integer>of()) {
-                byBody.computeIfAbsent(bytes, k -> new ArrayList<>()).add(load.body(round, bytes, context.settings().threads()));
-            }
-        }
-        if (!byConnections.isEmpty()) {
             reportConnections(context, byConnections);
-        }
-        if (!byBody.isEmpty()) {
+        });
+        part(context, "bodies", failed, () -> {
+            Map<Integer, List<LoadRuns.Measured>> byBody = new TreeMap<>();
+            for (int round = 1; round <= runs; round++) {
+                for (int bytes : scaling.bodies()) {
+                    byBody.computeIfAbsent(bytes, k -> new ArrayList<>()).add(load.body(round, bytes, context.settings().threads()));
+                }
+            }
             reportBodies(context, byBody);
-        }
+        });
         if (scaling.runs("bundles") || scaling.runs("large")) {
-            bundles(context, runs);
+            part(context, "bundles", failed, () -> bundles(context, runs));
         }
-        if (scaling.runs("cold-start")) {
-            coldStart(context, runs);
+        part(context, "cold-start", failed, () -> coldStart(context, runs));
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("scaling parts failed: " + String.join("; ", failed));
+        }
+    }
+
+    /** Something a part does. */
+    private interface Part {
+        void run() throws Exception;
+    }
+
+    /** Runs one part if chosen; a failure is reported and the next part still runs. */
+    private void part(Context context, String name, List<String> failed, Part part) {
+        if (!name.equals("bundles") && !scaling.runs(name)) {
+            return;
+        }
+        try {
+            part.run();
+        } catch (Exception e) {
+            failed.add(name + ": " + e.toString().lines().findFirst().orElse(""));
+            context.progress().say("scaling part %s FAILED: %s", name, e);
+            context.report().text("**Scaling part " + name + " failed:** " + e.toString().lines().findFirst().orElse(""));
         }
     }
 
@@ -94,7 +117,6 @@ public final class ScalingScenario implements Scenario {
     }
 
     private void coldStart(Context context, int runs) throws Exception {
-
         ColdStart cold = new ColdStart(context);
         List<String> cds = cold.train();
         List<ColdStart.Times> plain = new ArrayList<>();
