@@ -3,13 +3,14 @@ package io.swivel.bench.scaling;
 import io.swivel.bench.peer.swivel.SwivelServerProcess;
 import io.swivel.bench.scenario.Context;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The load rows of the scaling scenario, each on a fresh {@code swivel serve} process (so its
- * resident memory is that level's alone): getUser over 1 to 2,048 connections with the same
- * calls in flight in total, and getUser-like calls ({@code getBody}) answering bodies of 100 B to
- * 1 MB on one connection.
+ * The load rows of the scaling scenario, each round on a fresh {@code swivel serve} process
+ * warmed by load that is not measured, the levels ascending on it: getUser over 1 to 2,048
+ * connections with the same calls in flight in total, and getUser-like calls ({@code getBody})
+ * answering bodies of 100 B to 1 MB on one connection.
  */
 final class LoadRuns {
 
@@ -32,48 +33,74 @@ final class LoadRuns {
     }
 
     /**
-     * getUser, a fixed number of calls in flight spread over {@code connections} connections.
+     * One round of getUser, a fixed number of calls in flight spread over each level's
+     * connections, the levels one after the other on one server.
      *
      * @param round the round, for names
-     * @param connections how many connections
-     * @param inFlight calls in flight over all of them
-     * @return the measurement and the time it took to open the connections
+     * @param levels connection counts
+     * @param inFlight calls in flight over all connections
+     * @return each level's measurement, in order
      * @throws Exception if the server or the load fails
      */
-    Measured connections(int round, int connections, int inFlight) throws Exception {
+    List<Measured> connections(int round, List<Integer> levels, int inFlight) throws Exception {
         byte[] request = FrameLoad.request("getUser", new Class<?>[] {long.class}, 42L);
-        return run("scaling-r" + round + "-connections-" + connections, connections, inFlight, request);
+        List<Measured> results = new ArrayList<>();
+        try (SwivelServerProcess server = start("scaling-r" + round + "-connections")) {
+            warm(server, request, inFlight);
+            for (int n : levels) {
+                results.add(level(server, "r" + round + " getUser × " + n + " connections", n, inFlight, request));
+            }
+        }
+        return results;
     }
 
     /**
-     * {@code getBody(id, bytes)} on one connection.
+     * One round of {@code getBody(id, bytes)} on one connection, the sizes one after the other
+     * on one server.
      *
      * @param round the round, for names
-     * @param bytes the answer's body
+     * @param sizes the answers' bodies
      * @param inFlight calls in flight
-     * @return the measurement
+     * @return each size's measurement, in order
      * @throws Exception if the server or the load fails
      */
-    Measured body(int round, int bytes, int inFlight) throws Exception {
-        byte[] request = FrameLoad.request("getBody", new Class<?>[] {long.class, int.class}, 42L, bytes);
-        return run("scaling-r" + round + "-body-" + bytes, 1, inFlight, request);
+    List<Measured> bodies(int round, List<Integer> sizes, int inFlight) throws Exception {
+        List<Measured> results = new ArrayList<>();
+        try (SwivelServerProcess server = start("scaling-r" + round + "-bodies")) {
+            warm(server, body(sizes.get(0)), inFlight);
+            for (int bytes : sizes) {
+                results.add(level(server, "r" + round + " getBody " + bytes + " B", 1, inFlight, body(bytes)));
+            }
+        }
+        return results;
     }
 
-    private Measured run(String name, int connections, int inFlight, byte[] request) throws Exception {
-        try (SwivelServerProcess server = start(name)) {
-            long pid = server.process().pid();
-            long began = System.nanoTime();
-            try (FrameLoad load = new FrameLoad("127.0.0.1", server.rpcPort(), connections, request, CONNECT_TIMEOUT)) {
-                double connectMs = (System.nanoTime() - began) / 1e6;
-                ServerSample sample = ServerSample.measure(load, pid, inFlight, context.settings().warmup(),
-                        context.settings().duration());
-                context.progress().say("  %s: %d connections open in %.0f ms; %.0f ops/s, p99 %.0f µs, server %.1f µs CPU/call, "
-                                + "RSS %d MiB, heap after GC %d MiB, %d threads, %d errors%s", name, load.connections(), connectMs,
-                        sample.opsPerSecond(), sample.p99(), sample.serverCpuMicrosPerCall(), sample.rssKib() / 1024,
-                        sample.heapKib() / 1024, sample.threads(), sample.errors(),
-                        sample.firstError() != null ? " (first: " + sample.firstError() + ")" : "");
-                return new Measured(sample, connectMs, request.length);
-            }
+    private static byte[] body(int bytes) {
+        return FrameLoad.request("getBody", new Class<?>[] {long.class, int.class}, 42L, bytes);
+    }
+
+    /** Load not measured, so that the first level does not pay for the server's JIT warm-up alone. */
+    private void warm(SwivelServerProcess server, byte[] request, int inFlight) throws Exception {
+        try (FrameLoad load = new FrameLoad("127.0.0.1", server.rpcPort(), 1, request, CONNECT_TIMEOUT)) {
+            ServerSample.measure(load, server.process().pid(), inFlight, context.settings().warmup(),
+                    context.settings().warmup());
+        }
+    }
+
+    private Measured level(SwivelServerProcess server, String name, int connections, int inFlight, byte[] request)
+            throws Exception {
+        long pid = server.process().pid();
+        long began = System.nanoTime();
+        try (FrameLoad load = new FrameLoad("127.0.0.1", server.rpcPort(), connections, request, CONNECT_TIMEOUT)) {
+            double connectMs = (System.nanoTime() - began) / 1e6;
+            ServerSample sample = ServerSample.measure(load, pid, inFlight, context.settings().warmup(),
+                    context.settings().duration());
+            context.progress().say("  %s: %d connections open in %.0f ms; %.0f ops/s, p99 %.0f µs, server %.1f µs CPU/call, "
+                            + "RSS %d MiB, heap after GC %d MiB, %d threads, %d errors%s", name, load.connections(), connectMs,
+                    sample.opsPerSecond(), sample.p99(), sample.serverCpuMicrosPerCall(), sample.rssKib() / 1024,
+                    sample.heapKib() / 1024, sample.threads(), sample.errors(),
+                    sample.firstError() != null ? " (first: " + sample.firstError() + ")" : "");
+            return new Measured(sample, connectMs, request.length);
         }
     }
 

@@ -47,9 +47,9 @@ public final class ScalingScenario implements Scenario {
         part(context, "connections", failed, () -> {
             Map<Integer, List<LoadRuns.Measured>> byConnections = new TreeMap<>();
             for (int round = 1; round <= runs; round++) {
-                for (int n : scaling.connections()) {
-                    byConnections.computeIfAbsent(n, k -> new ArrayList<>())
-                            .add(load.connections(round, n, context.settings().outstanding()));
+                List<LoadRuns.Measured> levels = load.connections(round, scaling.connections(), context.settings().outstanding());
+                for (int i = 0; i < levels.size(); i++) {
+                    byConnections.computeIfAbsent(scaling.connections().get(i), k -> new ArrayList<>()).add(levels.get(i));
                 }
             }
             reportConnections(context, byConnections);
@@ -57,8 +57,9 @@ public final class ScalingScenario implements Scenario {
         part(context, "bodies", failed, () -> {
             Map<Integer, List<LoadRuns.Measured>> byBody = new TreeMap<>();
             for (int round = 1; round <= runs; round++) {
-                for (int bytes : scaling.bodies()) {
-                    byBody.computeIfAbsent(bytes, k -> new ArrayList<>()).add(load.body(round, bytes, context.settings().threads()));
+                List<LoadRuns.Measured> levels = load.bodies(round, scaling.bodies(), context.settings().threads());
+                for (int i = 0; i < levels.size(); i++) {
+                    byBody.computeIfAbsent(scaling.bodies().get(i), k -> new ArrayList<>()).add(levels.get(i));
                 }
             }
             reportBodies(context, byBody);
@@ -155,7 +156,8 @@ public final class ScalingScenario implements Scenario {
                         + " calls in flight in total", List.of("connections", "ops/s (median)", "ops/s per round", "p50 µs",
                         "p99 µs", "server CPU µs/call", "server RSS MiB", "RSS KiB per added connection",
                         "server heap after GC MiB", "server threads", "open all ms", "errors"), rows,
-                "Each level on a fresh server (`" + String.join(" ", LoadRuns.SERVER_ARGS) + "`); one client JVM (this harness) "
+                "Each round on a fresh server (`" + String.join(" ", LoadRuns.SERVER_ARGS) + " -XX:+AlwaysPreTouch`), "
+                        + "warmed by unmeasured load, the levels ascending on it; one client JVM (this harness) "
                         + "with all connections on two event-loop threads sending Swivel's own getUser request frames; each "
                         + "answer starts the next call on the next connection in turn. RSS and threads at the end of the "
                         + "measurement, load on; heap after a full GC right after it, connections open.");
@@ -180,7 +182,7 @@ public final class ScalingScenario implements Scenario {
                         + context.settings().threads() + " calls in flight", List.of("body bytes", "ops/s (median)",
                         "ops/s per round", "MB/s", "p50 µs", "p99 µs", "server CPU µs/call", "server CPU µs per KiB",
                         "server RSS MiB", "server heap after GC MiB", "errors"), rows,
-                "Each level on a fresh server with default limits (frames up to 16 MiB, write buffer 1 MiB per connection). "
+                "Each round on a fresh server, warmed, the sizes ascending on it, default limits (frames up to 16 MiB, write buffer 1 MiB per connection). "
                         + "The body is made afresh per call (`UserSamples.body`), Kryo-encoded as a byte[] and framed.");
     }
 
