@@ -1,5 +1,6 @@
 package io.swivel.bench.scaling;
 
+import io.swivel.bench.load.ProcessCpu;
 import io.swivel.bench.peer.swivel.SwivelCalls;
 import io.swivel.bench.peer.swivel.SwivelServerProcess;
 import io.swivel.bench.scenario.Context;
@@ -62,7 +63,7 @@ final class ColdStart {
      *
      * @param name names its directory and log
      * @param jvmFlags flags of its JVM only
-     * @return process start → ready, and → first answer, in milliseconds
+     * @return process start → ready, and → first answer, in milliseconds, and the CPU time it took
      * @throws Exception if it does not start or answer in time
      */
     Times once(String name, List<String> jvmFlags) throws Exception {
@@ -72,7 +73,8 @@ final class ColdStart {
             double readyMs = (System.nanoTime() - start) / 1e6;
             try (SwivelCalls calls = new SwivelCalls("127.0.0.1", server.rpcPort())) {
                 firstAnswer(calls);
-                return new Times(readyMs, (System.nanoTime() - start) / 1e6);
+                double firstMs = (System.nanoTime() - start) / 1e6;
+                return new Times(readyMs, firstMs, ProcessCpu.of(server.process().pid()) * 1000);
             }
         }
     }
@@ -98,7 +100,9 @@ final class ColdStart {
      *
      * @param readyMs process start → "Swivel ready"
      * @param firstAnswerMs process start → the first getUser answered
+     * @param cpuMs the server process's CPU time (user and system, all threads) at that moment:
+     *              steadier than the wall time on a shared machine
      */
-    record Times(double readyMs, double firstAnswerMs) {
+    record Times(double readyMs, double firstAnswerMs, double cpuMs) {
     }
 }

@@ -69,7 +69,8 @@ final class ScalingReport {
         List<List<String>> rows = List.of(row("JDK default class-data archive", plain),
                 row("application archive (AppCDS, -XX:SharedArchiveFile, " + (archiveBytes >> 20) + " MiB)", archived));
         context.report().table("scaling-cold-start", "swivel serve → first answer (" + plain.size() + " rounds, alternating)",
-                List.of("class data", "→ ready ms (median)", "→ first answer ms (median)", "→ first answer ms per round"), rows,
+                List.of("class data", "→ ready ms (median)", "→ first answer ms (median)", "→ first answer ms per round",
+                        "server CPU ms at the first answer (median)", "per round"), rows,
                 "From just before the process starts until it prints `Swivel ready`, and until a getUser call is answered "
                         + "by the benchmark bundle (in its deploy directory from the start). The archive was written by one "
                         + "training run with `-XX:ArchiveClassesAtExit` (started, called, stopped).");
@@ -78,7 +79,9 @@ final class ScalingReport {
     private static List<String> row(String what, List<ColdStart.Times> times) {
         return List.of(what, Stats.fixed(Stats.median(times.stream().map(ColdStart.Times::readyMs).toList()), 0),
                 Stats.fixed(Stats.median(times.stream().map(ColdStart.Times::firstAnswerMs).toList()), 0),
-                String.join(" / ", times.stream().map(t -> Stats.fixed(t.firstAnswerMs(), 0)).toList()));
+                String.join(" / ", times.stream().map(t -> Stats.fixed(t.firstAnswerMs(), 0)).toList()),
+                Stats.fixed(Stats.median(times.stream().map(ColdStart.Times::cpuMs).toList()), 0),
+                String.join(" / ", times.stream().map(t -> Stats.fixed(t.cpuMs(), 0)).toList()));
     }
 
     private static double median(List<BundleRuns.Level> rounds, ToDoubleFunction<BundleRuns.Level> value) {

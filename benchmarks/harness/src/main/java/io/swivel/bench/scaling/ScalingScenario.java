@@ -125,9 +125,10 @@ public final class ScalingScenario implements Scenario {
         for (int round = 1; round <= Math.max(runs, 3); round++) { // cheap: always at least three rounds
             plain.add(cold.once("scaling-r" + round + "-cold", List.of()));
             archived.add(cold.once("scaling-r" + round + "-cold-cds", cds));
-            context.progress().say("  cold start r%d: default %.0f / %.0f ms, AppCDS %.0f / %.0f ms (ready / first answer)", round,
-                    plain.get(round - 1).readyMs(), plain.get(round - 1).firstAnswerMs(),
-                    archived.get(round - 1).readyMs(), archived.get(round - 1).firstAnswerMs());
+            context.progress().say("  cold start r%d: default %.0f / %.0f / %.0f ms, AppCDS %.0f / %.0f / %.0f ms (ready / first "
+                            + "answer / server CPU)", round, plain.get(round - 1).readyMs(), plain.get(round - 1).firstAnswerMs(),
+                    plain.get(round - 1).cpuMs(), archived.get(round - 1).readyMs(), archived.get(round - 1).firstAnswerMs(),
+                    archived.get(round - 1).cpuMs());
         }
         ScalingReport.coldStart(context, plain, archived, cold.archiveBytes());
     }
