@@ -9,6 +9,8 @@ import io.swivel.bench.peer.ceiling.CeilingServer;
 import io.swivel.bench.peer.grpc.GrpcUserServer;
 import io.swivel.bench.proc.JavaCommand;
 import io.swivel.bench.report.Report;
+import io.swivel.bench.scaling.ScalingScenario;
+import io.swivel.bench.scaling.ScalingSettings;
 import io.swivel.bench.scenario.BenchSettings;
 import io.swivel.bench.scenario.Context;
 import io.swivel.bench.scenario.DeployScenario;
@@ -46,11 +48,13 @@ import picocli.CommandLine.Option;
 public final class BenchMain implements Callable<Integer> {
 
     private static final List<String> ALL_SCENARIOS = List.of("throughput", "hotswap", "deploy", "memory", "jmh");
+    /** Run only when asked for ({@code --scenarios scaling}): about 20 minutes with the full settings. */
+    private static final List<String> OPT_IN_SCENARIOS = List.of("scaling");
 
     @Option(names = "--smoke", description = "Short settings (about a minute or two): getUser only, one round, short phases, few swaps/deploys/cycles, one short JMH iteration.")
     boolean smoke;
 
-    @Option(names = "--scenarios", split = ",", description = "Which to run (default: all): throughput, hotswap, deploy, memory, jmh.")
+    @Option(names = "--scenarios", split = ",", description = "Which to run (default: throughput, hotswap, deploy, memory, jmh); also scaling, only when named.")
     List<String> scenarios;
 
     @Option(names = "--warmup", description = "Warm-up before each measurement (default 10s; smoke 3s).")
@@ -97,6 +101,24 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--jmh-time", description = "JMH iteration length (default 2s; smoke 1s).")
     String jmhTime;
+
+    @Option(names = "--scaling-connections", split = ",", description = "Client connections of the scaling scenario's getUser rows (default 1,16,256,2048; smoke 1,16).")
+    List<Integer> scalingConnections;
+
+    @Option(names = "--scaling-bodies", split = ",", description = "Answer sizes in bytes of its getBody rows (default 100,4096,65536,1048576; smoke 100,65536).")
+    List<Integer> scalingBodies;
+
+    @Option(names = "--scaling-bundles", split = ",", description = "Bundles deployed, ascending (default 1,20,100; smoke 1,5).")
+    List<Integer> scalingBundles;
+
+    @Option(names = "--scaling-large-libs", description = "Nested jars of its large bundle, besides the user-api (default 100; smoke 10).")
+    Integer scalingLargeLibs;
+
+    @Option(names = "--scaling-large-lib-bytes", description = "Incompressible bytes in each (default 512000, about 50 MB in all; smoke 100000).")
+    Integer scalingLargeLibBytes;
+
+    @Option(names = "--scaling-parts", split = ",", description = "Parts of the scaling scenario (default all): connections, bodies, bundles, large, cold-start.")
+    List<String> scalingParts;
 
     @Option(names = "--jvm-flags", defaultValue = "-Xms1g -Xmx1g -XX:+UseG1GC",
             description = "Flags of every JVM, servers and clients of all peers (default: ${DEFAULT-VALUE}).")
@@ -170,15 +192,20 @@ public final class BenchMain implements Callable<Integer> {
 
     private List<Scenario> chosenScenarios() {
         Map<String, Scenario> all = new LinkedHashMap<>();
+        ScalingSettings scaling = new ScalingSettings(pick(scalingConnections, List.of(1, 16), List.of(1, 16, 256, 2048)),
+                pick(scalingBodies, List.of(100, 65536), List.of(100, 4096, 65536, 1048576)),
+                pick(scalingBundles, List.of(1, 5), List.of(1, 20, 100)), pick(scalingLargeLibs, 10, 100),
+                pick(scalingLargeLibBytes, 100_000, 512_000), scalingParts != null ? scalingParts : ScalingSettings.PARTS);
         for (Scenario s : List.of(new ThroughputScenario(), new HotSwapScenario(), new DeployScenario(),
-                new MemoryScenario(), new JmhScenario())) {
+                new MemoryScenario(), new JmhScenario(), new ScalingScenario(scaling))) {
             all.put(s.name(), s);
         }
         List<Scenario> chosen = new ArrayList<>();
         for (String name : scenarios != null ? scenarios : ALL_SCENARIOS) {
             Scenario scenario = all.get(name);
             if (scenario == null) {
-                throw new IllegalArgumentException("unknown scenario '" + name + "' (expected one of " + ALL_SCENARIOS + ")");
+                throw new IllegalArgumentException("unknown scenario '" + name + "' (expected one of " + ALL_SCENARIOS
+                        + " or " + OPT_IN_SCENARIOS + ")");
             }
             chosen.add(scenario);
         }

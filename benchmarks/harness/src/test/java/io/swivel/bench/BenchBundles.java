@@ -4,12 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The benchmark bundle jar Maven copied for the tests. */
-final class BenchBundles {
+public final class BenchBundles {
 
     private BenchBundles() {
     }
 
-    static Path v1() {
+    /** @return the benchmark bundle jar (bench-users 1.0.0) */
+    public static Path v1() {
         String dir = System.getProperty("swivel.bench.bundles");
         if (dir == null) {
             throw new IllegalStateException("swivel.bench.bundles is not set; run the tests with Maven");

@@ -3,9 +3,10 @@ package io.swivel.bench.scenario;
 import io.swivel.bench.user.UserService;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /** Waits until a given bundle version answers calls. */
-final class Versions {
+public final class Versions {
 
     private Versions() {
     }
@@ -20,13 +21,26 @@ final class Versions {
      * @throws IllegalStateException if the limit passes first, naming the version that answers
      */
     static long await(UserService service, String expected, Duration timeout) {
+        return await(service::version, expected, timeout);
+    }
+
+    /**
+     * Asks for the version until it is the expected one.
+     *
+     * @param version calls a bundle's {@code version()} (any service's)
+     * @param expected the version awaited
+     * @param timeout the limit
+     * @return nanoseconds waited
+     * @throws IllegalStateException if the limit passes first, naming the version that answers
+     */
+    public static long await(Supplier<String> version, String expected, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         String last = null;
         RuntimeException lastError = null;
         while (System.nanoTime() - deadline < 0) {
             try {
-                last = service.version();
+                last = version.get();
                 lastError = null;
                 if (expected.equals(last)) {
                     return System.nanoTime() - start;

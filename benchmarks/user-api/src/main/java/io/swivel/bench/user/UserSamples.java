@@ -60,6 +60,28 @@ public final class UserSamples {
     }
 
     /**
+     * A body of a given length for {@link UserService#getBody}: the id in its first eight bytes
+     * (big-endian), then bytes that follow from the id, so no two ids answer the same bytes.
+     *
+     * @param id the id
+     * @param bytes the length, 8 or more
+     * @return a new array
+     */
+    public static byte[] body(long id, int bytes) {
+        if (bytes < 8) {
+            throw new IllegalArgumentException("bytes: " + bytes + " (expected: >= 8)");
+        }
+        byte[] body = new byte[bytes];
+        for (int i = 0; i < 8; i++) {
+            body[i] = (byte) (id >>> (56 - 8 * i));
+        }
+        for (int i = 8; i < bytes; i++) {
+            body[i] = (byte) (id + i);
+        }
+        return body;
+    }
+
+    /**
      * dubbo-benchmark's {@code existUser} rule.
      *
      * @param email the address

@@ -74,6 +74,16 @@ public interface UserService {
     CompletableFuture<Page<User>> listUserAsync(int pageNo);
 
     /**
+     * A getUser-like call whose answer is a body of a given size, for the scaling scenario's
+     * payload rows: an id in, {@code bytes} bytes out, made afresh on every call.
+     *
+     * @param id the id (the body's first eight bytes)
+     * @param bytes the body's length
+     * @return the body
+     */
+    byte[] getBody(long id, int bytes);
+
+    /**
      * The version of the bundle that serves this call.
      *
      * @return for example {@code "1.0.0"}

@@ -67,6 +67,11 @@ public final class UserServiceImpl implements UserService {
     }
 
     @Override
+    public byte[] getBody(long id, int bytes) {
+        return UserSamples.body(id, bytes);
+    }
+
+    @Override
     public String version() {
         return version;
     }

@@ -68,6 +68,24 @@ public final class SwivelServerProcess implements AutoCloseable {
      */
     public static SwivelServerProcess start(Launcher launcher, String name, List<String> extraArgs, Path bundle)
             throws IOException, InterruptedException {
+        return start(launcher, name, extraArgs, bundle, List.of());
+    }
+
+    /**
+     * Starts a server with another bundle jar and flags of this JVM only (a class-data archive,
+     * a flight recording) after the common ones.
+     *
+     * @param launcher how to start JVMs
+     * @param name names its directory and log
+     * @param extraArgs more {@code serve} options
+     * @param bundle the jar deployed at start
+     * @param jvmFlags flags of this server's JVM only
+     * @return the running server
+     * @throws IOException if it cannot start
+     * @throws InterruptedException if interrupted while waiting for it
+     */
+    public static SwivelServerProcess start(Launcher launcher, String name, List<String> extraArgs, Path bundle,
+                                            List<String> jvmFlags) throws IOException, InterruptedException {
         Path root = launcher.workDir().resolve("servers").resolve(name);
         Path deploy = root.resolve("deploy");
         Path data = root.resolve("data");
@@ -77,7 +95,8 @@ public final class SwivelServerProcess implements AutoCloseable {
                 "--zookeeper", "none", "--deploy-dir", deploy.toString(), "--data-dir", data.toString()));
         args.addAll(extraArgs);
         ChildProcess process = ChildProcess.start(name, launcher.java().command(
-                List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"),
+                concat(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"),
+                        jvmFlags),
                 launcher.swivelClasspath(),
                 "io.swivel.server.cli.SwivelMain", args), launcher.workDir().resolve("logs").resolve(name + ".log"));
         try {
@@ -90,6 +109,27 @@ public final class SwivelServerProcess implements AutoCloseable {
         }
     }
 
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    /**
+     * Copies a jar into the deploy directory under an ignored (hidden) name, for a caller that
+     * times the rename which deploys it ({@code Files.move} to {@code deployDir().resolve(fileName)}).
+     *
+     * @param jar the jar
+     * @param fileName the name it is to be deployed under, such as {@code gen-1.jar}
+     * @return the hidden copy
+     * @throws IOException if the copy fails
+     */
+    public Path stage(Path jar, String fileName) throws IOException {
+        Path temp = deployDir.resolve("." + fileName + ".tmp");
+        Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
+        return temp;
+    }
+
     /**
      * Replaces the bundle jar the careful way: written beside it under an ignored name, then
      * renamed over it in one step. Returns right after the rename.
@@ -98,8 +138,7 @@ public final class SwivelServerProcess implements AutoCloseable {
      * @throws IOException if the copy or the rename fails
      */
     public void moveIn(Path jar) throws IOException {
-        Path temp = deployDir.resolve("." + JAR + ".tmp");
-        Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
+        Path temp = stage(jar, JAR);
         Files.move(temp, deployDir.resolve(JAR), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
