@@ -17,6 +17,7 @@ import io.swivel.bench.scenario.JmhScenario;
 import io.swivel.bench.scenario.MemoryScenario;
 import io.swivel.bench.scenario.Progress;
 import io.swivel.bench.scenario.Scenario;
+import io.swivel.bench.scenario.ShadowScenario;
 import io.swivel.bench.scenario.ThroughputScenario;
 import io.swivel.bench.workload.Mode;
 import io.swivel.bench.workload.Op;
@@ -45,12 +46,12 @@ import picocli.CommandLine.Option;
         subcommands = {LoadCommand.class, BenchMain.ServeGrpc.class, BenchMain.ServeCeiling.class})
 public final class BenchMain implements Callable<Integer> {
 
-    private static final List<String> ALL_SCENARIOS = List.of("throughput", "hotswap", "deploy", "memory", "jmh");
+    private static final List<String> ALL_SCENARIOS = List.of("throughput", "hotswap", "deploy", "memory", "jmh", "shadow");
 
     @Option(names = "--smoke", description = "Short settings (about a minute or two): getUser only, one round, short phases, few swaps/deploys/cycles, one short JMH iteration.")
     boolean smoke;
 
-    @Option(names = "--scenarios", split = ",", description = "Which to run (default: all): throughput, hotswap, deploy, memory, jmh.")
+    @Option(names = "--scenarios", split = ",", description = "Which to run (default: all): throughput, hotswap, deploy, memory, jmh, shadow.")
     List<String> scenarios;
 
     @Option(names = "--warmup", description = "Warm-up before each measurement (default 10s; smoke 3s).")
@@ -171,7 +172,7 @@ public final class BenchMain implements Callable<Integer> {
     private List<Scenario> chosenScenarios() {
         Map<String, Scenario> all = new LinkedHashMap<>();
         for (Scenario s : List.of(new ThroughputScenario(), new HotSwapScenario(), new DeployScenario(),
-                new MemoryScenario(), new JmhScenario())) {
+                new MemoryScenario(), new JmhScenario(), new ShadowScenario())) {
             all.put(s.name(), s);
         }
         List<Scenario> chosen = new ArrayList<>();

@@ -15,7 +15,7 @@ import java.util.Objects;
  * What happened lately, kept in memory for {@code GET /v1/events}, the admin page and
  * {@code swivel status}: the last {@value #CAPACITY} events (deployed, failed, swapped, drained,
  * rolled back, probation passed or failed, configuration applied or failed, leak reported,
- * undeployed, restored, server started), each with its time. A lifecycle listener: each event is
+ * undeployed, restored, shadow started or ended, server started), each with its time. A lifecycle listener: each event is
  * one short record added under a lock, the oldest dropped beyond the capacity. Not persisted: a
  * restart starts an empty log (the markers, {@code state.json} and the log file keep the rest).
  */
@@ -33,7 +33,8 @@ public final class EventLog implements LifecycleListener {
      * @param type what happened: {@code deployed}, {@code failed}, {@code swapped}, {@code drained},
      *     {@code rolled_back}, {@code probation_passed}, {@code probation_failed}, {@code rollback_failed},
      *     {@code config_applied}, {@code config_failed}, {@code leak_reported}, {@code undeployed},
-     *     {@code restored}, {@code server_started}
+     *     {@code restored}, {@code shadow_started}, {@code shadow_stopped}, {@code shadow_promoted},
+     *     {@code server_started}
      * @param bundle the bundle, or null for the server's own events
      * @param version the version concerned, or null
      * @param message one line that says it
@@ -188,5 +189,21 @@ public final class EventLog implements LifecycleListener {
     public void undeployed(String bundle, Path jar) {
         add("undeployed", bundle, null, jar.getFileName() + " left the deploy directory"
                 + (bundle != null ? "; " + bundle + " no longer serves" : ""));
+    }
+
+    @Override
+    public void shadowStarted(ShadowMirror mirror, String message) {
+        add("shadow_started", mirror.shadow(), message);
+    }
+
+    @Override
+    public void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
+        add(promoted ? "shadow_promoted" : "shadow_stopped", mirror.shadow(), message);
+    }
+
+    @Override
+    public void shadowForgotten(String bundle, String version, String why) {
+        add("shadow_stopped", bundle, version, bundle + " shadow " + version
+                + " did not start again after the restart: " + why);
     }
 }
