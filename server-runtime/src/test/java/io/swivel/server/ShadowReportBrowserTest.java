@@ -20,8 +20,8 @@ import org.openqa.selenium.WebElement;
  * 2.0.0 (which greets with "(v2)" where 1.0.0 says "(v1)") shadows it with every idempotent
  * call, and the page shows the counts as {@code GET /v1/bundles/{name}} gives them, the last 20
  * mismatches newest first with the method, the arguments and both answers (a long argument
- * cut), and the shadow's start and stop marked on the chart's time axis. The screenshot lands
- * in {@code target/shadow-report.png}.
+ * cut), and the shadow's start and stop marked on the chart's time axis. The screenshot of the
+ * report lands in {@code target/shadow-report.png} (the one in docs/images comes from it).
  *
  * <p>Skips without Debian's {@code chromium} and {@code chromium-driver}, unless
  * {@code SWIVEL_REQUIRE_BROWSER=1}, like {@link AdminPageBrowserTest}.
@@ -94,6 +94,8 @@ class ShadowReportBrowserTest {
                         List.of(browser.findElement(chart).getDomAttribute("data-marks").split(",")).contains("shadow"));
                 assertThat(browser.findElement(chart).findElement(By.cssSelector("ul.events")).getText())
                         .contains("shadow 2.0.0 at 100%");
+                ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                        "document.getElementById('shadows').scrollIntoView()");
                 HeadlessChromium.screenshot(browser, "shadow-report.png");
 
                 LiveServer.Cli stopped = live.cli("shadow", "greeter", "--stop");

@@ -127,8 +127,9 @@ public final class EventLog implements LifecycleListener {
 
     @Override
     public void restored(BundleGeneration generation, Path jar, String jarVersion, Rollback rollback) {
-        add("restored", generation, id(generation) + " serves again after the restart (rolled back from "
-                + jarVersion + ", which " + jar.getFileName() + " still holds)");
+        add("restored", generation, id(generation) + " serves again after the restart " + (rollback != null
+                ? "(rolled back from " + jarVersion + ", which " + jar.getFileName() + " still holds)"
+                : "beside " + jarVersion + ", which " + jar.getFileName() + " holds (its canary or its shadow)"));
     }
 
     @Override

@@ -56,7 +56,8 @@
       + shadow.threads + ' threads, queue ' + shadow.queue));
     const counts = element('table', 'counts');
     counts.appendChild(row(COUNTS.map(([, label]) => [label, 'num']), 'th'));
-    counts.appendChild(row(COUNTS.map(([field]) => [shadow[field], 'num ' + field])));
+    counts.appendChild(row(COUNTS.map(([field]) => [shadow[field], 'num ' + field
+      + ((field === 'mismatches' || field === 'errors') && shadow[field] > 0 ? ' is-bad' : '')])));
     div.appendChild(counts);
     if (shadow.lastError) {
       div.appendChild(element('p', 'last-error is-error', 'last failure on the shadow: ' + shadow.lastError));
