@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the restart beside the same live version with its percent, threads and queue, its counts at
  * zero; one stopped before the restart does not. A jar marked as a shadow and dropped over the
  * bundle's jar starts as its shadow while the version serving keeps serving, and after a restart
- * the version that served serves again, with the shadow beside it. Dropped as a new bundle, with
- * nothing to shadow, such a jar fails.
+ * the version that served serves again, with the shadow beside it (and without it if it was
+ * stopped before the restart). Dropped as a new bundle, with nothing to shadow, such a jar fails.
  */
 @Timeout(300)
 class ShadowRestartTest {
@@ -162,8 +162,17 @@ class ShadowRestartTest {
             assertThat(status.path("active").path("version").asText()).as("greeter.jar holds 2.0.0; 1.0.0 serves")
                     .isEqualTo("1.0.0");
             assertThat(status.path("shadow").path("copied").asLong()).isZero();
+            assertThat(status.path("shadow").path("threads").asInt()).isEqualTo(1);
+            assertThat(eventTypes(server)).as("started once, by state.json").containsOnlyOnce("shadow_started");
             callLive(server);
             awaitMismatches(server, CALLS);
+            cli(server, "shadow", "greeter", "--stop");
+        }
+        try (ServerProcess server = ServerProcess.start("shadow-manifest-3", deploy, data, "none", List.of())) {
+            await().atMost(WAIT).until(() -> bundle(server).path("active").path("version").asText().equals("1.0.0"));
+            callLive(server);
+            assertThat(bundle(server).has("shadow")).as("greeter.jar still holds the shadow, stopped before the restart")
+                    .isFalse();
         }
     }
 }

@@ -91,12 +91,15 @@ final class JarCommands {
 
     /**
      * A jar marked {@code Swivel-Rollout: shadow}: its content starts as the shadow of the
-     * version serving (which, after a restart, is the one {@code state.json} names), and the
-     * version serving keeps serving. With nothing to shadow, the jar fails.
+     * version serving, which keeps serving. After a restart, the version that served beside it
+     * serves again, and the shadow starts again only if {@code state.json} says it ran (see
+     * {@link ShadowCommands#restoreSaved}): one stopped before the restart stays stopped. With
+     * nothing to shadow, the jar fails.
      */
     private void shadow(Path jar, BundleDescriptor descriptor, ShadowCommands.Settings settings) {
         BundleLifecycle lifecycle = lifecycle(descriptor.name());
-        if (!lifecycle.holdsShadow(jar, descriptor)) {
+        boolean afterRestart = lifecycle.active() == null;
+        if (!lifecycle.holdsShadow(jar, descriptor) || afterRestart) {
             return;
         }
         try {

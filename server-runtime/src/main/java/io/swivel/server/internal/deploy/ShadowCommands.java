@@ -183,9 +183,16 @@ final class ShadowCommands {
         for (Map.Entry<String, SavedState.SavedShadow> entry : saved.entrySet()) {
             String bundle = entry.getKey();
             SavedState.SavedShadow shadow = entry.getValue();
+            if (shadows.containsKey(bundle)) {
+                continue; // one was started since (a command): it replaced the saved one
+            }
+            Path dir = historyDir.resolve(bundle).normalize();
+            Path copy = dir.resolve(shadow.file()).normalize();
             try {
-                start(bundle, historyDir.resolve(bundle).resolve(shadow.file()),
-                        new Settings(shadow.percent(), shadow.threads(), shadow.queue()));
+                if (!dir.equals(copy.getParent())) {
+                    throw new IllegalArgumentException("its copy " + shadow.file() + " is not a file of " + dir);
+                }
+                start(bundle, copy, new Settings(shadow.percent(), shadow.threads(), shadow.queue()));
             } catch (ShadowException | IllegalArgumentException e) {
                 log.warn("{}: the shadow {} that ran before the restart does not start again: {}", bundle,
                         shadow.version(), e.getMessage());
