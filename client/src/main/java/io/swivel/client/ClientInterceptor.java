@@ -27,8 +27,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Compose on {@code proceed()}'s future ({@code whenComplete}, {@code thenApply}); never wait on
  * it ({@code join()}, {@code get()}) inside {@code intercept}. For a blocking call the caller's
- * thread completes that future only after {@code intercept} has returned, so an interceptor that
- * waits on it waits forever.
+ * thread completes that future only after {@code intercept} has returned, so waiting on it there
+ * could never end: {@code join()} and {@code get()} on it (or on a future derived from it) on that
+ * thread throw an {@link IllegalStateException} that says so, and the call fails with it.
  */
 @FunctionalInterface
 public interface ClientInterceptor {

@@ -53,14 +53,7 @@ public final class ClientTracing implements ClientInterceptor {
         if (!Span.fromContext(parent).getSpanContext().isValid()) {
             parent = propagator.extract(parent, call.metadata(), RpcAttributes.METADATA);
         }
-        String method = call.methodName();
-        Span span = tracer.spanBuilder(RpcAttributes.spanName(call.service(), method))
-                .setParent(parent)
-                .setSpanKind(SpanKind.CLIENT)
-                .setAttribute(RpcAttributes.RPC_SYSTEM, RpcAttributes.SYSTEM)
-                .setAttribute(RpcAttributes.RPC_SERVICE, call.service())
-                .setAttribute(RpcAttributes.RPC_METHOD, method)
-                .setAttribute(RpcAttributes.SWIVEL_METHOD_KEY, call.method())
+        Span span = RpcAttributes.callSpan(tracer, parent, SpanKind.CLIENT, call.service(), call.methodName(), call.method())
                 .startSpan();
         Context context = parent.with(span);
         propagator.inject(context, call, ClientCall::putMetadata);

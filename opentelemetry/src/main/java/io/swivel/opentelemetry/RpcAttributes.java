@@ -2,7 +2,11 @@ package io.swivel.opentelemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -42,6 +46,21 @@ final class RpcAttributes {
         return service + "/" + methodName;
     }
 
+    /**
+     * A span of one call with the attributes both kinds carry ({@code rpc.*} and the method key),
+     * for the caller to add its own to and start.
+     */
+    static SpanBuilder callSpan(Tracer tracer, Context parent, SpanKind kind, String service, String methodName,
+                                String methodKey) {
+        return tracer.spanBuilder(spanName(service, methodName))
+                .setParent(parent)
+                .setSpanKind(kind)
+                .setAttribute(RPC_SYSTEM, SYSTEM)
+                .setAttribute(RPC_SERVICE, service)
+                .setAttribute(RPC_METHOD, methodName)
+                .setAttribute(SWIVEL_METHOD_KEY, methodKey);
+    }
+
     static String methodName(String methodKey) {
         int paren = methodKey.indexOf('(');
         return paren < 0 ? methodKey : methodKey.substring(0, paren);
@@ -52,7 +71,7 @@ final class RpcAttributes {
         if (error == null) {
             span.setAttribute(SWIVEL_STATUS, "OK");
         } else {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = unwrap(error);
             span.setAttribute(SWIVEL_STATUS, errorStatus);
             span.setStatus(StatusCode.ERROR, String.valueOf(cause.getMessage()));
             span.recordException(cause);

@@ -2,6 +2,7 @@ package io.swivel.opentelemetry;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -47,14 +48,8 @@ public final class ServerTracing implements ServerInterceptor {
     @Override
     public Object intercept(CallContext call, Object[] arguments, Next next) throws Exception {
         Context parent = propagator.extract(Context.root(), call.metadata(), RpcAttributes.METADATA);
-        String method = call.methodName();
-        var builder = tracer.spanBuilder(RpcAttributes.spanName(call.service(), method))
-                .setParent(parent)
-                .setSpanKind(SpanKind.SERVER)
-                .setAttribute(RpcAttributes.RPC_SYSTEM, RpcAttributes.SYSTEM)
-                .setAttribute(RpcAttributes.RPC_SERVICE, call.service())
-                .setAttribute(RpcAttributes.RPC_METHOD, method)
-                .setAttribute(RpcAttributes.SWIVEL_METHOD_KEY, call.method())
+        SpanBuilder builder = RpcAttributes.callSpan(tracer, parent, SpanKind.SERVER, call.service(), call.methodName(),
+                        call.method())
                 .setAttribute(RpcAttributes.SWIVEL_BUNDLE, call.bundleName())
                 .setAttribute(RpcAttributes.SWIVEL_VERSION, call.bundleVersion());
         InetSocketAddress peer = call.remoteAddress().orElse(null);

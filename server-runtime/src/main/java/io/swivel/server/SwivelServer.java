@@ -8,6 +8,7 @@ import io.swivel.server.internal.admin.AdminToken;
 import io.swivel.server.internal.announce.RunningServer;
 import io.swivel.server.internal.announce.ServerListener;
 import io.swivel.server.internal.bundle.LeftoverHunt;
+import io.swivel.server.internal.cluster.ClusterFollower;
 import io.swivel.server.internal.cluster.ZooKeeperUpdatingListener;
 import io.swivel.server.internal.deploy.BundleLoader;
 import io.swivel.server.internal.deploy.BundleUpload;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One Swivel server: deploys the bundles of its deploy directory, serves {@code swivel/1} and
  * the admin API, and unloads everything on {@link #close()}; what announces it (ZooKeeper
- * registration, cluster commands) is a listener beside it. Holds no static state, so several
+ * registration, cluster commands, following the cluster's desired versions) is a listener beside it. Holds no static state, so several
  * servers can share a JVM.
  */
 public final class SwivelServer implements Closeable {
@@ -72,7 +73,6 @@ public final class SwivelServer implements Closeable {
     private SwivelServer(ServerConfig config, AdminToken token, Clock clock) {
         this.config = config;
         this.zookeeper = ZooKeeperUpdatingListener.forConfig(config).orElse(null);
-        this.listeners = zookeeper != null ? List.of(zookeeper) : List.of();
         this.health = new ServerHealth(clock, HEALTH_RECOVERY);
         this.interceptors = ServerInterceptors.load(config.tracing(), System.getenv(), SwivelServer.class.getClassLoader());
         Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock, config.limits().maxDecodeObjects(),
@@ -86,14 +86,22 @@ public final class SwivelServer implements Closeable {
                 new LeftoverHunt(this::ioThreads, Duration.ofSeconds(1)));
         this.deployer = new Deployer(bundleLoader, directory, config.deployDir(), config.dataDir(),
                 new DeploySettings(config.drainTimeout(), config.historyLimit(), config.probation(),
-                        config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout(), config.canary()), metrics,
+                        config.probationErrorRate(), config.probationMinCalls(), config.stepTimeout(), config.canary(),
+                        config.limits().eventLogSize()), metrics,
                 clock);
         this.watcher = new DeployWatcher(config.deployDir(), deployer, config.rescanInterval(), config.pendingAfter(),
                 config.stalledAfter(), clock);
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength(), config.limits(), metrics);
+        BundleUpload upload = new BundleUpload(config.deployDir(), config.limits().maxUploadBytes(), deployer);
         this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer::undeploy, leakTracker,
-                metrics, () -> zookeeper != null ? zookeeper.registration() : null, health, config.limits(),
-                new BundleUpload(config.deployDir(), config.limits().maxUploadBytes(), deployer));
+                metrics, () -> zookeeper != null ? zookeeper.registration() : null, health, config.limits(), upload);
+        // the follower after the registration: it starts once the server is registered, and stops first
+        List<ServerListener> announcing = new java.util.ArrayList<>();
+        if (zookeeper != null) {
+            announcing.add(zookeeper);
+        }
+        ClusterFollower.forConfig(config, zookeeper, token, upload, deployer.events()).ifPresent(announcing::add);
+        this.listeners = List.copyOf(announcing);
     }
 
     /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -215,6 +216,41 @@ class AdminLimitsTest {
             assertThat(RawHttp.exchange(port, header, Duration.ofSeconds(10)).status()).isEqualTo(431);
             assertThat(refused(live, "body_too_large")).isEqualTo(1);
             assertThat(refused(live, "bad_request")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theBodyCapAndTheTransferCapAreSettingsAndTheirRefusalsNameTheFlags() throws Exception {
+        try (LiveServer live = start(l -> {
+            l.adminMaxBodyBytes = 4096;
+            l.adminMaxTransfers = 1;
+        })) {
+            int port = live.server.adminAddress().getPort();
+            AdminHttp admin = new AdminHttp(live.server);
+            String call = "POST /v1/call HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin.token
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"service\":";
+            RawHttp.Reply tooLarge = RawHttp.exchange(port, call, Duration.ofSeconds(10));
+            assertThat(tooLarge.status()).isEqualTo(413);
+            assertThat(tooLarge.body()).contains("request body larger than 4096 bytes (Content-Length 5000); "
+                    + "the limit is --admin-max-body-size");
+
+            try (Socket upload = new Socket()) { // holds the one transfer permit while its body has not arrived
+                upload.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                upload.getOutputStream().write(("POST /v1/bundles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + admin.token + "\r\nX-Swivel-Sha256: " + "0".repeat(64) + "\r\nContent-Length: 100000\r\n\r\n"
+                        + "PK").getBytes(StandardCharsets.ISO_8859_1));
+                upload.getOutputStream().flush();
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    HttpResponse<String> busy = admin.send(admin.bearer("/v1/bundles/nobody/jar"));
+                    assertThat(busy.statusCode()).isEqualTo(503);
+                    assertThat(busy.body()).contains("as many uploads and downloads as --admin-max-transfers allows (1) "
+                            + "run already on this server; retry when one is done");
+                });
+            }
+            // the upload's permit comes back when its connection goes
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    admin.send(admin.bearer("/v1/bundles/nobody/jar")).statusCode() == 404);
+            assertThat(refused(live, "transfers")).isGreaterThanOrEqualTo(1);
         }
     }
 

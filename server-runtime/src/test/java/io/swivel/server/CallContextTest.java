@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -210,6 +211,35 @@ class CallContextTest {
                         .hasMessageContaining("refused by the client: tenant(java.lang.String)");
                 try (MetadataScope scope = SwivelClient.withMetadata("tenant", "acme")) {
                     assertThat(live.proxy(Whoami.class).seen()).contains("args=[a]").doesNotContain("args=[never-sent]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClientInterceptorThatWaitsOnItsBlockingCallsFutureFailsAtOnceInsteadOfHanging() throws Exception {
+        try (LiveServer live = serve(true, Map.of())) {
+            try (SwivelClient client = SwivelClient.builder().address("127.0.0.1", live.server.rpcAddress().getPort())
+                    .intercept((call, next) -> {
+                        call.putMetadata("tenant", "waiter");
+                        Object result = "first".equals(call.arguments()[0])
+                                ? next.proceed().join() // the mistake: this thread completes that future, later
+                                : next.proceed().thenApply(value -> value).join(); // a future derived from it, the same
+                        return CompletableFuture.completedFuture(result);
+                    }).build()) {
+                Whoami whoami = client.proxy(Whoami.class);
+                for (String argument : List.of("first", "second")) {
+                    CompletableFuture<Throwable> thrown = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return new AssertionError("answered " + whoami.tenant(argument));
+                        } catch (Throwable refused) {
+                            return refused;
+                        }
+                    });
+                    assertThat(thrown.get(30, TimeUnit.SECONDS)).as(argument)
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("inside a client interceptor of a blocking call",
+                                    "compose on it (whenComplete, thenApply) instead");
                 }
             }
         }

@@ -13,6 +13,8 @@ import io.swivel.samples.greeter.Greeter;
 import io.swivel.registry.RegistryPaths;
 import io.swivel.registry.ZooKeeperClients;
 import io.swivel.server.internal.cluster.ClusterCommands;
+import io.swivel.server.internal.cluster.DesiredVersion;
+import io.swivel.server.internal.cluster.DesiredVersions;
 import io.swivel.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,8 +154,20 @@ class DiscoveryTest {
 
                 LiveServer.Cli rollback = a.cli("rollback", "greeter", "--cluster", "--zookeeper", zk);
                 assertThat(rollback.status()).as(rollback.err()).isZero();
-                assertThat(rollback.out().lines()).hasSize(2).allSatisfy(line -> assertThat(line)
+                List<String> lines = rollback.out().lines().toList();
+                assertThat(lines).hasSize(3);
+                assertThat(lines.subList(0, 2)).allSatisfy(line -> assertThat(line)
                         .contains("OK").contains("greeter 2.0.0 → 1.0.0 rolled back from standby"));
+                String v1 = a.status("greeter").active().sha256();
+                assertThat(lines.get(2)).startsWith("desired version of greeter: 1.0.0 (sha256 " + v1 + ")");
+                try (var curator = io.swivel.registry.ZooKeeperClients.connect(zk, Duration.ofSeconds(10),
+                        Duration.ofSeconds(10))) {
+                    DesiredVersion desired = new DesiredVersions(curator).get("greeter").orElseThrow();
+                    assertThat(desired.version()).isEqualTo("1.0.0");
+                    assertThat(desired.sha256()).isEqualTo(v1);
+                    assertThat(desired.source()).isNull();
+                    assertThat(desired.setBy()).isEqualTo("rollback --cluster");
+                }
                 assertThat(a.status("greeter").active().version()).isEqualTo("1.0.0");
                 assertThat(b.status("greeter").active().version()).isEqualTo("1.0.0");
                 assertThat(b.marker("greeter.jar", ".rolledback")).content()

@@ -99,7 +99,7 @@ class EventsTest {
             assertThat(admin.send(admin.request("/v1/events")).statusCode()).isEqualTo(401);
             HttpResponse<String> zero = admin.send(admin.bearer("/v1/events?limit=0"));
             assertThat(zero.statusCode()).isEqualTo(400);
-            assertThat(json.readTree(zero.body()).path("message").asText()).isEqualTo("limit: 0 (expected: 1..500)");
+            assertThat(json.readTree(zero.body()).path("message").asText()).isEqualTo("limit: 0 (expected: 1..500, the events kept: --event-log-size)");
             assertThat(admin.send(admin.bearer("/v1/events?limit=x")).statusCode()).isEqualTo(400);
             assertThat(admin.send(admin.bearer("/v1/events").POST(java.net.http.HttpRequest.BodyPublishers.noBody()))
                     .statusCode()).isEqualTo(405);
@@ -107,6 +107,19 @@ class EventsTest {
             assertThat(types(answer)).containsExactly("server_started");
             assertThat(answer.path("events").get(0).path("message").asText())
                     .startsWith("serving 0 bundle(s) on 127.0.0.1:" + live.server.rpcAddress().getPort());
+        }
+    }
+
+    @Test
+    void theEventsKeptAreASettingAndALargerLimitNamesIt() throws Exception {
+        try (LiveServer live = LiveServer.start(root, c -> c.limits = c.limits.with(l -> l.eventLogSize = 3))) {
+            AdminHttp admin = new AdminHttp(live.server);
+            assertThat(events(admin, 3).path("kept").asInt()).isEqualTo(3);
+            HttpResponse<String> four = admin.send(admin.bearer("/v1/events?limit=4"));
+            assertThat(four.statusCode()).isEqualTo(400);
+            assertThat(json.readTree(four.body()).path("message").asText())
+                    .isEqualTo("limit: 4 (expected: 1..3, the events kept: --event-log-size)");
+            assertThat(live.server.deployer().events().capacity()).isEqualTo(3);
         }
     }
 

@@ -9,7 +9,10 @@ import io.swivel.samples.greeter.Greeter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -53,7 +57,8 @@ class UploadTest {
 
     @Test
     void anUploadedJarServesAndTheCliFollowsItThroughProbation() throws Exception {
-        try (LiveServer live = start(c -> c.probation = Duration.ofMillis(800))) {
+        // long enough that the CLI, polling every 200 ms, sees the probation on a loaded machine (800 ms was missed)
+        try (LiveServer live = start(c -> c.probation = Duration.ofSeconds(3))) {
             LiveServer.Cli cli = live.cli("deploy", TestBundles.jar("greeter-v2").toString());
 
             assertThat(cli.status()).as(cli.err()).isZero();
@@ -189,6 +194,44 @@ class UploadTest {
             assertThat(unknown.body()).contains("no bundle nobody serves here");
             // the other routes still work on the same server after the streamed ones
             assertThat(http.send(http.bearer("/v1/bundles/greeter").GET()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anUploadWhoseClientEndsItsSideBeforeTheBodyIsCompleteIsAnswered400() throws Exception {
+        try (LiveServer live = start(c -> { })) {
+            AdminHttp http = new AdminHttp(live.server);
+            byte[] v2 = Files.readAllBytes(TestBundles.jar("greeter-v2"));
+            int sent = v2.length / 2;
+            String head = "POST /v1/bundles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + http.token
+                    + "\r\nX-Swivel-Sha256: " + sha256(v2) + "\r\n";
+
+            String announced = halfClosed(live, (head + "Content-Length: " + v2.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1), Arrays.copyOf(v2, sent));
+            String chunk = Integer.toHexString(sent) + "\r\n";
+            String chunked = halfClosed(live, (head + "Transfer-Encoding: chunked\r\n\r\n" + chunk)
+                    .getBytes(StandardCharsets.ISO_8859_1), Arrays.copyOf(v2, sent), "\r\n".getBytes(StandardCharsets.ISO_8859_1));
+
+            assertThat(announced).startsWith("HTTP/1.1 400 ").contains("\"status\" : \"BAD_REQUEST\"",
+                    "the upload ended after " + sent + " of " + v2.length + " bytes");
+            assertThat(chunked).startsWith("HTTP/1.1 400 ").contains("the upload ended after " + sent
+                    + " bytes, before its last chunk");
+            assertUntouched(live); // and the partial file is gone
+        }
+    }
+
+    /** Sends the parts over one connection, ends its output, and reads the whole answer. */
+    private static String halfClosed(LiveServer live, byte[]... parts) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", live.server.adminAddress().getPort()), 5_000);
+            socket.setSoTimeout(30_000); // the upload timeout is 5 min: an answer within 30 s is the early one
+            OutputStream out = socket.getOutputStream();
+            for (byte[] part : parts) {
+                out.write(part);
+            }
+            out.flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

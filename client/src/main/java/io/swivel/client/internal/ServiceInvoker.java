@@ -195,15 +195,29 @@ final class ServiceInvoker implements InvocationHandler {
         ClientCall call = new ClientCall(service, info.key, args, timeout, async, metadata);
         ThreadlessExecutor threadless = async ? null : new ThreadlessExecutor();
         Executor completion = async ? client.callbackExecutor() : threadless;
+        Thread caller = Thread.currentThread();
         CompletableFuture<Object> result = ClientChain.run(client.interceptors(), call, () -> {
             Map<String, String> sent = Map.copyOf(call.metadata());
             checkMetadata(sent, info);
-            return send(info, args, timeoutMillis, sent).handleAsync((response, error) -> {
+            CompletableFuture<Object> decoded = send(info, args, timeoutMillis, sent).handleAsync((response, error) -> {
                 if (error != null) {
                     throw error instanceof CompletionException c ? c : new CompletionException(error);
                 }
                 return decode(response, info);
             }, completion);
+            if (async) {
+                return decoded;
+            }
+            // this thread completes it once the interceptors returned: waiting on it here is refused, not a hang
+            CompletableFuture<Object> guarded = new CallerCompletedFuture<>(caller);
+            decoded.whenComplete((value, error) -> {
+                if (error != null) {
+                    guarded.completeExceptionally(error);
+                } else {
+                    guarded.complete(value);
+                }
+            });
+            return guarded;
         });
         if (async) {
             return result;

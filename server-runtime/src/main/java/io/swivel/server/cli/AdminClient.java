@@ -72,6 +72,14 @@ final class AdminClient {
 
     /** The answer of the server: HTTP status and JSON body. */
     record Reply(int status, JsonNode body) {
+
+        /** @return the body of a 200; for any other status, a {@link CliException} with the server's message */
+        JsonNode ok() {
+            if (status != 200) {
+                throw new CliException(body.path("message").asText("HTTP " + status));
+            }
+            return body;
+        }
     }
 
     Reply get(String path) {
@@ -111,6 +119,47 @@ final class AdminClient {
             request.header(headers[i], headers[i + 1]);
         }
         return send(request, timeout);
+    }
+
+    /**
+     * Downloads a file the server streams (a bundle's jar), never more than {@code maxBytes}.
+     *
+     * @param path the route
+     * @param target where to write it (replaced)
+     * @param maxBytes the most bytes accepted
+     * @param timeout how long the whole exchange may take
+     * @return the HTTP status; the file holds the body only when it is 200
+     */
+    int download(String path, Path target, long maxBytes, Duration timeout) {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                    .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new CliException("cannot download " + path + " from " + base + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        }
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                return response.statusCode();
+            }
+            try (java.io.OutputStream out = Files.newOutputStream(target)) {
+                byte[] buffer = new byte[64 * 1024];
+                long total = 0;
+                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                    total += read;
+                    if (total > maxBytes) {
+                        throw new CliException(base + path + " is larger than " + maxBytes + " bytes; not a jar to deploy");
+                    }
+                    out.write(buffer, 0, read);
+                }
+            }
+            return 200;
+        } catch (IOException e) {
+            throw new CliException("cannot download " + path + " from " + base + ": " + e, e);
+        }
     }
 
     /** @return where the server is, {@code http://host:port} */

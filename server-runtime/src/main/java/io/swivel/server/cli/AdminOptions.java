@@ -37,6 +37,24 @@ final class AdminOptions {
         return new AdminClient(host, adminPort, resolveToken(), tlsCa);
     }
 
+    /**
+     * A client of another server of the cluster, with the same token and trust roots.
+     *
+     * @param address the server's admin {@code host:port}, as its registration announces it
+     */
+    AdminClient client(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new CliException("the admin address '" + address + "' is not HOST:PORT");
+        }
+        String host = address.substring(0, colon); // an IPv6 host keeps its brackets, as a URL needs them
+        try {
+            return new AdminClient(host, Integer.parseInt(address.substring(colon + 1)), resolveToken(), tlsCa);
+        } catch (NumberFormatException e) {
+            throw new CliException("the admin address '" + address + "' is not HOST:PORT", e);
+        }
+    }
+
     private String resolveToken() {
         if (token != null && !token.isBlank()) {
             return token.trim();

@@ -1,6 +1,5 @@
 package io.swivel.server.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,17 +31,8 @@ final class CanaryCommand implements Callable<Integer> {
             description = "The new version's jar (a path the server can read: it runs on this machine).")
     Path jar;
 
-    @Option(names = "--steps", paramLabel = "1,5,25,50,100",
-            description = "The canary's weights in percent, step by step; 100 promotes it (default: 1,5,25,50,100).")
-    String steps;
-
-    @Option(names = "--step-every", paramLabel = "DURATION",
-            description = "How long each step lasts before the analysis that widens it (default: 1m).")
-    String stepEvery;
-
-    @Option(names = "--sticky", description = "Choose the version by the call's arguments, so the same key always "
-            + "reaches the same version (default: a random draw per call).")
-    boolean sticky;
+    @Mixin
+    CanarySteps steps;
 
     @ArgGroup(exclusive = true)
     Action action;
@@ -83,25 +73,11 @@ final class CanaryCommand implements Callable<Integer> {
             if (jar == null) {
                 throw new CliException("give the canary's JAR, or one of --promote, --abort, --pause, --resume");
             }
-            Path file = jar.toAbsolutePath().normalize();
-            if (!Files.isRegularFile(file)) {
-                throw new CliException(jar + " is not a file");
-            }
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("jar", file.toString());
-            if (steps != null) {
-                body.put("steps", steps);
-            }
-            if (stepEvery != null) {
-                body.put("stepEvery", stepEvery);
-            }
-            body.put("sticky", sticky);
-            reply = admin.client().post("/v1/bundles/" + bundle + "/canary", body);
+            body.put("jar", CanarySteps.serverReadable(jar));
+            reply = admin.client().post("/v1/bundles/" + bundle + "/canary", steps.addTo(body));
         }
-        if (reply.status() != 200) {
-            throw new CliException(reply.body().path("message").asText("HTTP " + reply.status()));
-        }
-        spec.commandLine().getOut().println(reply.body().path("message").asText());
+        spec.commandLine().getOut().println(reply.ok().path("message").asText());
         return 0;
     }
 }

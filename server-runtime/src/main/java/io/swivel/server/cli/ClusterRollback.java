@@ -6,6 +6,8 @@ import io.swivel.registry.InstanceInfo;
 import io.swivel.registry.RegistryException;
 import io.swivel.registry.RegistryPaths;
 import io.swivel.registry.ServiceCatalog;
+import io.swivel.server.internal.cluster.DesiredVersion;
+import io.swivel.server.internal.cluster.DesiredVersions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,7 +27,8 @@ import org.apache.zookeeper.CreateMode;
 /**
  * {@code swivel rollback BUNDLE --cluster}: writes a rollback command under
  * {@code /swivel/commands}, waits for the answer of every server that registers the bundle,
- * prints each, and removes the command.
+ * prints each, and removes the command; then makes the version they returned to the bundle's
+ * desired version ({@code /swivel/desired/<bundle>}), so servers started afterwards serve it too.
  */
 final class ClusterRollback {
 
@@ -63,6 +66,7 @@ final class ClusterRollback {
                     out.printf("%-22s %-10s %s%n", server, status, answer.path("message").asText());
                 }
             }
+            setDesired(out, client, bundle, answers);
             out.flush();
             if (failed > 0) {
                 throw new CliException("the rollback of " + bundle + " did not succeed on " + failed + " of "
@@ -76,6 +80,34 @@ final class ClusterRollback {
         } catch (Exception e) {
             throw new CliException("cluster rollback failed: " + e, e);
         }
+    }
+
+    /**
+     * Makes the version the servers returned to the cluster's desired version, so a server started
+     * afterwards (or one that follows the cluster and was away) does not bring back the version
+     * rolled back from. Only when every server that answered OK serves the same content.
+     */
+    private void setDesired(PrintWriter out, CuratorFramework client, String bundle, Map<String, JsonNode> answers)
+            throws Exception {
+        Set<String> contents = new TreeSet<>();
+        String version = null;
+        for (JsonNode answer : answers.values()) {
+            if (answer.path("status").asText().equals("OK") && answer.hasNonNull("sha256")) {
+                contents.add(answer.get("sha256").asText());
+                version = answer.path("version").asText();
+            }
+        }
+        if (contents.size() != 1) {
+            out.printf("desired version of %s left as it was: %s%n", bundle, contents.isEmpty()
+                    ? "no server answered OK with the version it serves"
+                    : "the servers returned to different contents " + contents);
+            return;
+        }
+        String sha256 = contents.iterator().next();
+        new DesiredVersions(client).set(new DesiredVersion(bundle, version, sha256, null, "rollback --cluster",
+                System.currentTimeMillis()));
+        out.printf("desired version of %s: %s (sha256 %s); servers that follow the cluster, and those started "
+                + "later, converge to it%n", bundle, version, sha256);
     }
 
     private Map<String, JsonNode> collect(CuratorFramework client, String path, Set<String> servers, Duration wait)

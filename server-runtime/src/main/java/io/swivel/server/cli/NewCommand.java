@@ -36,6 +36,8 @@ final class NewCommand implements Runnable {
 
         /** What Maven and Swivel both accept as an artifactId and a bundle name. */
         private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+        /** What Maven accepts as a groupId ({@code [A-Za-z0-9_\-.]+}), bounded. */
+        private static final Pattern GROUP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
 
         @Parameters(index = "0", paramLabel = "NAME",
                 description = "The project's artifactId and the bundle's name (Swivel-Bundle), e.g. hello-bundle.")
@@ -71,6 +73,14 @@ final class NewCommand implements Runnable {
             if (!NAME.matcher(version).matches()) {
                 throw new CliException("--version '" + version + "' is not a valid version: letters, digits, '.', "
                         + "'_' and '-', starting with a letter or digit");
+            }
+            if (groupId != null && !GROUP_ID.matcher(groupId).matches()) {
+                throw new CliException("--group-id '" + groupId + "' is not a valid Maven groupId: letters, digits, "
+                        + "'.', '_' and '-', at most 200 characters, e.g. com.example");
+            }
+            if (swivelVersion != null && !NAME.matcher(swivelVersion).matches()) {
+                throw new CliException("--swivel-version '" + swivelVersion + "' is not a valid version: letters, digits, "
+                        + "'.', '_' and '-', starting with a letter or digit, e.g. 0.1.0");
             }
             String pkg = packageName != null ? packageName : defaultPackage(name);
             if (!SourceVersion.isName(pkg)) {

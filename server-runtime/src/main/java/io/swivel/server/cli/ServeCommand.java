@@ -142,6 +142,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "After this server joins or a version becomes active, its weight ramps from 5% to full over this window; 0s for none (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
+    @Option(names = "--follow-cluster", paramLabel = "auto|true|false",
+            description = "Converge to the desired version of each bundle kept in ZooKeeper (/swivel/desired), at start and "
+                    + "whenever it changes; auto: on with an external --zookeeper ensemble, off with embedded or none (default: ${DEFAULT-VALUE}).")
+    String followCluster;
+
+    @Option(names = "--maven-repository", paramLabel = "URL",
+            description = "The repository (file:, http: or https:, Maven layout) in which a desired version's "
+                    + "maven:GROUP:ARTIFACT:VERSION source resolves; empty for none (default: none).")
+    String mavenRepository;
+
     @Option(names = "--max-connections",
             description = "Open swivel/1 connections beyond which a new one gets GOAWAY and is closed (default: ${DEFAULT-VALUE}).")
     int maxConnections;
@@ -201,6 +211,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--upload-timeout", converter = DurationConverter.class,
             description = "How long one upload's body may take to arrive; a slower one is answered 408 (default: ${DEFAULT-VALUE}).")
     Duration uploadTimeout;
+
+    @Option(names = "--admin-max-transfers",
+            description = "Uploads and jar downloads of the admin API running at once; one more is answered 503 (default: ${DEFAULT-VALUE}).")
+    int adminMaxTransfers;
+
+    @Option(names = "--admin-max-body-size", converter = SizeConverter.class,
+            description = "Largest request body of the other admin routes (POST /v1/call, ...); a larger one is answered 413 (default: ${DEFAULT-VALUE}).")
+    long adminMaxBodySize;
+
+    @Option(names = "--event-log-size",
+            description = "Events kept in memory for GET /v1/events, the admin page and swivel status; the oldest go first (default: ${DEFAULT-VALUE}).")
+    int eventLogSize;
 
     @Option(names = "--max-lib-bytes", converter = SizeConverter.class,
             description = "Total size the nested lib/*.jar of one bundle may extract to; a jar past it is .failed (default: ${DEFAULT-VALUE}).")
@@ -287,7 +309,7 @@ final class ServeCommand implements Callable<Integer> {
                         c.embeddedZkPort = embeddedZkPort;
                         c.zkSessionTimeout = zkSessionTimeout;
                         c.announce = new Announce(c.announce.advertiseHost(), c.announce.advertisePort(), weight, warmup,
-                                c.announce.followCluster(), Announce.parseBundleWeights(bundleWeights));
+                                followCluster(followCluster), Announce.parseBundleWeights(bundleWeights), mavenRepository);
                         if (advertiseAddress != null) {
                             c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
                         }
@@ -311,10 +333,22 @@ final class ServeCommand implements Callable<Integer> {
                         l.deregisterTimeout = deregisterTimeout;
                         l.maxUploadBytes = maxUploadSize;
                         l.uploadTimeout = uploadTimeout;
+                        l.adminMaxTransfers = adminMaxTransfers;
+                        l.adminMaxBodyBytes = toInt(adminMaxBodySize, "--admin-max-body-size");
+                        l.eventLogSize = eventLogSize;
                     });
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);
         }
+    }
+
+    private static Boolean followCluster(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> null;
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("--follow-cluster: " + value + " (expected: auto, true or false)");
+        };
     }
 
     private static Tls.Provider tlsProvider(String value) {

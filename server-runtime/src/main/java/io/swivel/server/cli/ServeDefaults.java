@@ -41,6 +41,9 @@ final class ServeDefaults {
         values.put("bundle-weights", config.announce().bundleWeights().entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + entry.getValue()).sorted().collect(java.util.stream.Collectors.joining(",")));
         values.put("warmup", duration(config.announce().warmup()));
+        Boolean follow = config.announce().followCluster();
+        values.put("follow-cluster", follow == null ? "auto" : follow.toString());
+        values.put("maven-repository", config.announce().mavenRepository() != null ? config.announce().mavenRepository() : "");
         values.put("tls-provider", config.tls().provider().name().toLowerCase(java.util.Locale.ROOT));
         values.put("tls-reload-interval", duration(config.tls().reloadInterval()));
         values.put("admin-tls", String.valueOf(config.tls().admin()));
@@ -62,6 +65,9 @@ final class ServeDefaults {
         values.put("deregister-timeout", duration(limits.deregisterTimeout()));
         values.put("max-upload-size", size(limits.maxUploadBytes()));
         values.put("upload-timeout", duration(limits.uploadTimeout()));
+        values.put("admin-max-transfers", String.valueOf(limits.adminMaxTransfers()));
+        values.put("admin-max-body-size", size(limits.adminMaxBodyBytes()));
+        values.put("event-log-size", String.valueOf(limits.eventLogSize()));
         values.put("otlp-endpoint", config.tracing().otlpEndpoint() != null ? config.tracing().otlpEndpoint() : "");
         return Map.copyOf(values);
     }

@@ -2,7 +2,6 @@ package io.swivel.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,16 +48,9 @@ final class ShadowCommand implements Callable<Integer> {
             + "starting it as a canary.")
     boolean active;
 
-    @Option(names = "--steps", paramLabel = "1,5,25,50,100",
-            description = "With --promote: the canary's weights in percent (default: 1,5,25,50,100).")
-    String steps;
-
-    @Option(names = "--step-every", paramLabel = "DURATION",
-            description = "With --promote: how long each canary step lasts (default: 1m).")
-    String stepEvery;
-
-    @Option(names = "--sticky", description = "With --promote: the canary chooses the version by the call's arguments.")
-    boolean sticky;
+    /** With --promote: the steps of the canary the shadow's version starts as. */
+    @Mixin
+    CanarySteps steps;
 
     @ArgGroup(exclusive = true)
     Action action;
@@ -93,7 +85,7 @@ final class ShadowCommand implements Callable<Integer> {
         if (action == null && jar == null) {
             throw new CliException("give the shadow's JAR, or one of --report, --stop, --promote");
         }
-        if ((active || steps != null || stepEvery != null || sticky) && (action == null || !action.promote)) {
+        if ((active || steps.given()) && (action == null || !action.promote)) {
             throw new CliException("--active, --steps, --step-every and --sticky go with --promote");
         }
         String route = "/v1/bundles/" + bundle + "/shadow";
@@ -107,34 +99,21 @@ final class ShadowCommand implements Callable<Integer> {
         } else {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("to", active ? "active" : "canary");
-            if (steps != null) {
-                body.put("steps", steps);
-            }
-            if (stepEvery != null) {
-                body.put("stepEvery", stepEvery);
-            }
-            body.put("sticky", sticky);
-            reply = admin.client().post(route + "/promote", body);
+            reply = admin.client().post(route + "/promote", steps.addTo(body));
         }
-        if (reply.status() != 200) {
-            throw new CliException(reply.body().path("message").asText("HTTP " + reply.status()));
-        }
+        JsonNode answer = reply.ok();
         PrintWriter out = spec.commandLine().getOut();
         if (action != null && action.report) {
-            print(out, reply.body().path("shadow"));
+            print(out, answer.path("shadow"));
         } else {
-            out.println(reply.body().path("message").asText());
+            out.println(answer.path("message").asText());
         }
         return 0;
     }
 
     private Map<String, Object> startBody() {
-        Path file = jar.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(file)) {
-            throw new CliException(jar + " is not a file");
-        }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jar", file.toString());
+        body.put("jar", CanarySteps.serverReadable(jar));
         if (percent != null) {
             body.put("percent", percent);
         }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code swivel status [--json]}: the bundles of a running server. */
+/** {@code swivel status [--json] [--cluster]}: the bundles of a running server, or of every server. */
 @Command(name = "status", description = "Show the bundles of a running server: active and standby versions, "
         + "states, services, in-flight calls, last error, history.")
 final class StatusCommand implements Callable<Integer> {
@@ -31,6 +31,14 @@ final class StatusCommand implements Callable<Integer> {
             description = "How many of the server's last events to print, newest first; 0 for none (default: ${DEFAULT-VALUE}).")
     int events = 5;
 
+    @Option(names = "--cluster", description = "Every server that ZooKeeper lists, by bundle: its version, state "
+            + "and whether it is the bundle's desired version (read from ZooKeeper; no token needed).")
+    boolean cluster;
+
+    @Option(names = "--zookeeper", defaultValue = "127.0.0.1:2181", paramLabel = "HOST:PORT,...",
+            description = "With --cluster: the ZooKeeper to read (default: ${DEFAULT-VALUE}).")
+    String zookeeper;
+
     @Mixin
     AdminOptions admin;
 
@@ -39,6 +47,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (cluster) {
+            return new ClusterStatus().run(spec.commandLine().getOut(), zookeeper, json);
+        }
         AdminClient client = admin.client();
         AdminClient.Reply reply = client.get("/v1/bundles");
         if (reply.status() != 200) {

@@ -10,12 +10,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The {@code swivel} command line: {@code serve}, {@code status}, {@code deploy}, {@code rollback}, {@code undeploy}, {@code services}, {@code call}, {@code canary}, {@code shadow} and {@code new bundle}. */
+/** The {@code swivel} command line: {@code serve}, {@code status}, {@code deploy}, {@code rollback}, {@code undeploy}, {@code services}, {@code call}, {@code canary}, {@code shadow}, {@code rollout} and {@code new bundle}. */
 @Command(name = "swivel", mixinStandardHelpOptions = true, version = "swivel 0.1.0",
         description = "Swivel, a hot-reloading RPC application server.",
         subcommands = {ServeCommand.class, StatusCommand.class, DeployCommand.class, RollbackCommand.class,
             UndeployCommand.class, ServicesCommand.class, CallCommand.class, CanaryCommand.class, ShadowCommand.class,
-            NewCommand.class})
+            NewCommand.class, RolloutCommand.class})
 public final class SwivelMain implements Runnable {
 
     /** The environment variable naming the configuration file when {@code --config} does not. */

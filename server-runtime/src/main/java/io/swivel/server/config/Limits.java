@@ -29,12 +29,16 @@ import java.util.function.Consumer;
  * @param uploadTimeout how long one upload's body may take to arrive
  * @param maxMetadataEntries metadata entries one request may carry; a request with more is answered {@code BAD_REQUEST}
  * @param maxMetadataBytes bytes of metadata (keys, values and their lengths) one request may carry
+ * @param adminMaxTransfers uploads and jar downloads of the admin API running at once; more are answered {@code 503}
+ * @param adminMaxBodyBytes the largest request body of the admin routes other than uploads; larger is answered {@code 413}
+ * @param eventLogSize the events kept in memory for {@code GET /v1/events}; beyond it the oldest go
  */
 public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxInFlightPerConnection,
                      int writeBufferHighWater, Duration idleTimeout, Duration frameTimeout, long maxPartialFrameMemory,
                      int maxDecodeObjects, int adminMaxConnections, int adminMaxCalls, Duration adminReadTimeout,
                      long maxLibBytes, int maxLibRatio, Duration deregisterTimeout, long maxUploadBytes,
-                     Duration uploadTimeout, int maxMetadataEntries, int maxMetadataBytes) {
+                     Duration uploadTimeout, int maxMetadataEntries, int maxMetadataBytes, int adminMaxTransfers,
+                     int adminMaxBodyBytes, int eventLogSize) {
 
     /**
      * Validates the bounds.
@@ -57,6 +61,9 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
      * @param uploadTimeout see the record
      * @param maxMetadataEntries see the record
      * @param maxMetadataBytes see the record
+     * @param adminMaxTransfers see the record
+     * @param adminMaxBodyBytes see the record
+     * @param eventLogSize see the record
      */
     public Limits {
         checkAtLeast(maxConnections, 1, "maxConnections");
@@ -85,6 +92,9 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
             throw new IllegalArgumentException("maxMetadataEntries: " + maxMetadataEntries + " (expected: 1..65535)");
         }
         checkAtLeast(maxMetadataBytes, 64, "maxMetadataBytes");
+        checkAtLeast(adminMaxTransfers, 1, "adminMaxTransfers");
+        checkAtLeast(adminMaxBodyBytes, 1024, "adminMaxBodyBytes");
+        checkAtLeast(eventLogSize, 1, "eventLogSize");
     }
 
     /**
@@ -93,12 +103,13 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
      * @return 10,000 connections (1,000 per address), 1,024 calls in flight and 1 MiB of answers queued per
      *     connection, idle timeout 5 min, frame timeout 10 s, 256 MiB of incomplete frames, 1,000,000 decoded
      *     objects per body, 64 admin connections and 8 admin calls, admin read timeout 10 s, 512 MiB and 100:1
-     *     for nested libraries, 2 s for deregistration at shutdown, uploads of at most 256 MiB within 5 min
+     *     for nested libraries, 2 s for deregistration at shutdown, uploads of at most 256 MiB within 5 min,
+     *     4 uploads and jar downloads at once, admin request bodies of 1 MiB, 500 events kept
      */
     public static Limits defaults() {
         return new Limits(10_000, 1_000, 1024, 1024 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(10),
                 256L * 1024 * 1024, 1_000_000, 64, 8, Duration.ofSeconds(10), 512L * 1024 * 1024, 100,
-                Duration.ofSeconds(2), 256L * 1024 * 1024, Duration.ofMinutes(5), 64, 8 * 1024);
+                Duration.ofSeconds(2), 256L * 1024 * 1024, Duration.ofMinutes(5), 64, 8 * 1024, 4, 1024 * 1024, 500);
     }
 
     /**
@@ -151,6 +162,12 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
         public int maxMetadataEntries;
         /** See {@link Limits#maxMetadataBytes()}. */
         public int maxMetadataBytes;
+        /** See {@link Limits#adminMaxTransfers()}. */
+        public int adminMaxTransfers;
+        /** See {@link Limits#adminMaxBodyBytes()}. */
+        public int adminMaxBodyBytes;
+        /** See {@link Limits#eventLogSize()}. */
+        public int eventLogSize;
 
         private Builder(Limits from) {
             maxConnections = from.maxConnections;
@@ -171,13 +188,16 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
             uploadTimeout = from.uploadTimeout;
             maxMetadataEntries = from.maxMetadataEntries;
             maxMetadataBytes = from.maxMetadataBytes;
+            adminMaxTransfers = from.adminMaxTransfers;
+            adminMaxBodyBytes = from.adminMaxBodyBytes;
+            eventLogSize = from.eventLogSize;
         }
 
         private Limits build() {
             return new Limits(maxConnections, maxConnectionsPerAddress, maxInFlightPerConnection, writeBufferHighWater,
                     idleTimeout, frameTimeout, maxPartialFrameMemory, maxDecodeObjects, adminMaxConnections,
                     adminMaxCalls, adminReadTimeout, maxLibBytes, maxLibRatio, deregisterTimeout, maxUploadBytes,
-                    uploadTimeout, maxMetadataEntries, maxMetadataBytes);
+                    uploadTimeout, maxMetadataEntries, maxMetadataBytes, adminMaxTransfers, adminMaxBodyBytes, eventLogSize);
         }
     }
 

@@ -74,7 +74,8 @@ class ConfigPrecedenceTest {
         writeConf("max-connections = 500\nwrite-buffer-limit = 64KiB\nmax-lib-bytes = 1GiB\n");
         env.put("SWIVEL_FRAME_TIMEOUT", "3s");
         env.put("SWIVEL_MAX_IN_FLIGHT_PER_CONNECTION", "16");
-        ServerConfig config = serve("--max-connections-per-address", "7", "--idle-timeout", "2m",
+        env.put("SWIVEL_ADMIN_MAX_TRANSFERS", "2");
+        ServerConfig config = serve("--event-log-size", "50", "--admin-max-body-size", "64KiB", "--max-connections-per-address", "7", "--idle-timeout", "2m",
                 "--admin-max-calls", "3", "--deregister-timeout", "500ms", "--max-decode-objects", "4096");
         assertThat(config.limits().maxConnections()).isEqualTo(500);
         assertThat(config.limits().writeBufferHighWater()).isEqualTo(64 * 1024);
@@ -86,6 +87,9 @@ class ConfigPrecedenceTest {
         assertThat(config.limits().adminMaxCalls()).isEqualTo(3);
         assertThat(config.limits().deregisterTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.limits().maxDecodeObjects()).isEqualTo(4096);
+        assertThat(config.limits().adminMaxTransfers()).isEqualTo(2);
+        assertThat(config.limits().adminMaxBodyBytes()).isEqualTo(64 * 1024);
+        assertThat(config.limits().eventLogSize()).isEqualTo(50);
         assertThat(config.limits().maxPartialFrameMemory()).as("set nowhere: built in")
                 .isEqualTo(io.swivel.server.config.Limits.defaults().maxPartialFrameMemory());
     }

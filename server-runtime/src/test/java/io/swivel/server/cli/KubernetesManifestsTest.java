@@ -120,6 +120,7 @@ class KubernetesManifestsTest {
         ServerConfig config = podConfig();
         assertThat(config.bind()).isEqualTo("0.0.0.0");
         assertThat(config.zookeeper()).isEqualTo("zk-cs:2181");
+        assertThat(config.announce().follows(config.zookeeper())).as("pods converge to the desired versions").isTrue();
         Map<String, String> mounts = mounts();
         assertThat(mounts.get(config.deployDir().toString())).as("deploy dir is a volume").isEqualTo("deploy");
         assertThat(mounts.get(config.dataDir().toString())).as("data dir is a volume").isEqualTo("data");
@@ -144,6 +145,15 @@ class KubernetesManifestsTest {
         JsonNode volume = volume(tokenMount.path("name").asText());
         assertThat(volume.path("secret").path("secretName").asText()).isEqualTo("swivel-admin-token");
         assertThat(volume.path("secret").path("optional").asBoolean(false)).as("no token, no start").isFalse();
+    }
+
+    @Test
+    void theTokenSecretExampleIsTheSecretThePodsMountAndIsNotApplied() {
+        Doc secret = only("Secret");
+        assertThat(secret.name()).isEqualTo("swivel-admin-token");
+        assertThat(secret.file().getFileName().toString()).isEqualTo("secret-admin-token.yaml");
+        assertThat(secret.file().getParent().getFileName().toString()).isEqualTo("examples");
+        assertThat(secret.node().path("stringData").path("admin.token").asText()).startsWith("REPLACE-");
     }
 
     @Test

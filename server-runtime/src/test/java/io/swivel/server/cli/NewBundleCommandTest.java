@@ -85,6 +85,28 @@ class NewBundleCommandTest {
     }
 
     @Test
+    void refusesABadGroupIdAndABadSwivelVersionInOneLine() {
+        Run badGroup = swivel("new", "bundle", "ok", "--group-id", "com.example</groupId><x>", "--dir",
+                root.resolve("g").toString(), "--swivel-version", "1.0");
+        Run emptyGroup = swivel("new", "bundle", "ok", "--group-id", "", "--dir", root.resolve("e").toString(),
+                "--swivel-version", "1.0");
+        Run badSwivel = swivel("new", "bundle", "ok", "--dir", root.resolve("s").toString(),
+                "--swivel-version", "1.0 <evil>");
+
+        assertThat(badGroup.status()).isEqualTo(1);
+        assertThat(badGroup.err()).isEqualTo("swivel: --group-id 'com.example</groupId><x>' is not a valid Maven groupId: "
+                + "letters, digits, '.', '_' and '-', at most 200 characters, e.g. com.example" + System.lineSeparator());
+        assertThat(emptyGroup.status()).isEqualTo(1);
+        assertThat(emptyGroup.err()).startsWith("swivel: --group-id '' is not a valid Maven groupId");
+        assertThat(badSwivel.status()).isEqualTo(1);
+        assertThat(badSwivel.err()).isEqualTo("swivel: --swivel-version '1.0 <evil>' is not a valid version: letters, "
+                + "digits, '.', '_' and '-', starting with a letter or digit, e.g. 0.1.0" + System.lineSeparator());
+        assertThat(root.resolve("g")).doesNotExist();
+        assertThat(root.resolve("e")).doesNotExist();
+        assertThat(root.resolve("s")).doesNotExist();
+    }
+
+    @Test
     void fillReplacesOnlyTheKnownProperties() {
         assertThat(BundleStarter.fill("a ${package} ${project.version} ${x", java.util.Map.of("package", "p")))
                 .isEqualTo("a p ${project.version} ${x");

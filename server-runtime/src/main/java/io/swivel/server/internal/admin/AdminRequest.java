@@ -19,7 +19,7 @@ import java.util.Map;
  * @param csrf the {@value AdminServer#CSRF_HEADER} header, or null
  * @param accept the {@code Accept} header, or null
  * @param adminPort the admin port the request came in on (it names the token cookie)
- * @param body the body, at most {@link HttpJson#MAX_BODY} bytes
+ * @param body the body, at most {@code --admin-max-body-size} bytes
  * @param query the query parameters, decoded
  */
 record AdminRequest(String method, String path, String authorization, List<String> cookies, String csrf,

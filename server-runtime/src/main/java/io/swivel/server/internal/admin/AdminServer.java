@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * <p>Served by Netty's HTTP codec on an event loop of its own (never the RPC server's), so that no
  * client can hold it: a request's header and body must arrive within {@code --admin-read-timeout};
  * at most {@code --admin-max-connections} connections are served, and a few more beyond them are
- * accepted to answer {@code /v1/health} only; bodies are capped at {@value HttpJson#MAX_BODY} bytes;
+ * accepted to answer {@code /v1/health} only; bodies are capped at {@code --admin-max-body-size} bytes;
  * {@code /v1/health} is answered on the event loop from non-blocking state, whatever the rest does;
  * routes that read state, take locks or call bundles run on a small bounded pool; calls hold one of
  * {@code --admin-max-calls} permits, not a thread. Every refusal is counted ({@link Refusals}).
@@ -131,12 +132,12 @@ public final class AdminServer implements Closeable {
         this.executor = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED),
                 Threads.daemon("swivel-admin"));
         this.executor.allowCoreThreadTimeOut(true);
-        // the transfers hold permits (BundleTransfers.MAX_TRANSFERS), so their tasks never queue deep
+        // the transfers hold permits (--admin-max-transfers), so their tasks never queue deep
         this.transferExecutor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                 Threads.daemon("swivel-admin-transfer"));
         this.transferExecutor.allowCoreThreadTimeOut(true);
         this.transfers = new BundleTransfers(token, upload, name -> servedJar(directory, name), mapper, refusals,
-                transferExecutor, limits.uploadTimeout());
+                transferExecutor, limits.uploadTimeout(), limits.adminMaxTransfers());
         this.routes = new AdminRoutes(directory, health, token, mapper, new CallResource(directory, dispatcher, mapper),
                 new BundlesResource(deployer, undeploy, leakTracker, mapper), new ServicesResource(registration),
                 new EventsResource(deployer.events(), registration), metrics,
@@ -228,6 +229,10 @@ public final class AdminServer implements Closeable {
             socket.getOutputStream().write(("GET " + AdminRoutes.HEALTH + " HTTP/1.1\r\nHost: " + host
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             socket.getInputStream().readAllBytes();
+        } catch (SocketTimeoutException slow) {
+            // Only a warm-up: on a busy machine the first request may take longer; the API serves anyway.
+            log.info("the admin API's warm-up request on {}:{} got no answer within 5 s ({}); serving anyway",
+                    host, address.getPort(), slow.getMessage());
         } catch (IOException e) {
             log.warn("the admin API did not answer its own warm-up request on {}:{}: {}", host, address.getPort(), e.toString());
         }
@@ -266,7 +271,7 @@ public final class AdminServer implements Closeable {
             channel.pipeline().addLast("transfers", new TransferHandler(transfers, timer));
         }
         channel.pipeline()
-                .addLast("body", new BodyLimit(refusals, mapper))
+                .addLast("body", new BodyLimit(limits.adminMaxBodyBytes(), refusals, mapper))
                 .addLast("admin", new AdminHandler(routes, timer, refusals, mapper, overCap));
     }
 

@@ -87,6 +87,17 @@ public final class AdminToken {
     }
 
     /**
+     * The {@code Authorization} header that presents this token to a peer sharing it (a following
+     * server fetching a jar through {@code GET /v1/bundles/{name}/jar}). Never log it, never write
+     * it to ZooKeeper.
+     *
+     * @return {@code Bearer <token>}
+     */
+    public String authorization() {
+        return "Bearer " + new String(token, StandardCharsets.UTF_8);
+    }
+
+    /**
      * The name of the token cookie of the admin API on a port. Browsers send a host's cookies to
      * every port of it, so the port in the name keeps the servers of one host apart.
      *

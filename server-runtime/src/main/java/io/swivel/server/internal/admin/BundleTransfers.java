@@ -1,8 +1,10 @@
 package io.swivel.server.internal.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.ChannelHandlerContext;
 import io.swivel.server.internal.deploy.BundleUpload;
 import io.swivel.server.internal.deploy.UploadException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,25 +12,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the jar routes of the admin API share across connections: {@code POST /v1/bundles} (an
  * upload, {@link BundleUpload}) and {@code GET /v1/bundles/{name}/jar} (the jar a bundle serves,
  * for a peer). Both stream: an upload goes to a file as it arrives, a download is read from its
  * file chunk by chunk, never whole in memory; the file work runs on a small executor of its own,
- * never on the event loop. At most {@value #MAX_TRANSFERS} run at once; more are answered 503.
+ * never on the event loop. At most {@code --admin-max-transfers} run at once; more are answered 503.
  * The handling of one connection is {@link TransferHandler}.
  */
 final class BundleTransfers {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
     /** The upload route. */
     static final String UPLOAD_PATH = "/v1/bundles";
     /** The header carrying the jar's hex SHA-256, both ways. */
     static final String SHA256_HEADER = "X-Swivel-Sha256";
-    /** Uploads and downloads running at once. */
-    static final int MAX_TRANSFERS = 4;
     /** Bytes read from a jar per chunk of a download. */
     static final int CHUNK = 64 * 1024;
 
@@ -50,10 +55,14 @@ final class BundleTransfers {
     final Refusals refusals;
     final ExecutorService executor;
     final Duration uploadTimeout;
-    private final Semaphore permits = new Semaphore(MAX_TRANSFERS);
+    private final int maxTransfers;
+    private final Semaphore permits;
 
     BundleTransfers(AdminToken token, BundleUpload upload, Function<String, Optional<ServedJar>> served,
-                    ObjectMapper mapper, Refusals refusals, ExecutorService executor, Duration uploadTimeout) {
+                    ObjectMapper mapper, Refusals refusals, ExecutorService executor, Duration uploadTimeout,
+                    int maxTransfers) {
+        this.maxTransfers = maxTransfers;
+        this.permits = new Semaphore(maxTransfers);
         this.token = token;
         this.upload = upload;
         this.served = served;
@@ -61,6 +70,36 @@ final class BundleTransfers {
         this.refusals = refusals;
         this.executor = executor;
         this.uploadTimeout = uploadTimeout;
+    }
+
+    /**
+     * The answer to a transfer beyond the cap, counted as a refusal.
+     *
+     * @param what the transfer and its client, as the refusal's log line names it
+     * @return a 503
+     */
+    AdminReply busy(String what) {
+        String running = "as many uploads and downloads as --admin-max-transfers allows (" + maxTransfers
+                + ") run already on this server";
+        refusals.refused(Refusals.Cause.TRANSFERS, what + ": " + running + "; answered 503");
+        return AdminReply.error(503, "UNAVAILABLE", running + "; retry when one is done", mapper);
+    }
+
+    /** Runs a step on the connection's event loop: now if this is it, else queued (dropped if the admin API stops). */
+    static void onLoop(ChannelHandlerContext ctx, Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException stopping) {
+            log.debug("admin transfer step dropped: the admin API is stopping");
+        }
+    }
+
+    static int localPort(ChannelHandlerContext ctx) {
+        return ((InetSocketAddress) ctx.channel().localAddress()).getPort();
     }
 
     /** @return true if a transfer may start; then {@link #done()} must follow once */

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * {@code GET /v1/events[?limit=N]}: the server's last events, newest first, and what the server
  * is: {@code {"server": {"version", "startedAt", "uptimeSeconds", "zookeeper": {"connectString",
  * "connected"}}, "events": [{"time", "type", "bundle", "version", "message"}, ...], "total", "kept"}}.
- * {@code limit} defaults to {@value #DEFAULT_LIMIT} and is at most {@link EventLog#CAPACITY}.
+ * {@code limit} defaults to {@value #DEFAULT_LIMIT} and is at most the log's capacity ({@code --event-log-size}).
  */
 final class EventsResource {
 
@@ -42,22 +42,23 @@ final class EventsResource {
         answer.put("server", server());
         answer.put("events", latest.stream().map(EventsResource::event).toList());
         answer.put("total", events.total());
-        answer.put("kept", EventLog.CAPACITY);
+        answer.put("kept", events.capacity());
         return new CallResource.Answer(200, answer);
     }
 
-    private static int limit(String text) {
+    private int limit(String text) {
+        int capacity = events.capacity();
         if (text == null) {
-            return DEFAULT_LIMIT;
+            return Math.min(DEFAULT_LIMIT, capacity);
         }
-        String expected = "limit: " + text + " (expected: 1.." + EventLog.CAPACITY + ")";
+        String expected = "limit: " + text + " (expected: 1.." + capacity + ", the events kept: --event-log-size)";
         int limit;
         try {
             limit = Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(expected, e);
         }
-        if (limit < 1 || limit > EventLog.CAPACITY) {
+        if (limit < 1 || limit > capacity) {
             throw new IllegalArgumentException(expected);
         }
         return limit;

@@ -13,9 +13,6 @@ import java.util.Map;
 /** JSON in and out of the admin HTTP API. */
 final class HttpJson {
 
-    /** The largest request body read. */
-    static final int MAX_BODY = 1024 * 1024;
-
     private HttpJson() {
     }
 

@@ -37,7 +37,7 @@ final class Refusals {
         BUSY,
         /** A failed TLS handshake on the HTTPS admin port (a plain-HTTP client, an untrusting one). */
         TLS,
-        /** A body larger than {@link HttpJson#MAX_BODY}. */
+        /** A body larger than {@code --admin-max-body-size}. */
         BODY_TOO_LARGE,
         /** A request line or header too long, or not HTTP. */
         BAD_REQUEST,

@@ -3,12 +3,10 @@ package io.swivel.server.internal.admin;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -21,10 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.swivel.server.internal.deploy.BundleUpload;
 import io.swivel.server.internal.deploy.UploadException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,12 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The jar routes on one admin connection, between the HTTP codec and the body aggregator (which
- * never sees them, so its 1 MiB cap stays for every other route): {@code POST /v1/bundles} streams
- * the body chunk by chunk to {@link BundleUpload} on the transfer executor, reading no more from
- * the socket until the chunk in hand is written, and answers once the jar is verified and in the
- * deploy directory; {@code GET /v1/bundles/{name}/jar} streams the jar a bundle serves, one chunk
- * read and written at a time, with its SHA-256 in {@value BundleTransfers#SHA256_HEADER}. Every
- * other request passes on untouched. A jar request's connection closes after its answer.
+ * never sees them, so its cap on request bodies stays for every other route): {@code POST /v1/bundles}
+ * streams the body chunk by chunk to {@link BundleUpload} on the transfer executor, reading no more
+ * from the socket until the chunk in hand is written, and answers once the jar is verified and in
+ * the deploy directory; {@code GET /v1/bundles/{name}/jar} is a {@link JarDownload}. Every other
+ * request passes on untouched. A jar request's connection closes after its answer.
  */
 final class TransferHandler extends ChannelInboundHandlerAdapter {
 
@@ -63,6 +57,8 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
      */
     private static final class Upload {
         final String sha256;
+        /** The announced {@code Content-Length}, or -1 for a chunked body. */
+        final long length;
         BundleUpload.Receiving receiving;
         CompletableFuture<Void> tail;
         long received;
@@ -70,8 +66,9 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
         boolean ended;
         final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Upload(String sha256) {
+        Upload(String sha256, long length) {
             this.sha256 = sha256;
+            this.length = length;
         }
     }
 
@@ -89,7 +86,7 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
             if (bundle != null && request.method().equals(HttpMethod.GET)) {
                 state = State.DONE;
                 release(msg);
-                download(ctx, request, bundle);
+                new JarDownload(transfers, timer).start(ctx, request, bundle);
                 return;
             }
         }
@@ -119,7 +116,7 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
     private void startUpload(ChannelHandlerContext ctx, HttpRequest request) {
         HttpHeaders headers = request.headers();
         AdminReply refusal = transfers.refusal(headers.get(HttpHeaderNames.AUTHORIZATION),
-                headers.getAll(HttpHeaderNames.COOKIE), headers.get(AdminServer.CSRF_HEADER), localPort(ctx), true);
+                headers.getAll(HttpHeaderNames.COOKIE), headers.get(AdminServer.CSRF_HEADER), BundleTransfers.localPort(ctx), true);
         if (refusal != null) {
             answer(ctx, refusal);
             return;
@@ -138,14 +135,11 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!transfers.tryStart()) {
-            transfers.refusals.refused(Refusals.Cause.TRANSFERS, "an upload from " + ctx.channel().remoteAddress() + ": "
-                    + BundleTransfers.MAX_TRANSFERS + " uploads and downloads run already; answered 503");
-            answer(ctx, AdminReply.error(503, "UNAVAILABLE", BundleTransfers.MAX_TRANSFERS + " uploads and downloads run "
-                    + "already on this server; retry when one is done", transfers.mapper));
+            answer(ctx, transfers.busy("an upload from " + ctx.channel().remoteAddress()));
             return;
         }
         timer.allow(transfers.uploadTimeout);
-        Upload started = new Upload(sha256);
+        Upload started = new Upload(sha256, length);
         upload = started;
         started.tail = CompletableFuture.runAsync(() -> {
             try {
@@ -196,7 +190,7 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
                     throw new CompletionException(e);
                 }
             }, transfers.executor);
-            reply.whenComplete((answer, failure) -> onLoop(ctx, () -> {
+            reply.whenComplete((answer, failure) -> BundleTransfers.onLoop(ctx, () -> {
                 finish(current);
                 if (state == State.RECEIVING) {
                     state = State.DONE;
@@ -205,7 +199,7 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
             }));
             return;
         }
-        written.whenComplete((ok, failure) -> onLoop(ctx, () -> {
+        written.whenComplete((ok, failure) -> BundleTransfers.onLoop(ctx, () -> {
             current.pending--;
             if (state != State.RECEIVING) {
                 return;
@@ -265,6 +259,26 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
         transfers.done();
     }
 
+    /**
+     * A client that ends its side (half-close) before its upload's body is complete gets a
+     * {@code 400} with the figures at once, rather than waiting for the upload timeout; its file
+     * is deleted.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        Upload current = upload;
+        if (event instanceof ChannelInputShutdownEvent && current != null && state == State.RECEIVING && !current.ended) {
+            String message = "the upload ended after " + current.received + (current.length >= 0
+                    ? " of " + current.length + " bytes" : " bytes, before its last chunk")
+                    + ": the client closed its side before the body was complete; nothing was stored";
+            log.info("upload from {} refused: {}", ctx.channel().remoteAddress(), message);
+            abort(current);
+            answer(ctx, AdminReply.error(400, "BAD_REQUEST", message, transfers.mapper));
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         Upload current = upload;
@@ -279,143 +293,12 @@ final class TransferHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    // ---- download --------------------------------------------------------------------------
-
-    private void download(ChannelHandlerContext ctx, HttpRequest request, String bundle) {
-        HttpHeaders headers = request.headers();
-        timer.requestArrived();
-        AdminReply refusal = transfers.refusal(headers.get(HttpHeaderNames.AUTHORIZATION),
-                headers.getAll(HttpHeaderNames.COOKIE), headers.get(AdminServer.CSRF_HEADER), localPort(ctx), false);
-        if (refusal != null) {
-            answer(ctx, refusal);
-            return;
-        }
-        if (!transfers.tryStart()) {
-            transfers.refusals.refused(Refusals.Cause.TRANSFERS, "a jar download from " + ctx.channel().remoteAddress()
-                    + ": " + BundleTransfers.MAX_TRANSFERS + " uploads and downloads run already; answered 503");
-            answer(ctx, AdminReply.error(503, "UNAVAILABLE", BundleTransfers.MAX_TRANSFERS + " uploads and downloads run "
-                    + "already on this server; retry when one is done", transfers.mapper));
-            return;
-        }
-        try {
-            transfers.executor.execute(() -> openJar(ctx, bundle));
-        } catch (RejectedExecutionException stopping) {
-            transfers.done();
-            ctx.close();
-        }
-    }
-
-    /** On the transfer executor: finds and opens the jar, then starts the answer. */
-    private void openJar(ChannelHandlerContext ctx, String bundle) {
-        BundleTransfers.ServedJar jar = transfers.served.apply(bundle).orElse(null);
-        if (jar == null) {
-            transfers.done();
-            onLoop(ctx, () -> answer(ctx, AdminReply.error(404, "NOT_FOUND", "no bundle " + bundle + " serves here",
-                    transfers.mapper)));
-            return;
-        }
-        FileChannel file;
-        long size;
-        try {
-            file = FileChannel.open(jar.file(), StandardOpenOption.READ);
-            size = file.size();
-        } catch (IOException e) {
-            transfers.done();
-            log.warn("cannot open {} for a download of {}: {}", jar.file(), bundle, e.toString());
-            onLoop(ctx, () -> answer(ctx, AdminReply.error(500, "INTERNAL", "cannot read the jar of " + bundle + " "
-                    + jar.version() + ": " + e.getMessage(), transfers.mapper)));
-            return;
-        }
-        DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/java-archive")
-                .set(HttpHeaderNames.CONTENT_LENGTH, size)
-                .set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + bundle + "-" + jar.version() + ".jar\"")
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .set(BundleTransfers.SHA256_HEADER, jar.sha256())
-                .set("X-Swivel-Bundle", bundle)
-                .set("X-Swivel-Version", jar.version());
-        ctx.writeAndFlush(head).addListener(done -> {
-            if (done.isSuccess()) {
-                sendChunk(ctx, file, 0, size);
-            } else {
-                endDownload(ctx, file);
-            }
-        });
-    }
-
-    /** Reads the next chunk on the transfer executor and writes it; the next read waits for that write. */
-    private void sendChunk(ChannelHandlerContext ctx, FileChannel file, long position, long size) {
-        if (position >= size) {
-            timer.closeAfter(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
-            endDownload(ctx, file);
-            return;
-        }
-        try {
-            transfers.executor.execute(() -> {
-                int length = (int) Math.min(BundleTransfers.CHUNK, size - position);
-                ByteBuf chunk = ctx.alloc().buffer(length);
-                try {
-                    while (chunk.writerIndex() < length) {
-                        if (chunk.writeBytes(file, position + chunk.writerIndex(), length - chunk.writerIndex()) < 0) {
-                            throw new IOException("the jar ended at " + (position + chunk.writerIndex())
-                                    + " bytes, before its size " + size);
-                        }
-                    }
-                } catch (IOException e) {
-                    chunk.release();
-                    log.warn("a jar download to {} failed: {}", ctx.channel().remoteAddress(), e.toString());
-                    onLoop(ctx, () -> {
-                        endDownload(ctx, file);
-                        ctx.close();
-                    });
-                    return;
-                }
-                ctx.writeAndFlush(new DefaultHttpContent(chunk)).addListener(done -> {
-                    if (done.isSuccess()) {
-                        sendChunk(ctx, file, position + length, size);
-                    } else {
-                        endDownload(ctx, file);
-                        ctx.close();
-                    }
-                });
-            });
-        } catch (RejectedExecutionException stopping) {
-            endDownload(ctx, file);
-            ctx.close();
-        }
-    }
-
-    private void endDownload(ChannelHandlerContext ctx, FileChannel file) {
-        try {
-            file.close();
-        } catch (IOException e) {
-            log.debug("cannot close a downloaded jar: {}", e.toString());
-        }
-        transfers.done();
-    }
-
     // ---- shared ----------------------------------------------------------------------------
 
     /** Writes the one answer of a jar request and closes the connection after it. */
     private void answer(ChannelHandlerContext ctx, AdminReply reply) {
         state = State.DONE;
         timer.closeAfter(ctx.writeAndFlush(reply.toResponse(false)));
-    }
-
-    private static void onLoop(ChannelHandlerContext ctx, Runnable task) {
-        if (ctx.executor().inEventLoop()) {
-            task.run();
-            return;
-        }
-        try {
-            ctx.executor().execute(task);
-        } catch (RejectedExecutionException stopping) {
-            log.debug("admin transfer step dropped: the admin API is stopping");
-        }
-    }
-
-    private static int localPort(ChannelHandlerContext ctx) {
-        return ((InetSocketAddress) ctx.channel().localAddress()).getPort();
     }
 
     private static void release(Object msg) {

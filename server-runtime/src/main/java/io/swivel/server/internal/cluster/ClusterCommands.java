@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Executes cluster commands written under {@code /swivel/commands} (by
  * {@code swivel rollback --cluster}) on this server, and answers each under
- * {@code /swivel/commands/<command>/results/<host:port>} with {@code {"status", "message"}}.
+ * {@code /swivel/commands/<command>/results/<host:port>} with {@code {"status", "message"}} (and, after
+ * a rollback, the {@code version} and {@code sha256} the bundle serves then).
  * Only commands created after this server started are executed. Commands older than
  * {@link #STALE_AFTER} (left behind by a CLI that died while waiting) are deleted with their
  * results, at start and then periodically, by whichever server gets there first.
@@ -135,6 +136,7 @@ public final class ClusterCommands implements Closeable {
                     answer.put("status", "OK");
                     answer.put("message", deployer.rollback(bundle, to, "cluster command " + ZKPaths.getNodeFromPath(path)
                             + " (swivel rollback --cluster)", null));
+                    serving(bundle, answer);
                 } catch (RollbackException e) {
                     answer.put("status", e.reason().name());
                     answer.put("message", e.getMessage());
@@ -151,6 +153,17 @@ public final class ClusterCommands implements Closeable {
         } catch (Exception e) {
             log.warn("cannot answer cluster command {}", path, e);
         }
+    }
+
+    /**
+     * Adds what the bundle serves after the command, {@code version} and {@code sha256}: the CLI
+     * makes it the cluster's desired version.
+     */
+    private void serving(String bundle, Map<String, String> answer) {
+        deployer.status(bundle).map(view -> view.active()).ifPresent(active -> {
+            answer.put("version", active.version());
+            answer.put("sha256", active.sha256());
+        });
     }
 
     /** Stops listening. */

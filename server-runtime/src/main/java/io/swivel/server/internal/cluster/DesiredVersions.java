@@ -66,6 +66,31 @@ public final class DesiredVersions {
     }
 
     /**
+     * Every bundle's desired version; a znode that does not hold one is left out.
+     *
+     * @return the desired versions by bundle name, sorted
+     * @throws Exception when ZooKeeper cannot be reached
+     */
+    public java.util.SortedMap<String, DesiredVersion> all() throws Exception {
+        java.util.SortedMap<String, DesiredVersion> all = new java.util.TreeMap<>();
+        java.util.List<String> bundles;
+        try {
+            bundles = client.getChildren().forPath(RegistryPaths.DESIRED);
+        } catch (KeeperException.NoNodeException none) {
+            return all;
+        }
+        for (String bundle : bundles) {
+            try {
+                get(bundle).ifPresent(desired -> all.put(bundle, desired));
+            } catch (IOException unreadable) {
+                // written by hand or by a newer release: not a version this reader can follow
+                org.slf4j.LoggerFactory.getLogger(DesiredVersions.class).warn("{}", unreadable.getMessage());
+            }
+        }
+        return all;
+    }
+
+    /**
      * Parses what a desired-version znode holds.
      *
      * @param bundle the bundle the znode is named after, for the error
@@ -94,7 +119,7 @@ public final class DesiredVersions {
      */
     public void clear(String bundle) throws Exception {
         try {
-            client.delete().forPath(path(bundle));
+            client.delete().deletingChildrenIfNeeded().forPath(path(bundle));
         } catch (KeeperException.NoNodeException absent) {
             // nothing was set
         }

@@ -139,6 +139,43 @@ public final class BundleUpload {
     }
 
     /**
+     * Who an uploaded jar is, by the rules every upload meets: a valid jar whose manifest names its
+     * bundle ({@code Swivel-Bundle}), with an allowed name and version. The CLI reads a jar with
+     * it before a cluster rollout, so it knows the bundle before any server does.
+     *
+     * @param file the jar
+     * @param sha256 its content hash (the version when the manifest names none)
+     * @param size its size, for messages
+     * @return the jar as received
+     * @throws UploadException NOT_A_BUNDLE, saying what to fix
+     * @throws IOException if it cannot be read
+     */
+    public static Received identify(Path file, String sha256, long size) throws UploadException, IOException {
+        Manifest manifest;
+        try (JarFile jar = new JarFile(file.toFile())) {
+            manifest = jar.getManifest();
+        } catch (IOException e) {
+            throw new UploadException(UploadException.Reason.NOT_A_BUNDLE, "the upload (" + size + " bytes) is not "
+                    + "a valid jar: " + e.getMessage(), e);
+        }
+        String bundle = manifest == null ? null
+                : BoundedText.of(manifest.getMainAttributes().getValue(BundleJars.BUNDLE), 256);
+        if (bundle == null || bundle.isBlank()) {
+            throw new UploadException(UploadException.Reason.NOT_A_BUNDLE, "the uploaded jar has no "
+                    + BundleJars.BUNDLE + " attribute in its manifest; an upload must name its bundle (add "
+                    + "'" + BundleJars.BUNDLE + ": NAME' to META-INF/MANIFEST.MF)", null);
+        }
+        BundleJars.Identity identity;
+        try {
+            identity = BundleJars.identify(file, bundle.trim() + ".jar", sha256);
+        } catch (DeploymentException e) {
+            throw new UploadException(UploadException.Reason.NOT_A_BUNDLE, "the upload is not a bundle: "
+                    + e.getMessage(), e);
+        }
+        return new Received(file, identity.name(), identity.version(), sha256, size);
+    }
+
+    /**
      * A jar received and verified, in its hidden file, not yet installed.
      *
      * @param file the hidden file in the deploy directory
@@ -279,33 +316,7 @@ public final class BundleUpload {
                         + "sha256 " + sha256 + ", not the announced " + expectedSha256 + ": the jar was changed or cut "
                         + "on the way; send it again", null);
             }
-            String bundle = bundleAttribute();
-            BundleJars.Identity identity;
-            try {
-                identity = BundleJars.identify(file, bundle + ".jar", sha256);
-            } catch (DeploymentException e) {
-                throw new UploadException(UploadException.Reason.NOT_A_BUNDLE, "the upload is not a bundle: "
-                        + e.getMessage(), e);
-            }
-            return new Received(file, identity.name(), identity.version(), sha256, size);
-        }
-
-        private String bundleAttribute() throws UploadException {
-            Manifest manifest;
-            try (JarFile jar = new JarFile(file.toFile())) {
-                manifest = jar.getManifest();
-            } catch (IOException e) {
-                throw new UploadException(UploadException.Reason.NOT_A_BUNDLE, "the upload (" + size + " bytes) is not "
-                        + "a valid jar: " + e.getMessage(), e);
-            }
-            String bundle = manifest == null ? null
-                    : BoundedText.of(manifest.getMainAttributes().getValue(BundleJars.BUNDLE), 256);
-            if (bundle == null || bundle.isBlank()) {
-                throw new UploadException(UploadException.Reason.NOT_A_BUNDLE, "the uploaded jar has no "
-                        + BundleJars.BUNDLE + " attribute in its manifest; an upload must name its bundle (add "
-                        + "'" + BundleJars.BUNDLE + ": NAME' to META-INF/MANIFEST.MF)", null);
-            }
-            return bundle.trim();
+            return identify(file, sha256, size);
         }
 
         /** Closes the file and deletes it, unless {@link #install} moved it into place already. Idempotent. */

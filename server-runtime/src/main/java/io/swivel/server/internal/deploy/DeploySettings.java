@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param minCalls the finished calls before the error rate counts
  * @param healthTimeout how long one health check may take
  * @param canary the budget a canary keeps at every analysis
+ * @param eventLogSize the events the {@link EventLog} keeps ({@code --event-log-size})
  */
 public record DeploySettings(Duration drainTimeout, int historyLimit, Duration probation, double maxErrorRate,
-                             long minCalls, Duration healthTimeout, CanaryPolicy canary) {
+                             long minCalls, Duration healthTimeout, CanaryPolicy canary, int eventLogSize) {
 
     /**
      * Settings with the default canary budget.
@@ -34,6 +35,23 @@ public record DeploySettings(Duration drainTimeout, int historyLimit, Duration p
     }
 
     /**
+     * Settings with the default event log size.
+     *
+     * @param drainTimeout the drain limit
+     * @param historyLimit versions kept per bundle, at least 1
+     * @param probation the probation window, zero or more
+     * @param maxErrorRate between 0 and 1
+     * @param minCalls at least 1
+     * @param healthTimeout the health check limit
+     * @param canary the budget a canary keeps at every analysis
+     */
+    public DeploySettings(Duration drainTimeout, int historyLimit, Duration probation, double maxErrorRate,
+                          long minCalls, Duration healthTimeout, CanaryPolicy canary) {
+        this(drainTimeout, historyLimit, probation, maxErrorRate, minCalls, healthTimeout, canary,
+                EventLog.DEFAULT_CAPACITY);
+    }
+
+    /**
      * Validates the settings.
      *
      * @param drainTimeout the drain limit
@@ -43,6 +61,7 @@ public record DeploySettings(Duration drainTimeout, int historyLimit, Duration p
      * @param minCalls at least 1
      * @param healthTimeout the health check limit
      * @param canary the budget a canary keeps at every analysis
+     * @param eventLogSize at least 1
      */
     public DeploySettings {
         Objects.requireNonNull(canary, "canary");
@@ -57,6 +76,9 @@ public record DeploySettings(Duration drainTimeout, int historyLimit, Duration p
         }
         if (minCalls < 1) {
             throw new IllegalArgumentException("minCalls: " + minCalls + " (expected: >= 1)");
+        }
+        if (eventLogSize < 1) {
+            throw new IllegalArgumentException("eventLogSize: " + eventLogSize + " (expected: >= 1)");
         }
     }
 }

@@ -79,7 +79,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         this.clock = clock;
         this.journal = new StateJournal(dataDir);
         this.seriesEvents = new SeriesEvents(clock);
-        this.events = new EventLog(clock);
+        this.events = new EventLog(clock, settings.eventLogSize());
         this.listener = Listeners.of(List.of(new MarkerWriter(), journal, new MetricsRecorder(metrics), new DeployLog(),
                 events, seriesEvents));
         this.probation = new Probation(new Probation.Policy(settings.probation(), settings.maxErrorRate(),

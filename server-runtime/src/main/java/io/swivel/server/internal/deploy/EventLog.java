@@ -13,16 +13,17 @@ import java.util.Objects;
 
 /**
  * What happened lately, kept in memory for {@code GET /v1/events}, the admin page and
- * {@code swivel status}: the last {@value #CAPACITY} events (deployed, failed, swapped, drained,
- * rolled back, probation passed or failed, configuration applied or failed, leak reported,
- * undeployed, restored, shadow started or ended, server started), each with its time. A lifecycle listener: each event is
- * one short record added under a lock, the oldest dropped beyond the capacity. Not persisted: a
+ * {@code swivel status}: the last {@code capacity} events ({@code --event-log-size},
+ * {@value #DEFAULT_CAPACITY} by default) (deployed, failed, swapped, drained, rolled back,
+ * probation passed or failed, configuration applied or failed, leak reported, undeployed,
+ * restored, shadow started or ended, server started), each with its time. A lifecycle listener:
+ * each event is one short record added under a lock, the oldest dropped beyond the capacity. Not persisted: a
  * restart starts an empty log (the markers, {@code state.json} and the log file keep the rest).
  */
 public final class EventLog implements LifecycleListener {
 
-    /** Events kept; the oldest go first. About 300 bytes each. */
-    public static final int CAPACITY = 500;
+    /** Events kept by default ({@code --event-log-size}); the oldest go first. About 300 bytes each. */
+    public static final int DEFAULT_CAPACITY = 500;
     /** The longest message kept, in characters. */
     static final int MAX_MESSAGE = 500;
 
@@ -34,7 +35,8 @@ public final class EventLog implements LifecycleListener {
      *     {@code rolled_back}, {@code probation_passed}, {@code probation_failed}, {@code rollback_failed},
      *     {@code config_applied}, {@code config_failed}, {@code leak_reported}, {@code undeployed},
      *     {@code restored}, {@code shadow_started}, {@code shadow_stopped}, {@code shadow_promoted},
-     *     {@code server_started}
+     *     {@code server_started}, and for a server that follows the cluster {@code converging},
+     *     {@code converged}, {@code converge_failed}
      * @param bundle the bundle, or null for the server's own events
      * @param version the version concerned, or null
      * @param message one line that says it
@@ -43,6 +45,7 @@ public final class EventLog implements LifecycleListener {
     }
 
     private final Clock clock;
+    private final int capacity;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private long total;
     private volatile Instant startedAt;
@@ -51,7 +54,24 @@ public final class EventLog implements LifecycleListener {
      * @param clock the time of each event
      */
     public EventLog(Clock clock) {
+        this(clock, DEFAULT_CAPACITY);
+    }
+
+    /**
+     * @param clock the time of each event
+     * @param capacity the events kept, at least 1
+     */
+    public EventLog(Clock clock, int capacity) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
+        }
+        this.capacity = capacity;
+    }
+
+    /** @return the events kept at most */
+    public int capacity() {
+        return capacity;
     }
 
     /**
@@ -95,11 +115,23 @@ public final class EventLog implements LifecycleListener {
         add("server_started", null, null, message);
     }
 
+    /**
+     * Something the server did to follow the cluster's desired version of a bundle.
+     *
+     * @param type {@code converging}, {@code converged} or {@code converge_failed}
+     * @param bundle the bundle
+     * @param version the desired version
+     * @param message one line that says it
+     */
+    public void cluster(String type, String bundle, String version, String message) {
+        add(type, bundle, version, message);
+    }
+
     private synchronized void add(String type, String bundle, String version, String message) {
         String line = BoundedText.of(message.replace('\n', ' '), MAX_MESSAGE);
         events.addLast(new Event(clock.instant().truncatedTo(ChronoUnit.MILLIS), type, bundle, version, line));
         total++;
-        while (events.size() > CAPACITY) {
+        while (events.size() > capacity) {
             events.removeFirst();
         }
     }

@@ -6,26 +6,14 @@ import io.swivel.api.ServerInterceptor;
 import io.swivel.protocol.Status;
 import io.swivel.protocol.VersionConstraints;
 import io.swivel.protocol.kryo.DecodeBudget;
-import io.swivel.protocol.kryo.DecodeRefusedException;
-import io.swivel.protocol.kryo.SerializationException;
 import io.swivel.server.internal.bundle.BundleGeneration;
-import io.swivel.server.internal.bundle.InFlightCall;
 import io.swivel.server.internal.bundle.Invoker;
 import io.swivel.server.internal.bundle.ServiceBinding;
 import io.swivel.server.internal.health.ServerHealth;
-import io.swivel.server.internal.ContextLoader;
-import io.swivel.server.internal.logging.BundleMdc;
-import io.swivel.server.internal.metrics.CallMeters;
 import io.swivel.server.internal.metrics.ServerMetrics;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Routes one call to the generation serving its service and runs it on that generation's
@@ -37,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>A bundle that declares {@code Swivel-Dispatch: direct} (its author promises that no
  * method blocks) has its calls run on the calling thread, the connection's I/O thread, with the
  * bundle's loader as context loader and its name in the logging context: no hand-off to a worker
- * and back. A direct call that takes longer than {@value #SLOW_DIRECT_MILLIS} ms is reported once
+ * and back. A direct call that takes longer than {@value CallRunner#SLOW_DIRECT_MILLIS} ms is reported once
  * per version, since every connection served by that thread waited for it.
  *
  * <p>Arguments are decoded against the method's declared parameter types under a
@@ -63,20 +51,19 @@ import org.slf4j.LoggerFactory;
  * <p>A bundle with a shadow ({@link BundleSlot#mirror()}) has the sink of each call chosen by its
  * {@link CallMirror} first: the caller's own, or one that hands the answer to the shadow after the
  * caller has it.
+ *
+ * <p>This class routes (shadow, canary split and {@link StableFallback}, the lookup, the in-flight
+ * count, the hand-off); {@link CallRunner} runs a call that a generation took, and
+ * {@link TrackedCall} answers it once and counts the answer.
  */
 public final class Dispatcher {
 
-    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-
     private static final int MAX_LOOKUPS = 4;
-    /** A direct call longer than this is worth a warning: it held up an I/O thread. */
-    static final long SLOW_DIRECT_MILLIS = 50;
 
     private final ServiceDirectory directory;
     private final ServerMetrics metrics;
-    private final int maxDecodeObjects;
     private final FatalErrors fatalErrors;
-    private final List<ServerInterceptor> interceptors;
+    private final CallRunner runner;
 
     /**
      * Creates a dispatcher that measures nothing.
@@ -136,7 +123,6 @@ public final class Dispatcher {
      */
     public Dispatcher(ServiceDirectory directory, ServerMetrics metrics, ServerHealth health, Clock clock,
                       int maxDecodeObjects, List<ServerInterceptor> interceptors) {
-        this.interceptors = List.copyOf(interceptors);
         InterceptorChain.warmUp();
         if (maxDecodeObjects < 16) {
             throw new IllegalArgumentException("maxDecodeObjects: " + maxDecodeObjects + " (expected: >= 16)");
@@ -144,7 +130,7 @@ public final class Dispatcher {
         this.directory = directory;
         this.metrics = metrics;
         this.fatalErrors = new FatalErrors(metrics, health, clock);
-        this.maxDecodeObjects = maxDecodeObjects;
+        this.runner = new CallRunner(metrics, maxDecodeObjects, List.copyOf(interceptors));
     }
 
     /**
@@ -245,12 +231,13 @@ public final class Dispatcher {
         }
         BundleGeneration target = generation;
         Invoker call = invoker;
+        CallRunner runner = this.runner;
         if (target.descriptor().direct()) {
-            runDirect(target, call, deadlineNanos, decoder, sink);
+            runner.runDirect(target, call, deadlineNanos, decoder, sink);
             return;
         }
         try {
-            target.executor().execute(() -> run(target, call, deadlineNanos, decoder, sink));
+            target.executor().execute(() -> runner.run(target, call, deadlineNanos, decoder, sink));
         } catch (RejectedExecutionException e) {
             target.release(sink, false);
             if (target.executor().isShutdown()) {
@@ -258,266 +245,6 @@ public final class Dispatcher {
             } else {
                 sink.fail(Status.OVERLOADED, target + " has no free worker and its queue is full; retry later or elsewhere");
             }
-        }
-    }
-
-    private void runDirect(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
-                           TrackedCall sink) {
-        long start = System.nanoTime();
-        try (ContextLoader.Scope loader = ContextLoader.use(generation.loader());
-             BundleMdc.Scope scope = BundleMdc.open(generation.name(), generation.version())) {
-            run(generation, invoker, deadlineNanos, decoder, sink);
-        }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (millis > SLOW_DIRECT_MILLIS && generation.reportSlowDirectCallOnce()) {
-            log.warn("{} {}: {} ran {} ms on an I/O thread (Swivel-Dispatch: direct), and every connection served by that "
-                    + "thread waited for it; remove Swivel-Dispatch: direct from the manifest if its methods can block "
-                    + "(reported once per version)", generation.name(), generation.version(), invoker.methodKey(), millis);
-        }
-    }
-
-    private void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
-                     TrackedCall sink) {
-        sink.started = true;
-        boolean released = false;
-        boolean failed = false;
-        try {
-            if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
-                sink.fail(Status.DEADLINE_EXCEEDED, "deadline passed before " + invoker.methodKey() + " could start");
-                return;
-            }
-            Object[] args = decode(generation, invoker, deadlineNanos, decoder, sink);
-            if (args == null) {
-                return;
-            }
-            String mismatch = invoker.checkArguments(args);
-            if (mismatch != null) {
-                sink.fail(Status.BAD_REQUEST, mismatch);
-                return;
-            }
-            if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
-                metrics.decodeRefused("deadline");
-                sink.fail(Status.DEADLINE_EXCEEDED, "deadline passed while the arguments of " + invoker.methodKey()
-                        + " were decoded");
-                return;
-            }
-            if (!sink.callerPresent()) {
-                metrics.callDropped("caller_gone");
-                sink.drop();
-                return;
-            }
-            Object result;
-            try {
-                result = InterceptorChain.invoke(interceptors, generation, invoker, args, deadlineNanos, sink.service, sink);
-            } catch (CallRefusedException refused) {
-                sink.fail(Status.valueOf(refused.status().name()), refused.getMessage());
-                return;
-            } catch (VirtualMachineError fatal) {
-                failed = true;
-                sink.fatal(generation, fatal, FatalErrors.Phase.CALL);
-                return;
-            } catch (Throwable error) {
-                failed = invoker.isUnexpected(error);
-                sink.appError(error);
-                return;
-            }
-            if (invoker.isAsync()) {
-                if (result == null) {
-                    sink.fail(Status.INTERNAL, invoker.methodKey() + " returned a null future");
-                    return;
-                }
-                released = true;
-                ((CompletableFuture<?>) result).whenComplete((value, error) -> {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    try {
-                        if (cause instanceof VirtualMachineError fatal) {
-                            sink.fatal(generation, fatal, FatalErrors.Phase.CALL);
-                        } else if (cause instanceof CallRefusedException refused) {
-                            sink.fail(Status.valueOf(refused.status().name()), refused.getMessage());
-                        } else if (cause != null) {
-                            sink.appError(cause);
-                        } else {
-                            sink.ok(generation, value);
-                        }
-                    } finally {
-                        generation.release(sink, cause != null && !(cause instanceof CallRefusedException)
-                                && invoker.isUnexpected(cause));
-                    }
-                });
-                return;
-            }
-            sink.ok(generation, result);
-        } catch (RuntimeException e) {
-            failed = true;
-            log.error("{}: dispatch of {} failed", generation, invoker.methodKey(), e);
-            sink.fail(Status.INTERNAL, "server error in " + invoker.methodKey() + ": " + e);
-        } catch (VirtualMachineError fatal) {
-            failed = true;
-            sink.fatal(generation, fatal, FatalErrors.Phase.DISPATCH);
-        } catch (Throwable e) {
-            failed = true; // a LinkageError or other Error: the call is still answered, the worker lives on
-            log.error("{}: dispatch of {} failed", generation, invoker.methodKey(), e);
-            sink.fail(Status.INTERNAL, "server error in " + invoker.methodKey() + ": " + e);
-        } finally {
-            if (!released) {
-                generation.release(sink, failed);
-            }
-        }
-    }
-
-    /**
-     * Decodes the arguments under the call's budget, or answers the call (or drops it) and
-     * returns null.
-     */
-    private Object[] decode(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder,
-                            TrackedCall sink) {
-        try {
-            return decoder.decode(generation, invoker, DecodeBudget.of(maxDecodeObjects, deadlineNanos, sink::callerPresent));
-        } catch (Exception e) {
-            DecodeRefusedException refusal = e instanceof SerializationException s ? s.refusal() : null;
-            if (refusal != null && refusal.limit() == DecodeRefusedException.Limit.CALLER_GONE) {
-                metrics.callDropped("caller_gone");
-                sink.drop();
-            } else if (refusal != null && refusal.limit() == DecodeRefusedException.Limit.DEADLINE) {
-                metrics.decodeRefused("deadline");
-                sink.fail(Status.DEADLINE_EXCEEDED, invoker.methodKey() + ": " + e.getMessage());
-            } else {
-                if (refusal != null) {
-                    metrics.decodeRefused(refusal.limit().name().toLowerCase(java.util.Locale.ROOT));
-                }
-                sink.fail(Status.BAD_REQUEST, "cannot decode the arguments of " + invoker.methodKey() + ": " + e.getMessage());
-            }
-            return null;
-        } catch (LinkageError e) {
-            // a bundle type that cannot be loaded or initialised is the bundle's fault, not the caller's
-            log.error("{}: a type of the arguments of {} cannot be loaded or initialised", generation, invoker.methodKey(), e);
-            sink.fail(Status.INTERNAL, "the server cannot decode the arguments of " + invoker.methodKey()
-                    + ": a type of bundle " + generation + " cannot be loaded or initialised: " + e);
-            return null;
-        }
-    }
-
-    /**
-     * A call's sink that answers once: the first outcome wins, including an early abandon. The
-     * answer is counted in the meters of where the call got to (set before it is answered), and
-     * timed if the call started on the bundle's executor: an answer given on the event loop only
-     * increments a counter. A {@link VirtualMachineError} while the transport encodes an answer
-     * (the method returned, or threw) is answered {@code INTERNAL} instead; the call stays counted
-     * with the status it first had.
-     */
-    private static final class TrackedCall implements CallSink, InFlightCall {
-
-        private final CallSink sink;
-        private final FatalErrors fatalErrors;
-        private final long startNanos = System.nanoTime();
-        private final AtomicBoolean answered = new AtomicBoolean();
-        volatile CallMeters meters;
-        volatile String methodKey = "(unknown method)";
-        volatile String service = "(unknown service)";
-        volatile BundleGeneration generation;
-        volatile boolean started;
-
-        TrackedCall(CallSink sink, CallMeters meters, FatalErrors fatalErrors) {
-            this.sink = sink;
-            this.meters = meters;
-            this.fatalErrors = fatalErrors;
-        }
-
-        @Override
-        public void ok(BundleGeneration generation, Object result) {
-            if (answered.compareAndSet(false, true)) {
-                record(Status.OK);
-                try {
-                    sink.ok(generation, result);
-                } catch (VirtualMachineError fatal) {
-                    sink.fail(Status.INTERNAL, fatalErrors.record(generation, methodKey, fatal, FatalErrors.Phase.ANSWER));
-                } catch (RuntimeException | LinkageError e) {
-                    log.error("{}: the answer of {} cannot be encoded", generation, methodKey, e);
-                    sink.fail(Status.INTERNAL, "the server cannot encode the answer of " + methodKey + ": " + e);
-                }
-            }
-        }
-
-        @Override
-        public void appError(Throwable error) {
-            if (answered.compareAndSet(false, true)) {
-                record(Status.APP_ERROR);
-                try {
-                    sink.appError(error);
-                } catch (VirtualMachineError fatal) {
-                    BundleGeneration ranOn = generation;
-                    if (ranOn == null) {
-                        throw fatal; // only calls that reached a generation report an application error
-                    }
-                    sink.fail(Status.INTERNAL, fatalErrors.record(ranOn, methodKey, fatal, FatalErrors.Phase.ANSWER));
-                } catch (RuntimeException | LinkageError e) {
-                    log.error("the application error of {} cannot be encoded", methodKey, e);
-                    sink.fail(Status.INTERNAL, "the server cannot encode the application error of " + methodKey + ": " + e);
-                }
-            }
-        }
-
-        /**
-         * The call ended in a fatal error of the bundle's code: counted and logged, and answered
-         * {@code INTERNAL} unless it was answered already (abandoned at an unload).
-         */
-        void fatal(BundleGeneration ranOn, VirtualMachineError error, FatalErrors.Phase phase) {
-            fail(Status.INTERNAL, fatalErrors.record(ranOn, methodKey, error, phase));
-        }
-
-        @Override
-        public void fail(Status status, String message) {
-            if (answered.compareAndSet(false, true)) {
-                record(status);
-                sink.fail(status, message);
-            }
-        }
-
-        private void record(Status status) {
-            if (started) {
-                meters.answered(status, startNanos);
-            } else {
-                meters.refused(status);
-            }
-        }
-
-        @Override
-        public boolean callerPresent() {
-            return sink.callerPresent();
-        }
-
-        @Override
-        public java.util.Map<String, String> metadata() {
-            return sink.metadata();
-        }
-
-        @Override
-        public java.net.InetSocketAddress remoteAddress() {
-            return sink.remoteAddress();
-        }
-
-        @Override
-        public java.security.Principal peerPrincipal() {
-            return sink.peerPrincipal();
-        }
-
-        /** Nobody waits for this call: it is settled without an answer (counted by the caller of this method). */
-        @Override
-        public void drop() {
-            if (answered.compareAndSet(false, true)) {
-                sink.drop();
-            }
-        }
-
-        @Override
-        public void abandon(String message) {
-            fail(Status.RELOADING, message);
-        }
-
-        @Override
-        public long startNanos() {
-            return startNanos;
         }
     }
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The event log keeps its last {@link EventLog#CAPACITY} events, newest first, each one line, with the clock's time. */
+/** The event log keeps its last {@link EventLog#DEFAULT_CAPACITY} events, newest first, each one line, with the clock's time. */
 class EventLogTest {
 
     private final FakeHost.FakeClock clock = new FakeHost.FakeClock();
@@ -16,20 +16,31 @@ class EventLogTest {
 
     @Test
     void theOldestGoBeyondTheCapacityAndTheTotalCountsThemAll() {
-        for (int i = 1; i <= EventLog.CAPACITY + 7; i++) {
+        for (int i = 1; i <= EventLog.DEFAULT_CAPACITY + 7; i++) {
             clock.advance(Duration.ofMillis(1));
             log.undeployed("b" + i, Path.of("deploy", "b" + i + ".jar"));
         }
-        List<EventLog.Event> all = log.latest(EventLog.CAPACITY + 100);
-        assertThat(all).hasSize(EventLog.CAPACITY);
-        assertThat(all.get(0).bundle()).isEqualTo("b" + (EventLog.CAPACITY + 7));
+        List<EventLog.Event> all = log.latest(EventLog.DEFAULT_CAPACITY + 100);
+        assertThat(all).hasSize(EventLog.DEFAULT_CAPACITY);
+        assertThat(all.get(0).bundle()).isEqualTo("b" + (EventLog.DEFAULT_CAPACITY + 7));
         assertThat(all.get(all.size() - 1).bundle()).as("the 7 oldest are gone").isEqualTo("b8");
         assertThat(all).extracting(EventLog.Event::time).isSortedAccordingTo((a, b) -> b.compareTo(a));
-        assertThat(log.total()).isEqualTo(EventLog.CAPACITY + 7);
+        assertThat(log.total()).isEqualTo(EventLog.DEFAULT_CAPACITY + 7);
         assertThat(log.latest(3)).extracting(EventLog.Event::bundle)
-                .containsExactly("b" + (EventLog.CAPACITY + 7), "b" + (EventLog.CAPACITY + 6), "b" + (EventLog.CAPACITY + 5));
-        assertThat(all.get(0).message()).isEqualTo("b" + (EventLog.CAPACITY + 7) + ".jar left the deploy directory; b"
-                + (EventLog.CAPACITY + 7) + " no longer serves");
+                .containsExactly("b" + (EventLog.DEFAULT_CAPACITY + 7), "b" + (EventLog.DEFAULT_CAPACITY + 6), "b" + (EventLog.DEFAULT_CAPACITY + 5));
+        assertThat(all.get(0).message()).isEqualTo("b" + (EventLog.DEFAULT_CAPACITY + 7) + ".jar left the deploy directory; b"
+                + (EventLog.DEFAULT_CAPACITY + 7) + " no longer serves");
+    }
+
+    @Test
+    void theCapacityIsASetting() {
+        EventLog small = new EventLog(clock, 2);
+        for (int i = 1; i <= 5; i++) {
+            small.undeployed("b" + i, Path.of("deploy", "b" + i + ".jar"));
+        }
+        assertThat(small.capacity()).isEqualTo(2);
+        assertThat(small.latest(10)).extracting(EventLog.Event::bundle).containsExactly("b5", "b4");
+        assertThat(small.total()).isEqualTo(5);
     }
 
     @Test

@@ -1,0 +1,79 @@
+package io.swivel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.swivel.registry.EmbeddedZooKeeper;
+import io.swivel.registry.ZooKeeperClients;
+import io.swivel.server.internal.cluster.DesiredVersion;
+import io.swivel.server.internal.cluster.DesiredVersions;
+import io.swivel.server.internal.deploy.EventLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A desired version whose source is {@code maven:GROUP:ARTIFACT:VERSION} is resolved with Maven
+ * Resolver in the repository of {@code --maven-repository} (here a local file repository in the
+ * Maven layout) and deployed; coordinates the repository does not hold are reported and tried again.
+ */
+@Timeout(120)
+class MavenSourceTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aFollowingServerResolvesTheDesiredJarInTheConfiguredRepository() throws Exception {
+        Path repository = root.resolve("repository");
+        Path artifact = Files.createDirectories(repository.resolve("com/example/greeter/2.0.0"))
+                .resolve("greeter-2.0.0.jar");
+        Files.copy(TestBundles.jar("greeter-v2"), artifact);
+        TestBundles.deploy("greeter-v1", Files.createDirectories(root.resolve("deploy")), "greeter.jar");
+        try (EmbeddedZooKeeper zookeeper = EmbeddedZooKeeper.start(root.resolve("zk"), "127.0.0.1", 0);
+             CuratorFramework curator = ZooKeeperClients.connect(zookeeper.connectString(), Duration.ofSeconds(10),
+                     Duration.ofSeconds(10));
+             LiveServer server = LiveServer.start(root, c -> {
+                 c.zookeeper = zookeeper.connectString();
+                 c.probation = Duration.ZERO;
+                 c.announce = c.announce.withMavenRepository(repository.toUri().toString());
+             })) {
+            assertThat(server.status("greeter").active().version()).isEqualTo("1.0.0");
+            DesiredVersions desired = new DesiredVersions(curator);
+            desired.set(new DesiredVersion("greeter", "2.0.0", sha256(artifact), "maven:com.example:greeter:2.0.0",
+                    "test", System.currentTimeMillis()));
+            await().atMost(WITHIN).until(() -> server.status("greeter").active().version().equals("2.0.0"));
+            assertThat(root.resolve("data/maven/com/example/greeter/2.0.0/greeter-2.0.0.jar")).exists();
+            await().atMost(WITHIN).until(() -> events(server).contains("converged greeter 2.0.0 serves the cluster's "
+                    + "desired version 2.0.0, fetched from Maven com.example:greeter:2.0.0 in " + repository.toUri()));
+
+            desired.set(new DesiredVersion("greeter", "3.0.0", "ab".repeat(32), "maven:com.example:greeter:3.0.0",
+                    "test", System.currentTimeMillis()));
+            await().atMost(WITHIN).until(() -> events(server).contains("converge_failed greeter 3.0.0 cannot resolve "
+                    + "com.example:greeter:jar:3.0.0 in " + repository.toUri()));
+            assertThat(events(server)).contains("; trying again");
+            assertThat(server.status("greeter").active().version()).isEqualTo("2.0.0");
+        }
+    }
+
+    private static String events(LiveServer server) {
+        StringBuilder text = new StringBuilder();
+        for (EventLog.Event event : server.server.deployer().events().latest(50)) {
+            text.append(event.type()).append(' ').append(event.bundle()).append(' ').append(event.version()).append(' ')
+                    .append(event.message()).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}
