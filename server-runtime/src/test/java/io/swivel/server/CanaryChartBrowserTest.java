@@ -1,14 +1,10 @@
 package io.swivel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swivel.samples.greeter.Greeter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -21,12 +17,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The admin page's chart of old against new in a real headless Chromium: greeter 1.0.0 serves,
@@ -40,8 +32,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @Timeout(180)
 class CanaryChartBrowserTest {
 
-    private static final Path CHROMIUM = Path.of(System.getProperty("swivel.test.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("swivel.test.chromedriver", "/usr/bin/chromedriver"));
     private static final Duration WITHIN = Duration.ofSeconds(15);
     /** Two closed 5 s points and a 5 s poll of the page, with room for a loaded machine. */
     private static final Duration CHART_WITHIN = Duration.ofSeconds(60);
@@ -52,7 +42,7 @@ class CanaryChartBrowserTest {
 
     @Test
     void theChartShowsTheStableVersionAndTheCanaryAsTwoSeries() throws Exception {
-        requireBrowser();
+        HeadlessChromium.require("the canary chart's browser test");
         try (LiveServer live = LiveServer.start(root, c -> c.probation = Duration.ofMinutes(5))) {
             Greeter greeter = live.proxy(Greeter.class);
             live.moveIn(TestBundles.jar("greeter-v1"), "greeter.jar");
@@ -68,11 +58,9 @@ class CanaryChartBrowserTest {
                     greeter.greet("traffic");
                 }
             }, 0, 10, TimeUnit.MILLISECONDS);
-            WebDriver browser = startBrowser();
+            WebDriver browser = HeadlessChromium.start(root.resolve("chromium"));
             try {
-                browser.get("http://127.0.0.1:" + live.server.adminAddress().getPort() + "/");
-                browser.findElement(By.id("token")).sendKeys(new AdminHttp(live.server).token);
-                browser.findElement(By.id("signin-button")).click();
+                HeadlessChromium.signIn(browser, live);
 
                 By chart = By.cssSelector("#charts .chart[data-bundle='greeter']");
                 await().atMost(CHART_WITHIN).ignoreExceptions().until(() -> {
@@ -94,41 +82,12 @@ class CanaryChartBrowserTest {
                 assertThat(((Number) rates).intValue()).as("x and two versions in the legend").isEqualTo(3);
                 assertThat(element.findElement(By.cssSelector("ul.events")).getText()).contains("canary 2.0.0 at 50%");
                 assertThat(sent.get()).isLessThanOrEqualTo(MAX_BACKGROUND_CALLS + 1);
-                screenshot(browser, "canary-chart.png");
+                HeadlessChromium.screenshot(browser, "canary-chart.png");
             } finally {
                 browser.quit();
                 traffic.shutdownNow();
                 assertThat(traffic.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
             }
         }
-    }
-
-    private WebDriver startBrowser() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1500,1000", "--user-data-dir=" + Files.createDirectories(root.resolve("chromium")));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
-    }
-
-    private static void screenshot(WebDriver browser, String name) throws Exception {
-        Path png = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Files.createDirectories(Path.of("target"));
-        Files.copy(png, Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void requireBrowser() {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed && "1".equals(System.getenv("SWIVEL_REQUIRE_BROWSER"))) {
-            fail("SWIVEL_REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing; "
-                    + "install them with: apt-get install -y chromium chromium-driver");
-        }
-        assumeTrue(installed, "the canary chart's browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
-                + " (Debian: apt-get install -y chromium chromium-driver); skipped without them");
     }
 }

@@ -29,6 +29,17 @@ final class ShadowBundles {
      * @return the jar
      */
     static Path greeter(Path work, String version, boolean oddDiffers, long greetMillis, Path callLog) {
+        return greeter(work, version, oddDiffers, greetMillis, callLog, null);
+    }
+
+    /**
+     * A greeter bundle whose manifest asks for a rollout.
+     *
+     * @param rollout the {@code Swivel-Rollout} attribute, such as {@code shadow 100%}, or null
+     * @return the jar
+     * @see #greeter(Path, String, boolean, long, Path)
+     */
+    static Path greeter(Path work, String version, boolean oddDiffers, long greetMillis, Path callLog, String rollout) {
         String pkg = "io.swivel.systest.shadow";
         String service = """
                 package %1$s;
@@ -100,8 +111,12 @@ final class ShadowBundles {
         String name = "shadow-greeter-" + version + "-" + oddDiffers + "-" + greetMillis;
         Path classes = JavaSources.compile(work.resolve("classes-" + name), Map.of(pkg + ".ShadowGreeter", service),
                 List.of());
-        return new JarBuilder().bundle("greeter", version).addTree(classes)
-                .add("lib/greeter-api.jar", CanaryBundles.greeterApiJar(work))
-                .write(work.resolve(name + ".jar"));
+        JarBuilder jar = new JarBuilder().bundle("greeter", version).addTree(classes)
+                .add("lib/greeter-api.jar", CanaryBundles.greeterApiJar(work));
+        if (rollout != null) {
+            jar.attribute("Swivel-Rollout", rollout);
+        }
+        return jar.write(work.resolve(name + (rollout != null ? "-" + rollout.replaceAll("[^A-Za-z0-9]+", "-") : "")
+                + ".jar"));
     }
 }

@@ -19,6 +19,7 @@ import io.swivel.bench.scenario.JmhScenario;
 import io.swivel.bench.scenario.MemoryScenario;
 import io.swivel.bench.scenario.Progress;
 import io.swivel.bench.scenario.Scenario;
+import io.swivel.bench.scenario.ShadowScenario;
 import io.swivel.bench.scenario.ThroughputScenario;
 import io.swivel.bench.workload.Mode;
 import io.swivel.bench.workload.Op;
@@ -47,14 +48,14 @@ import picocli.CommandLine.Option;
         subcommands = {LoadCommand.class, BenchMain.ServeGrpc.class, BenchMain.ServeCeiling.class})
 public final class BenchMain implements Callable<Integer> {
 
-    private static final List<String> ALL_SCENARIOS = List.of("throughput", "hotswap", "deploy", "memory", "jmh");
+    private static final List<String> ALL_SCENARIOS = List.of("throughput", "hotswap", "deploy", "memory", "jmh", "shadow");
     /** Run only when asked for ({@code --scenarios scaling}): about 20 minutes with the full settings. */
     private static final List<String> OPT_IN_SCENARIOS = List.of("scaling");
 
     @Option(names = "--smoke", description = "Short settings (about a minute or two): getUser only, one round, short phases, few swaps/deploys/cycles, one short JMH iteration.")
     boolean smoke;
 
-    @Option(names = "--scenarios", split = ",", description = "Which to run (default: throughput, hotswap, deploy, memory, jmh); also scaling, only when named.")
+    @Option(names = "--scenarios", split = ",", description = "Which to run (default: throughput, hotswap, deploy, memory, jmh, shadow); also scaling, only when named.")
     List<String> scenarios;
 
     @Option(names = "--warmup", description = "Warm-up before each measurement (default 10s; smoke 3s).")
@@ -197,7 +198,7 @@ public final class BenchMain implements Callable<Integer> {
                 pick(scalingBundles, List.of(1, 5), List.of(1, 20, 100)), pick(scalingLargeLibs, 10, 100),
                 pick(scalingLargeLibBytes, 100_000, 512_000), scalingParts != null ? scalingParts : ScalingSettings.PARTS);
         for (Scenario s : List.of(new ThroughputScenario(), new HotSwapScenario(), new DeployScenario(),
-                new MemoryScenario(), new JmhScenario(), new ScalingScenario(scaling))) {
+                new MemoryScenario(), new JmhScenario(), new ShadowScenario(), new ScalingScenario(scaling))) {
             all.put(s.name(), s);
         }
         List<Scenario> chosen = new ArrayList<>();

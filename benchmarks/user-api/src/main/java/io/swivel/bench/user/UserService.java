@@ -31,6 +31,7 @@ public interface UserService {
      * @param id the id
      * @return a user with that id (see {@link UserSamples#user(long)})
      */
+    @io.swivel.api.Idempotent
     User getUser(long id);
 
     /**

@@ -10,12 +10,18 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The benchmark bundle's service: dubbo-benchmark's UserService server, answering every
- * asynchronous method with an already completed future, and its own bundle version.
+ * asynchronous method with an already completed future, and its own bundle version. A variant
+ * of the jar may carry {@value #DELAY_RESOURCE} (microseconds, as text): its getUser then
+ * waits that long before it answers, as a slow version would (the shadow scenario's shadow).
  */
 @RpcService(UserService.class)
 public final class UserServiceImpl implements UserService {
 
+    /** The resource that makes getUser slow, in the variants that carry it. */
+    static final String DELAY_RESOURCE = "bench-getuser-delay-micros.txt";
+
     private final String version;
+    private final long delayMicros;
 
     /**
      * Creates the service; the runtime calls this constructor.
@@ -24,6 +30,15 @@ public final class UserServiceImpl implements UserService {
      */
     public UserServiceImpl(BundleContext context) {
         this.version = context.bundleVersion();
+        this.delayMicros = delayMicros();
+    }
+
+    private static long delayMicros() {
+        try (java.io.InputStream in = UserServiceImpl.class.getResourceAsStream("/" + DELAY_RESOURCE)) {
+            return in == null ? 0 : Long.parseLong(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + DELAY_RESOURCE, e);
+        }
     }
 
     @Override
@@ -38,6 +53,14 @@ public final class UserServiceImpl implements UserService {
 
     @Override
     public User getUser(long id) {
+        if (delayMicros > 0) {
+            try { // a wait nothing ends early but an interrupt: a slow version, not a busy one
+                new java.util.concurrent.CountDownLatch(1).await(delayMicros, java.util.concurrent.TimeUnit.MICROSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         return UserSamples.user(id);
     }
 

@@ -46,6 +46,7 @@ final class AdminPage {
     private final Map<String, Asset> privateAssets = Map.of(
             "/assets/app.js", load("app.js", "text/javascript; charset=utf-8"),
             "/assets/chart.js", load("chart.js", "text/javascript; charset=utf-8"),
+            "/assets/shadow.js", load("shadow.js", "text/javascript; charset=utf-8"),
             "/assets/uPlot.iife.min.js", loadFrom(UPLOT, "uPlot.iife.min.js", "text/javascript; charset=utf-8"),
             "/assets/uPlot.min.css", loadFrom(UPLOT, "uPlot.min.css", "text/css; charset=utf-8"));
 

@@ -31,7 +31,8 @@ import java.util.function.Function;
  *       {@code .../resume};</li>
  *   <li>{@code GET|POST /v1/bundles/{name}/shadow}, {@code POST .../shadow/stop}, {@code .../shadow/promote}:
  *       a shadow taking copies of the calls ({@link ShadowRoutes}); {@code GET /v1/bundles/{name}}
- *       then has a {@code shadow} field with its counts and last mismatches;</li>
+ *       (and its entry in {@code GET /v1/bundles}, which the admin page reads) then has a
+ *       {@code shadow} field with its counts and last mismatches;</li>
  *   <li>{@code GET /v1/bundles/{name}/series}: the admin page's chart ({@link SeriesRoute}).</li>
  * </ul>
  * {@code POST /v1/bundles} (an upload) and {@code GET /v1/bundles/{name}/jar} stream, and are
@@ -81,7 +82,7 @@ final class BundlesResource {
                 return error(405, "METHOD_NOT_ALLOWED", "use GET " + PREFIX);
             }
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("bundles", deployer.status());
+            answer.put("bundles", deployer.status().stream().map(this::withShadow).toList());
             answer.put("closedNotCollected", leakTracker.uncollected());
             answer.put("leakSuspects", leakTracker.uncollected(LEAK_SUSPECT_AFTER));
             return new CallResource.Answer(200, answer);

@@ -121,10 +121,10 @@ final class BundleJars {
      * The {@value CanaryPlan#MANIFEST_ATTRIBUTE} of a staged jar: how it asks to be rolled out.
      *
      * @param staged the staged copy
-     * @return the plan, or null if the jar asks for an ordinary swap
+     * @return a canary plan or shadow settings, or null if the jar asks for an ordinary swap
      * @throws DeploymentException if the attribute does not read
      */
-    static CanaryPlan rollout(Path staged) throws DeploymentException {
+    static RolloutAsked rollout(Path staged) throws DeploymentException {
         String value;
         try (JarFile jar = new JarFile(staged.toFile())) {
             Manifest manifest = jar.getManifest();
@@ -138,10 +138,15 @@ final class BundleJars {
             return null;
         }
         try {
-            return CanaryPlan.fromManifest(value);
+            ShadowCommands.Settings shadow = ShadowCommands.Settings.fromManifest(value);
+            return shadow != null ? new RolloutAsked(null, shadow) : new RolloutAsked(CanaryPlan.fromManifest(value), null);
         } catch (IllegalArgumentException e) {
             throw new DeploymentException(DeploymentException.Failure.BAD_JAR, e.getMessage(), e);
         }
+    }
+
+    /** What a jar's {@value CanaryPlan#MANIFEST_ATTRIBUTE} asks for: one of a canary or a shadow. */
+    record RolloutAsked(CanaryPlan canary, ShadowCommands.Settings shadow) {
     }
 
     /** Who a jar says it is, as its manifest (or file name) names it. */

@@ -147,18 +147,9 @@ final class BundleLifecycle implements CanaryControl.Bundle {
     // ---- deploy ----------------------------------------------------------------------------
 
     /**
-     * Deploys a staged jar: the bundle's first version, or its next one. After a restart, a jar
-     * whose content was rolled back serves the version it was rolled back to, from history.
-     *
-     * @return true if a new version serves now
-     */
-    synchronized boolean deploy(Path from, BundleDescriptor descriptor, long startNanos) {
-        return deploy(from, descriptor, null, startNanos);
-    }
-
-    /**
-     * Deploys a staged jar as {@link #deploy(Path, BundleDescriptor, long)} does, or, with a plan
-     * and a version serving, starts it as a canary beside that version. After a restart in the
+     * Deploys a staged jar: the bundle's first version, or its next one; or, with a plan and a
+     * version serving, starts it as a canary beside that version. After a restart, a jar whose
+     * content was rolled back serves the version it was rolled back to, from history; in the
      * middle of a canary, the version that was stable serves again from history and the canary
      * starts again at the step it had reached.
      *
@@ -248,6 +239,26 @@ final class BundleLifecycle implements CanaryControl.Bundle {
                 host.deleteFromHistory(name, file);
             }
         }
+    }
+
+    /** A jar marked {@code Swivel-Rollout: shadow} (see {@link RestartRestore#toShadow}); false if nothing serves to shadow. */
+    synchronized boolean holdsShadow(Path from, BundleDescriptor descriptor) {
+        if (versions.active() == null) {
+            BundleGeneration restored = RestartRestore.toShadow(name, host, retirer, history,
+                    from.equals(jar) ? savedActiveSha256 : null, from, descriptor);
+            if (restored == null) {
+                failed(from, RestartRestore.nothingToShadow(name, from, descriptor), descriptor);
+                return false;
+            }
+            versions.serving(restored);
+            listener.restored(restored, from, descriptor.version(), null);
+        }
+        jar = from;
+        jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
+        savedActiveSha256 = null;
+        savedCanary = null;
+        listener.servingChanged(facts());
+        return true;
     }
 
     /** After a restart: the jar holds content that was rolled back, so serve what served before. */

@@ -76,7 +76,8 @@ public record CanaryPlan(List<Integer> steps, Duration stepEvery, boolean sticky
         Matcher form = MANIFEST_FORM.matcher(attribute);
         if (!form.matches()) {
             throw new IllegalArgumentException(MANIFEST_ATTRIBUTE + ": \"" + attribute
-                    + "\" (expected: canary [STEPS] [every DURATION] [sticky], e.g. canary 5,25,100 every 1m)");
+                    + "\" (expected: canary [STEPS] [every DURATION] [sticky], e.g. canary 5,25,100 every 1m;"
+                    + " or shadow [PERCENT%] [threads N] [queue N], e.g. shadow 10%)");
         }
         return new CanaryPlan(form.group(1) != null ? steps(form.group(1)) : DEFAULT_STEPS,
                 form.group(2) != null ? duration(form.group(2)) : DEFAULT_STEP_EVERY, form.group(3) != null);

@@ -41,8 +41,8 @@ final class DeployLog implements LifecycleListener {
     @Override
     public void restored(BundleGeneration generation, Path jar, String jarVersion, Rollback rollback) {
         if (rollback == null) {
-            log.info("{} {} active again (from history) after the restart; {} holds the canary {}, which starts again "
-                    + "beside it", generation.name(), generation.version(), jar.getFileName(), jarVersion);
+            log.info("{} {} active again (from history) after the restart; {} holds {}, which starts again beside it"
+                    + " (its canary or its shadow)", generation.name(), generation.version(), jar.getFileName(), jarVersion);
             return;
         }
         log.info("{} {} active again (from history): {} holds {}, which {} rolled back before the restart",

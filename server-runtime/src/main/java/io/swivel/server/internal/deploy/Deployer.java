@@ -86,13 +86,19 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);
         this.canaryTimer = new CanaryTimer(clock, lifecycles::values);
-        this.jarCommands = new JarCommands(loader, lifecycles, this::lifecycle, listener);
+        this.shadowCommands = new ShadowCommands(lifecycles, loader, host, retirer, metrics, clock, this::servingNames,
+                listener, dataDir.resolve("history"));
+        this.jarCommands = new JarCommands(loader, lifecycles, this::lifecycle, listener, shadowCommands);
         this.canaryCommands = new CanaryCommands(lifecycles, jarCommands::jarLock, loader, jarCommands.handled(), listener,
                 this::servingNames);
-        this.shadowCommands = new ShadowCommands(lifecycles, loader, host, retirer, metrics, clock, this::servingNames);
         this.shutdown = new DeployerShutdown(probation, canaryTimer, retirer, lifecycles, shadowCommands);
-        journal.load().bundles().forEach((name, bundle) -> lifecycle(name).restore(deployDir.resolve(bundle.jar()),
-                bundle.jarSha256(), bundle.activeSha256(), bundle.rolledBack(), bundle.history(), bundle.canary()));
+        journal.load().bundles().forEach((name, bundle) -> {
+            lifecycle(name).restore(deployDir.resolve(bundle.jar()), bundle.jarSha256(), bundle.activeSha256(),
+                    bundle.rolledBack(), bundle.history(), bundle.canary());
+            if (bundle.shadow() != null) {
+                shadowCommands.remember(name, bundle.shadow());
+            }
+        });
     }
 
     /** @return what happened lately, newest last: {@code GET /v1/events} */
@@ -236,7 +242,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
      * @throws ShadowException if there is no shadow
      */
     public String shadowStop(String bundle) throws ShadowException {
-        return shadowCommands.stop(bundle);
+        return shadowCommands.stop(bundle, false);
     }
 
     /**
@@ -260,7 +266,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
             throw new ShadowException(e.reason() == CanaryException.Reason.BAD_JAR ? ShadowException.Reason.BAD_REQUEST
                     : ShadowException.Reason.START_FAILED, bundle + " shadow was not promoted: " + e.getMessage(), e);
         }
-        String stopped = shadowCommands.stop(bundle);
+        String stopped = shadowCommands.stop(bundle, true);
         if (!toActive) {
             return started + "; " + stopped;
         }
@@ -317,7 +323,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
 
     /**
      * Called once the jars present at start have been deployed: bundles that state.json
-     * remembers but whose jar is gone are forgotten.
+     * remembers but whose jar is gone are forgotten, and the shadows it names start again.
      */
     public void startupDone() {
         for (BundleLifecycle lifecycle : List.copyOf(lifecycles.values())) {
@@ -326,6 +332,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
             }
         }
         journal.save();
+        shadowCommands.restoreSaved();
     }
 
     /**
@@ -346,7 +353,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
 
     /**
      * The admin page's chart of one bundle: the last 10 minutes of each loaded version's calls
-     * (one point per 5 s) and the swaps, canary steps and rollbacks among them.
+     * (one point per 5 s) and the swaps, canary steps, rollbacks and shadow starts and ends among them.
      *
      * @param bundle the bundle
      * @return the chart's data, or empty if the bundle does not serve

@@ -13,10 +13,11 @@ import java.util.Objects;
 
 /**
  * What happened lately, kept in memory for {@code GET /v1/events}, the admin page and
- * {@code swivel status}: the last {@code capacity} events ({@code --event-log-size}, {@value #DEFAULT_CAPACITY} by default) (deployed, failed, swapped, drained,
- * rolled back, probation passed or failed, configuration applied or failed, leak reported,
- * undeployed, restored, server started), each with its time. A lifecycle listener: each event is
- * one short record added under a lock, the oldest dropped beyond the capacity. Not persisted: a
+ * {@code swivel status}: the last {@code capacity} events ({@code --event-log-size},
+ * {@value #DEFAULT_CAPACITY} by default) (deployed, failed, swapped, drained, rolled back,
+ * probation passed or failed, configuration applied or failed, leak reported, undeployed,
+ * restored, shadow started or ended, server started), each with its time. A lifecycle listener:
+ * each event is one short record added under a lock, the oldest dropped beyond the capacity. Not persisted: a
  * restart starts an empty log (the markers, {@code state.json} and the log file keep the rest).
  */
 public final class EventLog implements LifecycleListener {
@@ -33,8 +34,9 @@ public final class EventLog implements LifecycleListener {
      * @param type what happened: {@code deployed}, {@code failed}, {@code swapped}, {@code drained},
      *     {@code rolled_back}, {@code probation_passed}, {@code probation_failed}, {@code rollback_failed},
      *     {@code config_applied}, {@code config_failed}, {@code leak_reported}, {@code undeployed},
-     *     {@code restored}, {@code server_started}, and for a server that follows the
-     *     cluster {@code converging}, {@code converged}, {@code converge_failed}
+     *     {@code restored}, {@code shadow_started}, {@code shadow_stopped}, {@code shadow_promoted},
+     *     {@code server_started}, and for a server that follows the cluster {@code converging},
+     *     {@code converged}, {@code converge_failed}
      * @param bundle the bundle, or null for the server's own events
      * @param version the version concerned, or null
      * @param message one line that says it
@@ -157,8 +159,9 @@ public final class EventLog implements LifecycleListener {
 
     @Override
     public void restored(BundleGeneration generation, Path jar, String jarVersion, Rollback rollback) {
-        add("restored", generation, id(generation) + " serves again after the restart (rolled back from "
-                + jarVersion + ", which " + jar.getFileName() + " still holds)");
+        add("restored", generation, id(generation) + " serves again after the restart " + (rollback != null
+                ? "(rolled back from " + jarVersion + ", which " + jar.getFileName() + " still holds)"
+                : "beside " + jarVersion + ", which " + jar.getFileName() + " holds (its canary or its shadow)"));
     }
 
     @Override
@@ -219,5 +222,21 @@ public final class EventLog implements LifecycleListener {
     public void undeployed(String bundle, Path jar) {
         add("undeployed", bundle, null, jar.getFileName() + " left the deploy directory"
                 + (bundle != null ? "; " + bundle + " no longer serves" : ""));
+    }
+
+    @Override
+    public void shadowStarted(ShadowMirror mirror, String message) {
+        add("shadow_started", mirror.shadow(), message);
+    }
+
+    @Override
+    public void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
+        add(promoted ? "shadow_promoted" : "shadow_stopped", mirror.shadow(), message);
+    }
+
+    @Override
+    public void shadowForgotten(String bundle, String version, String why) {
+        add("shadow_stopped", bundle, version, bundle + " shadow " + version
+                + " did not start again after the restart: " + why);
     }
 }

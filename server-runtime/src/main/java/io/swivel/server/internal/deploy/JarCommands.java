@@ -25,12 +25,14 @@ final class JarCommands {
     private final Map<String, BundleLifecycle> lifecycles;
     private final Function<String, BundleLifecycle> lifecycleOf;
     private final LifecycleListener listener;
+    private final ShadowCommands shadows;
     private final Map<Path, Object> jarLocks = new ConcurrentHashMap<>();
     /** The content (sha256) last handled per jar, so an unchanged jar is not deployed twice. */
     private final Map<Path, String> handled = new ConcurrentHashMap<>();
 
     JarCommands(BundleLoader loader, Map<String, BundleLifecycle> lifecycles,
-                Function<String, BundleLifecycle> lifecycleOf, LifecycleListener listener) {
+                Function<String, BundleLifecycle> lifecycleOf, LifecycleListener listener, ShadowCommands shadows) {
+        this.shadows = shadows;
         this.loader = loader;
         this.lifecycles = lifecycles;
         this.lifecycleOf = lifecycleOf;
@@ -71,15 +73,41 @@ final class JarCommands {
             handled.put(jar, descriptor.sha256());
             try (BundleMdc.Scope mdc = BundleMdc.open(descriptor.name(), descriptor.version())) {
                 listener.staged(descriptor);
-                CanaryPlan plan;
+                BundleJars.RolloutAsked asked;
                 try {
-                    plan = BundleJars.rollout(descriptor.staged());
+                    asked = BundleJars.rollout(descriptor.staged());
                 } catch (DeploymentException e) {
                     lifecycle(descriptor.name()).failed(jar, e, descriptor);
                     return false;
                 }
-                return lifecycle(descriptor.name()).deploy(jar, descriptor, plan, start);
+                if (asked != null && asked.shadow() != null) {
+                    shadow(jar, descriptor, asked.shadow());
+                    return false;
+                }
+                return lifecycle(descriptor.name()).deploy(jar, descriptor, asked != null ? asked.canary() : null, start);
             }
+        }
+    }
+
+    /**
+     * A jar marked {@code Swivel-Rollout: shadow}: its content starts as the shadow of the
+     * version serving, which keeps serving. After a restart, the version that served beside it
+     * serves again, and the shadow starts again only if {@code state.json} says it ran (see
+     * {@link ShadowCommands#restoreSaved}): one stopped before the restart stays stopped. With
+     * nothing to shadow, the jar fails.
+     */
+    private void shadow(Path jar, BundleDescriptor descriptor, ShadowCommands.Settings settings) {
+        BundleLifecycle lifecycle = lifecycle(descriptor.name());
+        boolean afterRestart = lifecycle.active() == null;
+        if (!lifecycle.holdsShadow(jar, descriptor) || afterRestart) {
+            return;
+        }
+        try {
+            shadows.start(descriptor.name(), descriptor.staged(), settings);
+        } catch (ShadowException e) {
+            lifecycle.failed(jar, new DeploymentException(e.reason() == ShadowException.Reason.START_FAILED
+                    ? DeploymentException.Failure.START_FAILED : DeploymentException.Failure.BAD_JAR,
+                    jar.getFileName() + " did not start as a shadow: " + e.getMessage(), e), descriptor);
         }
     }
 

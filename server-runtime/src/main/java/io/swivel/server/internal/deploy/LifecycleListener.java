@@ -238,4 +238,35 @@ interface LifecycleListener {
      */
     default void canaryEnded(BundleGeneration canary, BundleGeneration stable, boolean promoted, String message) {
     }
+
+    /**
+     * A shadow started beside the version serving (from a command, a dropped jar marked
+     * {@code Swivel-Rollout: shadow}, or {@code state.json} after a restart).
+     *
+     * @param mirror the shadow, its settings and its report
+     * @param message what happened, in one line
+     */
+    default void shadowStarted(ShadowMirror mirror, String message) {
+    }
+
+    /**
+     * A shadow ended: stopped, replaced by another, or promoted (its jar started as a canary).
+     * Not told at shutdown: a shadow running then starts again after the restart.
+     *
+     * @param mirror the shadow, with its final counts
+     * @param promoted true if it ended because it was promoted
+     * @param message what happened, with the final counts, in one line
+     */
+    default void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
+    }
+
+    /**
+     * A shadow that ran before a restart did not start again.
+     *
+     * @param bundle the bundle
+     * @param version the shadow's version
+     * @param why what stood in the way
+     */
+    default void shadowForgotten(String bundle, String version, String why) {
+    }
 }

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * After a restart, a jar whose content was rolled back serves the version it was rolled back
  * to, from history, until the jar's content changes: whether that applies, and the loading.
+ * So does a jar marked {@code Swivel-Rollout: shadow}: the version that served beside it
+ * serves again.
  */
 final class RestartRestore {
 
@@ -57,5 +59,26 @@ final class RestartRestore {
             log.warn("{}: cannot restore {}; deploying {} as it is", bundle, entry.get().version(), jar.getFileName(), e);
             return null;
         }
+    }
+
+    /**
+     * A jar marked {@code Swivel-Rollout: shadow} and nothing of its bundle serving: after a
+     * restart, the version that served beside it serves again (its shadow starts once the
+     * start-up deployments are done), so the jar's content never becomes the active version.
+     *
+     * @param savedActiveSha256 what served before the restart, or null
+     * @return the version serving, or null if there is none to restore
+     */
+    static BundleGeneration toShadow(String bundle, Host host, Retirer retirer, History history, String savedActiveSha256,
+                                     Path jar, BundleDescriptor descriptor) {
+        return savedActiveSha256 == null || savedActiveSha256.equals(descriptor.sha256()) ? null
+                : load(bundle, host, retirer, history, savedActiveSha256, jar);
+    }
+
+    /** Why a jar marked {@code Swivel-Rollout: shadow} does not deploy when nothing serves. */
+    static DeploymentException nothingToShadow(String bundle, Path jar, BundleDescriptor descriptor) {
+        return new DeploymentException(DeploymentException.Failure.BAD_JAR, jar.getFileName() + " holds " + bundle + " "
+                + descriptor.version() + " marked " + CanaryPlan.MANIFEST_ATTRIBUTE + ": shadow, but no version of "
+                + bundle + " serves here to shadow; without that attribute it would deploy", null);
     }
 }

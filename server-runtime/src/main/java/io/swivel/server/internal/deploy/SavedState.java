@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * What {@code <data-dir>/state.json} holds: per bundle, the jar it serves from, the content
- * of that jar last handled, the version active, a rollback that overrides the jar, and the
- * history.
+ * of that jar last handled, the version active, a rollback that overrides the jar, the
+ * history, and a canary or a shadow running beside the active version.
  *
  * @param format the file format, {@value #FORMAT}
  * @param bundles by bundle name
@@ -29,9 +29,29 @@ record SavedState(int format, Map<String, SavedBundle> bundles) {
      * @param history newest first
      * @param canary the canary running beside the active version, or null (absent in files
      *     written before canaries)
+     * @param shadow the shadow running beside the active version, or null (absent in files
+     *     written before shadows were kept)
      */
     record SavedBundle(String jar, String jarSha256, String activeSha256, Rollback rolledBack,
-                       List<HistoryEntry> history, SavedCanary canary) {
+                       List<HistoryEntry> history, SavedCanary canary, SavedShadow shadow) {
+
+        SavedBundle withShadow(SavedShadow running) {
+            return new SavedBundle(jar, jarSha256, activeSha256, rolledBack, history, canary, running);
+        }
+    }
+
+    /**
+     * A shadow running: what a restart starts again beside the active version, with its counts
+     * at zero.
+     *
+     * @param sha256 the shadow's content
+     * @param version its version
+     * @param file its copy under {@code <data-dir>/history/<bundle>/}
+     * @param percent the share of idempotent calls copied
+     * @param threads its threads
+     * @param queue the copies that may wait for a thread
+     */
+    record SavedShadow(String sha256, String version, String file, int percent, int threads, int queue) {
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The lifecycle events the admin page marks on its chart's time axis (swap, canary step,
- * rollback, canary end), per bundle: the last {@link #MAX_EVENTS} of the chart's 10 minutes,
+ * rollback, canary end, shadow start and end), per bundle: the last {@link #MAX_EVENTS} of the chart's 10 minutes,
  * forgotten with the bundle. Also builds the chart's answer from a bundle's loaded versions.
  */
 final class SeriesEvents implements LifecycleListener {
@@ -50,6 +50,17 @@ final class SeriesEvents implements LifecycleListener {
     public void canaryEnded(BundleGeneration canary, BundleGeneration stable, boolean promoted, String message) {
         add(canary.name(), promoted ? "promote" : "rollback", promoted ? "canary " + canary.version() + " promoted"
                 : "canary " + canary.version() + " rolled back");
+    }
+
+    @Override
+    public void shadowStarted(ShadowMirror mirror, String message) {
+        add(mirror.shadow().name(), "shadow", "shadow " + mirror.shadow().version() + " at " + mirror.percent() + "%");
+    }
+
+    @Override
+    public void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
+        add(mirror.shadow().name(), promoted ? "promote" : "shadow", "shadow " + mirror.shadow().version()
+                + (promoted ? " promoted" : " stopped"));
     }
 
     @Override

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * The {@link Deployer}'s shadow commands: stage a version from a jar on this machine as the
  * shadow of a bundle that serves (loaded and started, never routed to a caller, given copies
  * of live calls by its {@link ShadowMirror}), stop it, promote it to canary or to active, and
- * report on it. One shadow per bundle; a new one replaces the one before. A shadow lives in
- * memory only: {@code state.json} does not keep it, so a restart ends it.
+ * report on it. One shadow per bundle; a new one replaces the one before. {@code state.json}
+ * keeps the shadows running (their copy in history and their settings), and a restart starts
+ * each one again beside its bundle once the start-up deployments are done, its counts at zero.
  */
 final class ShadowCommands {
 
@@ -36,6 +37,33 @@ final class ShadowCommands {
         static final int DEFAULT_QUEUE = 100;
         static final int MAX_THREADS = 64;
         static final int MAX_QUEUE = 100_000;
+        private static final java.util.regex.Pattern MANIFEST_FORM = java.util.regex.Pattern.compile(
+                "\\s*shadow(?:\\s+(\\d{1,3})\\s*%?)?(?:\\s+threads\\s+(\\d{1,3}))?(?:\\s+queue\\s+(\\d{1,6}))?\\s*",
+                java.util.regex.Pattern.CASE_INSENSITIVE);
+
+        /**
+         * Reads {@code shadow [PERCENT%] [threads N] [queue N]}, the shadow form of
+         * {@value CanaryPlan#MANIFEST_ATTRIBUTE}, for example {@code shadow 10%}.
+         *
+         * @return the settings, or null if the attribute does not ask for a shadow
+         * @throws IllegalArgumentException if it asks for one in a form that does not read
+         */
+        static Settings fromManifest(String attribute) {
+            if (attribute == null || !attribute.strip().toLowerCase(java.util.Locale.ROOT).startsWith("shadow")) {
+                return null;
+            }
+            java.util.regex.Matcher form = MANIFEST_FORM.matcher(attribute);
+            if (!form.matches()) {
+                throw new IllegalArgumentException(CanaryPlan.MANIFEST_ATTRIBUTE + ": \"" + attribute
+                        + "\" (expected: shadow [PERCENT%] [threads N] [queue N], e.g. shadow 10%)");
+            }
+            return new Settings(number(form.group(1), DEFAULT_PERCENT), number(form.group(2), DEFAULT_THREADS),
+                    number(form.group(3), DEFAULT_QUEUE));
+        }
+
+        private static int number(String digits, int otherwise) {
+            return digits == null ? otherwise : Integer.parseInt(digits);
+        }
 
         Settings {
             if (percent < 1 || percent > 100) {
@@ -57,13 +85,20 @@ final class ShadowCommands {
     private final ServerMetrics metrics;
     private final Clock clock;
     private final Supplier<List<String>> servingNames;
+    private final LifecycleListener listener;
+    private final Path historyDir;
+    /** Guarded by this: the shadows {@code state.json} names, until {@link #restoreSaved} starts them again. */
+    private final Map<String, SavedState.SavedShadow> saved = new LinkedHashMap<>();
     /** Guarded by this. */
     private final Map<String, ShadowMirror> shadows = new LinkedHashMap<>();
     /** Guarded by this: once shutdown began, no shadow starts. */
     private boolean stopped;
 
     ShadowCommands(Map<String, BundleLifecycle> lifecycles, BundleLoader loader, Host host, Retirer retirer,
-                   ServerMetrics metrics, Clock clock, Supplier<List<String>> servingNames) {
+                   ServerMetrics metrics, Clock clock, Supplier<List<String>> servingNames, LifecycleListener listener,
+                   Path historyDir) {
+        this.listener = listener;
+        this.historyDir = historyDir;
         this.lifecycles = lifecycles;
         this.loader = loader;
         this.host = host;
@@ -108,7 +143,7 @@ final class ShadowCommands {
             generation.activate(); // takes calls, from its mirror only: it is never routed
             ShadowMirror mirror = new ShadowMirror(generation, lifecycle::active, settings.percent(), settings.threads(),
                     settings.queue(), new ShadowReport(bundle, generation.version(), metrics, clock));
-            String replaced = stopMirror(bundle, "replaced by " + generation.version());
+            String replaced = stopMirror(bundle, "replaced by " + generation.version(), false);
             try {
                 host.mirror(bundle, mirror);
             } catch (IllegalStateException e) {
@@ -122,21 +157,56 @@ final class ShadowCommands {
                     + settings.percent() + "% of the calls to @Idempotent methods, on " + settings.threads()
                     + " threads with a queue of " + settings.queue() + (replaced != null ? "; " + replaced : "");
             log.info(message);
+            listener.shadowStarted(mirror, message);
             return message;
         }
     }
 
-    /** See {@link Deployer#shadowStop}. */
-    synchronized String stop(String bundle) throws ShadowException {
+    /** See {@link Deployer#shadowStop}; {@code promoted} when its jar serves as a canary now. */
+    synchronized String stop(String bundle, boolean promoted) throws ShadowException {
         require(bundle, "stop");
-        return stopMirror(bundle, "stopped");
+        return stopMirror(bundle, "stopped", promoted);
+    }
+
+    /** After a restart, before the start-up deployments: a shadow {@code state.json} names. */
+    synchronized void remember(String bundle, SavedState.SavedShadow shadow) {
+        saved.put(bundle, shadow);
+    }
+
+    /**
+     * After the start-up deployments: each shadow that ran before the restart starts again from
+     * its copy in history, with its settings and its counts at zero; one that cannot (its
+     * bundle no longer serves, its copy is gone, it serves itself now) is said in the log and
+     * forgotten.
+     */
+    synchronized void restoreSaved() {
+        for (Map.Entry<String, SavedState.SavedShadow> entry : saved.entrySet()) {
+            String bundle = entry.getKey();
+            SavedState.SavedShadow shadow = entry.getValue();
+            if (shadows.containsKey(bundle)) {
+                continue; // one was started since (a command): it replaced the saved one
+            }
+            Path dir = historyDir.resolve(bundle).normalize();
+            Path copy = dir.resolve(shadow.file()).normalize();
+            try {
+                if (!dir.equals(copy.getParent())) {
+                    throw new IllegalArgumentException("its copy " + shadow.file() + " is not a file of " + dir);
+                }
+                start(bundle, copy, new Settings(shadow.percent(), shadow.threads(), shadow.queue()));
+            } catch (ShadowException | IllegalArgumentException e) {
+                log.warn("{}: the shadow {} that ran before the restart does not start again: {}", bundle,
+                        shadow.version(), e.getMessage());
+                listener.shadowForgotten(bundle, shadow.version(), e.getMessage());
+            }
+        }
+        saved.clear();
     }
 
     /**
      * Ends a bundle's shadow: no more copies, those waiting dropped, the version drained and
      * unloaded. Returns the line saying so, or null without a shadow.
      */
-    private String stopMirror(String bundle, String why) {
+    private String stopMirror(String bundle, String why, boolean promoted) {
         ShadowMirror mirror = shadows.remove(bundle);
         if (mirror == null) {
             return null;
@@ -151,6 +221,7 @@ final class ShadowCommands {
                 + " copies: " + report.matchCount() + " matched, " + report.mismatchCount() + " mismatched, "
                 + report.errorCount() + " failed, " + report.droppedCount() + " dropped";
         retirer.retire(generation, message);
+        listener.shadowEnded(mirror, promoted, message);
         return message;
     }
 

@@ -1,5 +1,6 @@
 package io.swivel.server.internal.deploy;
 
+import io.swivel.server.internal.bundle.BundleDescriptor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,6 +20,8 @@ final class StateJournal implements LifecycleListener {
     private final StateFile file;
     /** Guarded by itself. */
     private final Map<String, SavedState.SavedBundle> bundles = new TreeMap<>();
+    /** The shadows running, by bundle; guarded by {@link #bundles}. Written into their bundle's entry. */
+    private final Map<String, SavedState.SavedShadow> shadows = new TreeMap<>();
 
     StateJournal(Path dataDir) {
         this.file = new StateFile(dataDir);
@@ -29,6 +32,11 @@ final class StateJournal implements LifecycleListener {
         SavedState saved = file.load();
         synchronized (bundles) {
             bundles.putAll(saved.bundles());
+            saved.bundles().forEach((name, bundle) -> {
+                if (bundle.shadow() != null) {
+                    shadows.put(name, bundle.shadow());
+                }
+            });
         }
         return saved;
     }
@@ -46,19 +54,53 @@ final class StateJournal implements LifecycleListener {
                         rollout.plan().describe(), rollout.step(), rollout.paused())
                 : null;
         update(facts.name(), new SavedState.SavedBundle(facts.jar().getFileName().toString(), jarSha256,
-                facts.active().descriptor().sha256(), facts.rolledBack(), facts.history().entries(), canary));
+                facts.active().descriptor().sha256(), facts.rolledBack(), facts.history().entries(), canary, null));
     }
 
     @Override
     public void undeployed(String bundle, Path jar) {
         if (bundle != null) {
+            forgetShadow(bundle);
             update(bundle, null);
         }
     }
 
     @Override
     public void forgotten(String bundle) {
+        forgetShadow(bundle);
         update(bundle, null);
+    }
+
+    @Override
+    public void shadowStarted(ShadowMirror mirror, String message) {
+        BundleDescriptor shadow = mirror.shadow().descriptor();
+        synchronized (bundles) {
+            shadows.put(shadow.name(), new SavedState.SavedShadow(shadow.sha256(), shadow.version(),
+                    shadow.staged().getFileName().toString(), mirror.percent(), mirror.threads(), mirror.queue()));
+            write();
+        }
+    }
+
+    @Override
+    public void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
+        synchronized (bundles) {
+            if (shadows.remove(mirror.shadow().name()) != null) {
+                write();
+            }
+        }
+    }
+
+    @Override
+    public void shadowForgotten(String bundle, String version, String why) {
+        forgetShadow(bundle);
+    }
+
+    private void forgetShadow(String bundle) {
+        synchronized (bundles) {
+            if (shadows.remove(bundle) != null) {
+                write();
+            }
+        }
     }
 
     /** Writes the file as it stands (after the start-up deployments). */
@@ -81,7 +123,9 @@ final class StateJournal implements LifecycleListener {
 
     private void write() {
         try {
-            file.save(new SavedState(SavedState.FORMAT, new TreeMap<>(bundles)));
+            Map<String, SavedState.SavedBundle> all = new TreeMap<>(bundles);
+            all.replaceAll((name, bundle) -> bundle.withShadow(shadows.get(name)));
+            file.save(new SavedState(SavedState.FORMAT, all));
         } catch (IOException e) {
             log.warn("cannot write {}; a restart may not serve the same versions", file.path(), e);
         }

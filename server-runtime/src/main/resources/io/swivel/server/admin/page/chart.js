@@ -2,12 +2,12 @@
 // The admin page's chart of old against new: every 5 s, per bundle, the last 10 minutes of calls/s,
 // error rate and p99 of each loaded version (GET /v1/bundles/{name}/series), drawn with uPlot
 // (served by the admin API from its WebJar), old and new in two colours, with the swaps, canary
-// steps and rollbacks marked on the time axis. All data goes into the page as text, never as HTML.
+// steps, rollbacks and shadow starts and ends marked on the time axis. All data goes into the page as text, never as HTML.
 (function () {
   const POLL_MILLIS = 5000;
   const SPAN_SECONDS = 600;
   const COLOURS = { old: '#2f6fed', new: '#e8590c' };
-  const EVENT_COLOURS = { swap: '#667085', canary: '#7a5af8', promote: '#067647', rollback: '#b42318' };
+  const EVENT_COLOURS = { swap: '#667085', canary: '#7a5af8', promote: '#067647', rollback: '#b42318', shadow: '#0e9384' };
   const METRICS = [
     { key: 'rate', title: 'calls/s', value: (p, step) => p.calls / (step / 1000) },
     { key: 'errors', title: 'error rate %', value: p => (p.calls === 0 ? null : 100 * p.failures / p.calls) },
@@ -122,6 +122,7 @@
     }
     state.element.dataset.versions = series.versions.map(v => v.version + ' (' + v.role + ')').join(', ');
     state.element.dataset.points = series.versions.map(v => v.points.filter(p => p.calls > 0).length).join(',');
+    state.element.dataset.marks = series.events.map(e => e.kind).join(',');
     state.list.replaceChildren(...series.events.map(e => {
       const item = document.createElement('li');
       item.textContent = new Date(e.atMillis).toLocaleTimeString() + ' ' + e.text;

@@ -61,7 +61,7 @@ class BundleLifecycleTest {
     }
 
     private boolean deploy(String version) {
-        return greeter.deploy(jar, host.descriptor("greeter", version), System.nanoTime());
+        return greeter.deploy(jar, host.descriptor("greeter", version), null, System.nanoTime());
     }
 
     /**

@@ -47,7 +47,7 @@ class CanaryLifecycleTest {
                 Duration.ofMillis(5)), clock);
         greeter = new BundleLifecycle("greeter", host, retirer, probation, events, clock, 5,
                 new CanaryPolicy(0.01, 1.5, 20, Duration.ofMillis(5)));
-        assertThat(greeter.deploy(jar, host.descriptor("greeter", "1.0.0"), System.nanoTime())).isTrue();
+        assertThat(greeter.deploy(jar, host.descriptor("greeter", "1.0.0"), null, System.nanoTime())).isTrue();
     }
 
     @AfterEach
@@ -168,7 +168,7 @@ class CanaryLifecycleTest {
     void aNewDeploymentDuringACanaryEndsIt() {
         canary("2.0.0", List.of(5, 100));
         BundleGeneration canary = greeter.canary();
-        assertThat(greeter.deploy(jar, host.descriptor("greeter", "3.0.0"), System.nanoTime())).isTrue();
+        assertThat(greeter.deploy(jar, host.descriptor("greeter", "3.0.0"), null, System.nanoTime())).isTrue();
         assertThat(greeter.canary()).isNull();
         assertThat(greeter.active().version()).isEqualTo("3.0.0");
         await().atMost(Duration.ofSeconds(5)).until(() -> canary.state() == BundleState.UNLOADED);
@@ -176,7 +176,7 @@ class CanaryLifecycleTest {
 
     @Test
     void aRollbackToAnotherVersionDuringACanaryEndsTheCanaryToo() throws Exception {
-        assertThat(greeter.deploy(jar, host.descriptor("greeter", "1.1.0"), System.nanoTime())).isTrue();
+        assertThat(greeter.deploy(jar, host.descriptor("greeter", "1.1.0"), null, System.nanoTime())).isTrue();
         canary("2.0.0", List.of(5, 100));
         BundleGeneration canary = greeter.canary();
         greeter.rollback("1.0.0", "admin", null);

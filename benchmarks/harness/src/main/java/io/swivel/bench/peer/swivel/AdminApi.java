@@ -54,6 +54,40 @@ public final class AdminApi {
         return names;
     }
 
+    /**
+     * {@code POST /v1/bundles/{name}/shadow}: stages a jar on this machine as the bundle's shadow.
+     *
+     * @param bundle the bundle
+     * @param jar the shadow's jar
+     * @param percent the share of idempotent calls copied
+     * @param threads the shadow's threads
+     * @param queue the copies that may wait
+     * @throws InterruptedException if interrupted
+     * @throws IllegalStateException unless the server answers 200
+     */
+    public void shadow(String bundle, Path jar, int percent, int threads, int queue) throws InterruptedException {
+        String body = JSON.createObjectNode().put("jar", jar.toAbsolutePath().toString()).put("percent", percent)
+                .put("threads", threads).put("queue", queue).toString();
+        send(HttpRequest.newBuilder(URI.create(base + "/v1/bundles/" + bundle + "/shadow"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /**
+     * {@code POST /v1/bundles/{name}/shadow/stop}.
+     *
+     * @param bundle the bundle
+     * @return the stopped shadow's counts, from {@code GET .../shadow} just before
+     * @throws InterruptedException if interrupted
+     * @throws IllegalStateException unless the server answers 200
+     */
+    public JsonNode shadowStop(String bundle) throws InterruptedException {
+        JsonNode report = send(HttpRequest.newBuilder(URI.create(base + "/v1/bundles/" + bundle + "/shadow")).GET())
+                .path("shadow");
+        send(HttpRequest.newBuilder(URI.create(base + "/v1/bundles/" + bundle + "/shadow/stop"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        return report;
+    }
+
     private JsonNode send(HttpRequest.Builder request) throws InterruptedException {
         try {
             String token = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();

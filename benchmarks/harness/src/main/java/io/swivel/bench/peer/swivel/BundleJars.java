@@ -45,6 +45,22 @@ public final class BundleJars {
      * @throws IOException if a jar cannot be read or written
      */
     public static Path withAttributes(Path base, Map<String, String> attributes, Path out) throws IOException {
+        return withAttributes(base, attributes, Map.of(), out);
+    }
+
+    /**
+     * Writes a copy of a bundle jar with some main attributes of its manifest set and some
+     * entries added.
+     *
+     * @param base the bundle jar
+     * @param attributes the attributes to set
+     * @param entries more entries, by name, such as a resource the bundle reads
+     * @param out where to write
+     * @return {@code out}
+     * @throws IOException if a jar cannot be read or written
+     */
+    public static Path withAttributes(Path base, Map<String, String> attributes, Map<String, byte[]> entries, Path out)
+            throws IOException {
         Files.createDirectories(out.toAbsolutePath().getParent());
         try (JarInputStream in = new JarInputStream(Files.newInputStream(base))) {
             Manifest manifest = in.getManifest();
@@ -57,6 +73,11 @@ public final class BundleJars {
                 for (JarEntry entry; (entry = in.getNextJarEntry()) != null; ) {
                     jar.putNextEntry(new JarEntry(entry.getName()));
                     copy(in, jar);
+                    jar.closeEntry();
+                }
+                for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                    jar.putNextEntry(new JarEntry(entry.getKey()));
+                    jar.write(entry.getValue());
                     jar.closeEntry();
                 }
             }
