@@ -62,7 +62,11 @@ class DeployCommandTest {
             }
             await().atMost(WITHIN).until(() -> uploadFiles(deploy) == 0);
             assertThat(greet(server)).isEqualTo("\"Hello, Ada (v2)\"");
-            assertThat(server.output()).contains("ended after 5000 bytes, before its body was complete; discarded");
+            // the closed socket reaches the server as a half-close (answered 400) or, when the answer
+            // meets the closed socket first, as a reset (the connection ends): either way nothing is kept
+            assertThat(server.output()).satisfiesAnyOf(
+                    out -> assertThat(out).contains("the upload ended after 5000 of 100000 bytes", "nothing was stored"),
+                    out -> assertThat(out).contains("ended after 5000 bytes, before its body was complete; discarded"));
 
             // a client announcing 2 GB is answered 413 before a byte is stored
             try (Socket socket = new Socket("127.0.0.1", server.admin().getPort())) {

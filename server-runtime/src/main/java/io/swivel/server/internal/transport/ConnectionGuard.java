@@ -148,13 +148,21 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         return pauses != 0;
     }
 
+    /**
+     * Stops reading for one more reason. Each reason is reported when it starts holding the
+     * connection, also when another already holds it: a connection paused for its calls whose
+     * answers then fill the write buffer is counted under both.
+     */
     private void pause(int reason, Refusal refusal) {
+        if ((pauses & reason) != 0) {
+            return;
+        }
         if (pauses == 0) {
             ctx.channel().config().setAutoRead(false);
             decoder.pause();
-            events.readsPaused(refusal, describe(refusal));
         }
         pauses |= reason;
+        events.readsPaused(refusal, describe(refusal));
     }
 
     private void unpause(int reason) {
