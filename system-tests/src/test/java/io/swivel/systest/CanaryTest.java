@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swivel.client.SwivelClient;
 import io.swivel.samples.greeter.Greeter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,19 +28,12 @@ class CanaryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration MAX_LOAD_TIME = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path root;
 
     private static JsonNode bundle(ServerProcess server) {
-        ServerProcess.Reply reply = server.get("/v1/bundles/greeter");
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        try {
-            return JSON.readTree(reply.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return server.get("/v1/bundles/greeter").json();
     }
 
     private static SwivelClient client(ServerProcess server) {

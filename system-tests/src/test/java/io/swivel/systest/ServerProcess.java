@@ -1,5 +1,9 @@
 package io.swivel.systest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swivel.server.cli.SwivelMain;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -261,6 +265,18 @@ final class ServerProcess implements AutoCloseable {
 
     /** An HTTP answer of the admin API. */
     record Reply(int status, String body) {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        /** @return the body as JSON, once the status was checked to be 200 (the body is the message otherwise) */
+        JsonNode json() {
+            assertThat(status).as(body).isEqualTo(200);
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /**

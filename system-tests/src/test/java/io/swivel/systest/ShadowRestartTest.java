@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swivel.client.SwivelClient;
 import io.swivel.samples.greeter.Greeter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,17 +35,8 @@ class ShadowRestartTest {
     @TempDir
     Path root;
 
-    private static JsonNode json(ServerProcess.Reply reply) {
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        try {
-            return JSON.readTree(reply.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static JsonNode bundle(ServerProcess server) {
-        return json(server.get("/v1/bundles/greeter"));
+        return server.get("/v1/bundles/greeter").json();
     }
 
     private static ServerProcess.Cli cli(ServerProcess server, String... args) {
@@ -78,7 +68,7 @@ class ShadowRestartTest {
 
     private static List<String> eventTypes(ServerProcess server) {
         List<String> types = new java.util.ArrayList<>();
-        json(server.get("/v1/events?limit=100")).path("events").forEach(e -> types.add(e.path("type").asText()));
+        server.get("/v1/events?limit=100").json().path("events").forEach(e -> types.add(e.path("type").asText()));
         return types;
     }
 

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swivel.client.SwivelClient;
 import io.swivel.samples.greeter.Greeter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,22 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ShadowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path root;
 
-    private static JsonNode json(ServerProcess.Reply reply) {
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        try {
-            return JSON.readTree(reply.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static JsonNode report(ServerProcess server) {
-        return json(server.get("/v1/bundles/greeter/shadow")).path("shadow");
+        return server.get("/v1/bundles/greeter/shadow").json().path("shadow");
     }
 
     /** Every copy made has ended: run, or dropped. */
@@ -116,7 +104,7 @@ class ShadowTest {
             assertThat(last.get(19).path("arguments").asText()).as("the last one kept").isEqualTo("[odd-290]");
             assertThat(calls(shadowCalls)).as("methods run on the shadow").isEqualTo(Map.of("greet", (long) calls));
 
-            JsonNode status = json(server.get("/v1/bundles/greeter"));
+            JsonNode status = server.get("/v1/bundles/greeter").json();
             assertThat(status.path("active").path("version").asText()).isEqualTo("1.0.0");
             assertThat(status.path("shadow").path("version").asText()).isEqualTo("2.0.0");
             assertThat(status.path("shadow").path("mismatches").asLong()).isEqualTo(30);
@@ -133,13 +121,13 @@ class ShadowTest {
             ServerProcess.Cli none = server.cli("shadow", "greeter", "--report");
             assertThat(none.status()).isNotZero();
             assertThat(none.err()).contains("bundle greeter runs no shadow");
-            assertThat(json(server.get("/v1/bundles/greeter")).has("shadow")).isFalse();
+            assertThat(server.get("/v1/bundles/greeter").json().has("shadow")).isFalse();
 
             cli(server, "shadow", "greeter", v2.toString(), "--percent", "100");
             String promoted = cli(server, "shadow", "greeter", "--promote", "--steps", "10,100", "--step-every", "1h").out();
             assertThat(promoted).contains("greeter canary 2.0.0 at 10% (step 1 of 2) beside 1.0.0")
                     .contains("greeter shadow 2.0.0 stopped");
-            status = json(server.get("/v1/bundles/greeter"));
+            status = server.get("/v1/bundles/greeter").json();
             assertThat(status.path("canary").path("version").asText()).isEqualTo("2.0.0");
             assertThat(status.path("canary").path("weight").asInt()).isEqualTo(10);
             assertThat(status.has("shadow")).isFalse();
@@ -184,7 +172,7 @@ class ShadowTest {
 
                 String promoted = cli(server, "shadow", "greeter", "--promote", "--active").out();
                 assertThat(promoted).contains("greeter canary 2.0.0 promoted by admin API (swivel shadow)");
-                JsonNode status = json(server.get("/v1/bundles/greeter"));
+                JsonNode status = server.get("/v1/bundles/greeter").json();
                 assertThat(status.path("active").path("version").asText()).isEqualTo("2.0.0");
                 assertThat(status.has("shadow")).isFalse();
                 assertThat(greeter.greet("odd-1")).isEqualTo("Hi, odd-1");
