@@ -37,6 +37,9 @@ class MavenSourceTest {
         Path artifact = Files.createDirectories(repository.resolve("com/example/greeter/2.0.0"))
                 .resolve("greeter-2.0.0.jar");
         Files.copy(TestBundles.jar("greeter-v2"), artifact);
+        // a repository serves checksums, and the server refuses a jar without one that matches
+        Files.writeString(artifact.resolveSibling("greeter-2.0.0.jar.sha1"), HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(artifact))));
         TestBundles.deploy("greeter-v1", Files.createDirectories(root.resolve("deploy")), "greeter.jar");
         try (EmbeddedZooKeeper zookeeper = EmbeddedZooKeeper.start(root.resolve("zk"), "127.0.0.1", 0);
              CuratorFramework curator = ZooKeeperClients.connect(zookeeper.connectString(), Duration.ofSeconds(10),
