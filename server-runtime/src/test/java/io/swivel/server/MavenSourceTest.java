@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A desired version whose source is {@code maven:GROUP:ARTIFACT:VERSION} is resolved with Maven
  * Resolver in the repository of {@code --maven-repository} (here a local file repository in the
- * Maven layout) and deployed; coordinates the repository does not hold are reported and tried again.
+ * Maven layout, with checksums) and deployed; coordinates the repository does not hold are reported
+ * and tried again; a jar whose checksum does not match is refused for good.
  */
 @Timeout(120)
 class MavenSourceTest {
@@ -37,6 +38,9 @@ class MavenSourceTest {
         Path artifact = Files.createDirectories(repository.resolve("com/example/greeter/2.0.0"))
                 .resolve("greeter-2.0.0.jar");
         Files.copy(TestBundles.jar("greeter-v2"), artifact);
+        // a repository serves checksums, and the server refuses a jar without one that matches
+        Files.writeString(artifact.resolveSibling("greeter-2.0.0.jar.sha1"), HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(artifact))));
         TestBundles.deploy("greeter-v1", Files.createDirectories(root.resolve("deploy")), "greeter.jar");
         try (EmbeddedZooKeeper zookeeper = EmbeddedZooKeeper.start(root.resolve("zk"), "127.0.0.1", 0);
              CuratorFramework curator = ZooKeeperClients.connect(zookeeper.connectString(), Duration.ofSeconds(10),
@@ -60,6 +64,19 @@ class MavenSourceTest {
             await().atMost(WITHIN).until(() -> events(server).contains("converge_failed greeter 3.0.0 cannot resolve "
                     + "com.example:greeter:jar:3.0.0 in " + repository.toUri()));
             assertThat(events(server)).contains("; trying again");
+            assertThat(server.status("greeter").active().version()).isEqualTo("2.0.0");
+
+            // a checksum that does not match the jar: refused (checksum policy FAIL), reported once
+            Path tampered = Files.createDirectories(repository.resolve("com/example/greeter/2.1.0"))
+                    .resolve("greeter-2.1.0.jar");
+            Files.copy(TestBundles.jar("greeter-v1"), tampered); // other content than what serves: it is fetched
+            Files.writeString(tampered.resolveSibling("greeter-2.1.0.jar.sha1"), "0".repeat(40));
+            desired.set(new DesiredVersion("greeter", "2.1.0", sha256(tampered), "maven:com.example:greeter:2.1.0",
+                    "test", System.currentTimeMillis()));
+            await().atMost(WITHIN).until(() -> events(server).lines()
+                    .anyMatch(line -> line.startsWith("converge_failed greeter 2.1.0 cannot resolve")));
+            assertThat(events(server).lines().filter(line -> line.startsWith("converge_failed greeter 2.1.0")))
+                    .singleElement().asString().containsIgnoringCase("checksum").doesNotContain("; trying again");
             assertThat(server.status("greeter").active().version()).isEqualTo("2.0.0");
         }
     }

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A desired version that fails here (does not start, fails probation, does not serve in time)
  * is logged, reported as a {@code converge_failed} event and not tried again until the desired
- * version is set again or the server restarts; a jar that cannot be fetched is tried again with a
+ * version is set again or the server restarts, and so is a jar refused where it came from (another
+ * SHA-256 from every peer, too large, not the desired bundle and version); a jar that cannot be
+ * fetched for a reason that may pass (see {@link DesiredJars#retryable}) is tried again with a
  * back-off from 1 s to 60 s. All the work runs on one thread of its own.
  */
 public final class ClusterFollower implements ServerListener {
@@ -50,6 +52,7 @@ public final class ClusterFollower implements ServerListener {
     private static final Duration TICK = Duration.ofMillis(250);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration LAST_RETRY = Duration.ofSeconds(60);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     private final ServerConfig config;
     private final ZooKeeperUpdatingListener zookeeper;
@@ -114,7 +117,7 @@ public final class ClusterFollower implements ServerListener {
         reader = new DesiredVersions(registration.client());
         jars = new DesiredJars(upload, token.authorization(), config.limits().uploadTimeout(),
                 () -> registration.catalog().all().values(), registration::instanceId,
-                config.tls().adminEnabled() ? "https" : "http", maven);
+                config.tls(), maven);
         CuratorCache watching = CuratorCache.build(registration.client(), RegistryPaths.DESIRED);
         watching.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((before, node) -> onLoop(() -> changed(node)))
@@ -122,7 +125,8 @@ public final class ClusterFollower implements ServerListener {
                 .build());
         cache = watching;
         watching.start();
-        executor.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> guarded("the convergence tick", this::tick), TICK.toMillis(),
+                TICK.toMillis(), TimeUnit.MILLISECONDS);
         log.info("following the cluster: converging to the desired versions under {} (--follow-cluster)",
                 RegistryPaths.DESIRED);
     }
@@ -134,14 +138,40 @@ public final class ClusterFollower implements ServerListener {
             watching.close();
         }
         executor.shutdownNow();
-        maven.close();
+        boolean stopped;
+        try {
+            stopped = executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = false;
+        }
+        if (stopped) {
+            maven.close();
+        } else { // closing would wait for the resolve that holds the thread; the thread is a daemon
+            log.warn("the follower thread did not stop within {} ms (a fetch or Maven resolve runs); left behind, "
+                    + "the Maven resolver not closed", STOP_WAIT.toMillis());
+        }
     }
 
     private void onLoop(Runnable task) {
         try {
-            executor.execute(task);
+            executor.execute(() -> guarded("the desired version change", task));
         } catch (RejectedExecutionException stopping) {
             log.debug("desired version change ignored: the server is stopping");
+        }
+    }
+
+    /**
+     * Runs a task of the follower thread, logging what it throws: the executor would keep it in a
+     * future nobody reads, and a periodic task that throws is never run again.
+     */
+    private static void guarded(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.warn("{} failed (the follower keeps running): {}", what, e.toString(), e);
+        } catch (Error e) { // logged, not rethrown: rethrown, it would stop the follower without a word
+            log.error("{} failed with an error (the follower keeps running): {}", what, e.toString(), e);
         }
     }
 

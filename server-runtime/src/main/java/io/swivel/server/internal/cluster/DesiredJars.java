@@ -1,6 +1,7 @@
 package io.swivel.server.internal.cluster;
 
 import io.swivel.registry.InstanceInfo;
+import io.swivel.server.config.Tls;
 import io.swivel.server.internal.deploy.BundleUpload;
 import io.swivel.server.internal.deploy.UploadException;
 import java.io.FilterInputStream;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import javax.net.ssl.HttpsURLConnection;
 
 /**
  * Fetches the jar of a desired version and installs it into the deploy directory through
@@ -32,8 +34,15 @@ import java.util.function.Supplier;
  *   <li>{@code maven:GROUP:ARTIFACT:VERSION}: resolved by {@link MavenJars} in the configured repository.</li>
  * </ul>
  * Every transfer is bounded: 5 s to connect, 30 s for any one read, {@code --upload-timeout} for
- * the whole, and {@code --max-upload-size}. The peers sent the token are those ZooKeeper lists, so
- * the token is as safe as write access to the ensemble.
+ * the whole, and {@code --max-upload-size}. A jar whose manifest names another bundle or version
+ * than the desired one is refused. HTTPS trusts what {@link PeerTrust} says. The peers sent the
+ * token are those ZooKeeper lists, so the token is as safe as write access to the ensemble.
+ *
+ * <p>A failure is {@linkplain FetchException#permanent() permanent} unless trying again can help:
+ * a connection refused or cut, a time-out, an HTTP 5xx, 404, 408 or 429, no peer serving yet. A
+ * jar refused (too large, the wrong SHA-256, not a bundle, another bundle or version) is
+ * permanent, and so are peers that all gave such a jar: a rebuilt jar under the same version is
+ * not downloaded from every peer again and again.
  */
 final class DesiredJars {
 
@@ -45,7 +54,7 @@ final class DesiredJars {
     private final Duration transferTimeout;
     private final Supplier<Collection<? extends Collection<InstanceInfo>>> instances;
     private final Supplier<String> self;
-    private final String peerScheme;
+    private final Tls tls;
     private final MavenJars maven;
 
     /**
@@ -54,18 +63,18 @@ final class DesiredJars {
      * @param transferTimeout the longest one transfer may take
      * @param instances what ZooKeeper lists
      * @param self this server's instance id, to leave out
-     * @param peerScheme {@code http} or {@code https}, as this server's own admin API speaks
+     * @param tls this server's TLS: peers speak HTTPS when its admin API does, trusted by {@link PeerTrust}
      * @param maven resolves Maven sources
      */
     DesiredJars(BundleUpload upload, String authorization, Duration transferTimeout,
                 Supplier<Collection<? extends Collection<InstanceInfo>>> instances, Supplier<String> self,
-                String peerScheme, MavenJars maven) {
+                Tls tls, MavenJars maven) {
         this.upload = upload;
         this.authorization = authorization;
         this.transferTimeout = transferTimeout;
         this.instances = instances;
         this.self = self;
-        this.peerScheme = peerScheme;
+        this.tls = tls;
         this.maven = maven;
     }
 
@@ -120,9 +129,9 @@ final class DesiredJars {
             throw new FetchException("the source '" + source + "' is not a usable URL: " + e.getMessage(), true, e);
         } catch (UploadException e) {
             rethrowLocal(e);
-            throw new FetchException("the jar from " + source + " was refused: " + e.getMessage(), false, e);
+            throw new FetchException("the jar from " + source + " was refused: " + e.getMessage(), true, e);
         } catch (IOException e) {
-            throw new FetchException("cannot read " + source + ": " + e, false, e);
+            throw new FetchException("cannot read " + source + ": " + e, !retryable(e), e);
         }
     }
 
@@ -134,8 +143,10 @@ final class DesiredJars {
                     + desired.version() + " with an admin address, and the desired version names no source", false, null);
         }
         List<String> failures = new ArrayList<>();
+        boolean retryable = false;
+        String scheme = tls.adminEnabled() ? "https" : "http";
         for (String peer : peers) {
-            String url = peerScheme + "://" + peer + "/v1/bundles/" + desired.bundle() + "/jar";
+            String url = scheme + "://" + peer + "/v1/bundles/" + desired.bundle() + "/jar";
             try {
                 return new Fetched(install(open(url, authorization, false), desired),
                         "peer " + peer + " (GET " + url + ")");
@@ -143,11 +154,41 @@ final class DesiredJars {
                 rethrowLocal(e);
                 failures.add(peer + ": " + e.getMessage());
             } catch (IOException e) {
-                failures.add(peer + ": " + e.getMessage());
+                retryable |= retryable(e);
+                failures.add(peer + ": " + e.getMessage() + (e instanceof javax.net.ssl.SSLException
+                        ? " (does --tls-cert or --tls-client-ca hold the authority that signed the peers' certificates?)"
+                        : ""));
             }
         }
         throw new FetchException("no peer gave " + desired.bundle() + " " + desired.version() + " with sha256 "
-                + desired.sha256() + ": " + String.join("; ", failures), false, null);
+                + desired.sha256() + ": " + String.join("; ", failures), !retryable, null);
+    }
+
+    /**
+     * Whether trying again may get a jar: a transfer that failed on the way, a peer that is busy or
+     * does not serve it yet; not a refusal such as HTTP 401 (another token) or 400.
+     *
+     * @param e why a transfer failed
+     * @return false for HTTP 4xx other than 404, 408 and 429, and a malformed URL; true otherwise (a
+     *     connection refused, reset or timed out, a TLS handshake, a file not there yet, HTTP 5xx)
+     */
+    static boolean retryable(IOException e) {
+        if (e instanceof HttpStatus status) {
+            int code = status.code;
+            return code >= 500 || code == 404 || code == 408 || code == 429;
+        }
+        return !(e instanceof java.net.MalformedURLException);
+    }
+
+    /** A response other than 200. */
+    static final class HttpStatus extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int code;
+
+        HttpStatus(int code, String message) {
+            super(message);
+            this.code = code;
+        }
     }
 
     /** The deploy directory's own refusals are not the source's fault: the caller decides. */
@@ -159,13 +200,16 @@ final class DesiredJars {
 
     private BundleUpload.Installed install(InputStream stream, DesiredVersion desired) throws UploadException, IOException {
         try (InputStream in = new Deadline(stream, System.nanoTime() + transferTimeout.toNanos())) {
-            return upload.receive(in, desired.sha256());
+            return upload.receive(in, desired.sha256(), desired.bundle(), desired.version());
         }
     }
 
     private InputStream open(String url, String authorizationHeader, boolean followRedirects) throws IOException,
             UploadException {
         HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+        if (connection instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(PeerTrust.of(tls));
+        }
         connection.setConnectTimeout(CONNECT_MILLIS);
         connection.setReadTimeout(READ_MILLIS);
         connection.setInstanceFollowRedirects(followRedirects);
@@ -179,7 +223,7 @@ final class DesiredJars {
                 body = error == null ? "" : new String(error.readNBytes(500), StandardCharsets.UTF_8);
             }
             connection.disconnect();
-            throw new IOException("HTTP " + status + (body.isBlank() ? "" : ": " + body.strip()));
+            throw new HttpStatus(status, "HTTP " + status + (body.isBlank() ? "" : ": " + body.strip()));
         }
         long length = connection.getContentLengthLong();
         if (length > upload.maxBytes()) {

@@ -119,22 +119,34 @@ public final class BundleUpload {
     }
 
     /**
-     * Receives, verifies and installs a jar from a stream, in one call.
+     * Receives, verifies and installs a jar from a stream, in one call, provided its manifest names
+     * the bundle and version expected: {@link #install} targets the manifest's bundle, so a jar of
+     * another bundle with the announced hash must not get there.
      *
      * @param in the jar's bytes (read to its end, not closed)
      * @param expectedSha256 the SHA-256 the sender announced
+     * @param expectedBundle the bundle the jar must be
+     * @param expectedVersion the version the jar must be
      * @return what was installed
-     * @throws UploadException if it was refused; the deploy directory is unchanged
+     * @throws UploadException if it was refused (NOT_A_BUNDLE for another bundle or version); the
+     *     deploy directory is unchanged
      * @throws IOException if it cannot be read or written
      */
-    public Installed receive(InputStream in, String expectedSha256) throws UploadException, IOException {
+    public Installed receive(InputStream in, String expectedSha256, String expectedBundle, String expectedVersion)
+            throws UploadException, IOException {
         String expected = checkSha256(expectedSha256);
         try (Receiving receiving = begin()) {
             byte[] buffer = new byte[64 * 1024];
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 receiving.write(ByteBuffer.wrap(buffer, 0, read));
             }
-            return install(receiving.verify(expected));
+            Received received = receiving.verify(expected);
+            if (!received.bundle().equals(expectedBundle) || !received.version().equals(expectedVersion)) {
+                throw new UploadException(UploadException.Reason.NOT_A_BUNDLE, "the jar with sha256 " + expected
+                        + " is " + received.bundle() + " " + received.version() + " by its manifest, not "
+                        + expectedBundle + " " + expectedVersion + "; refused", null);
+            }
+            return install(received);
         }
     }
 
