@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * v3 halts at the first server, which keeps v2, and never reaches the others; a CLI killed in the
  * middle of v4 leaves a record that {@code rollout status} shows and {@code rollout resume} completes
  * (fetching the jar from a server that serves it); {@code rollout abort} of a killed v5 rolls its
- * servers back to v4; {@code --set-desired} of v6 updates one server and sets the desired version; v7
- * goes out as a canary on each server.
+ * servers back to v4; {@code --set-desired} of v6 updates one server and sets the desired version,
+ * which the other two converge to; v7 goes out as a canary on each server.
  */
 @Timeout(300)
 class ClusterRolloutTest {
@@ -190,11 +190,21 @@ class ClusterRolloutTest {
                         "--token", TOKEN, "--timeout", "60s");
                 assertThat(setDesired.status()).as(setDesired.toString()).isZero();
                 assertThat(setDesired.out()).contains("to 1 server(s) in 1 batch(es), then 2 more converge");
+                // the record holds the one server the rollout updated; the other two follow the cluster (on by
+                // default with an external ZooKeeper) and converge once the desired version is written, which
+                // may be before this CLI returned: what they serve now is not the rollout's to assert
                 RolloutRecord one = latest(curator);
+                assertThat(one.version()).isEqualTo("6.0.0");
+                assertThat(one.state()).isEqualTo(RolloutRecord.State.COMPLETED);
                 assertThat(one.servers()).hasSize(1);
-                assertThat(servers.stream().filter(s -> "6.0.0".equals(active(s))).map(s -> "127.0.0.1:" + s.admin().getPort()))
-                        .containsExactlyElementsOf(one.servers().keySet());
+                assertThat(one.servers().values()).allSatisfy(step -> assertThat(step.outcome()).isEqualTo(Outcome.UPDATED));
+                assertThat(servers.stream().map(s -> "127.0.0.1:" + s.admin().getPort()))
+                        .containsAll(one.servers().keySet());
                 assertThat(new DesiredVersions(curator).get("greeter").orElseThrow().version()).isEqualTo("6.0.0");
+                await().atMost(Duration.ofSeconds(60)).until(() -> servers.stream().allMatch(s -> "6.0.0".equals(active(s))));
+                // and each has finished its deploy (no probation, standby or canary left), so that no follower's
+                // deploy of 6.0.0 is still under way when v7 goes out
+                await().atMost(Duration.ofSeconds(60)).until(() -> servers.stream().allMatch(s -> settledOn(s, "6.0.0")));
 
                 // v7 as a canary on each server (50%, then 100%, a second a step): done when promoted everywhere
                 Path v7 = SystestBundles.greeter(root.resolve("work"), "greeter", "7.0.0", SystestBundles.Fault.NONE);
@@ -281,6 +291,19 @@ class ClusterRolloutTest {
         try {
             JsonNode view = mapper.readTree(reply.body());
             return reply.status() == 200 ? view.path("active").path("version").asText(null) : null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the server serves the version with nothing else of the bundle started: no probation, standby, canary. */
+    private boolean settledOn(ServerProcess server, String version) {
+        ServerProcess.Reply reply = server.get("/v1/bundles/greeter");
+        try {
+            JsonNode view = mapper.readTree(reply.body());
+            return reply.status() == 200 && version.equals(view.path("active").path("version").asText(null))
+                    && !view.path("standby").isObject() && !view.path("canary").isObject()
+                    && (view.path("probationEndsAt").isMissingNode() || view.path("probationEndsAt").isNull());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

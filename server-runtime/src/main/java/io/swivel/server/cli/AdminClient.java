@@ -4,6 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -122,7 +131,9 @@ final class AdminClient {
     }
 
     /**
-     * Downloads a file the server streams (a bundle's jar), never more than {@code maxBytes}.
+     * Downloads a file the server streams (a bundle's jar), never more than {@code maxBytes}, the
+     * whole exchange (headers and body) bounded by {@code timeout}: a server that stalls in the
+     * middle of the body fails it at the deadline.
      *
      * @param path the route
      * @param target where to write it (replaced)
@@ -131,34 +142,90 @@ final class AdminClient {
      * @return the HTTP status; the file holds the body only when it is 200
      */
     int download(String path, Path target, long maxBytes, Duration timeout) {
-        HttpResponse<InputStream> response;
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .timeout(timeout).GET().build();
+        CompletableFuture<HttpResponse<Path>> exchange = http.sendAsync(request, info -> info.statusCode() == 200
+                ? new LimitedBody(HttpResponse.BodySubscribers.ofFile(target, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), maxBytes)
+                : HttpResponse.BodySubscribers.replacing(target));
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                    .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new CliException("cannot download " + path + " from " + base + ": " + e, e);
+            return exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new CliException("cannot download " + path + " from " + base + ": not done within "
+                    + timeout.toSeconds() + " s (--timeout)", e);
+        } catch (ExecutionException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof LimitedBody.TooLarge) {
+                    throw new CliException(base + path + " is larger than " + maxBytes + " bytes; not a jar to deploy", e);
+                }
+            }
+            throw new CliException("cannot download " + path + " from " + base + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new CliException("interrupted", e);
         }
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                return response.statusCode();
+    }
+
+    /** A response body written on, refused once it is larger than a bound (the download is cancelled). */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<Path> {
+        /** The body grew beyond the bound. */
+        static final class TooLarge extends IOException {
+            TooLarge() {
+                super("the body is larger than the bound");
             }
-            try (java.io.OutputStream out = Files.newOutputStream(target)) {
-                byte[] buffer = new byte[64 * 1024];
-                long total = 0;
-                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                    total += read;
-                    if (total > maxBytes) {
-                        throw new CliException(base + path + " is larger than " + maxBytes + " bytes; not a jar to deploy");
-                    }
-                    out.write(buffer, 0, read);
-                }
+        }
+
+        private final HttpResponse.BodySubscriber<Path> file;
+        private final long maxBytes;
+        private Flow.Subscription subscription;
+        private long total;
+        private boolean refused;
+
+        LimitedBody(HttpResponse.BodySubscriber<Path> file, long maxBytes) {
+            this.file = file;
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public CompletionStage<Path> getBody() {
+            return file.getBody();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            file.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (refused) {
+                return; // signals in flight after the cancel
             }
-            return 200;
-        } catch (IOException e) {
-            throw new CliException("cannot download " + path + " from " + base + ": " + e, e);
+            total += buffers.stream().mapToLong(ByteBuffer::remaining).sum();
+            if (total > maxBytes) {
+                refused = true;
+                subscription.cancel();
+                file.onError(new TooLarge());
+                return;
+            }
+            file.onNext(buffers);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (!refused) {
+                file.onError(error);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!refused) {
+                file.onComplete();
+            }
         }
     }
 

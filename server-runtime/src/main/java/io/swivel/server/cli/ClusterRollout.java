@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,7 +78,12 @@ final class ClusterRollout {
                     jar.file().getFileName().toString(), options.setDesired ? "1 (--set-desired)" : options.batchOrDefault(),
                     options.canaryPlan(), !options.noUndo, who(), System.currentTimeMillis(), batches);
             RolloutStore.Handle handle = store.create(record);
-            store.lock(id, holder());
+            Optional<String> taken = store.lock(id, holder());
+            if (taken.isPresent()) { // nobody else knows the new id: only a stale or foreign lock can hold it
+                store.delete(id);
+                throw new CliException("rollout " + id + " is locked by " + taken.get() + " although it was just created;"
+                        + " nothing was changed, try again");
+            }
             try {
                 refuseIfRunning(store, identity.bundle(), record);
                 say(String.format("rollout %s: %s %s (sha256 %s) to %d server(s) in %d batch(es)%s; record %s", id,
@@ -197,10 +203,13 @@ final class ClusterRollout {
         String outcome;
         if (handle.record().undo()) {
             int undone = undo(handle);
-            RolloutStore.change(handle, r -> r.withState(State.UNDONE, r.by(), cause + "; " + undone
-                    + " server(s) rolled back", System.currentTimeMillis()));
-            outcome = undone == 0 ? "; no server had taken it, nothing to roll back"
-                    : "; " + undone + " server(s) rolled back to the version they served before";
+            long failed = handle.record().count(Outcome.UNDO_FAILED);
+            String retry = failed == 0 ? "" : "; the roll back failed on " + failed + " server(s): 'swivel rollout abort "
+                    + handle.record().id() + "' retries it";
+            RolloutStore.change(handle, r -> r.withState(r.afterUndo(State.UNDONE), r.by(), cause + "; " + undone
+                    + " server(s) rolled back" + retry, System.currentTimeMillis()));
+            outcome = (undone == 0 && failed == 0 ? "; no server had taken it, nothing to roll back"
+                    : "; " + undone + " server(s) rolled back to the version they served before") + retry;
         } else {
             outcome = "; the servers updated before it still serve " + handle.record().version() + " (--no-undo)";
         }
@@ -237,13 +246,18 @@ final class ClusterRollout {
                     RolloutStore.change(handle, r -> r.withStep(server, left, System.currentTimeMillis()));
                     continue;
                 }
-                if (!serves) {
+                if (!serves && step.outcome() != Outcome.UNDO_FAILED) {
                     continue; // it failed the version itself, and serves what it served before
                 }
-                String answer = target.undo(step.before());
-                say(String.format("  %-22s undo: %s", server, answer));
-                next = new Step(Outcome.UNDONE, step.before(), answer, System.currentTimeMillis());
-                undone++;
+                if (serves) {
+                    String answer = target.undo(step.before());
+                    say(String.format("  %-22s undo: %s", server, answer));
+                    next = new Step(Outcome.UNDONE, step.before(), answer, System.currentTimeMillis());
+                    undone++;
+                } else { // a retried roll back that someone else did meanwhile
+                    next = new Step(Outcome.UNDONE, step.before(), "serves " + record.version()
+                            + " no longer: nothing left to roll back", System.currentTimeMillis());
+                }
             } catch (CliException e) {
                 say(String.format("  %-22s undo FAILED: %s", server, e.getMessage()));
                 next = new Step(Outcome.UNDO_FAILED, step.before(), e.getMessage(), System.currentTimeMillis());

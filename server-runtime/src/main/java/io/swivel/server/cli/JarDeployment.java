@@ -70,7 +70,8 @@ final class JarDeployment {
      * Follows one version through the bundle's status until it has passed probation (and, when it
      * started as a canary, reached 100%).
      *
-     * @param since when it was staged: an error reported after that is this version's
+     * @param since by the server's clock (its {@code stagedAt}, or just after the {@code lastErrorAt} it
+     *     reported before the jar was sent): an error reported from then on is this version's
      * @param deadline {@link System#nanoTime()} by which it must be done
      * @throws CliException with the one-line cause when it failed or did not finish in time
      */

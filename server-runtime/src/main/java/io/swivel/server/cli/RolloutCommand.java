@@ -204,7 +204,8 @@ final class RolloutCommand implements Runnable {
     }
 
     @Command(name = "abort", description = "Stop a rollout for good (one stopped while running, or halted with "
-            + "--no-undo) and roll the servers it updated back to the version they served before, unless --no-undo.")
+            + "--no-undo or with a failed roll back) and roll the servers it updated back to the version they served "
+            + "before, unless --no-undo.")
     static final class Abort implements Callable<Integer> {
         @Option(names = "--no-undo", description = "Leave the servers it updated on the new version.")
         boolean noUndo;
@@ -224,11 +225,16 @@ final class RolloutCommand implements Runnable {
                 }
             }, (rollout, zk, handle) -> {
                 int undone = noUndo ? 0 : rollout.undo(handle);
+                long failed = noUndo ? 0 : handle.record().count(RolloutRecord.Outcome.UNDO_FAILED);
                 String message = "aborted; " + (noUndo ? "the servers it updated keep the new version (--no-undo)"
-                        : undone + " server(s) rolled back");
-                RolloutStore.change(handle, r -> r.withState(State.ABORTED, ClusterRollout.who() + " (aborted)",
-                        message, System.currentTimeMillis()));
+                        : undone + " server(s) rolled back") + (failed == 0 ? "" : "; the roll back failed on " + failed
+                        + " server(s), so it stays HALTED: abort it again to retry");
+                RolloutStore.change(handle, r -> r.withState(noUndo ? State.ABORTED : r.afterUndo(State.ABORTED),
+                        ClusterRollout.who() + " (aborted)", message, System.currentTimeMillis()));
                 RolloutTable.print(out, handle.record(), null);
+                if (failed > 0) {
+                    throw new CliException("rollout " + handle.record().id() + ": " + message);
+                }
                 return 0;
             });
         }

@@ -19,21 +19,31 @@ import java.util.function.Consumer;
  */
 record ServerUpdate(String address, AdminClient client, String bundle) {
 
-    /** What a server serves of the bundle: its version and content hash, or nulls for nothing. */
-    record Serving(String version, String sha256) {
+    /**
+     * What a server serves of the bundle: its version and content hash, or nulls for nothing, and
+     * when the bundle last reported an error there, by the server's clock (null for never).
+     */
+    record Serving(String version, String sha256, Instant lastErrorAt) {
+
+        /** @return the first instant, by the server's clock, at which an error is a newer one than this view's */
+        Instant newerErrorsFrom() {
+            return lastErrorAt == null ? Instant.EPOCH : lastErrorAt.plusNanos(1);
+        }
     }
 
     Serving serving() {
         AdminClient.Reply reply = client.get("/v1/bundles/" + bundle);
         if (reply.status() == 404) {
-            return new Serving(null, null);
+            return new Serving(null, null, null);
         }
         if (reply.status() != 200) {
             throw new CliException("GET /v1/bundles/" + bundle + " answered HTTP " + reply.status() + ": "
                     + reply.body().path("message").asText());
         }
         JsonNode active = reply.body().path("active");
-        return new Serving(active.path("version").asText(null), active.path("sha256").asText(null));
+        String lastErrorAt = reply.body().path("lastErrorAt").asText(null);
+        return new Serving(active.path("version").asText(null), active.path("sha256").asText(null),
+                lastErrorAt != null ? Instant.parse(lastErrorAt) : null);
     }
 
     /**
@@ -46,7 +56,7 @@ record ServerUpdate(String address, AdminClient client, String bundle) {
     void update(JarDeployment.Jar jar, String version, String canary, Duration timeout, Consumer<String> lines) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Serving before = serving();
-        Instant since = Instant.now();
+        Instant since = before.newerErrorsFrom(); // the server's clock, not this machine's: they may differ
         if (jar.sha256().equals(before.sha256())) {
             lines.accept("active: " + bundle + " " + version + " serves already");
         } else if (canary != null && before.version() != null) {

@@ -43,7 +43,10 @@ public record RolloutRecord(String id, String bundle, String version, String sha
         RUNNING,
         /** Every server serves the version; the desired version is set. */
         COMPLETED,
-        /** A server failed; the servers updated before it still serve the new version ({@code --no-undo}). */
+        /**
+         * A server failed; the servers updated before it still serve the new version ({@code --no-undo}),
+         * or rolling some of them back failed ({@code swivel rollout abort} retries those).
+         */
         HALTED,
         /** A server failed and the servers updated before it were rolled back. */
         UNDONE,
@@ -138,6 +141,18 @@ public record RolloutRecord(String id, String bundle, String version, String sha
             throw new IllegalArgumentException(server + " is not in the plan of rollout " + id);
         }
         return step;
+    }
+
+    /**
+     * The state once the servers were rolled back: {@code done} when every roll back went through,
+     * else {@link State#HALTED}, which {@code swivel rollout abort} accepts, so that it retries the
+     * servers whose roll back failed.
+     *
+     * @param done {@link State#UNDONE} or {@link State#ABORTED}
+     * @return the state to write
+     */
+    public State afterUndo(State done) {
+        return count(Outcome.UNDO_FAILED) > 0 ? State.HALTED : done;
     }
 
     /** @return how many servers of the plan have an outcome */

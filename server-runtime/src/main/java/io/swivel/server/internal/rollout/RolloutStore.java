@@ -3,15 +3,24 @@ package io.swivel.server.internal.rollout;
 import io.swivel.registry.RegistryPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rollout records under {@code /swivel/rollouts/<id>} (JSON of {@link RolloutRecord}) and each
@@ -19,7 +28,13 @@ import org.apache.zookeeper.data.Stat;
  * names {@code user@host pid}; it goes away with the CLI's ZooKeeper session when the CLI dies).
  * Every write is a compare-and-set on the znode's version, so two CLIs never overwrite each
  * other's steps. Bounded: a record over {@value #MAX_RECORD_BYTES} bytes is refused, and starting a
- * rollout deletes the oldest finished records beyond {@value #KEEP_FINISHED}.
+ * rollout deletes the oldest finished records beyond {@value #KEEP_FINISHED}, and records it cannot
+ * read that nobody changed for {@link #KEEP_UNREADABLE}.
+ *
+ * <p>Curator retries an operation whose connection was lost, even when the first attempt went
+ * through: a write then meets its own earlier success (a newer znode version, an existing lock).
+ * Each write tells that apart from another CLI's: the record already holds what was written, the
+ * lock belongs to this client's session.
  */
 public final class RolloutStore {
 
@@ -29,10 +44,15 @@ public final class RolloutStore {
     public static final int KEEP_FINISHED = 50;
     /** The most records read when listing. */
     static final int MAX_LISTED = 200;
+    /** How long a record this release cannot read is kept after its last change (a newer CLI may run it). */
+    public static final Duration KEEP_UNREADABLE = Duration.ofDays(7);
     private static final String LOCK = "lock";
+    private static final Logger LOG = LoggerFactory.getLogger(RolloutStore.class);
 
     private final CuratorFramework client;
     private final RolloutJson json = new RolloutJson();
+    /** The unreadable records already logged by this store, so each is logged once (at most {@value #MAX_LISTED}). */
+    private final Set<String> logged = Collections.synchronizedSet(new HashSet<>());
 
     /** @param client a connected Curator client */
     public RolloutStore(CuratorFramework client) {
@@ -73,14 +93,14 @@ public final class RolloutStore {
             if (!next.id().equals(record.id())) {
                 throw new IllegalArgumentException("rollout " + next.id() + " is not " + record.id());
             }
+            byte[] data = bytes(next);
             try {
-                Stat stat = client.setData().withVersion(version).forPath(path(next.id()), bytes(next));
-                version = stat.getVersion();
-                record = next;
+                version = client.setData().withVersion(version).forPath(path(next.id()), data).getVersion();
             } catch (KeeperException.BadVersionException e) {
-                throw new IllegalStateException("rollout " + next.id() + " was changed by another CLI meanwhile; "
-                        + "see 'swivel rollout status " + next.id() + "'", e);
+                version = writtenAlready(next.id(), data).orElseThrow(() -> new IllegalStateException("rollout "
+                        + next.id() + " was changed by another CLI meanwhile; see 'swivel rollout status " + next.id() + "'", e));
             }
+            record = next;
         }
     }
 
@@ -108,9 +128,31 @@ public final class RolloutStore {
      * @throws Exception when ZooKeeper refuses (an id taken) or cannot be reached
      */
     public Handle create(RolloutRecord record) throws Exception {
-        prune();
-        client.create().creatingParentsIfNeeded().forPath(path(record.id()), bytes(record));
-        return new Handle(record, 0);
+        prune(System.currentTimeMillis());
+        byte[] data = bytes(record);
+        try {
+            client.create().creatingParentsIfNeeded().forPath(path(record.id()), data);
+            return new Handle(record, 0);
+        } catch (KeeperException.NodeExistsException e) {
+            int version = writtenAlready(record.id(), data).orElseThrow(() -> e);
+            return new Handle(record, version);
+        }
+    }
+
+    /**
+     * After a write that met a newer znode: whether the znode holds exactly what was written (a
+     * retry of a write that went through the first time).
+     *
+     * @return the znode's version when it does
+     */
+    Optional<Integer> writtenAlready(String id, byte[] written) throws Exception {
+        Stat stat = new Stat();
+        try {
+            byte[] data = client.getData().storingStatIn(stat).forPath(path(id));
+            return Arrays.equals(data, written) ? Optional.of(stat.getVersion()) : Optional.empty();
+        } catch (KeeperException.NoNodeException gone) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -135,6 +177,15 @@ public final class RolloutStore {
      * @throws Exception when ZooKeeper cannot be reached
      */
     public List<RolloutRecord> list() throws Exception {
+        return scan(null);
+    }
+
+    /**
+     * Reads the records, newest first; logs those it cannot read, once each, in one line.
+     *
+     * @param unreadable where the ids and last change (epoch milliseconds) of unreadable records go, or null
+     */
+    private List<RolloutRecord> scan(Map<String, Long> unreadable) throws Exception {
         List<String> ids;
         try {
             ids = client.getChildren().forPath(RegistryPaths.ROLLOUTS);
@@ -142,12 +193,25 @@ public final class RolloutStore {
             return List.of();
         }
         List<RolloutRecord> records = new ArrayList<>();
+        List<String> fresh = new ArrayList<>();
         for (String id : ids.stream().sorted(Comparator.reverseOrder()).limit(MAX_LISTED).toList()) {
+            Stat stat = new Stat();
             try {
-                read(id).ifPresent(handle -> records.add(handle.record()));
-            } catch (IOException unreadable) {
-                // not a record this release understands: 'rollout status' lists the others
+                records.add(parse(id, client.getData().storingStatIn(stat).forPath(path(id))));
+            } catch (KeeperException.NoNodeException gone) {
+                // deleted since it was listed
+            } catch (IOException e) { // not a record this release understands: the others are listed
+                if (unreadable != null) {
+                    unreadable.put(id, stat.getMtime());
+                }
+                if (logged.size() < MAX_LISTED && logged.add(id)) {
+                    fresh.add(id);
+                }
             }
+        }
+        if (!fresh.isEmpty()) {
+            LOG.warn("{} rollout record(s) under {} cannot be read by this release and are left out: {}", fresh.size(),
+                    RegistryPaths.ROLLOUTS, String.join(", ", fresh));
         }
         records.sort(Comparator.comparingLong(RolloutRecord::startedAt).reversed());
         return records;
@@ -162,11 +226,15 @@ public final class RolloutStore {
      * @throws Exception when ZooKeeper cannot be reached
      */
     public Optional<String> lock(String id, String holder) throws Exception {
+        String lock = ZKPaths.makePath(path(id), LOCK);
         try {
-            client.create().withMode(CreateMode.EPHEMERAL).forPath(ZKPaths.makePath(path(id), LOCK),
-                    holder.getBytes(StandardCharsets.UTF_8));
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(lock, holder.getBytes(StandardCharsets.UTF_8));
             return Optional.empty();
         } catch (KeeperException.NodeExistsException held) {
+            Stat stat = client.checkExists().forPath(lock);
+            if (stat != null && stat.getEphemeralOwner() == client.getZookeeperClient().getZooKeeper().getSessionId()) {
+                return Optional.empty(); // this session's: a retried create that went through the first time
+            }
             return Optional.of(lockHolder(id).orElse("another CLI"));
         }
     }
@@ -220,11 +288,25 @@ public final class RolloutStore {
         return json.bytes(record);
     }
 
-    /** Deletes the oldest finished records beyond {@link #KEEP_FINISHED}. */
-    private void prune() throws Exception {
-        List<RolloutRecord> finished = list().stream().filter(record -> record.state().finished()).toList();
+    /**
+     * Deletes the oldest finished records beyond {@link #KEEP_FINISHED}, and the unreadable ones
+     * unchanged for {@link #KEEP_UNREADABLE}.
+     *
+     * @param now the time, epoch milliseconds
+     */
+    void prune(long now) throws Exception {
+        Map<String, Long> unreadable = new LinkedHashMap<>();
+        List<RolloutRecord> finished = scan(unreadable).stream().filter(record -> record.state().finished()).toList();
         for (RolloutRecord old : finished.subList(Math.min(KEEP_FINISHED, finished.size()), finished.size())) {
             delete(old.id());
+        }
+        long before = now - KEEP_UNREADABLE.toMillis();
+        for (Map.Entry<String, Long> old : unreadable.entrySet()) {
+            if (old.getValue() < before) {
+                LOG.warn("deleting rollout record {}: this release cannot read it and nobody changed it for {} days",
+                        path(old.getKey()), KEEP_UNREADABLE.toDays());
+                delete(old.getKey());
+            }
         }
     }
 }

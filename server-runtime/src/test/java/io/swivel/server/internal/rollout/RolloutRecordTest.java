@@ -74,4 +74,19 @@ class RolloutRecordTest {
         RolloutRecord big = record;
         assertThatThrownBy(() -> json.bytes(big)).isInstanceOf(IOException.class).hasMessageContaining("over the limit");
     }
+
+    @Test
+    void aFailedRollBackLeavesTheRolloutHaltedSoThatAbortRetriesIt() {
+        RolloutRecord failed = started()
+                .withStep("a:1", new Step(Outcome.UNDONE, "1.0.0", "rolled back", 2000), 2000)
+                .withStep("b:1", new Step(Outcome.UNDO_FAILED, "1.0.0", "connection refused", 2000), 2000);
+        assertThat(failed.afterUndo(State.UNDONE)).isEqualTo(State.HALTED);
+        assertThat(failed.afterUndo(State.ABORTED)).isEqualTo(State.HALTED);
+        assertThat(State.HALTED.finished()).as("abort refuses finished rollouts only").isFalse();
+
+        RolloutRecord retried = failed.withStep("b:1", new Step(Outcome.UNDONE, "1.0.0", "rolled back", 3000), 3000);
+        assertThat(retried.afterUndo(State.UNDONE)).isEqualTo(State.UNDONE);
+        assertThat(retried.afterUndo(State.ABORTED)).isEqualTo(State.ABORTED);
+        assertThat(started().afterUndo(State.UNDONE)).as("nothing to roll back").isEqualTo(State.UNDONE);
+    }
 }
