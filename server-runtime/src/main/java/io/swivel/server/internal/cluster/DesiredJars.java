@@ -152,6 +152,9 @@ final class DesiredJars {
                         "peer " + peer + " (GET " + url + ")");
             } catch (UploadException e) {
                 rethrowLocal(e);
+                // a peer's jar can be refused while the peer passes between versions (it lists a canary
+                // or a standby of that version, or its registration lags its switch): tried again
+                retryable = true;
                 failures.add(peer + ": " + e.getMessage());
             } catch (IOException e) {
                 retryable |= retryable(e);
