@@ -90,6 +90,7 @@ final class JarDeployment {
         private final Instant stagedAt;
         private boolean active;
         private boolean probation;
+        private boolean seenWithoutStandby;
         private int canaryWeight = -1;
 
         Progress(AdminClient client, Consumer<String> lines, String bundle, String version, String sha256, Instant stagedAt) {
@@ -126,10 +127,15 @@ final class JarDeployment {
                             lines.accept(String.format("probation: until %s, %s %s on standby",
                                     view.path("probationEndsAt").asText(), bundle, standby.path("version").asText()));
                         }
-                    } else {
+                    } else if (probation || seenWithoutStandby) {
                         lines.accept(String.format("done: %s %s serves%s", bundle, version,
                                 probation ? ", probation passed" : ""));
                         return;
+                    } else {
+                        // The server's view is read without its deploy lock: for a moment after the
+                        // switch the new version serves before the old one is its standby. Serving
+                        // without a standby twice in a row, one poll apart, means no probation.
+                        seenWithoutStandby = true;
                     }
                 } else if (view != null && (active || canaryWeight >= 0 || failedSince(view))) {
                     throw new CliException(bundle + " " + version + " failed: " + cause(view, serving));
