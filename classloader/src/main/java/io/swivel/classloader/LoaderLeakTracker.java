@@ -4,6 +4,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Watches closed classloaders through weak references and tells which of them are still
@@ -15,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LoaderLeakTracker {
 
     private final List<Tracked> tracked = new CopyOnWriteArrayList<>();
+    /** When {@link #suspects} last asked for a collection ({@code System.nanoTime()}), or none yet. */
+    private final AtomicReference<Long> lastCollectionRequest = new AtomicReference<>();
 
     /**
      * Starts watching a loader that has been closed and should become collectable.
@@ -65,6 +68,30 @@ public final class LoaderLeakTracker {
             }
         }
         return names;
+    }
+
+    /**
+     * The loaders worth calling a leak: closed at least {@code closedFor} ago and still reachable
+     * after a garbage collection. A server that serves few calls may run no collection for a long
+     * time, so every loader it closed would look like a leak; when some look so, this asks the JVM
+     * for one collection ({@code System.gc()}), at most once per {@code closedFor}, and answers what
+     * survived it.
+     *
+     * @param closedFor how long ago they closed, at least (the period of the collections asked for, too)
+     * @return their names, as {@link #uncollected()} gives them
+     */
+    public List<String> suspects(java.time.Duration closedFor) {
+        List<String> suspects = uncollected(closedFor);
+        if (suspects.isEmpty()) {
+            return suspects;
+        }
+        long now = System.nanoTime();
+        Long last = lastCollectionRequest.get();
+        if ((last == null || now - last >= closedFor.toNanos()) && lastCollectionRequest.compareAndSet(last, now)) {
+            System.gc(); // a full collection, once a period and only while some loader looks leaked
+            suspects = uncollected(closedFor);
+        }
+        return suspects;
     }
 
     private record Tracked(String name, List<String> reasons, WeakReference<ClassLoader> ref, long closedAtNanos) {

@@ -89,4 +89,19 @@ class LoaderLeakTrackerTest {
                 .equals(java.util.List.of("just closed")));
         Reference.reachabilityFence(loader);
     }
+
+    @Test
+    void aSuspectIsALoaderThatSurvivesTheCollectionTheTrackerAsksFor() throws Throwable {
+        LoaderLeakTracker tracker = new LoaderLeakTracker();
+        AtomicReference<Class<?>> leak = new AtomicReference<>(useAndClose(tracker, "pinned@1"));
+        useAndClose(tracker, "free@1");
+        assertThat(tracker.uncollected()).as("no collection has run here").contains("free@1");
+
+        // no System.gc() in this test: a young collection unloads no class, so only the full one
+        // that suspects() asks for lets free@1 go (an idle server would otherwise call it a leak)
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> tracker.suspects(Duration.ZERO).equals(java.util.List.of("pinned@1")));
+        assertThat(tracker.uncollected()).containsExactly("pinned@1");
+        Reference.reachabilityFence(leak.get());
+    }
 }

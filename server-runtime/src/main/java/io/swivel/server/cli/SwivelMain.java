@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code swivel} command line: {@code serve}, {@code status}, {@code deploy}, {@code rollback}, {@code undeploy}, {@code services}, {@code call}, {@code canary}, {@code shadow}, {@code rollout} and {@code new bundle}. */
-@Command(name = "swivel", mixinStandardHelpOptions = true, version = "swivel 0.1.0",
+@Command(name = "swivel", mixinStandardHelpOptions = true, versionProvider = SwivelMain.Version.class,
         description = "Swivel, a hot-reloading RPC application server.",
         subcommands = {ServeCommand.class, StatusCommand.class, DeployCommand.class, RollbackCommand.class,
             UndeployCommand.class, ServicesCommand.class, CallCommand.class, CanaryCommand.class, ShadowCommand.class,
@@ -23,6 +23,14 @@ public final class SwivelMain implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** {@code swivel --version}: the version the server reports too ({@code GET /v1/events}, {@code swivel status}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"swivel " + io.swivel.server.internal.admin.ServerVersion.get()};
+        }
+    }
 
     /**
      * Runs the command line and exits with its status.

@@ -44,4 +44,13 @@ class UnknownCommandTest {
         assertThat(UnknownCommand.suggestion("sevre", COMMANDS)).as("a swap of neighbours is one edit").hasValue("serve");
         assertThat(UnknownCommand.suggestion("cat", COMMANDS)).isEmpty();
     }
+
+    @Test
+    void versionIsTheOneTheServerReports() {
+        StringWriter out = new StringWriter();
+        int status = SwivelMain.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), Map.of(), null,
+                "--version");
+        assertThat(status).isZero();
+        assertThat(out.toString()).as("the build's version, not a number written in the code").isEqualTo("swivel 0.1.0-SNAPSHOT\n");
+    }
 }

@@ -9,6 +9,7 @@ import io.swivel.server.internal.deploy.RollbackException;
 import io.swivel.server.internal.deploy.UndeployRefusedException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -83,8 +84,9 @@ final class BundlesResource {
             }
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("bundles", deployer.status().stream().map(this::withShadow).toList());
+            List<String> suspects = leakTracker.suspects(LEAK_SUSPECT_AFTER); // first: it may run a collection
             answer.put("closedNotCollected", leakTracker.uncollected());
-            answer.put("leakSuspects", leakTracker.uncollected(LEAK_SUSPECT_AFTER));
+            answer.put("leakSuspects", suspects);
             return new CallResource.Answer(200, answer);
         }
         String rest = path.substring(PREFIX.length() + 1);

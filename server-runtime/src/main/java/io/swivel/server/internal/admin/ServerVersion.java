@@ -5,8 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** The Swivel version this server was built as, from {@code version.properties}, which the build fills in. */
-final class ServerVersion {
+/**
+ * The Swivel version this server was built as, from {@code version.properties}, which the build fills in:
+ * what the admin API, the admin page and {@code swivel --version} show.
+ */
+public final class ServerVersion {
 
     private static final String FILE = "/io/swivel/server/version.properties";
     private static final String VERSION = read();
@@ -15,7 +18,7 @@ final class ServerVersion {
     }
 
     /** @return e.g. {@code 0.1.0-SNAPSHOT} */
-    static String get() {
+    public static String get() {
         return VERSION;
     }
 
