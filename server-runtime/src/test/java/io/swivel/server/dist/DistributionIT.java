@@ -145,6 +145,7 @@ class DistributionIT {
         assertThat(output.text()).contains("Swivel stopped in").doesNotContain("ERROR").doesNotContain("Exception")
                 .as("no JVM warning (native access, sun.misc.Unsafe) on Java %s", Runtime.version())
                 .doesNotContain("WARNING:");
+        assertThat(output.text().lines()).as("a clean start, deploy and stop warn of nothing").noneMatch(line -> line.contains(" WARN "));
     }
 
     @Test
