@@ -119,6 +119,15 @@ class AdminPageBrowserTest {
                         .contains("greeter 2.0.0 → 1.0.0 rolled back from standby");
                 await().atMost(WITHIN).ignoreExceptions().until(() -> browser.findElements(By.cssSelector("#services td.version"))
                         .stream().map(WebElement::getText).toList().equals(List.of("1.0.0")));
+                // what happened, newest first, with the server's version, uptime and ZooKeeper state (GET /v1/events)
+                // (the rollback's own drain of 2.0.0 may come after it: not necessarily the first row)
+                await().atMost(WITHIN).ignoreExceptions().until(() -> browser.findElements(By.cssSelector("#events tbody tr"))
+                        .stream().map(r -> r.getAttribute("data-type")).toList().contains("rolled_back"));
+                assertThat(browser.findElements(By.cssSelector("#events tbody tr")).stream().map(r -> r.getAttribute("data-type")))
+                        .containsSubsequence("rolled_back", "swapped", "deployed", "deployed", "server_started");
+                assertThat(browser.findElement(By.cssSelector("#events tbody tr td.time")).getText()).isNotBlank();
+                assertThat(browser.findElement(By.id("server-info")).getText())
+                        .matches("Swivel 0\\.1\\.0-SNAPSHOT · up \\d+(s|m \\d+s) · ZooKeeper (connected|disconnected|none)");
                 // the rate survives the switch (counters restart with the returning version)
                 await().atMost(WITHIN).ignoreExceptions().until(() ->
                         Double.parseDouble(browser.findElement(By.id("rate")).getText()) > 5);
