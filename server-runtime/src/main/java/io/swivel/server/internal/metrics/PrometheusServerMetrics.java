@@ -96,13 +96,22 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
         registry.remove(warmUp);
     }
 
+    /** How long a closed loader may stay before a scrape has the tracker ask for a full collection. */
+    private static final Duration LEAK_SUSPECT_AFTER = Duration.ofSeconds(60);
+
     /**
-     * Publishes how many closed bundle loaders are not collected yet.
+     * Publishes how many closed bundle loaders are not collected yet. A scrape first lets the tracker
+     * ask for a full collection when a loader closed over a minute ago is still there (at most once a
+     * minute, {@link LoaderLeakTracker#suspects}): an idle server runs none by itself, and the gauge
+     * would stay above 0 with no leak.
      *
      * @param tracker the server's tracker
      */
     public void bindLoaderLeakTracker(LoaderLeakTracker tracker) {
-        Gauge.builder(LOADERS, tracker, t -> t.uncollected().size())
+        Gauge.builder(LOADERS, tracker, t -> {
+                    t.suspects(LEAK_SUSPECT_AFTER);
+                    return t.uncollected().size();
+                })
                 .description("Bundle classloaders closed but not yet garbage collected (a leak if it stays above 0)")
                 .strongReference(true)
                 .register(registry);
