@@ -68,7 +68,6 @@ final class BundleLifecycle implements CanaryControl.Bundle {
         this.host = host;
         this.retirer = retirer;
         this.listener = listener;
-        this.configReload = new ConfigReload(host, listener);
         this.clock = clock;
         this.historyLimit = historyLimit;
         // Lambdas, not method references: the outcomes reach rollbacks, made after the canary control.
@@ -76,6 +75,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
                 generation -> rollbacks.probationPassed(generation));
         this.canary = new CanaryControl(name, versions, host, retirer, listener, clock, canaryPolicy, onProbation, this);
         this.rollbacks = new Rollbacks(name, this, versions, canary, host, retirer, listener, clock);
+        this.configReload = new ConfigReload(host, versions, listener, onProbation, this);
     }
 
     /** Takes what {@code state.json} remembers, before anything of the bundle loads. */
@@ -322,24 +322,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
 
     /** Delivers an edited configuration to the version serving (in place, or by a restart and a swap). */
     synchronized void configChanged() {
-        BundleGeneration serving = versions.active();
-        if (serving == null || configReload.apply(serving, this::error) != ConfigReload.Outcome.RESTART) {
-            return;
-        }
-        long start = System.nanoTime();
-        BundleGeneration restarted;
-        BundleGeneration previous;
-        try {
-            restarted = host.load(serving.descriptor());
-            previous = versions.switchTo(restarted, onProbation, start);
-        } catch (DeploymentException e) {
-            failed(jar, e, null);
-            return;
-        } catch (ServiceConflictException e) {
-            throw new IllegalStateException("the same version conflicted with itself", e);
-        }
-        listener.deployed(restarted, jar, previous, System.nanoTime() - start);
-        listener.servingChanged(facts());
+        configReload.apply();
     }
 
     // ---- undeploy and shutdown -------------------------------------------------------------
