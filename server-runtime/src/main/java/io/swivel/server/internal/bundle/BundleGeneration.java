@@ -3,7 +3,6 @@ package io.swivel.server.internal.bundle;
 import io.swivel.api.BundleActivator;
 import io.swivel.classloader.BundleClassLoader;
 import io.swivel.protocol.kryo.SerializationContext;
-import io.swivel.server.internal.metrics.VersionSeries;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
