@@ -117,6 +117,16 @@ public final class BundleGeneration {
     }
 
     /**
+     * Whether this version has a service.
+     *
+     * @param service the service name
+     * @return true if it serves it
+     */
+    public boolean serves(String service) {
+        return services.containsKey(service);
+    }
+
+    /**
      * The method keys of one service.
      *
      * @param service the service name
