@@ -234,7 +234,7 @@ public final class AdminServer implements Closeable {
             log.info("the admin API's warm-up request on {}:{} got no answer within 5 s ({}); serving anyway",
                     host, address.getPort(), slow.getMessage());
         } catch (IOException e) {
-            log.warn("the admin API did not answer its own warm-up request on {}:{}: {}", host, address.getPort(), e.toString());
+            log.warn("the admin API did not answer its own warm-up request on {}:{}: {}", host, address.getPort(), e.toString(), e);
         }
     }
 
