@@ -94,8 +94,9 @@ public final class SwivelServer implements Closeable {
         this.cluster = ClusterListeners.forConfig(config, clock, token.authorization(), upload,
                 deployer.events());
         this.listeners = cluster.listeners();
-        this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer::undeploy, leakTracker,
-                metrics, cluster::registration, health, config.limits(), upload);
+        this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer, deployer,
+                deployer.events(), deployer::undeploy, leakTracker, metrics, cluster::registration, health,
+                config.limits(), upload);
     }
 
     /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */
