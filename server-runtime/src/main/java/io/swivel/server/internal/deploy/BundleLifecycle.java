@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * The life of one bundle: the versions it has loaded ({@link LoadedVersions}: the one serving,
- * the standby kept during its successor's probation, and room for a second active version and a
- * shadow), its history, its probation, and what its jar holds. Every change happens here, under
+ * the standby kept during its successor's probation, and the canary, a second active version),
+ * its history, its probation, and what its jar holds. A shadow, which serves no caller, is kept
+ * beside it by {@link ShadowCommands} and retired through the same {@link Retirer}. Every change happens here, under
  * this object's monitor, so deploy, rollback, probation, configuration and undeploy of one
  * bundle never interleave; different bundles proceed independently. What happened is told to
  * the {@link LifecycleListener}; draining and unloading go through the {@link Retirer}.
