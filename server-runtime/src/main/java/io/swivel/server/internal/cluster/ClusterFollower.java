@@ -274,11 +274,11 @@ final class ClusterFollower implements ServerListener {
             if (e.reason() == UploadException.Reason.ALREADY_HANDLED) {
                 fromHistory(bundle, state, now, e);
             } else {
-                failed(bundle, state, e.getMessage());
+                failed(bundle, state, e.getMessage(), e);
             }
         } catch (DesiredJars.FetchException e) {
             if (e.permanent()) {
-                failed(bundle, state, e.getMessage());
+                failed(bundle, state, e.getMessage(), e);
                 return;
             }
             state.nextTry = now.plus(state.delay);
@@ -301,7 +301,7 @@ final class ClusterFollower implements ServerListener {
         boolean kept = deployments.status(bundle).map(view -> view.history().stream()
                 .anyMatch(entry -> entry.sha256().equals(desired.sha256()))).orElse(false);
         if (!kept) {
-            failed(bundle, state, refused.getMessage());
+            failed(bundle, state, refused.getMessage(), refused);
             return;
         }
         state.attempt = new Convergence.Attempt(desired.sha256(), now, "this server's history");
@@ -310,14 +310,14 @@ final class ClusterFollower implements ServerListener {
                     "set by " + desired.setBy());
             log.info("{}: {} (the desired version, from this server's history)", bundle, done);
         } catch (RollbackException e) {
-            failed(bundle, state, "cannot return to " + desired.version() + " from history: " + e.getMessage());
+            failed(bundle, state, "cannot return to " + desired.version() + " from history: " + e.getMessage(), e);
         }
     }
 
-    private void failed(String bundle, Pending state, String why) {
+    private void failed(String bundle, Pending state, String why, Exception cause) {
         pending.remove(bundle);
         log.warn("{}: cannot converge to the desired version {}: {}; not tried again until the desired version is set "
-                + "again or the server restarts", bundle, state.desired.version(), why);
+                + "again or the server restarts", bundle, state.desired.version(), why, cause);
         events.cluster("converge_failed", bundle, state.desired.version(), why
                 + "; not tried again until the desired version is set again or the server restarts");
     }
