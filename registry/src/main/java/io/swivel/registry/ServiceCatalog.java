@@ -130,7 +130,7 @@ public final class ServiceCatalog implements Closeable {
             }
             return instance;
         } catch (IOException | RuntimeException e) {
-            log.warn("ignoring {}: not a service instance ({})", path, e.getMessage());
+            log.warn("ignoring {}: not a service instance ({})", path, e.getMessage(), e);
             return null;
         }
     }

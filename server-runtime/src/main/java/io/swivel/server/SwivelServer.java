@@ -8,8 +8,7 @@ import io.swivel.server.internal.admin.AdminToken;
 import io.swivel.server.internal.announce.RunningServer;
 import io.swivel.server.internal.announce.ServerListener;
 import io.swivel.server.internal.bundle.LeftoverHunt;
-import io.swivel.server.internal.cluster.ClusterFollower;
-import io.swivel.server.internal.cluster.ZooKeeperUpdatingListener;
+import io.swivel.server.internal.cluster.ClusterListeners;
 import io.swivel.server.internal.deploy.BundleLoader;
 import io.swivel.server.internal.deploy.BundleUpload;
 import io.swivel.server.internal.deploy.DeployWatcher;
@@ -37,9 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Swivel server: deploys the bundles of its deploy directory, serves {@code swivel/1} and
- * the admin API, and unloads everything on {@link #close()}; what announces it (ZooKeeper
- * registration, cluster commands, following the cluster's desired versions) is a listener beside it. Holds no static state, so several
- * servers can share a JVM.
+ * the admin API, and unloads everything on {@link #close()}; what announces it (registration,
+ * cluster commands, following the cluster's desired versions) is a {@link ServerListener} beside
+ * it, made by {@link ClusterListeners}. Holds no static state, so several servers can share a JVM.
  */
 public final class SwivelServer implements Closeable {
 
@@ -58,8 +57,8 @@ public final class SwivelServer implements Closeable {
     private final Deployer deployer;
     private final DeployWatcher watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** ZooKeeper registration and cluster commands, or null with {@code --zookeeper none}. */
-    private final ZooKeeperUpdatingListener zookeeper;
+    /** What announces the server in its cluster; no listener with {@code --zookeeper none}. */
+    private final ClusterListeners cluster;
     private final List<ServerListener> listeners;
     /** Tracing and the class path's interceptors, run around every call. */
     private final ServerInterceptors interceptors;
@@ -72,7 +71,6 @@ public final class SwivelServer implements Closeable {
 
     private SwivelServer(ServerConfig config, AdminToken token, Clock clock) {
         this.config = config;
-        this.zookeeper = ZooKeeperUpdatingListener.forConfig(config).orElse(null);
         this.health = new ServerHealth(clock, HEALTH_RECOVERY);
         this.interceptors = ServerInterceptors.load(config.tracing(), System.getenv(), SwivelServer.class.getClassLoader());
         Dispatcher dispatcher = new Dispatcher(directory, metrics, health, clock, config.limits().maxDecodeObjects(),
@@ -93,15 +91,12 @@ public final class SwivelServer implements Closeable {
                 config.stalledAfter(), clock);
         this.rpcServer = new RpcServer(dispatcher, config.maxFrameLength(), config.limits(), metrics);
         BundleUpload upload = new BundleUpload(config.deployDir(), config.limits().maxUploadBytes(), deployer);
-        this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer::undeploy, leakTracker,
-                metrics, () -> zookeeper != null ? zookeeper.registration() : null, health, config.limits(), upload);
-        // the follower after the registration: it starts once the server is registered, and stops first
-        List<ServerListener> announcing = new java.util.ArrayList<>();
-        if (zookeeper != null) {
-            announcing.add(zookeeper);
-        }
-        ClusterFollower.forConfig(config, zookeeper, token, upload, deployer.events()).ifPresent(announcing::add);
-        this.listeners = List.copyOf(announcing);
+        this.cluster = ClusterListeners.forConfig(config, clock, token.authorization(), upload,
+                deployer.events());
+        this.listeners = cluster.listeners();
+        this.adminServer = new AdminServer(directory, dispatcher, token, deployer, deployer, deployer,
+                deployer.events(), deployer::undeploy, leakTracker, metrics, cluster::registration, health,
+                config.limits(), upload);
     }
 
     /** The RPC I/O threads, where bundle thread-locals are swept at unload (none before the server listens). */
@@ -122,10 +117,11 @@ public final class SwivelServer implements Closeable {
     }
 
     /**
-     * Starts a server whose health and fault reports follow a given clock.
+     * Starts a server whose decisions in time follow a given clock.
      *
      * @param config the configuration
-     * @param clock decides when a degraded health mark lapses and when a repeated fault is logged again
+     * @param clock decides when a degraded health mark lapses, when a repeated fault is logged again,
+     *     when probation and canary steps end, and when the cluster follower tries a fetch again
      * @return the running server
      * @throws IOException if a directory cannot be used or a port cannot be bound
      * @throws InterruptedException if interrupted while starting
@@ -163,7 +159,7 @@ public final class SwivelServer implements Closeable {
 
     /** @return where this server registers, or empty with {@code --zookeeper none} */
     public Optional<String> zookeeper() {
-        return Optional.ofNullable(zookeeper != null ? zookeeper.connectString() : null);
+        return cluster.connectString();
     }
 
     /**

@@ -14,12 +14,13 @@ import org.slf4j.LoggerFactory;
  * Every log event of this JVM during each test, kept in memory for the test to read: a JUnit
  * extension, {@code @RegisterExtension final CapturedLogs logs = new CapturedLogs();}.
  */
-final class CapturedLogs implements BeforeEachCallback, AfterEachCallback {
+public final class CapturedLogs implements BeforeEachCallback, AfterEachCallback {
 
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Logger root;
 
-    CapturedLogs() {
+    /** Captures nothing until a test begins. */
+    public CapturedLogs() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         appender.setContext(context);
@@ -38,7 +39,7 @@ final class CapturedLogs implements BeforeEachCallback, AfterEachCallback {
      * The events so far from a logger whose name ends with {@code loggerSuffix} and whose message
      * contains {@code containing}.
      */
-    List<ILoggingEvent> events(String loggerSuffix, String containing) {
+    public List<ILoggingEvent> events(String loggerSuffix, String containing) {
         synchronized (appender.list) {
             return appender.list.stream()
                     .filter(e -> e.getLoggerName().endsWith(loggerSuffix) && e.getFormattedMessage().contains(containing))
@@ -47,7 +48,7 @@ final class CapturedLogs implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** The messages so far, from any logger, that contain {@code containing}. */
-    List<String> messages(String containing) {
+    public List<String> messages(String containing) {
         return events("", containing).stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 

@@ -257,7 +257,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
             }
             log.warn("{}; closing the connection", why);
         } else {
-            log.warn("connection to {} failed: {}; closing it", remote, cause.toString());
+            log.warn("connection to {} failed: {}; closing it", remote, cause.toString(), cause);
         }
         ctx.close();
     }

@@ -1,7 +1,7 @@
 package io.swivel.server.cli;
 
-import io.swivel.server.internal.admin.AdminToken;
 import io.swivel.server.config.ServerConfig;
+import io.swivel.server.internal.admin.AdminToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +11,14 @@ import picocli.CommandLine.Option;
 /** How commands find a running server's admin API and its token. */
 final class AdminOptions {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Admin host (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_BIND, description = "Admin host (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(names = "--admin-port", defaultValue = "" + ServerConfig.DEFAULT_ADMIN_PORT,
             description = "Admin port (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
-    @Option(names = "--data-dir", defaultValue = ".swivel",
+    @Option(names = "--data-dir", defaultValue = ServerConfig.DEFAULT_DATA_DIR,
             description = "Data directory holding admin.token (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 

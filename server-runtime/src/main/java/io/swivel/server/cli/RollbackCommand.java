@@ -1,5 +1,6 @@
 package io.swivel.server.cli;
 
+import io.swivel.server.config.ServerConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,7 +29,7 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--cluster", description = "Roll back on every server that ZooKeeper lists for the bundle, and print each answer.")
     boolean cluster;
 
-    @Option(names = "--zookeeper", defaultValue = "127.0.0.1:2181", paramLabel = "HOST:PORT,...",
+    @Option(names = "--zookeeper", defaultValue = ServerConfig.DEFAULT_ZOOKEEPER_CONNECT, paramLabel = "HOST:PORT,...",
             description = "With --cluster: the ZooKeeper to use (default: ${DEFAULT-VALUE}).")
     String zookeeper;
 

@@ -1,5 +1,6 @@
 package io.swivel.server.cli;
 
+import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.rollout.RolloutRecord;
 import io.swivel.server.internal.rollout.RolloutRecord.State;
 import io.swivel.server.internal.rollout.RolloutStore;
@@ -44,7 +45,7 @@ final class RolloutCommand implements Runnable {
 
     /** Where ZooKeeper is. */
     static final class Where {
-        @Option(names = "--zookeeper", defaultValue = "127.0.0.1:2181", paramLabel = "HOST:PORT,...",
+        @Option(names = "--zookeeper", defaultValue = ServerConfig.DEFAULT_ZOOKEEPER_CONNECT, paramLabel = "HOST:PORT,...",
                 description = "The ZooKeeper the rollouts are kept in (default: ${DEFAULT-VALUE}).")
         String zookeeper;
     }

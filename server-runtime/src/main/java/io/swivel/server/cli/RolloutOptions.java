@@ -1,5 +1,6 @@
 package io.swivel.server.cli;
 
+import io.swivel.server.config.ServerConfig;
 import picocli.CommandLine.Option;
 
 /** The options of {@code swivel deploy JAR --cluster}: which servers, how many at a time, and what a failure does. */
@@ -17,7 +18,7 @@ final class RolloutOptions {
             + "/swivel/rollouts/<id> ('swivel rollout status|resume|abort').")
     boolean cluster;
 
-    @Option(names = "--zookeeper", defaultValue = "127.0.0.1:2181", paramLabel = "HOST:PORT,...",
+    @Option(names = "--zookeeper", defaultValue = ServerConfig.DEFAULT_ZOOKEEPER_CONNECT, paramLabel = "HOST:PORT,...",
             description = "With --cluster: the ZooKeeper the servers register in (default: ${DEFAULT-VALUE}).")
     String zookeeper;
 

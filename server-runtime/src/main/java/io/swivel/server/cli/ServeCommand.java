@@ -7,6 +7,7 @@ import io.swivel.server.config.ServerConfig;
 import io.swivel.server.config.Tls;
 import io.swivel.server.config.Tracing;
 import io.swivel.server.internal.health.UncaughtErrors;
+import io.swivel.server.internal.Threads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
@@ -273,10 +274,10 @@ final class ServeCommand implements Callable<Integer> {
         // OutOfMemoryError and its kind, reported in /v1/health (a server embedded elsewhere leaves the JVM's default alone).
         Thread.setDefaultUncaughtExceptionHandler(new UncaughtErrors(server.health()));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(Threads.daemonThread("swivel-shutdown", () -> {
             server.close();
             stopped.countDown();
-        }, "swivel-shutdown"));
+        }));
         out.printf("Swivel ready: rpc=%s:%d%s admin=%s://%s:%d/ deploy-dir=%s zookeeper=%s%n",
                 server.rpcAddress().getHostString(), server.rpcAddress().getPort(), config.tls().enabled()
                         ? (config.tls().mutual() ? " (mutual TLS)" : " (TLS)") : "", config.tls().adminEnabled() ? "https" : "http",

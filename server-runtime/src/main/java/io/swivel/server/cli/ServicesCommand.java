@@ -3,6 +3,7 @@ package io.swivel.server.cli;
 import io.swivel.registry.InstanceInfo;
 import io.swivel.registry.RegistryException;
 import io.swivel.registry.ServiceCatalog;
+import io.swivel.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "services", description = "Show what ZooKeeper lists under /swivel/services, instance by instance.")
 final class ServicesCommand implements Callable<Integer> {
 
-    @Option(names = "--zookeeper", defaultValue = "127.0.0.1:2181", paramLabel = "HOST:PORT,...",
+    @Option(names = "--zookeeper", defaultValue = ServerConfig.DEFAULT_ZOOKEEPER_CONNECT, paramLabel = "HOST:PORT,...",
             description = "The ZooKeeper to ask (default: ${DEFAULT-VALUE}, the embedded one of a local server).")
     String zookeeper;
 

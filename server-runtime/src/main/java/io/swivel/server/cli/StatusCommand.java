@@ -1,6 +1,7 @@
 package io.swivel.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swivel.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -35,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
             + "and whether it is the bundle's desired version (read from ZooKeeper; no token needed).")
     boolean cluster;
 
-    @Option(names = "--zookeeper", defaultValue = "127.0.0.1:2181", paramLabel = "HOST:PORT,...",
+    @Option(names = "--zookeeper", defaultValue = ServerConfig.DEFAULT_ZOOKEEPER_CONNECT, paramLabel = "HOST:PORT,...",
             description = "With --cluster: the ZooKeeper to read (default: ${DEFAULT-VALUE}).")
     String zookeeper;
 

@@ -56,6 +56,12 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
     public static final String NO_ZOOKEEPER = "none";
     /** The default port of the embedded ZooKeeper. */
     public static final int DEFAULT_EMBEDDED_ZK_PORT = 2181;
+    /** The default address both listeners bind: loopback. */
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    /** The default data directory (state, history, admin token). */
+    public static final String DEFAULT_DATA_DIR = ".swivel";
+    /** Where the commands that read ZooKeeper look by default: the embedded ZooKeeper of a server on this machine. */
+    public static final String DEFAULT_ZOOKEEPER_CONNECT = DEFAULT_BIND + ":" + DEFAULT_EMBEDDED_ZK_PORT;
 
     /**
      * Validates a configuration.
@@ -139,7 +145,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      *     probation 30 s failing above 50% errors after 20 calls, {@link Limits#defaults()}
      */
     public static ServerConfig defaults() {
-        return new ServerConfig(Path.of("deploy-dir"), Path.of(".swivel"), "127.0.0.1", DEFAULT_PORT,
+        return new ServerConfig(Path.of("deploy-dir"), Path.of(DEFAULT_DATA_DIR), DEFAULT_BIND, DEFAULT_PORT,
                 DEFAULT_ADMIN_PORT, Frame.DEFAULT_MAX_FRAME_LENGTH, Duration.ofSeconds(10), 64, 4096,
                 Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), 5,
                 Duration.ofSeconds(30), 0.5, 20, EMBEDDED, DEFAULT_EMBEDDED_ZK_PORT, Duration.ofSeconds(15),

@@ -20,7 +20,10 @@ import io.swivel.server.internal.cluster.Registration;
 import io.swivel.server.config.Limits;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.deploy.BundleUpload;
-import io.swivel.server.internal.deploy.Deployer;
+import io.swivel.server.internal.deploy.Canaries;
+import io.swivel.server.internal.deploy.Deployments;
+import io.swivel.server.internal.deploy.EventLog;
+import io.swivel.server.internal.deploy.Shadows;
 import io.swivel.server.internal.dispatch.BundleSlot;
 import io.swivel.server.internal.dispatch.Dispatcher;
 import io.swivel.server.internal.dispatch.ServiceDirectory;
@@ -111,7 +114,10 @@ public final class AdminServer implements Closeable {
      * @param directory the served bundles
      * @param dispatcher runs calls from {@code POST /v1/call}
      * @param token the bearer token
-     * @param deployer shows bundles and rolls them back
+     * @param deployments shows bundles and rolls them back
+     * @param canaries starts canaries and acts on them
+     * @param shadows starts, stops, promotes and reports on shadows
+     * @param events the deploy path's last events, for {@code GET /v1/events}
      * @param undeploy undeploys a bundle by name; answers what was undeployed, or empty if no
      *     such bundle serves
      * @param leakTracker reports closed loaders not yet collected
@@ -122,8 +128,8 @@ public final class AdminServer implements Closeable {
      * @param limits the admin API's connection, call, read-timeout and upload bounds
      * @param upload receives the jars of {@code POST /v1/bundles} into the deploy directory
      */
-    public AdminServer(ServiceDirectory directory, Dispatcher dispatcher, AdminToken token, Deployer deployer,
-                       Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker,
+    public AdminServer(ServiceDirectory directory, Dispatcher dispatcher, AdminToken token, Deployments deployments,
+                       Canaries canaries, Shadows shadows, EventLog events, Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker,
                        PrometheusServerMetrics metrics, Supplier<Registration> registration, ServerHealth health,
                        Limits limits, BundleUpload upload) {
         this.limits = limits;
@@ -139,8 +145,8 @@ public final class AdminServer implements Closeable {
         this.transfers = new BundleTransfers(token, upload, name -> servedJar(directory, name), mapper, refusals,
                 transferExecutor, limits.uploadTimeout(), limits.adminMaxTransfers());
         this.routes = new AdminRoutes(directory, health, token, mapper, new CallResource(directory, dispatcher, mapper),
-                new BundlesResource(deployer, undeploy, leakTracker, mapper), new ServicesResource(registration),
-                new EventsResource(deployer.events(), registration), metrics,
+                new BundlesResource(deployments, canaries, shadows, undeploy, leakTracker, mapper), new ServicesResource(registration),
+                new EventsResource(events, registration), metrics,
                 refusals, executor, WORKERS + " workers and " + QUEUED + " queued requests", limits.adminMaxCalls(),
                 limits.adminMaxConnections());
         this.timedOut = AdminReply.error(408, "REQUEST_TIMEOUT", "the request did not arrive complete within "
@@ -234,7 +240,7 @@ public final class AdminServer implements Closeable {
             log.info("the admin API's warm-up request on {}:{} got no answer within 5 s ({}); serving anyway",
                     host, address.getPort(), slow.getMessage());
         } catch (IOException e) {
-            log.warn("the admin API did not answer its own warm-up request on {}:{}: {}", host, address.getPort(), e.toString());
+            log.warn("the admin API did not answer its own warm-up request on {}:{}: {}", host, address.getPort(), e.toString(), e);
         }
     }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swivel.classloader.LoaderLeakTracker;
 import io.swivel.server.internal.deploy.BundleView;
-import io.swivel.server.internal.deploy.Deployer;
+import io.swivel.server.internal.deploy.Canaries;
+import io.swivel.server.internal.deploy.Deployments;
+import io.swivel.server.internal.deploy.Shadows;
 import io.swivel.server.internal.deploy.RollbackException;
 import io.swivel.server.internal.deploy.UndeployRefusedException;
 import java.io.IOException;
@@ -43,7 +45,8 @@ final class BundlesResource {
 
     private static final String PREFIX = "/v1/bundles";
 
-    private final Deployer deployer;
+    private final Deployments deployer;
+    private final Shadows shadows;
     private final Function<String, Optional<String>> undeploy;
     private final LoaderLeakTracker leakTracker;
     private final ObjectMapper mapper;
@@ -51,14 +54,15 @@ final class BundlesResource {
     private final ShadowRoutes shadow;
     private final SeriesRoute series;
 
-    BundlesResource(Deployer deployer, Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker,
-                    ObjectMapper mapper) {
+    BundlesResource(Deployments deployer, Canaries canaries, Shadows shadows,
+                    Function<String, Optional<String>> undeploy, LoaderLeakTracker leakTracker, ObjectMapper mapper) {
         this.deployer = deployer;
+        this.shadows = shadows;
         this.undeploy = undeploy;
         this.leakTracker = leakTracker;
         this.mapper = mapper;
-        this.canary = new CanaryRoutes(deployer, mapper);
-        this.shadow = new ShadowRoutes(deployer, mapper);
+        this.canary = new CanaryRoutes(canaries, mapper);
+        this.shadow = new ShadowRoutes(shadows, mapper);
         this.series = new SeriesRoute(deployer);
     }
 
@@ -155,7 +159,7 @@ final class BundlesResource {
             }
         }
         try {
-            return ok(name, deployer.rollback(name, to, Deployer.BY_ADMIN, null));
+            return ok(name, deployer.rollback(name, to, Deployments.BY_ADMIN, null));
         } catch (RollbackException e) {
             return switch (e.reason()) {
                 case UNKNOWN_BUNDLE -> error(404, "NOT_FOUND", e.getMessage());
@@ -167,7 +171,7 @@ final class BundlesResource {
 
     /** A bundle's view, with its shadow's report when it runs one. */
     private Object withShadow(BundleView view) {
-        Optional<Map<String, Object>> report = deployer.shadowView(view.name());
+        Optional<Map<String, Object>> report = shadows.shadowView(view.name());
         if (report.isEmpty()) {
             return view;
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swivel.server.internal.deploy.CanaryException;
 import io.swivel.server.internal.deploy.CanaryPlan;
-import io.swivel.server.internal.deploy.Deployer;
+import io.swivel.server.internal.deploy.Canaries;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,10 +23,10 @@ final class CanaryRoutes {
     /** Who acts, for the marker and the log. */
     static final String BY_ADMIN = "admin API (swivel canary)";
 
-    private final Deployer deployer;
+    private final Canaries deployer;
     private final ObjectMapper mapper;
 
-    CanaryRoutes(Deployer deployer, ObjectMapper mapper) {
+    CanaryRoutes(Canaries deployer, ObjectMapper mapper) {
         this.deployer = deployer;
         this.mapper = mapper;
     }
@@ -37,9 +37,9 @@ final class CanaryRoutes {
                 return start(bundle, body);
             }
             String verb = action.substring("canary/".length());
-            Deployer.CanaryAction what;
+            Canaries.Action what;
             try {
-                what = Deployer.CanaryAction.valueOf(verb.toUpperCase(Locale.ROOT));
+                what = Canaries.Action.valueOf(verb.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 return BundlesResource.error(404, "NOT_FOUND", "no canary action " + verb
                         + "; actions: promote, abort, pause, resume");

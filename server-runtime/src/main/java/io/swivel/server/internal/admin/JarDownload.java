@@ -74,7 +74,7 @@ final class JarDownload {
             size = file.size();
         } catch (IOException e) {
             transfers.done();
-            log.warn("cannot open {} for a download of {}: {}", jar.file(), bundle, e.toString());
+            log.warn("cannot open {} for a download of {}: {}", jar.file(), bundle, e.toString(), e);
             BundleTransfers.onLoop(ctx, () -> answer(ctx, AdminReply.error(500, "INTERNAL", "cannot read the jar of " + bundle + " "
                     + jar.version() + ": " + e.getMessage(), transfers.mapper)));
             return;
@@ -116,7 +116,7 @@ final class JarDownload {
                     }
                 } catch (IOException e) {
                     chunk.release();
-                    log.warn("a jar download to {} failed: {}", ctx.channel().remoteAddress(), e.toString());
+                    log.warn("a jar download to {} failed: {}", ctx.channel().remoteAddress(), e.toString(), e);
                     BundleTransfers.onLoop(ctx, () -> {
                         endDownload(ctx, file);
                         ctx.close();

@@ -1,6 +1,6 @@
 package io.swivel.server.internal.admin;
 
-import io.swivel.server.internal.deploy.Deployer;
+import io.swivel.server.internal.deploy.Deployments;
 
 /**
  * {@code GET /v1/bundles/{name}/series}: the admin page's chart of one bundle, {@code {"bundle",
@@ -12,9 +12,9 @@ final class SeriesRoute {
 
     static final String ACTION = "series";
 
-    private final Deployer deployer;
+    private final Deployments deployer;
 
-    SeriesRoute(Deployer deployer) {
+    SeriesRoute(Deployments deployer) {
         this.deployer = deployer;
     }
 

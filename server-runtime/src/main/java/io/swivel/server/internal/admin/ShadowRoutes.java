@@ -3,7 +3,7 @@ package io.swivel.server.internal.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swivel.server.internal.deploy.CanaryPlan;
-import io.swivel.server.internal.deploy.Deployer;
+import io.swivel.server.internal.deploy.Shadows;
 import io.swivel.server.internal.deploy.ShadowException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,10 +24,10 @@ final class ShadowRoutes {
     /** Who acts, for the marker and the log. */
     static final String BY_ADMIN = "admin API (swivel shadow)";
 
-    private final Deployer deployer;
+    private final Shadows deployer;
     private final ObjectMapper mapper;
 
-    ShadowRoutes(Deployer deployer, ObjectMapper mapper) {
+    ShadowRoutes(Shadows deployer, ObjectMapper mapper) {
         this.deployer = deployer;
         this.mapper = mapper;
     }

@@ -3,7 +3,6 @@ package io.swivel.server.internal.bundle;
 import io.swivel.api.BundleActivator;
 import io.swivel.classloader.BundleClassLoader;
 import io.swivel.protocol.kryo.SerializationContext;
-import io.swivel.server.internal.metrics.VersionSeries;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,6 +114,16 @@ public final class BundleGeneration {
     public Invoker invoker(String service, String methodKey) {
         ServiceBinding binding = services.get(service);
         return binding != null ? binding.invokers().get(methodKey) : null;
+    }
+
+    /**
+     * Whether this version has a service.
+     *
+     * @param service the service name
+     * @return true if it serves it
+     */
+    public boolean serves(String service) {
+        return services.containsKey(service);
     }
 
     /**

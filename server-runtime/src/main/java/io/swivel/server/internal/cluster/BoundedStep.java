@@ -1,5 +1,6 @@
 package io.swivel.server.internal.cluster;
 
+import io.swivel.server.internal.Threads;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -32,8 +33,7 @@ final class BoundedStep {
      */
     static boolean run(String what, Duration timeout, String ifSkipped, Runnable work) {
         FutureTask<Void> task = new FutureTask<>(work, null);
-        Thread thread = new Thread(task, "swivel-shutdown-zookeeper");
-        thread.setDaemon(true);
+        Thread thread = Threads.daemonThread("swivel-shutdown-zookeeper", task);
         long start = System.nanoTime();
         thread.start();
         try {

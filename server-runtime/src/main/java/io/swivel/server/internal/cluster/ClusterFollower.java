@@ -3,7 +3,6 @@ package io.swivel.server.internal.cluster;
 import io.swivel.registry.RegistryPaths;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.Threads;
-import io.swivel.server.internal.admin.AdminToken;
 import io.swivel.server.internal.announce.RunningServer;
 import io.swivel.server.internal.announce.ServerListener;
 import io.swivel.server.internal.deploy.BundleUpload;
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * fetched for a reason that may pass (see {@link DesiredJars#retryable}) is tried again with a
  * back-off from 1 s to 60 s. All the work runs on one thread of its own.
  */
-public final class ClusterFollower implements ServerListener {
+final class ClusterFollower implements ServerListener {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterFollower.class);
     private static final Duration TICK = Duration.ofMillis(250);
@@ -56,10 +55,11 @@ public final class ClusterFollower implements ServerListener {
 
     private final ServerConfig config;
     private final ZooKeeperUpdatingListener zookeeper;
-    private final AdminToken token;
+    /** The admin API's {@code Authorization} value, presented to peers (the cluster shares one token). */
+    private final String authorization;
     private final BundleUpload upload;
     private final EventLog events;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ScheduledExecutorService executor =
             Executors.newSingleThreadScheduledExecutor(Threads.daemon("swivel-follow-cluster"));
     /** Follower thread only: the bundles whose desired version this server has not settled yet. */
@@ -83,11 +83,12 @@ public final class ClusterFollower implements ServerListener {
         }
     }
 
-    private ClusterFollower(ServerConfig config, ZooKeeperUpdatingListener zookeeper, AdminToken token,
-                            BundleUpload upload, EventLog events) {
+    private ClusterFollower(ServerConfig config, Clock clock, ZooKeeperUpdatingListener zookeeper,
+                            String authorization, BundleUpload upload, EventLog events) {
         this.config = config;
+        this.clock = clock;
         this.zookeeper = zookeeper;
-        this.token = token;
+        this.authorization = authorization;
         this.upload = upload;
         this.events = events;
         this.maven = new MavenJars(config.announce().mavenRepository(), config.dataDir().resolve("maven"),
@@ -98,16 +99,18 @@ public final class ClusterFollower implements ServerListener {
      * The follower a configuration asks for.
      *
      * @param config the server configuration
+     * @param clock decides when a failed fetch is tried again and when a deployment is given up on
      * @param zookeeper the server's ZooKeeper listener, or null without ZooKeeper
-     * @param token the admin token, presented to peers (the cluster shares one)
+     * @param authorization the admin API's {@code Authorization} value, presented to peers (the cluster shares one token)
      * @param upload what writes a jar into the deploy directory
      * @param events where convergence is reported
      * @return the follower, or empty when the server does not follow the cluster
      */
-    public static Optional<ClusterFollower> forConfig(ServerConfig config, ZooKeeperUpdatingListener zookeeper,
-                                                      AdminToken token, BundleUpload upload, EventLog events) {
+    static Optional<ClusterFollower> forConfig(ServerConfig config, Clock clock, ZooKeeperUpdatingListener zookeeper,
+                                               String authorization, BundleUpload upload, EventLog events) {
         return zookeeper != null && config.announce().follows(config.zookeeper())
-                ? Optional.of(new ClusterFollower(config, zookeeper, token, upload, events)) : Optional.empty();
+                ? Optional.of(new ClusterFollower(config, clock, zookeeper, authorization, upload, events))
+                : Optional.empty();
     }
 
     @Override
@@ -115,7 +118,7 @@ public final class ClusterFollower implements ServerListener {
         Registration registration = zookeeper.registration();
         deployments = server.deployments();
         reader = new DesiredVersions(registration.client());
-        jars = new DesiredJars(upload, token.authorization(), config.limits().uploadTimeout(),
+        jars = new DesiredJars(upload, authorization, config.limits().uploadTimeout(),
                 () -> registration.catalog().all().values(), registration::instanceId,
                 config.tls(), maven);
         CuratorCache watching = CuratorCache.build(registration.client(), RegistryPaths.DESIRED);
@@ -190,7 +193,7 @@ public final class ClusterFollower implements ServerListener {
         try {
             desired = reader.parse(bundle, node.getData());
         } catch (IOException e) {
-            log.warn("ignoring {}: {}", node.getPath(), e.getMessage());
+            log.warn("ignoring {}: {}", node.getPath(), e.getMessage(), e);
             return;
         }
         Pending was = pending.get(bundle);
@@ -271,16 +274,16 @@ public final class ClusterFollower implements ServerListener {
             if (e.reason() == UploadException.Reason.ALREADY_HANDLED) {
                 fromHistory(bundle, state, now, e);
             } else {
-                failed(bundle, state, e.getMessage());
+                failed(bundle, state, e.getMessage(), e);
             }
         } catch (DesiredJars.FetchException e) {
             if (e.permanent()) {
-                failed(bundle, state, e.getMessage());
+                failed(bundle, state, e.getMessage(), e);
                 return;
             }
             state.nextTry = now.plus(state.delay);
             log.warn("{}: cannot fetch {} {}: {}; trying again in {} s", bundle, bundle, desired.version(),
-                    e.getMessage(), state.delay.toSeconds());
+                    e.getMessage(), state.delay.toSeconds(), e);
             if (!state.fetchFailureReported) {
                 state.fetchFailureReported = true;
                 events.cluster("converge_failed", bundle, desired.version(), e.getMessage() + "; trying again");
@@ -298,7 +301,7 @@ public final class ClusterFollower implements ServerListener {
         boolean kept = deployments.status(bundle).map(view -> view.history().stream()
                 .anyMatch(entry -> entry.sha256().equals(desired.sha256()))).orElse(false);
         if (!kept) {
-            failed(bundle, state, refused.getMessage());
+            failed(bundle, state, refused.getMessage(), refused);
             return;
         }
         state.attempt = new Convergence.Attempt(desired.sha256(), now, "this server's history");
@@ -307,14 +310,14 @@ public final class ClusterFollower implements ServerListener {
                     "set by " + desired.setBy());
             log.info("{}: {} (the desired version, from this server's history)", bundle, done);
         } catch (RollbackException e) {
-            failed(bundle, state, "cannot return to " + desired.version() + " from history: " + e.getMessage());
+            failed(bundle, state, "cannot return to " + desired.version() + " from history: " + e.getMessage(), e);
         }
     }
 
-    private void failed(String bundle, Pending state, String why) {
+    private void failed(String bundle, Pending state, String why, Exception cause) {
         pending.remove(bundle);
         log.warn("{}: cannot converge to the desired version {}: {}; not tried again until the desired version is set "
-                + "again or the server restarts", bundle, state.desired.version(), why);
+                + "again or the server restarts", bundle, state.desired.version(), why, cause);
         events.cluster("converge_failed", bundle, state.desired.version(), why
                 + "; not tried again until the desired version is set again or the server restarts");
     }

@@ -281,7 +281,7 @@ public final class Registration implements Closeable {
         try {
             closeable.close();
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot close {}: {}", closeable.getClass().getSimpleName(), e.toString());
+            log.warn("cannot close {}: {}", closeable.getClass().getSimpleName(), e.toString(), e);
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * if configured), publishes once the ports are bound, deregisters first when it closes, and
  * closes the client last.
  */
-public final class ZooKeeperUpdatingListener implements ServerListener {
+final class ZooKeeperUpdatingListener implements ServerListener {
 
     private final ServerConfig config;
     private volatile Registration registration;
@@ -27,18 +27,18 @@ public final class ZooKeeperUpdatingListener implements ServerListener {
      * @param config the server configuration
      * @return the listener, or empty with {@code --zookeeper none}
      */
-    public static Optional<ZooKeeperUpdatingListener> forConfig(ServerConfig config) {
+    static Optional<ZooKeeperUpdatingListener> forConfig(ServerConfig config) {
         return config.zookeeper().equals(ServerConfig.NO_ZOOKEEPER) ? Optional.empty()
                 : Optional.of(new ZooKeeperUpdatingListener(config));
     }
 
     /** @return the registration, once the server started; null before */
-    public Registration registration() {
+    Registration registration() {
         return registration;
     }
 
     /** @return where ZooKeeper is, {@code host:port,...}, once connected; null before */
-    public String connectString() {
+    String connectString() {
         Registration connected = registration;
         return connected != null ? connected.connectString() : null;
     }

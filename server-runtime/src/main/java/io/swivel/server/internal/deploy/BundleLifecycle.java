@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * The life of one bundle: the versions it has loaded ({@link LoadedVersions}: the one serving,
- * the standby kept during its successor's probation, and room for a second active version and a
- * shadow), its history, its probation, and what its jar holds. Every change happens here, under
+ * the standby kept during its successor's probation, and the canary, a second active version),
+ * its history, its probation, and what its jar holds. A shadow, which serves no caller, is kept
+ * beside it by {@link ShadowCommands} and retired through the same {@link Retirer}. Every change happens here, under
  * this object's monitor, so deploy, rollback, probation, configuration and undeploy of one
  * bundle never interleave; different bundles proceed independently. What happened is told to
  * the {@link LifecycleListener}; draining and unloading go through the {@link Retirer}.
@@ -68,7 +69,6 @@ final class BundleLifecycle implements CanaryControl.Bundle {
         this.host = host;
         this.retirer = retirer;
         this.listener = listener;
-        this.configReload = new ConfigReload(host, listener);
         this.clock = clock;
         this.historyLimit = historyLimit;
         // Lambdas, not method references: the outcomes reach rollbacks, made after the canary control.
@@ -76,6 +76,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
                 generation -> rollbacks.probationPassed(generation));
         this.canary = new CanaryControl(name, versions, host, retirer, listener, clock, canaryPolicy, onProbation, this);
         this.rollbacks = new Rollbacks(name, this, versions, canary, host, retirer, listener, clock);
+        this.configReload = new ConfigReload(host, versions, listener, onProbation, this);
     }
 
     /** Takes what {@code state.json} remembers, before anything of the bundle loads. */
@@ -322,24 +323,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
 
     /** Delivers an edited configuration to the version serving (in place, or by a restart and a swap). */
     synchronized void configChanged() {
-        BundleGeneration serving = versions.active();
-        if (serving == null || configReload.apply(serving, this::error) != ConfigReload.Outcome.RESTART) {
-            return;
-        }
-        long start = System.nanoTime();
-        BundleGeneration restarted;
-        BundleGeneration previous;
-        try {
-            restarted = host.load(serving.descriptor());
-            previous = versions.switchTo(restarted, onProbation, start);
-        } catch (DeploymentException e) {
-            failed(jar, e, null);
-            return;
-        } catch (ServiceConflictException e) {
-            throw new IllegalStateException("the same version conflicted with itself", e);
-        }
-        listener.deployed(restarted, jar, previous, System.nanoTime() - start);
-        listener.servingChanged(facts());
+        configReload.apply();
     }
 
     // ---- undeploy and shutdown -------------------------------------------------------------

@@ -337,12 +337,12 @@ public final class BundleUpload {
             try {
                 channel.close();
             } catch (IOException e) {
-                log.warn("cannot close the upload file {}: {}", file, e.toString());
+                log.warn("cannot close the upload file {}: {}", file, e.toString(), e);
             }
             try { // after install it is gone; verified but refused or given up, it goes now
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                log.warn("cannot delete the abandoned upload {}: {}", file, e.toString());
+                log.warn("cannot delete the abandoned upload {}: {}", file, e.toString(), e);
             }
         }
     }

@@ -88,7 +88,7 @@ final class CanaryCommands {
     }
 
     /** See {@link Deployer#canaryAction}. */
-    String act(String bundle, Deployer.CanaryAction action, String by) throws CanaryException {
+    String act(String bundle, Canaries.Action action, String by) throws CanaryException {
         BundleLifecycle lifecycle = lifecycles.get(bundle);
         BundleGeneration active = lifecycle != null ? lifecycle.active() : null;
         if (active == null) {

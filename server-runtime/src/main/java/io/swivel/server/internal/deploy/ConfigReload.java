@@ -1,64 +1,84 @@
 package io.swivel.server.internal.deploy;
 
 import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.dispatch.ServiceConflictException;
+import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Delivers an edited {@code <bundle>.properties} to the version serving: in place, through its
- * configuration listeners, or, for a version without listeners, by telling the lifecycle to
- * start the same version again with the new configuration and swap it in.
+ * configuration listeners, or, for a version without listeners, by starting the same version
+ * again with the new configuration and swapping it in (with probation, like any swap). The
+ * {@link BundleLifecycle} that owns this object calls it under its monitor.
  */
 final class ConfigReload {
 
-    /** What the lifecycle does next. */
-    enum Outcome {
-        /** The configuration did not change, or was applied in place, or could not be applied: nothing more. */
-        DONE,
-        /** The version has no configuration listener: start it again and swap it in. */
-        RESTART
-    }
-
     private final Host host;
+    private final LoadedVersions versions;
     private final LifecycleListener listener;
+    private final Probation.Outcome onProbation;
+    private final CanaryControl.Bundle bundle;
 
-    ConfigReload(Host host, LifecycleListener listener) {
+    ConfigReload(Host host, LoadedVersions versions, LifecycleListener listener, Probation.Outcome onProbation,
+                 CanaryControl.Bundle bundle) {
         this.host = host;
+        this.versions = versions;
         this.listener = listener;
+        this.onProbation = onProbation;
+        this.bundle = bundle;
     }
 
     /**
-     * Applies the configuration the version would start with now, if it differs from its own.
-     *
-     * @param active the version serving
-     * @param error records a failure as the bundle's last error
-     * @return what the lifecycle does next
+     * Applies the configuration the version serving would start with now, if it differs from
+     * its own; a failure is the bundle's last error, and the version serving keeps serving.
      */
-    Outcome apply(BundleGeneration active, Consumer<String> error) {
+    void apply() {
+        BundleGeneration active = versions.active();
+        if (active == null) {
+            return;
+        }
         long start = System.nanoTime();
         Map<String, String> config;
         try {
             config = host.readConfig(active.descriptor());
         } catch (DeploymentException e) {
-            error.accept(e.getMessage());
+            bundle.error(e.getMessage());
             listener.configFailed(active, e.getMessage(), e.getCause());
-            return Outcome.DONE;
+            return;
         }
         if (config.equals(active.context().config().asMap())) {
-            return Outcome.DONE;
+            return;
         }
         if (!active.context().hasConfigListeners()) {
             listener.configRestarting(active);
-            return Outcome.RESTART;
+            restart(active, start);
+            return;
         }
         try {
             active.context().updateConfig(config);
             listener.configApplied(active, System.nanoTime() - start);
         } catch (Exception e) {
             String message = active.name() + " " + active.version() + " could not apply its new configuration: " + e;
-            error.accept(message);
+            bundle.error(message);
             listener.configFailed(active, message, e);
         }
-        return Outcome.DONE;
+    }
+
+    /** The same version, started again with the configuration it reads now, takes over. */
+    private void restart(BundleGeneration serving, long start) {
+        BundleGeneration restarted;
+        BundleGeneration previous;
+        Path jar = bundle.facts().jar();
+        try {
+            restarted = host.load(serving.descriptor());
+            previous = versions.switchTo(restarted, onProbation, start);
+        } catch (DeploymentException e) {
+            bundle.failed(jar, e, null);
+            return;
+        } catch (ServiceConflictException e) {
+            throw new IllegalStateException("the same version conflicted with itself", e);
+        }
+        listener.deployed(restarted, jar, previous, System.nanoTime() - start);
+        listener.servingChanged(bundle.facts());
     }
 }

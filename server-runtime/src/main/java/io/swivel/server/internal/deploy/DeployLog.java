@@ -129,4 +129,15 @@ final class DeployLog implements LifecycleListener {
     public void canaryEnded(BundleGeneration canary, BundleGeneration stable, boolean promoted, String message) {
         log.info("{}", message);
     }
+
+    @Override
+    public void shadowStarted(ShadowMirror mirror, String message) {
+        log.info("{}", message);
+    }
+
+    @Override
+    public void shadowForgotten(String bundle, String version, Exception why) {
+        log.warn("{}: the shadow {} that ran before the restart does not start again: {}", bundle, version,
+                why.getMessage(), why);
+    }
 }

@@ -29,10 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Lock order: the per-jar lock, then the bundle's lifecycle, then the state journal. Work on
  * one jar is serialized, and so is work on one bundle; different bundles proceed independently.
  */
-public final class Deployer implements DeploymentOperations, Deployments, Closeable {
+public final class Deployer implements DeploymentOperations, Deployments, Canaries, Shadows, Closeable {
 
-    /** Who rolled back, as {@code .rolledback} and the status show it, for {@code swivel rollback}. */
-    public static final String BY_ADMIN = "admin API (swivel rollback)";
 
     /** Who rolled back, for an automatic rollback in probation. */
     public static final String BY_PROBATION = BundleLifecycle.BY_PROBATION;
@@ -178,52 +176,17 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         }
     }
 
-    /**
-     * Starts a canary of a bundle that serves here from a jar on this machine: the jar is
-     * checked (it must hold the same bundle, with other content), copied over the bundle's jar
-     * in the deploy directory (written beside it as a dot-file, which the watcher ignores, then
-     * renamed over it), and started beside the version serving, which keeps serving the rest.
-     * The watcher then finds content it has handled already. An upload route can hand the file
-     * it received here the same way.
-     *
-     * @param bundle the bundle
-     * @param source the canary's jar
-     * @param plan how it widens
-     * @return what happened, in one line
-     * @throws CanaryException if nothing changed, and why
-     */
+    @Override
     public String canary(String bundle, Path source, CanaryPlan plan) throws CanaryException {
         return canaryCommands.start(bundle, source, plan);
     }
 
-    /**
-     * Acts on a bundle's canary: promote, abort, pause or resume it.
-     *
-     * @param bundle the bundle
-     * @param action what to do
-     * @param by who asks
-     * @return what happened, in one line
-     * @throws CanaryException if nothing changed, and why
-     */
-    public String canaryAction(String bundle, CanaryAction action, String by) throws CanaryException {
+    @Override
+    public String canaryAction(String bundle, Canaries.Action action, String by) throws CanaryException {
         return canaryCommands.act(bundle, action, by);
     }
 
-    /**
-     * Stages a version from a jar on this machine as the shadow of a bundle that serves: loaded
-     * and started beside the version serving, routed to no caller, given copies of
-     * {@code percent}% of the live calls to {@code @Idempotent} methods on its own executor, its
-     * answers compared with the live ones. The bundle's jar in the deploy directory is not
-     * touched. A shadow started before for the bundle stops.
-     *
-     * @param bundle the bundle
-     * @param source the shadow's jar
-     * @param percent the share of idempotent calls copied, 1 to 100
-     * @param threads the shadow's threads, 1 to 64
-     * @param queue the copies that may wait for a thread, 1 to 100,000; more are dropped and counted
-     * @return what happened, in one line
-     * @throws ShadowException if nothing changed, and why
-     */
+    @Override
     public String shadow(String bundle, Path source, int percent, int threads, int queue) throws ShadowException {
         ShadowCommands.Settings settings;
         try {
@@ -234,29 +197,12 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         return shadowCommands.start(bundle, source, settings);
     }
 
-    /**
-     * Stops a bundle's shadow: no more copies, its version drains and unloads.
-     *
-     * @param bundle the bundle
-     * @return what happened, with the final counts, in one line
-     * @throws ShadowException if there is no shadow
-     */
+    @Override
     public String shadowStop(String bundle) throws ShadowException {
         return shadowCommands.stop(bundle, false);
     }
 
-    /**
-     * Promotes a bundle's shadow: its jar starts as a canary with {@code plan} (as
-     * {@link #canary} does: it is copied over the bundle's jar), then the shadow stops; with
-     * {@code toActive}, the canary is promoted at once and serves every call.
-     *
-     * @param bundle the bundle
-     * @param toActive true to make it serve every call, false to start it as a canary
-     * @param plan how the canary widens
-     * @param by who asks
-     * @return what happened, in one line
-     * @throws ShadowException if there is no shadow or the canary did not start; the shadow keeps running then
-     */
+    @Override
     public String shadowPromote(String bundle, boolean toActive, CanaryPlan plan, String by) throws ShadowException {
         Path staged = shadowCommands.stagedJar(bundle);
         String started;
@@ -271,44 +217,21 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
             return started + "; " + stopped;
         }
         try {
-            return canaryCommands.act(bundle, CanaryAction.PROMOTE, by) + "; " + stopped;
+            return canaryCommands.act(bundle, Canaries.Action.PROMOTE, by) + "; " + stopped;
         } catch (CanaryException e) {
             throw new ShadowException(ShadowException.Reason.START_FAILED, bundle + " shadow started as a canary ("
                     + started + ") but was not promoted: " + e.getMessage(), e);
         }
     }
 
-    /**
-     * What a bundle's shadow came to: counts and the last mismatches.
-     *
-     * @param bundle the bundle
-     * @return the report, as the admin API shows it
-     * @throws ShadowException if there is no shadow
-     */
+    @Override
     public Map<String, Object> shadowReport(String bundle) throws ShadowException {
         return shadowCommands.report(bundle);
     }
 
-    /**
-     * A bundle's shadow, as {@code GET /v1/bundles/{name}} shows it.
-     *
-     * @param bundle the bundle
-     * @return the report, or empty without a shadow
-     */
+    @Override
     public Optional<Map<String, Object>> shadowView(String bundle) {
         return shadowCommands.shadow(bundle).map(ShadowCommands::view);
-    }
-
-    /** What {@link #canaryAction} can do. */
-    public enum CanaryAction {
-        /** The canary serves every call now. */
-        PROMOTE,
-        /** Every call goes back to the stable version now. */
-        ABORT,
-        /** The weight holds; no analysis runs. */
-        PAUSE,
-        /** Analyses run again, the next one step length from now. */
-        RESUME
     }
 
     @Override
@@ -351,13 +274,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Closea
         return status().stream().filter(view -> view.name().equals(bundle)).findFirst();
     }
 
-    /**
-     * The admin page's chart of one bundle: the last 10 minutes of each loaded version's calls
-     * (one point per 5 s) and the swaps, canary steps, rollbacks and shadow starts and ends among them.
-     *
-     * @param bundle the bundle
-     * @return the chart's data, or empty if the bundle does not serve
-     */
+    @Override
     public Optional<Map<String, Object>> series(String bundle) {
         BundleLifecycle lifecycle = lifecycles.get(bundle);
         BundleGeneration active = lifecycle == null ? null : lifecycle.active();

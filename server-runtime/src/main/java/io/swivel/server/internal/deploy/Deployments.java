@@ -1,10 +1,14 @@
 package io.swivel.server.internal.deploy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** What the admin API and cluster commands ask of deployment: status, rollback, undeploy. */
+/** What the admin API and cluster commands ask of deployment: status, the chart, rollback, undeploy. */
 public interface Deployments {
+
+    /** Who rolled back, as {@code .rolledback} and the status show it, for {@code swivel rollback}. */
+    String BY_ADMIN = "admin API (swivel rollback)";
 
     /**
      * What every bundle looks like now: those serving, on standby, or failed.
@@ -27,6 +31,15 @@ public interface Deployments {
      * @return sorted names
      */
     List<String> servingNames();
+
+    /**
+     * The admin page's chart of one bundle: the last 10 minutes of each loaded version's calls
+     * (one point per 5 s) and the swaps, canary steps, rollbacks and shadow starts and ends among them.
+     *
+     * @param bundle the bundle
+     * @return the chart's data, or empty if the bundle does not serve
+     */
+    Optional<Map<String, Object>> series(String bundle);
 
     /**
      * Rolls a bundle back to its standby (one switch) or to a version kept in history (loaded

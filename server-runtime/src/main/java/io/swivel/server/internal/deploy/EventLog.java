@@ -235,8 +235,8 @@ public final class EventLog implements LifecycleListener {
     }
 
     @Override
-    public void shadowForgotten(String bundle, String version, String why) {
+    public void shadowForgotten(String bundle, String version, Exception why) {
         add("shadow_stopped", bundle, version, bundle + " shadow " + version
-                + " did not start again after the restart: " + why);
+                + " did not start again after the restart: " + why.getMessage());
     }
 }

@@ -267,6 +267,6 @@ interface LifecycleListener {
      * @param version the shadow's version
      * @param why what stood in the way
      */
-    default void shadowForgotten(String bundle, String version, String why) {
+    default void shadowForgotten(String bundle, String version, Exception why) {
     }
 }

@@ -20,8 +20,8 @@ import java.util.Set;
  *
  * <p>A role is a field, its routing one call to the {@link Host} (a {@link CanarySplit} in the
  * directory for the canary), and each loaded version is listed by {@link #loaded()}, which
- * shutdown, undeploy and history pruning go through; a further role (a shadow taking copies of
- * calls) is one more field, its own routing call and one more entry there.
+ * shutdown, undeploy and history pruning go through. A shadow (copies of calls, no caller) is not
+ * one of these roles: {@link ShadowCommands} keeps it, routed through {@link Host#mirror}.
  */
 final class LoadedVersions {
 

@@ -1,7 +1,7 @@
 package io.swivel.server.internal.deploy;
 
 import io.swivel.server.internal.bundle.BundleGeneration;
-import io.swivel.server.internal.metrics.VersionSeries;
+import io.swivel.server.internal.bundle.VersionSeries;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

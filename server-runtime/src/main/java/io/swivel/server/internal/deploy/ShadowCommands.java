@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Deployer}'s shadow commands: stage a version from a jar on this machine as the
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ShadowCommands {
 
-    private static final Logger log = LoggerFactory.getLogger(ShadowCommands.class);
     /** How long a stop waits for the copies running before the shadow drains. */
     static final long STOP_WAIT_MILLIS = 5_000;
 
@@ -156,7 +153,6 @@ final class ShadowCommands {
             String message = bundle + " shadow " + generation.version() + " beside " + active.version() + ": copies of "
                     + settings.percent() + "% of the calls to @Idempotent methods, on " + settings.threads()
                     + " threads with a queue of " + settings.queue() + (replaced != null ? "; " + replaced : "");
-            log.info(message);
             listener.shadowStarted(mirror, message);
             return message;
         }
@@ -194,9 +190,7 @@ final class ShadowCommands {
                 }
                 start(bundle, copy, new Settings(shadow.percent(), shadow.threads(), shadow.queue()));
             } catch (ShadowException | IllegalArgumentException e) {
-                log.warn("{}: the shadow {} that ran before the restart does not start again: {}", bundle,
-                        shadow.version(), e.getMessage());
-                listener.shadowForgotten(bundle, shadow.version(), e.getMessage());
+                listener.shadowForgotten(bundle, shadow.version(), e);
             }
         }
         saved.clear();

@@ -91,7 +91,7 @@ final class StateJournal implements LifecycleListener {
     }
 
     @Override
-    public void shadowForgotten(String bundle, String version, String why) {
+    public void shadowForgotten(String bundle, String version, Exception why) {
         forgetShadow(bundle);
     }
 

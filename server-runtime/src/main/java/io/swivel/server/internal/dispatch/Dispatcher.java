@@ -8,7 +8,6 @@ import io.swivel.protocol.VersionConstraints;
 import io.swivel.protocol.kryo.DecodeBudget;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.bundle.Invoker;
-import io.swivel.server.internal.bundle.ServiceBinding;
 import io.swivel.server.internal.health.ServerHealth;
 import io.swivel.server.internal.metrics.ServerMetrics;
 import java.time.Clock;
@@ -203,13 +202,12 @@ public final class Dispatcher {
             }
             Invoker method = found.invoker(service, methodKey);
             if (method == null) {
-                ServiceBinding binding = found.services().get(service);
-                if (binding == null) {
+                if (!found.serves(service)) {
                     continue; // the slot swapped to a version without this service; the directory catches up
                 }
                 sink.meters = metrics.unknownMethod(found, service);
                 sink.fail(Status.NOT_FOUND, "no method " + methodKey + " in " + service + " " + found.version()
-                        + "; methods: " + binding.methodKeys());
+                        + "; methods: " + found.methodKeys(service));
                 return;
             }
             sink.meters = metrics.method(found, method);

@@ -157,7 +157,7 @@ public final class ServerTls implements Closeable {
             } catch (IOException e) {
                 failedFingerprint = material.fingerprint();
                 log.warn("TLS files changed but {}; new connections keep the certificate {}; checked again every {} ms",
-                        e.getMessage(), describe(before.leaf()), settings.reloadInterval().toMillis());
+                        e.getMessage(), describe(before.leaf()), settings.reloadInterval().toMillis(), e);
                 return;
             }
             failedFingerprint = null;

@@ -212,7 +212,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             channel.writeAndFlush(response).addListener((ChannelFutureListener) future -> {
                 if (!future.isSuccess() && response.status() != Status.INTERNAL && future.channel().isActive()) {
                     log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(),
-                            future.cause().getMessage());
+                            future.cause().getMessage(), future.cause());
                     future.channel().writeAndFlush(ResponseFrame.message(request.requestId(), Status.INTERNAL,
                             "the answer could not be sent: " + future.cause().getMessage()));
                 }

@@ -1,4 +1,4 @@
-package io.swivel.server.internal.metrics;
+package io.swivel.server.internal.bundle;
 
 import java.util.ArrayDeque;
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.swivel.server.internal.metrics;
+package io.swivel.server.internal.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.swivel.server.internal.metrics.VersionSeries.Point;
+import io.swivel.server.internal.bundle.VersionSeries.Point;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
