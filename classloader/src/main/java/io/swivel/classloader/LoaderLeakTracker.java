@@ -4,7 +4,8 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Watches closed classloaders through weak references and tells which of them are still
@@ -15,9 +16,30 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LoaderLeakTracker {
 
+    /** {@link #lastCollectionRequest}'s value before the first request. */
+    private static final long NEVER = Long.MIN_VALUE;
+
     private final List<Tracked> tracked = new CopyOnWriteArrayList<>();
-    /** When {@link #suspects} last asked for a collection ({@code System.nanoTime()}), or none yet. */
-    private final AtomicReference<Long> lastCollectionRequest = new AtomicReference<>();
+    private final LongSupplier nanoClock;
+    private final Runnable fullCollection;
+    /** When {@link #suspects} last asked for a collection (on {@link #nanoClock}), or {@link #NEVER}. */
+    private final AtomicLong lastCollectionRequest = new AtomicLong(NEVER);
+
+    /** A tracker on the JVM's clock that asks the JVM itself for a collection ({@code System.gc()}). */
+    public LoaderLeakTracker() {
+        this(System::nanoTime, System::gc);
+    }
+
+    /**
+     * A tracker on a given clock and collector, for tests.
+     *
+     * @param nanoClock the time, in nanoseconds, as {@code System.nanoTime()} gives it
+     * @param fullCollection what asks for a full collection
+     */
+    LoaderLeakTracker(LongSupplier nanoClock, Runnable fullCollection) {
+        this.nanoClock = nanoClock;
+        this.fullCollection = fullCollection;
+    }
 
     /**
      * Starts watching a loader that has been closed and should become collectable.
@@ -37,7 +59,7 @@ public final class LoaderLeakTracker {
      * @param reasons what may pin it, such as a thread left running; empty if nothing was found
      */
     public void track(String name, ClassLoader loader, List<String> reasons) {
-        tracked.add(new Tracked(name, List.copyOf(reasons), new WeakReference<>(loader), System.nanoTime()));
+        tracked.add(new Tracked(name, List.copyOf(reasons), new WeakReference<>(loader), nanoClock.getAsLong()));
         tracked.removeIf(t -> t.ref.get() == null);
     }
 
@@ -60,38 +82,54 @@ public final class LoaderLeakTracker {
      * @return their names, as {@link #uncollected()} gives them
      */
     public List<String> uncollected(java.time.Duration closedFor) {
-        long now = System.nanoTime();
-        List<String> names = new ArrayList<>();
-        for (Tracked t : tracked) {
-            if (now - t.closedAtNanos >= closedFor.toNanos() && t.ref.get() != null) {
-                names.add(t.reasons.isEmpty() ? t.name : t.name + " (" + String.join("; ", t.reasons) + ")");
-            }
-        }
-        return names;
+        return namesOf(candidates(closedFor));
     }
 
     /**
      * The loaders worth calling a leak: closed at least {@code closedFor} ago and still reachable
-     * after a garbage collection. A server that serves few calls may run no collection for a long
-     * time, so every loader it closed would look like a leak; when some look so, this asks the JVM
-     * for one collection ({@code System.gc()}), at most once per {@code closedFor}, and answers what
-     * survived it.
+     * after a full collection that began after they closed. A server that serves few calls may
+     * run no full collection for hours, so every loader it closed would look like a leak: when a
+     * loader has been closed that long and no collection was asked for since it closed, this asks
+     * the JVM for one ({@code System.gc()}), then answers what survived. So each closed loader
+     * costs at most one requested collection, a real leak too (it is not asked for again while the
+     * same loaders stay), and requests are at least {@code closedFor} apart.
      *
-     * @param closedFor how long ago they closed, at least (the period of the collections asked for, too)
+     * @param closedFor how long ago they closed, at least (the least time between two requests, too)
      * @return their names, as {@link #uncollected()} gives them
      */
     public List<String> suspects(java.time.Duration closedFor) {
-        List<String> suspects = uncollected(closedFor);
-        if (suspects.isEmpty()) {
-            return suspects;
+        List<Tracked> candidates = candidates(closedFor);
+        long last = lastCollectionRequest.get();
+        boolean untested = candidates.stream().anyMatch(t -> last == NEVER || t.closedAtNanos - last >= 0);
+        long now = nanoClock.getAsLong();
+        if (untested && (last == NEVER || now - last >= closedFor.toNanos())
+                && lastCollectionRequest.compareAndSet(last, now)) {
+            fullCollection.run();
+            candidates = candidates(closedFor);
         }
-        long now = System.nanoTime();
-        Long last = lastCollectionRequest.get();
-        if ((last == null || now - last >= closedFor.toNanos()) && lastCollectionRequest.compareAndSet(last, now)) {
-            System.gc(); // a full collection, once a period and only while some loader looks leaked
-            suspects = uncollected(closedFor);
+        long tested = lastCollectionRequest.get();
+        return namesOf(candidates.stream()
+                .filter(t -> tested != NEVER && tested - t.closedAtNanos > 0)
+                .toList());
+    }
+
+    private List<Tracked> candidates(java.time.Duration closedFor) {
+        long now = nanoClock.getAsLong();
+        List<Tracked> found = new ArrayList<>();
+        for (Tracked t : tracked) {
+            if (now - t.closedAtNanos >= closedFor.toNanos() && t.ref.get() != null) {
+                found.add(t);
+            }
         }
-        return suspects;
+        return found;
+    }
+
+    private static List<String> namesOf(List<Tracked> loaders) {
+        List<String> names = new ArrayList<>();
+        for (Tracked t : loaders) {
+            names.add(t.reasons.isEmpty() ? t.name : t.name + " (" + String.join("; ", t.reasons) + ")");
+        }
+        return names;
     }
 
     private record Tracked(String name, List<String> reasons, WeakReference<ClassLoader> ref, long closedAtNanos) {

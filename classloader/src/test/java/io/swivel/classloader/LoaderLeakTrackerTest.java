@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,5 +105,45 @@ class LoaderLeakTrackerTest {
                 .until(() -> tracker.suspects(Duration.ZERO).equals(java.util.List.of("pinned@1")));
         assertThat(tracker.uncollected()).containsExactly("pinned@1");
         Reference.reachabilityFence(leak.get());
+    }
+
+    @Test
+    void eachClosedLoaderCostsAtMostOneRequestedCollection() {
+        AtomicLong now = new AtomicLong(1_000);
+        AtomicInteger collections = new AtomicInteger();
+        LoaderLeakTracker tracker = new LoaderLeakTracker(now::get, collections::incrementAndGet);
+        ClassLoader leaked = new ClassLoader(null) { };
+        tracker.track("leaked", leaked);
+        Duration period = Duration.ofSeconds(60);
+
+        assertThat(tracker.suspects(period)).as("closed a moment ago").isEmpty();
+        assertThat(collections).as("nothing to test yet").hasValue(0);
+
+        now.addAndGet(period.toNanos());
+        assertThat(tracker.suspects(period)).as("it survived the collection asked for").containsExactly("leaked");
+        assertThat(collections).hasValue(1);
+
+        for (int minute = 0; minute < 10; minute++) {
+            now.addAndGet(period.toNanos());
+            assertThat(tracker.suspects(period)).containsExactly("leaked");
+        }
+        assertThat(collections).as("a loader that stays is not collected for again").hasValue(1);
+
+        ClassLoader second = new ClassLoader(null) { };
+        tracker.track("second", second);
+        now.addAndGet(period.toNanos() - 1);
+        assertThat(tracker.suspects(period)).as("not closed long enough").containsExactly("leaked");
+        now.addAndGet(1);
+        assertThat(tracker.suspects(period)).containsExactly("leaked", "second");
+        assertThat(collections).as("one more, for the loader closed since").hasValue(2);
+
+        ClassLoader third = new ClassLoader(null) { };
+        tracker.track("third", third);
+        now.addAndGet(period.toNanos());
+        tracker.suspects(period);
+        assertThat(collections).hasValue(3);
+        Reference.reachabilityFence(leaked);
+        Reference.reachabilityFence(second);
+        Reference.reachabilityFence(third);
     }
 }

@@ -101,9 +101,9 @@ public final class PrometheusServerMetrics implements ServerMetrics, Closeable {
 
     /**
      * Publishes how many closed bundle loaders are not collected yet. A scrape first lets the tracker
-     * ask for a full collection when a loader closed over a minute ago is still there (at most once a
-     * minute, {@link LoaderLeakTracker#suspects}): an idle server runs none by itself, and the gauge
-     * would stay above 0 with no leak.
+     * ask for a full collection when a loader closed over a minute ago is still there and none was asked
+     * for since it closed ({@link LoaderLeakTracker#suspects}: at most one per closed loader): an idle
+     * server runs none by itself, and the gauge would stay above 0 with no leak.
      *
      * @param tracker the server's tracker
      */
