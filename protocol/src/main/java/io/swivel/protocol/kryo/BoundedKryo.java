@@ -49,9 +49,24 @@ final class BoundedKryo extends Kryo {
     private final byte[] kinds = new byte[FRAMES];
     private final int[] children = new int[FRAMES];
     private final HashWork[] hashWork = new HashWork[FRAMES];
+    private final Descriptions descriptions = new Descriptions();
 
     BoundedKryo(AllowlistClassResolver resolver) {
         super(resolver, null);
+    }
+
+    /** The class descriptions of the value being written or read. */
+    Descriptions descriptions() {
+        return descriptions;
+    }
+
+    /** Also forgets the class descriptions, as Kryo forgets class names: at the end of every top-level value. */
+    @Override
+    public void reset() {
+        super.reset();
+        if (descriptions != null) { // null while Kryo's constructor runs
+            descriptions.reset();
+        }
     }
 
     /** Starts decoding a body of {@code length} bytes under {@code budget}. */
