@@ -9,9 +9,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The wire form shared by {@link CompatibleObjectSerializer} and
- * {@link CompatibleRecordSerializer}: the values of one object, each under its name and in its
- * own length-prefixed chunk.
+ * The name-keyed form of an object, which writers before the described form
+ * ({@link MemberSerializer}) wrote and readers still read: the values of one object, each under
+ * its name and in its own length-prefixed chunk. The chunk itself is also how the described form
+ * carries a member of any type but a primitive or a string ({@link #writeChunk}).
  *
  * <pre>
  *   varint count
