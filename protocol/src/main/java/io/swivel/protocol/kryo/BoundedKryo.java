@@ -49,9 +49,27 @@ final class BoundedKryo extends Kryo {
     private final byte[] kinds = new byte[FRAMES];
     private final int[] children = new int[FRAMES];
     private final HashWork[] hashWork = new HashWork[FRAMES];
+    /** Per frame, the declared type of its elements (of its keys for a map), and of a map's values. */
+    private final Type[] elementTypes = new Type[FRAMES];
+    private final Type[] valueTypes = new Type[FRAMES];
+    private final Descriptions descriptions = new Descriptions();
 
     BoundedKryo(AllowlistClassResolver resolver) {
         super(resolver, null);
+    }
+
+    /** The class descriptions of the value being written or read. */
+    Descriptions descriptions() {
+        return descriptions;
+    }
+
+    /** Also forgets the class descriptions, as Kryo forgets class names: at the end of every top-level value. */
+    @Override
+    public void reset() {
+        super.reset();
+        if (descriptions != null) { // null while Kryo's constructor runs
+            descriptions.reset();
+        }
     }
 
     /** Starts decoding a body of {@code length} bytes under {@code budget}. */
@@ -75,6 +93,8 @@ final class BoundedKryo extends Kryo {
     void end() {
         for (int i = 0; i <= top && i < FRAMES; i++) {
             declared[i] = null;
+            elementTypes[i] = null;
+            valueTypes[i] = null;
         }
         top = -1;
         expectedNext = null;
@@ -192,6 +212,10 @@ final class BoundedKryo extends Kryo {
         byte kind = kindOf(type);
         kinds[frame] = kind;
         children[frame] = 0;
+        if (kind != OTHER) { // once per container, not per element: getActualTypeArguments copies its array
+            elementTypes[frame] = childTypeOf(kind, expected, 0);
+            valueTypes[frame] = kind == MAP || kind == HASHED_MAP ? childTypeOf(kind, expected, 1) : null;
+        }
         if (kind == HASHED_SET || kind == HASHED_MAP) {
             if (hashWork[frame] == null) {
                 hashWork[frame] = new HashWork();
@@ -204,6 +228,8 @@ final class BoundedKryo extends Kryo {
             value = orNull ? super.readObjectOrNull(input, type, serializer) : super.readObject(input, type, serializer);
         } finally {
             declared[frame] = null;
+            elementTypes[frame] = null;
+            valueTypes[frame] = null;
             top = frame - 1;
         }
         childDone(value, budget.objects() - before);
@@ -221,10 +247,18 @@ final class BoundedKryo extends Kryo {
 
     private Type childType(int frame) {
         return switch (kinds[frame]) {
-            case COLLECTION, HASHED_SET -> DeclaredTypes.element(declared[frame]);
-            case MAP, HASHED_MAP -> DeclaredTypes.mapArgument(declared[frame], children[frame] & 1);
-            case ARRAY -> DeclaredTypes.component(declared[frame]);
-            case OPTIONAL -> DeclaredTypes.optionalValue(declared[frame]);
+            case OTHER -> Object.class;
+            case MAP, HASHED_MAP -> (children[frame] & 1) == 0 ? elementTypes[frame] : valueTypes[frame];
+            default -> elementTypes[frame];
+        };
+    }
+
+    private static Type childTypeOf(byte kind, Type declared, int index) {
+        return switch (kind) {
+            case COLLECTION, HASHED_SET -> DeclaredTypes.element(declared);
+            case MAP, HASHED_MAP -> DeclaredTypes.mapArgument(declared, index);
+            case ARRAY -> DeclaredTypes.component(declared);
+            case OPTIONAL -> DeclaredTypes.optionalValue(declared);
             default -> Object.class;
         };
     }

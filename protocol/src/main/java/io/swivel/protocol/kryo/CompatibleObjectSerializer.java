@@ -2,11 +2,12 @@ package io.swivel.protocol.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
-import com.esotericsoftware.kryo.Serializer;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -14,55 +15,79 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Serializes a plain class by field name, each value in its own length-prefixed chunk (see
- * {@link NamedChunks}), so that a field added or removed between two versions of the class still
- * decodes: an unknown field is skipped, a missing one keeps the value the new instance has.
+ * Serializes a plain class member by member ({@link MemberSerializer}): described once per value,
+ * then by position, so that a field added, removed or reordered between two versions of the
+ * class still decodes: an unknown field is skipped, a missing one keeps the value the new
+ * instance has.
  *
  * <p>The fields are the non-static, non-transient, non-synthetic fields of the class and of its
  * superclasses up to the first JDK class (as {@link TypeAllowlist} walks them). A superclass
  * field hidden by a field of the same name further down travels as
  * {@code DeclaringClass.name}. Instances are made by Kryo's instantiator strategy (the no-argument
- * constructor if there is one) before any field is read.
+ * constructor if there is one) before any field is read. Fields are read and set through method
+ * handles made once per class, held by this serializer only (so by its Kryo and its context: a
+ * bundle's classes are not pinned beyond its context).
  *
  * <p>This replaces Kryo's {@code CompatibleFieldSerializer}, whose chunked reads go through an
  * {@code InputChunked} of its own and so escape {@link BoundedInput}'s length checks: a field
  * holding an array or collection that declared 2<sup>31</sup> elements was allocated at that size.
  */
-final class CompatibleObjectSerializer<T> extends Serializer<T> {
+final class CompatibleObjectSerializer<T> extends MemberSerializer<T> {
 
-    private final Class<T> type;
-    private final Class<?>[] fieldTypes;
-    private final Class<?>[] boxedTypes;
-    private final Field[] fields;
-    private final java.lang.reflect.Type[] genericTypes;
-    private final NamedChunks chunks;
+    private final MethodHandle[] setters;
 
-    CompatibleObjectSerializer(Class<T> type) {
-        this.type = type;
-        List<Field> fields = fieldsOf(type);
-        int n = fields.size();
-        this.fieldTypes = new Class<?>[n];
-        this.boxedTypes = new Class<?>[n];
-        this.fields = new Field[n];
-        this.genericTypes = new java.lang.reflect.Type[n];
-        String[] names = new String[n];
+    private CompatibleObjectSerializer(Class<T> type, Field[] fields, String[] names, boolean nameKeyed) {
+        super(type, names, types(fields), genericTypes(fields), handles(type, fields, true), nameKeyed);
+        this.setters = handles(type, fields, false);
+    }
+
+    /**
+     * @param type the class
+     * @param nameKeyed write the name-keyed form instead of the described one
+     */
+    static <T> CompatibleObjectSerializer<T> of(Class<T> type, boolean nameKeyed) {
+        List<Field> list = fieldsOf(type);
+        Field[] fields = list.toArray(new Field[0]);
+        String[] names = new String[fields.length];
         Set<String> seen = new HashSet<>();
+        for (int i = 0; i < fields.length; i++) {
+            // Fields come most-derived class first: a hidden superclass field gets a qualified name.
+            names[i] = seen.add(fields[i].getName()) ? fields[i].getName()
+                    : fields[i].getDeclaringClass().getName() + "." + fields[i].getName();
+        }
+        return new CompatibleObjectSerializer<>(type, fields, names, nameKeyed);
+    }
+
+    private static Class<?>[] types(Field[] fields) {
+        Class<?>[] types = new Class<?>[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            types[i] = fields[i].getType();
+        }
+        return types;
+    }
+
+    private static Type[] genericTypes(Field[] fields) {
+        Type[] types = new Type[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            types[i] = fields[i].getGenericType();
+        }
+        return types;
+    }
+
+    /** Getters {@code (T) -> field type}, or setters {@code (Object, Object) -> void}. */
+    private static MethodHandle[] handles(Class<?> type, Field[] fields, boolean getters) {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodHandle[] handles = new MethodHandle[fields.length];
         try {
-            for (int i = 0; i < n; i++) {
-                Field field = fields.get(i);
-                field.setAccessible(true);
-                this.fields[i] = field;
-                fieldTypes[i] = field.getType();
-                genericTypes[i] = field.getGenericType();
-                boxedTypes[i] = NamedChunks.boxed(field.getType());
-                // Fields come most-derived class first: a hidden superclass field gets a qualified name.
-                names[i] = seen.add(field.getName()) ? field.getName()
-                        : field.getDeclaringClass().getName() + "." + field.getName();
+            for (int i = 0; i < fields.length; i++) {
+                fields[i].setAccessible(true);
+                handles[i] = getters ? lookup.unreflectGetter(fields[i])
+                        : lookup.unreflectSetter(fields[i]).asType(MethodType.methodType(void.class, Object.class, Object.class));
             }
-        } catch (RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException e) {
             throw new KryoException("cannot serialize " + type.getName() + ": " + e, e);
         }
-        this.chunks = new NamedChunks(type.getName(), names);
+        return handles;
     }
 
     private static List<Field> fieldsOf(Class<?> type) {
@@ -87,47 +112,29 @@ final class CompatibleObjectSerializer<T> extends Serializer<T> {
     }
 
     @Override
-    public void write(Kryo kryo, Output output, T object) {
-        chunks.writeCount(output);
-        for (int i = 0; i < fields.length; i++) {
-            Object value;
-            try {
-                value = fields[i].get(object);
-            } catch (IllegalAccessException | RuntimeException e) {
-                throw new KryoException("cannot read field " + chunks.name(i) + " of " + type.getName(), e);
-            }
-            chunks.write(kryo, output, i, value);
+    Object begin(Kryo kryo, Class<? extends T> requested) {
+        return kryo.newInstance(requested);
+    }
+
+    @Override
+    void set(Object state, int index, Object value) {
+        try {
+            setters[index].invokeExact(state, value);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new KryoException("cannot set field " + names[index] + " of " + type.getName() + ": " + e, e);
         }
     }
 
     @Override
-    public T read(Kryo kryo, Input input, Class<? extends T> requested) {
-        int count = chunks.readCount(input);
-        T object = kryo.newInstance(requested);
-        int expected = 0;
-        for (int n = 0; n < count; n++) {
-            int index = chunks.readName(input, expected);
-            Object value = chunks.readValue(kryo, input, index, index >= 0 ? chunks.name(index) : "(a field unknown here)",
-                    index >= 0 ? genericTypes[index] : Object.class);
-            if (index < 0) {
-                continue;
-            }
-            expected = index + 1;
-            Class<?> fieldType = fieldTypes[index];
-            if (value == null) {
-                if (fieldType.isPrimitive()) {
-                    continue; // not sent as a primitive; keep the instance's value
-                }
-            } else if (!boxedTypes[index].isInstance(value)) {
-                throw new KryoException("field " + type.getName() + "." + chunks.name(index) + " is a "
-                        + fieldType.getName() + ", got " + value.getClass().getName());
-            }
-            try {
-                fields[index].set(object, value);
-            } catch (IllegalAccessException | RuntimeException e) {
-                throw new KryoException("cannot set field " + chunks.name(index) + " of " + type.getName() + ": " + e, e);
-            }
-        }
-        return object;
+    @SuppressWarnings("unchecked")
+    T finish(Object state) {
+        return (T) state;
+    }
+
+    @Override
+    String memberWord() {
+        return "field";
     }
 }

@@ -2,100 +2,112 @@ package io.swivel.protocol.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
-import com.esotericsoftware.kryo.Serializer;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 
 /**
- * Serializes a record by component name, each value in its own length-prefixed chunk (see
- * {@link NamedChunks}), so that a component added or removed between two versions of the record
- * still decodes: an unknown component is skipped, a missing one gets its type's default value.
+ * Serializes a record component by component ({@link MemberSerializer}): described once per
+ * value, then by position, so that a component added, removed or reordered between two versions
+ * of the record still decodes: an unknown component is skipped, a missing one gets its type's
+ * default value. Components are read through their accessors' method handles and the record is
+ * built through its canonical constructor's, made once per record class.
  */
-final class CompatibleRecordSerializer<T> extends Serializer<T> {
+final class CompatibleRecordSerializer<T> extends MemberSerializer<T> {
 
-    private final Class<T> type;
-    private final RecordComponent[] components;
-    private final Class<?>[] boxedTypes;
-    private final java.lang.reflect.Type[] genericTypes;
     private final Object[] defaults;
-    private final Method[] accessors;
     private final MethodHandle constructor;
-    private final NamedChunks chunks;
 
-    CompatibleRecordSerializer(Kryo kryo, Class<T> type) {
-        this.type = type;
-        this.components = type.getRecordComponents();
-        this.accessors = new Method[components.length];
-        this.boxedTypes = new Class<?>[components.length];
-        this.genericTypes = new java.lang.reflect.Type[components.length];
+    private CompatibleRecordSerializer(Class<T> type, RecordComponent[] components, boolean nameKeyed) {
+        super(type, names(components), types(components), genericTypes(components), accessors(type, components), nameKeyed);
+        Class<?>[] parameterTypes = types(components);
         this.defaults = new Object[components.length];
-        Class<?>[] parameterTypes = new Class<?>[components.length];
-        String[] names = new String[components.length];
+        for (int i = 0; i < components.length; i++) {
+            defaults[i] = defaultValue(parameterTypes[i]);
+        }
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            for (int i = 0; i < components.length; i++) {
-                accessors[i] = components[i].getAccessor();
-                accessors[i].setAccessible(true);
-                parameterTypes[i] = components[i].getType();
-                names[i] = components[i].getName();
-                boxedTypes[i] = NamedChunks.boxed(parameterTypes[i]);
-                genericTypes[i] = components[i].getGenericType();
-                defaults[i] = defaultValue(parameterTypes[i]);
-            }
             var canonical = type.getDeclaredConstructor(parameterTypes);
             canonical.setAccessible(true);
-            MethodHandle handle = lookup.unreflectConstructor(canonical);
-            this.constructor = handle.asSpreader(Object[].class, components.length)
+            this.constructor = MethodHandles.lookup().unreflectConstructor(canonical)
+                    .asSpreader(Object[].class, components.length)
                     .asType(MethodType.methodType(Object.class, Object[].class));
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new KryoException("cannot serialize record " + type.getName() + ": " + e, e);
         }
-        this.chunks = new NamedChunks(type.getName(), names);
     }
 
-    @Override
-    public void write(Kryo kryo, Output output, T record) {
-        chunks.writeCount(output);
+    /**
+     * @param type the record class
+     * @param nameKeyed write the name-keyed form instead of the described one
+     */
+    static <T> CompatibleRecordSerializer<T> of(Class<T> type, boolean nameKeyed) {
+        return new CompatibleRecordSerializer<>(type, type.getRecordComponents(), nameKeyed);
+    }
+
+    private static String[] names(RecordComponent[] components) {
+        String[] names = new String[components.length];
         for (int i = 0; i < components.length; i++) {
-            Object value;
-            try {
-                value = accessors[i].invoke(record);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new KryoException("cannot read component " + components[i].getName() + " of " + type.getName(), e);
-            }
-            chunks.write(kryo, output, i, value);
+            names[i] = components[i].getName();
         }
+        return names;
+    }
+
+    private static Class<?>[] types(RecordComponent[] components) {
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+        }
+        return types;
+    }
+
+    private static Type[] genericTypes(RecordComponent[] components) {
+        Type[] types = new Type[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getGenericType();
+        }
+        return types;
+    }
+
+    private static MethodHandle[] accessors(Class<?> type, RecordComponent[] components) {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodHandle[] handles = new MethodHandle[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                Method accessor = components[i].getAccessor();
+                accessor.setAccessible(true);
+                handles[i] = lookup.unreflect(accessor);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new KryoException("cannot serialize record " + type.getName() + ": " + e, e);
+        }
+        return handles;
     }
 
     @Override
-    public T read(Kryo kryo, Input input, Class<? extends T> requested) {
-        int count = chunks.readCount(input);
-        Object[] values = defaults.clone();
-        int expected = 0;
-        for (int n = 0; n < count; n++) {
-            int index = chunks.readName(input, expected);
-            Object value = chunks.readValue(kryo, input, index, index >= 0 ? chunks.name(index) : "(a component unknown here)",
-                    index >= 0 ? genericTypes[index] : Object.class);
-            if (index < 0) {
-                continue;
-            }
-            expected = index + 1;
-            if (value != null && !boxedTypes[index].isInstance(value)) {
-                throw new KryoException("record component " + type.getName() + "." + chunks.name(index) + " is a "
-                        + components[index].getType().getName() + ", got " + value.getClass().getName());
-            }
-            values[index] = value != null ? value : defaults[index];
-        }
+    Object begin(Kryo kryo, Class<? extends T> requested) {
+        return defaults.clone();
+    }
+
+    @Override
+    void set(Object state, int index, Object value) {
+        ((Object[]) state)[index] = value;
+    }
+
+    @Override
+    T finish(Object state) {
         try {
-            return type.cast(constructor.invokeExact(values));
+            return type.cast(constructor.invokeExact((Object[]) state));
         } catch (Throwable e) {
             throw new KryoException("cannot construct record " + type.getName() + ": " + e, e);
         }
+    }
+
+    @Override
+    String memberWord() {
+        return "record component";
     }
 
     private static Object defaultValue(Class<?> type) {

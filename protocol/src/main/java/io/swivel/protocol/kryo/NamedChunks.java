@@ -9,9 +9,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The wire form shared by {@link CompatibleObjectSerializer} and
- * {@link CompatibleRecordSerializer}: the values of one object, each under its name and in its
- * own length-prefixed chunk.
+ * The name-keyed form of an object, which writers before the described form
+ * ({@link MemberSerializer}) wrote and readers still read: the values of one object, each under
+ * its name and in its own length-prefixed chunk. The chunk itself is also how the described form
+ * carries a member of any type but a primitive or a string ({@link #writeChunk}).
  *
  * <pre>
  *   varint count
@@ -74,9 +75,33 @@ final class NamedChunks {
         output.writeVarInt(names.length, true);
     }
 
+    /** The member of that name, or -1. */
+    int indexOf(String name) {
+        Integer index = indexByName.get(name);
+        return index == null ? -1 : index;
+    }
+
     /** Writes member {@code index}: its name, then its value with its class in a length-prefixed chunk. */
     void write(Kryo kryo, Output output, int index, Object value) {
         output.writeBytes(encodedNames[index]);
+        writeChunk(kryo, output, value);
+    }
+
+    /**
+     * Writes a value with its class in a length-prefixed chunk. What is described inside the chunk
+     * is forgotten after it ({@link Descriptions}), as a reader that skips the chunk forgets it.
+     */
+    static void writeChunk(Kryo kryo, Output output, Object value) {
+        Descriptions descriptions = Descriptions.of(kryo);
+        int mark = descriptions.mark();
+        try {
+            writeChunkOf(kryo, output, value);
+        } finally {
+            descriptions.rollBack(mark);
+        }
+    }
+
+    private static void writeChunkOf(Kryo kryo, Output output, Object value) {
         if (output.getClass() != Output.class || output.getOutputStream() != null) {
             writeCopied(kryo, output, value); // a streaming output cannot be patched in place
             return;
@@ -197,6 +222,16 @@ final class NamedChunks {
             input.skip(length);
             return null;
         }
+        Descriptions descriptions = Descriptions.of(kryo);
+        int mark = descriptions.mark();
+        try {
+            return readChunk(kryo, input, length, nameForMessages, declared);
+        } finally {
+            descriptions.rollBack(mark); // what was described inside the chunk ends with it, as for the writer
+        }
+    }
+
+    private Object readChunk(Kryo kryo, Input input, int length, String nameForMessages, Type declared) {
         if (!(input instanceof BoundedInput)) {
             BoundedInput chunk = new BoundedInput(input.readBytes(length));
             expect(kryo, declared);

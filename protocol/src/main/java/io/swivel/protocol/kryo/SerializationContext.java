@@ -20,9 +20,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  *
  * <p>Objects are written with their class; classes are resolved through the given loader
  * after the allowlist accepted their name. Plain classes and records are written member by
- * member, by name, each value in a length-prefixed chunk ({@link CompatibleObjectSerializer},
- * {@link CompatibleRecordSerializer}), so a field added or removed between versions still
- * decodes.
+ * member: a class's member names travel once per value, its values then by position
+ * ({@link MemberSerializer}), and the reader maps them onto its own members by name, so a field
+ * added, removed or reordered between versions still decodes.
  *
  * <p>Decoding is bounded whatever the bytes: a class outside the allowlist is refused before it
  * is loaded; a declared length, count or size larger than the bytes that could back it is
@@ -108,18 +108,28 @@ public final class SerializationContext {
     }
 
     /**
-     * Installs the serializers that make up Swivel's body format on a Kryo: plain classes by
-     * field name and records by component name ({@link NamedChunks}), UUID and URI, and an
-     * instantiator that uses a no-argument constructor when there is one, and the fixed class ids of
-     * the JDK types ({@link JdkTypes}).
+     * Installs the serializers that make up Swivel's body format on a Kryo: plain classes and
+     * records member by member, described once per value and then by position
+     * ({@link MemberSerializer}; the name-keyed form of older writers is read too), UUID and URI,
+     * an instantiator that uses a no-argument constructor when there is one, and the fixed class
+     * ids of the JDK types ({@link JdkTypes}).
      */
     static void configureSerializers(Kryo kryo) {
+        configureSerializers(kryo, false);
+    }
+
+    /**
+     * As {@link #configureSerializers(Kryo)}; with {@code nameKeyed}, plain classes and records are
+     * written in the name-keyed form older writers write ({@link NamedChunks}): for tests of what
+     * older peers send.
+     */
+    static void configureSerializers(Kryo kryo, boolean nameKeyed) {
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         kryo.setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<CompatibleObjectSerializer<?>>() {
             @Override
             @SuppressWarnings({"unchecked", "rawtypes"})
             public CompatibleObjectSerializer<?> newSerializer(Kryo k, Class type) {
-                return new CompatibleObjectSerializer<>(type);
+                return CompatibleObjectSerializer.of(type, nameKeyed);
             }
         });
         kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
@@ -128,7 +138,7 @@ public final class SerializationContext {
             @Override
             @SuppressWarnings({"unchecked", "rawtypes"})
             public CompatibleRecordSerializer<?> newSerializer(Kryo k, Class type) {
-                return new CompatibleRecordSerializer<>(k, type);
+                return CompatibleRecordSerializer.of(type, nameKeyed);
             }
         });
         JdkTypes.register(kryo);

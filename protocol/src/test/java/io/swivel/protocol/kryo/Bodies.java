@@ -29,6 +29,24 @@ final class Bodies {
         return out.toBytes();
     }
 
+    /**
+     * A body as a context encodes it, but with plain classes and records in the name-keyed form
+     * that writers before the described form wrote ({@link NamedChunks}).
+     */
+    static byte[] nameKeyed(Object... values) {
+        com.esotericsoftware.kryo.Kryo kryo = new com.esotericsoftware.kryo.Kryo(
+                new AllowlistClassResolver(TypeAllowlist.forServices(java.util.List.of())), null);
+        kryo.setRegistrationRequired(false);
+        kryo.setReferences(false);
+        SerializationContext.configureSerializers(kryo, true);
+        Output out = new Output(256, -1);
+        out.writeVarInt(values.length, true);
+        for (Object value : values) {
+            kryo.writeClassAndObject(out, value);
+        }
+        return out.toBytes();
+    }
+
     /** The bytes Kryo writes for an ASCII class name: the name, with the last byte's high bit set. */
     static byte[] kryoString(String value) {
         Output out = new Output(64, -1);

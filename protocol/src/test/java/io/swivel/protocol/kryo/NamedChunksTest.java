@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The by-name, chunked form of POJOs and records: edge cases of writing and reading a chunk. */
+/**
+ * The by-name, chunked form of POJOs and records, as writers before the described form wrote it
+ * and readers still read it ({@link Bodies#nameKeyed}): edge cases of writing and reading a chunk.
+ */
 class NamedChunksTest {
 
     interface Api {
@@ -62,6 +65,9 @@ class NamedChunksTest {
         assertThat(((Holder) decoded[0]).value).isEqualTo(holder.value);
         assertThat(((Holder) decoded[0]).after).isEqualTo(42);
         assertThat(decoded[1]).isEqualTo(pair);
+        Object[] fromAnOlderWriter = context.decode(Bodies.nameKeyed(holder, pair), 2);
+        assertThat(((Holder) fromAnOlderWriter[0]).value).isEqualTo(holder.value);
+        assertThat(fromAnOlderWriter[1]).isEqualTo(pair);
     }
 
     @Test
@@ -87,7 +93,7 @@ class NamedChunksTest {
     private static byte[] holderBody() {
         Holder holder = new Holder();
         holder.value = "abc";
-        return context().encode(holder);
+        return Bodies.nameKeyed(holder);
     }
 
     private static int chunkLengthAt(byte[] body, String fieldName) {
@@ -137,7 +143,7 @@ class NamedChunksTest {
         Holder holder = new Holder();
         holder.value = "v";
         // Renaming the chunk "value" (a String) to "after" (an int field) delivers a String to an int.
-        byte[] stringInIntSlot = Bodies.replaceName(context.encode(holder), "value", "after");
+        byte[] stringInIntSlot = Bodies.replaceName(Bodies.nameKeyed(holder), "value", "after");
 
         assertThatThrownBy(() -> context.decode(stringInIntSlot, 1)).isInstanceOf(SerializationException.class)
                 .hasMessageContaining("after: a java.lang.String where int is declared"); // refused when its class is read

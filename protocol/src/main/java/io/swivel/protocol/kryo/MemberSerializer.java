@@ -1,0 +1,301 @@
+package io.swivel.protocol.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Type;
+
+/**
+ * The body form of plain classes ({@link CompatibleObjectSerializer}) and records
+ * ({@link CompatibleRecordSerializer}): an object's members described once per value, then its
+ * values by position; and, for older writers, the name-keyed form ({@link NamedChunks}).
+ *
+ * <pre>
+ *   varint tag                      (after the class id or name Kryo writes)
+ *   tag &lt;= 1024:                    the name-keyed form: tag is the member count (see NamedChunks)
+ *   tag = 2048 + n, n &lt; 256:        the described form, description number n:
+ *     if n is the next number:      varint length, then the description in length bytes:
+ *                                     varint count, count x ( string name, byte kind )
+ *     per described member, in order: its value by its kind (MemberKind): a primitive as Kryo
+ *                                     writes it, a String as Kryo writes it, anything else in a
+ *                                     chunk: varint length, the value written with its class
+ * </pre>
+ *
+ * <p>Descriptions are numbered per value ({@link Descriptions}): the first object of a class in a
+ * value carries the description, the next ones only its number. A reader maps a description onto
+ * its own members by name once ({@link Plan}) and keeps the last {@value #CACHED_PLANS} it met
+ * per class, found again by comparing the description's bytes: so an added, removed or reordered
+ * member decodes both ways, and a known description costs a byte comparison, not a name lookup per
+ * member per object. An unknown member is skipped: a primitive or string is read and dropped, a
+ * chunk skipped by its length without reading its class. Values are read and written through
+ * method handles made once per class, not per-field reflection.
+ *
+ * <p>An older reader (name-keyed form only) refuses the described form at its first object: it
+ * reads the tag as a member count above 1024 and fails with "... with 2048 members (expected: &lt;=
+ * 1024)". This reader reads both forms.
+ */
+abstract class MemberSerializer<T> extends Serializer<T> {
+
+    /** The first tag of the described form; tags from 1025 on were always refused by older readers. */
+    static final int DESCRIBED = 2048;
+    /** Plans kept per class (per Kryo instance): writers of that many versions at once stay cheap. */
+    static final int CACHED_PLANS = 4;
+    /** A description longer than this is parsed every time it comes, not kept. */
+    static final int MAX_CACHED_DESCRIPTION = 16 * 1024;
+
+    final Class<T> type;
+    final String[] names;
+    final Class<?>[] memberTypes;
+    final Type[] genericTypes;
+    private final Class<?>[] boxedTypes;
+    private final byte[] kinds;
+    private final MethodHandle[] getters;
+    private final MethodHandle[] boxedGetters;
+    private final byte[] description;
+    private final boolean nameKeyed;
+    final NamedChunks chunks;
+    private final Plan[] plans = new Plan[CACHED_PLANS];
+    private int nextPlan;
+    private Descriptions writtenIn;
+    private int writtenGeneration;
+    private int writtenNumber;
+
+    /**
+     * @param rawGetters one per member, {@code (T) -> member type}
+     * @param nameKeyed write the name-keyed form (what older writers write; tests)
+     */
+    MemberSerializer(Class<T> type, String[] names, Class<?>[] memberTypes, Type[] genericTypes,
+            MethodHandle[] rawGetters, boolean nameKeyed) {
+        this.type = type;
+        this.names = names;
+        this.memberTypes = memberTypes;
+        this.genericTypes = genericTypes;
+        this.nameKeyed = nameKeyed;
+        int n = names.length;
+        this.boxedTypes = new Class<?>[n];
+        this.kinds = new byte[n];
+        this.getters = new MethodHandle[n];
+        this.boxedGetters = new MethodHandle[n];
+        Output described = new Output(64, -1);
+        described.writeVarInt(n, true);
+        for (int i = 0; i < n; i++) {
+            boxedTypes[i] = NamedChunks.boxed(memberTypes[i]);
+            kinds[i] = MemberKind.of(memberTypes[i]);
+            getters[i] = rawGetters[i].asType(MemberKind.getterType(kinds[i], memberTypes[i]));
+            boxedGetters[i] = rawGetters[i].asType(MethodType.methodType(Object.class, Object.class));
+            described.writeString(names[i]);
+            described.writeByte(kinds[i]);
+        }
+        Output header = new Output(described.position() + 5, -1);
+        header.writeVarInt(described.position(), true);
+        header.writeBytes(described.getBuffer(), 0, described.position());
+        this.description = header.toBytes();
+        this.chunks = new NamedChunks(type.getName(), names);
+    }
+
+    /** Creates the object (or the state it is built from) that members are read into. */
+    abstract Object begin(Kryo kryo, Class<? extends T> requested);
+
+    /** Sets member {@code index} of {@code state}; the value is of the member's (boxed) type. */
+    abstract void set(Object state, int index, Object value);
+
+    /** The object read. */
+    abstract T finish(Object state);
+
+    /** "field" or "record component", for messages. */
+    abstract String memberWord();
+
+    String typeName() {
+        return type.getName();
+    }
+
+    /** The member of that name, or -1. */
+    int indexOf(String name) {
+        return chunks.indexOf(name);
+    }
+
+    Type declaredType(int index) {
+        return genericTypes[index];
+    }
+
+    @Override
+    public final void write(Kryo kryo, Output output, T object) {
+        int number = nameKeyed ? -1 : describe(kryo, output);
+        if (number < 0) {
+            writeNameKeyed(kryo, output, object);
+            return;
+        }
+        for (int i = 0; i < kinds.length; i++) {
+            writeValue(kryo, output, i, object);
+        }
+    }
+
+    /** Writes the tag, and the description if this value has none of it yet; -1 if the table is full. */
+    private int describe(Kryo kryo, Output output) {
+        Descriptions table = Descriptions.of(kryo);
+        if (writtenIn == table && writtenGeneration == table.generation() && table.owner(writtenNumber) == this) {
+            output.writeVarInt(DESCRIBED + writtenNumber, true);
+            return writtenNumber;
+        }
+        int number = table.add(this);
+        if (number >= 0) {
+            output.writeVarInt(DESCRIBED + number, true);
+            output.writeBytes(description);
+            writtenIn = table;
+            writtenGeneration = table.generation();
+            writtenNumber = number;
+        }
+        return number;
+    }
+
+    private void writeValue(Kryo kryo, Output output, int i, T object) {
+        MethodHandle getter = getters[i];
+        Object value = null;
+        try {
+            switch (kinds[i]) {
+                case MemberKind.OBJECT -> value = (Object) getter.invokeExact((Object) object);
+                case MemberKind.STRING -> output.writeString((String) getter.invokeExact((Object) object));
+                case MemberKind.INT -> output.writeVarInt((int) getter.invokeExact((Object) object), false);
+                case MemberKind.LONG -> output.writeVarLong((long) getter.invokeExact((Object) object), false);
+                case MemberKind.BOOLEAN -> output.writeBoolean((boolean) getter.invokeExact((Object) object));
+                case MemberKind.DOUBLE -> output.writeDouble((double) getter.invokeExact((Object) object));
+                case MemberKind.FLOAT -> output.writeFloat((float) getter.invokeExact((Object) object));
+                case MemberKind.BYTE -> output.writeByte((byte) getter.invokeExact((Object) object));
+                case MemberKind.SHORT -> output.writeShort((short) getter.invokeExact((Object) object));
+                default -> output.writeChar((char) getter.invokeExact((Object) object));
+            }
+        } catch (KryoException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw cannotRead(i, e);
+        }
+        if (kinds[i] == MemberKind.OBJECT) {
+            NamedChunks.writeChunk(kryo, output, value);
+        }
+    }
+
+    private RuntimeException cannotRead(int i, Throwable e) {
+        return new KryoException("cannot read " + memberWord() + " " + names[i] + " of " + type.getName() + ": " + e, e);
+    }
+
+    private void writeNameKeyed(Kryo kryo, Output output, T object) {
+        chunks.writeCount(output);
+        for (int i = 0; i < names.length; i++) {
+            Object value;
+            try {
+                value = (Object) boxedGetters[i].invokeExact((Object) object);
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw cannotRead(i, e);
+            }
+            chunks.write(kryo, output, i, value);
+        }
+    }
+
+    @Override
+    public final T read(Kryo kryo, Input input, Class<? extends T> requested) {
+        int tag = input.readVarInt(true);
+        if (tag <= NamedChunks.MAX_MEMBERS) {
+            return readNameKeyed(kryo, input, requested, tag);
+        }
+        if (tag < DESCRIBED || tag >= DESCRIBED + Descriptions.MAX) {
+            throw new KryoException(type.getName() + ": tag " + Integer.toUnsignedString(tag) + " is neither a member count"
+                    + " (<= " + NamedChunks.MAX_MEMBERS + ") nor a description number (" + DESCRIBED + " to "
+                    + (DESCRIBED + Descriptions.MAX - 1) + ")");
+        }
+        Plan plan = plan(kryo, input, tag - DESCRIBED);
+        Object state = begin(kryo, requested);
+        BoundedKryo.chargeElements(kryo, plan.bare);
+        for (int w = 0; w < plan.size(); w++) {
+            int target = plan.targets[w];
+            byte kind = plan.kinds[w];
+            Object value;
+            if (kind == MemberKind.OBJECT) {
+                value = chunks.readValue(kryo, input, target, plan.names[w], target >= 0 ? genericTypes[target] : Object.class);
+            } else {
+                value = MemberKind.read(kind, input);
+                if (value != null && target >= 0 && plan.mismatches[w] != null) {
+                    throw new DecodeRefusedException(DecodeRefusedException.Limit.DECLARED_TYPE, type.getName() + "."
+                            + names[target] + ": " + plan.mismatches[w] + " (at byte " + input.position() + " of the body)");
+                }
+            }
+            if (target >= 0) {
+                assign(state, target, value);
+            }
+        }
+        return finish(state);
+    }
+
+    /** The plan of description {@code number}: one open in this value, or the one that follows. */
+    private Plan plan(Kryo kryo, Input input, int number) {
+        Descriptions table = Descriptions.of(kryo);
+        if (number != table.mark()) {
+            Object described = table.described(number, type.getName()); // refuses a number never defined
+            if (!(described instanceof Plan plan) || !plan.isFor(this)) {
+                throw new KryoException(type.getName() + " refers to description #" + number + ", which describes "
+                        + (described instanceof Plan other ? other.typeName() : "something else"));
+            }
+            return plan;
+        }
+        int length = input.readVarInt(true);
+        int left = input.limit() - input.position();
+        if (length > left) {
+            throw new KryoException("a description of " + type.getName() + " declares " + length + " bytes, " + left + " left");
+        }
+        Plan plan = cached(input, length);
+        if (plan != null) {
+            BoundedKryo.chargeElements(kryo, plan.size());
+            input.setPosition(input.position() + length);
+        } else {
+            plan = Plan.parse(kryo, input, length, this);
+            if (length <= MAX_CACHED_DESCRIPTION) {
+                plans[nextPlan] = plan;
+                nextPlan = (nextPlan + 1) % CACHED_PLANS;
+            }
+        }
+        table.add(plan); // number == mark < Descriptions.MAX: there is room
+        return plan;
+    }
+
+    private Plan cached(Input input, int length) {
+        for (Plan plan : plans) {
+            if (plan != null && plan.matches(input, length)) {
+                return plan;
+            }
+        }
+        return null;
+    }
+
+    private T readNameKeyed(Kryo kryo, Input input, Class<? extends T> requested, int count) {
+        Object state = begin(kryo, requested);
+        int expected = 0;
+        for (int n = 0; n < count; n++) {
+            int index = chunks.readName(input, expected);
+            Object value = chunks.readValue(kryo, input, index, index >= 0 ? names[index] : "(a " + memberWord()
+                    + " unknown here)", index >= 0 ? genericTypes[index] : Object.class);
+            if (index < 0) {
+                continue;
+            }
+            expected = index + 1;
+            assign(state, index, value);
+        }
+        return finish(state);
+    }
+
+    private void assign(Object state, int index, Object value) {
+        if (value == null) {
+            if (memberTypes[index].isPrimitive()) {
+                return; // not sent as a primitive; keep the default
+            }
+        } else if (!boxedTypes[index].isInstance(value)) {
+            throw new KryoException(memberWord() + " " + type.getName() + "." + names[index] + " is a "
+                    + memberTypes[index].getName() + ", got " + value.getClass().getName());
+        }
+        set(state, index, value);
+    }
+}
