@@ -1,10 +1,13 @@
 package io.swivel.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.swivel.protocol.kryo.SerializationContext;
+import io.swivel.protocol.kryo.SerializationException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -92,6 +95,41 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
                     + maxFrameLength + " bytes: " + frame);
         }
         out.setInt(start, length);
+    }
+
+    /**
+     * Writes the {@link Status#OK} answer to a request straight into a buffer: the same bytes as
+     * {@link #encode encode(new ResponseFrame(requestId, OK, context.encode(result)), ...)}, with
+     * the result encoded by {@link SerializationContext#encode(ByteBufAllocator, byte[], Object)}
+     * behind the frame's header (no {@code byte[]} of the body, no copy of it here).
+     *
+     * @param alloc allocates the buffer (the channel's)
+     * @param requestId the id of the request answered
+     * @param context encodes the result
+     * @param result what the method returned
+     * @param maxFrameLength the longest frame allowed, length prefix excluded
+     * @return the frame, length prefix included, owned by the caller (writing it to a channel releases it)
+     * @throws SerializationException if the result cannot be encoded or its body is too long
+     * @throws TooLongFrameException if the frame exceeds the limit; nothing is left allocated
+     */
+    public static ByteBuf encodeResult(ByteBufAllocator alloc, long requestId, SerializationContext context, Object result,
+                                       int maxFrameLength) {
+        byte[] header = new byte[4 + Frame.HEADER_LENGTH + 1];
+        header[4] = Frame.MAGIC_V1;
+        header[5] = FrameType.RESPONSE.code();
+        for (int i = 0; i < 8; i++) {
+            header[6 + i] = (byte) (requestId >>> (56 - 8 * i));
+        }
+        header[14] = Status.OK.code();
+        ByteBuf frame = context.encode(alloc, header, result);
+        int length = frame.readableBytes() - 4;
+        if (length > maxFrameLength) {
+            frame.release();
+            throw new TooLongFrameException("frame of " + length + " bytes exceeds the limit of " + maxFrameLength
+                    + " bytes: ResponseFrame[id=" + requestId + ", OK, body=" + (length - header.length + 4) + " bytes]");
+        }
+        frame.setInt(0, length);
+        return frame;
     }
 
     private static void writeShortString(ByteBuf out, String value, String field) {

@@ -3,9 +3,12 @@ package io.swivel.protocol.kryo;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.KryoBufferOverflowException;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.util.Objects;
@@ -54,6 +57,8 @@ public final class SerializationContext {
     public static final int MAX_DEPTH = 64;
     /** Values in one body (arguments of one call). */
     private static final int MAX_VALUES = 255;
+    /** The longest body {@link #encode(ByteBufAllocator, byte[], Object)} writes in memory before streaming it. */
+    static final int IN_MEMORY = 256 * 1024;
 
     private final ClassLoader classLoader;
     private final TypeAllowlist allowlist;
@@ -161,21 +166,10 @@ public final class SerializationContext {
         BoundedKryo kryo = kryos.obtain();
         Output output = outputs.obtain();
         try {
-            output.reset();
-            output.writeVarInt(values.length, true);
-            for (Object value : values) {
-                kryo.writeClassAndObject(output, value);
-            }
+            writeValues(kryo, output, values);
             return output.toBytes();
         } catch (RuntimeException e) {
-            VirtualMachineError fatal = fatalCause(e);
-            if (fatal != null) {
-                throw fatal; // out of memory (or stack) while encoding: not a fault of the value, and not to be hidden
-            }
-            if (e instanceof SerializationException known) {
-                throw known;
-            }
-            throw new SerializationException("cannot encode " + describe(values) + ": " + firstLine(e.getMessage()), e);
+            throw encodeFailure(e, values);
         } finally {
             if (output.getBuffer().length > 64 * 1024) {
                 output.setBuffer(new byte[Math.min(1024, maxBodyLength)], maxBodyLength); // do not pool a huge buffer
@@ -183,6 +177,88 @@ public final class SerializationContext {
             outputs.free(output);
             kryos.free(kryo);
         }
+    }
+
+    /**
+     * Encodes one value (a result) into a Netty buffer from {@code alloc}, after {@code prefix} (a
+     * frame's header): the same bytes as {@code prefix} followed by {@link #encode encode(value)},
+     * without the {@code byte[]} copy of the body. A body of up to {@value #IN_MEMORY} bytes is
+     * written in the pooled Kryo buffer and copied once into a buffer of its exact size; a longer
+     * one is written again, streamed in chunks of {@value BufferBodyStream#CHUNK} bytes into a
+     * composite buffer, so that no array of half a G1 region or more is made for it (with
+     * {@code -Xmx1g} the regions are 1 MiB; a growing {@code byte[]} and its copy made each 1 MB
+     * answer a series of humongous allocations). The body limit is the same.
+     *
+     * @param alloc allocates the buffer (the channel's)
+     * @param prefix bytes to write before the body
+     * @param value the value; may be null
+     * @return the buffer, which the caller releases (writing it to a channel does)
+     * @throws SerializationException as {@link #encode}; nothing is left allocated then
+     * @throws VirtualMachineError as {@link #encode}
+     */
+    public ByteBuf encode(ByteBufAllocator alloc, byte[] prefix, Object value) {
+        BoundedKryo kryo = kryos.obtain();
+        Output output = outputs.obtain();
+        Object[] values = {value};
+        try {
+            output.setBuffer(output.getBuffer(), Math.min(IN_MEMORY, maxBodyLength));
+            try {
+                writeValues(kryo, output, values);
+                return alloc.ioBuffer(prefix.length + output.position()).writeBytes(prefix)
+                        .writeBytes(output.getBuffer(), 0, output.position());
+            } catch (RuntimeException e) {
+                if (maxBodyLength <= IN_MEMORY || !(overflowCause(e) instanceof KryoBufferOverflowException)) {
+                    throw e;
+                }
+            }
+            BufferBodyStream stream = new BufferBodyStream(alloc, prefix, maxBodyLength);
+            try {
+                Output streaming = new Output(BufferBodyStream.CHUNK, BufferBodyStream.CHUNK);
+                streaming.setOutputStream(stream);
+                writeValues(kryo, streaming, values);
+                streaming.flush();
+                return stream.finish();
+            } catch (RuntimeException | Error e) {
+                stream.discard();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            throw encodeFailure(e, values);
+        } finally {
+            output.setBuffer(output.getBuffer().length > 64 * 1024 ? new byte[Math.min(1024, maxBodyLength)]
+                    : output.getBuffer(), maxBodyLength); // do not pool a huge buffer; the limit back to the body's
+            outputs.free(output);
+            kryos.free(kryo);
+        }
+    }
+
+    private static void writeValues(BoundedKryo kryo, Output output, Object[] values) {
+        output.reset();
+        output.writeVarInt(values.length, true);
+        for (Object value : values) {
+            kryo.writeClassAndObject(output, value);
+        }
+    }
+
+    private static Throwable overflowCause(Throwable error) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof KryoBufferOverflowException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static RuntimeException encodeFailure(RuntimeException e, Object[] values) {
+        VirtualMachineError fatal = fatalCause(e);
+        if (fatal != null) {
+            throw fatal; // out of memory (or stack) while encoding: not a fault of the value, and not to be hidden
+        }
+        if (e instanceof SerializationException known) {
+            return known;
+        }
+        return new SerializationException("cannot encode " + describe(values) + ": " + firstLine(e.getMessage()), e);
     }
 
     /**

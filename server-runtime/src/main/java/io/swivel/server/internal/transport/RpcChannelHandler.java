@@ -1,13 +1,16 @@
 package io.swivel.server.internal.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
 import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.Frame;
+import io.swivel.protocol.FrameEncoder;
 import io.swivel.protocol.FrameMemoryException;
 import io.swivel.protocol.FrameType;
 import io.swivel.protocol.RemoteError;
@@ -44,6 +47,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
     private final Dispatcher dispatcher;
     private final ConnectionGuard guard;
     private final TransportEvents events;
+    private final int maxFrameLength;
     /** Set once a protocol error is being answered; the connection is closing. Event loop only. */
     private boolean closing;
     /** Who the peer is, found on the first request (the TLS handshake is done by then). Event loop only. */
@@ -53,10 +57,11 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
     private record Peer(InetSocketAddress address, Principal principal) {
     }
 
-    RpcChannelHandler(Dispatcher dispatcher, ConnectionGuard guard, TransportEvents events) {
+    RpcChannelHandler(Dispatcher dispatcher, ConnectionGuard guard, TransportEvents events, int maxFrameLength) {
         this.dispatcher = dispatcher;
         this.guard = guard;
         this.events = events;
+        this.maxFrameLength = maxFrameLength;
     }
 
     @Override
@@ -71,7 +76,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             if (peer == null) {
                 peer = peerOf(ctx);
             }
-            WireSink sink = new WireSink(ctx.channel(), request, guard, peer);
+            WireSink sink = new WireSink(ctx.channel(), request, guard, peer, maxFrameLength);
             if (request.refusal() != null) {
                 sink.fail(Status.BAD_REQUEST, request.service() + "#" + request.methodKey() + " not run: "
                         + request.refusal() + " (--max-metadata-entries, --max-metadata-bytes)");
@@ -140,13 +145,15 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
         private final RequestFrame request;
         private final ConnectionGuard guard;
         private final Peer peer;
+        private final int maxFrameLength;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        WireSink(Channel channel, RequestFrame request, ConnectionGuard guard, Peer peer) {
+        WireSink(Channel channel, RequestFrame request, ConnectionGuard guard, Peer peer, int maxFrameLength) {
             this.channel = channel;
             this.request = request;
             this.guard = guard;
             this.peer = peer;
+            this.maxFrameLength = maxFrameLength;
         }
 
         @Override
@@ -166,15 +173,33 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
 
         @Override
         public void ok(BundleGeneration generation, Object result) {
-            byte[] body;
+            ByteBuf frame;
             try {
-                body = generation.serialization().encode(result);
+                // encoded into the channel's pooled buffers, header and body, with no byte[] copy of the body
+                frame = FrameEncoder.encodeResult(channel.alloc(), request.requestId(), generation.serialization(), result,
+                        maxFrameLength);
             } catch (SerializationException e) {
                 log.warn("{}: cannot encode the result of {}: {}", generation, request.methodKey(), e.getMessage(), e);
                 fail(Status.INTERNAL, "the server cannot encode the result of " + request.methodKey() + ": " + e.getMessage());
                 return;
+            } catch (TooLongFrameException e) {
+                log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(), e.getMessage());
+                fail(Status.INTERNAL, "the answer could not be sent: " + e.getMessage());
+                return;
             }
-            write(new ResponseFrame(request.requestId(), Status.OK, body));
+            release();
+            if (!channel.isActive()) {
+                frame.release();
+                return; // the client is gone; nobody to answer
+            }
+            channel.writeAndFlush(frame).addListener((ChannelFutureListener) future -> {
+                if (!future.isSuccess() && future.channel().isActive()) {
+                    log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(),
+                            future.cause().getMessage());
+                    future.channel().writeAndFlush(ResponseFrame.message(request.requestId(), Status.INTERNAL,
+                            "the answer could not be sent: " + future.cause().getMessage()));
+                }
+            });
         }
 
         @Override
