@@ -97,13 +97,15 @@ public final class LoaderLeakTracker {
      * @param closedFor how long ago they closed, at least (the least time between two requests, too)
      * @return their names, as {@link #uncollected()} gives them
      */
-    public List<String> suspects(java.time.Duration closedFor) {
+    public synchronized List<String> suspects(java.time.Duration closedFor) {
+        // synchronized: a second caller waits for a collection in progress instead of naming, as
+        // survivors, loaders it is about to free
         List<Tracked> candidates = candidates(closedFor);
         long last = lastCollectionRequest.get();
         boolean untested = candidates.stream().anyMatch(t -> last == NEVER || t.closedAtNanos - last >= 0);
         long now = nanoClock.getAsLong();
-        if (untested && (last == NEVER || now - last >= closedFor.toNanos())
-                && lastCollectionRequest.compareAndSet(last, now)) {
+        if (untested && (last == NEVER || now - last >= closedFor.toNanos())) {
+            lastCollectionRequest.set(now);
             fullCollection.run();
             candidates = candidates(closedFor);
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,13 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Every metric family of a real server's {@code /metrics} follows Prometheus' naming rules:
  * checked here by the rules of {@code promtool check metrics} (client_golang's promlint) in
  * plain Java, so the check always runs, and by {@code promtool} itself where it is installed
- * (Debian: {@code apt-get install prometheus}; {@code .ci/run} installs it and sets
- * {@code SWIVEL_REQUIRE_PROMTOOL=1}, so that there it fails instead of skipping).
+ * (Debian: {@code apt-get install prometheus}; {@code .ci/run} takes the binary alone from that
+ * package, names it in {@code SWIVEL_PROMTOOL} and sets {@code SWIVEL_REQUIRE_PROMTOOL=1}, so that
+ * there it fails instead of skipping).
  */
 @Timeout(120)
 class MetricNamesTest {
 
-    private static final Path PROMTOOL = Path.of(System.getProperty("swivel.test.promtool", "/usr/bin/promtool"));
+    /** {@code SWIVEL_PROMTOOL} (where {@code .ci/run} put it), else {@code -Dswivel.test.promtool}, else Debian's. */
+    private static final Path PROMTOOL = Path.of(Optional.ofNullable(System.getenv("SWIVEL_PROMTOOL"))
+            .orElse(System.getProperty("swivel.test.promtool", "/usr/bin/promtool")));
     /** promlint's abbreviated units: a name part equal to one of them is refused. */
     private static final Set<String> ABBREVIATIONS = Set.of("s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb",
             "pb", "m", "h", "d");

@@ -256,6 +256,10 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                 tlsRefused = !heardFromServer;
             }
             log.warn("{}; closing the connection", why);
+        } else if (cause instanceof java.io.IOException) {
+            // an expected fault (a reset, a server gone): one line; the stack only at debug
+            log.warn("connection to {} failed: {}; closing it", remote, cause.toString());
+            log.debug("connection to {} failed", remote, cause);
         } else {
             log.warn("connection to {} failed: {}; closing it", remote, cause.toString(), cause);
         }
