@@ -174,7 +174,7 @@ abstract class MemberSerializer<T> extends Serializer<T> {
             throw cannotRead(i, e);
         }
         if (kinds[i] == MemberKind.OBJECT) {
-            NamedChunks.writeChunk(kryo, output, value);
+            NamedChunks.writeChunk(kryo, output, value, true);
         }
     }
 
@@ -216,7 +216,8 @@ abstract class MemberSerializer<T> extends Serializer<T> {
             byte kind = plan.kinds[w];
             Object value;
             if (kind == MemberKind.OBJECT) {
-                value = chunks.readValue(kryo, input, target, plan.names[w], target >= 0 ? genericTypes[target] : Object.class);
+                value = chunks.readValue(kryo, input, target, plan.names[w], target >= 0 ? genericTypes[target] : Object.class,
+                        true);
             } else {
                 value = MemberKind.read(kind, input);
                 if (value != null && target >= 0 && plan.mismatches[w] != null) {
@@ -277,7 +278,7 @@ abstract class MemberSerializer<T> extends Serializer<T> {
         for (int n = 0; n < count; n++) {
             int index = chunks.readName(input, expected);
             Object value = chunks.readValue(kryo, input, index, index >= 0 ? names[index] : "(a " + memberWord()
-                    + " unknown here)", index >= 0 ? genericTypes[index] : Object.class);
+                    + " unknown here)", index >= 0 ? genericTypes[index] : Object.class, false);
             if (index < 0) {
                 continue;
             }
