@@ -31,7 +31,10 @@ import java.lang.reflect.Type;
  * per class, found again by comparing the description's bytes: so an added, removed or reordered
  * member decodes both ways, and a known description costs a byte comparison, not a name lookup per
  * member per object. An unknown member is skipped: a primitive or string is read and dropped, a
- * chunk skipped by its length without reading its class. Values are read and written through
+ * chunk skipped by its length without reading its class. The class names Kryo first writes inside
+ * a described member's chunk are forgotten when it ends, on both sides, as its descriptions are
+ * ({@link AllowlistClassResolver#rollBack}): a class used again after a skipped chunk is named
+ * again. The name-keyed form leaves Kryo's names unscoped, as its older writers did. Values are read and written through
  * method handles made once per class, not per-field reflection.
  *
  * <p>An older reader (name-keyed form only) refuses the described form at its first object: it
