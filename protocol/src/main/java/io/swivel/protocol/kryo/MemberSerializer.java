@@ -31,7 +31,10 @@ import java.lang.reflect.Type;
  * per class, found again by comparing the description's bytes: so an added, removed or reordered
  * member decodes both ways, and a known description costs a byte comparison, not a name lookup per
  * member per object. An unknown member is skipped: a primitive or string is read and dropped, a
- * chunk skipped by its length without reading its class. Values are read and written through
+ * chunk skipped by its length without reading its class. The class names Kryo first writes inside
+ * a described member's chunk are forgotten when it ends, on both sides, as its descriptions are
+ * ({@link AllowlistClassResolver#rollBack}): a class used again after a skipped chunk is named
+ * again. The name-keyed form leaves Kryo's names unscoped, as its older writers did. Values are read and written through
  * method handles made once per class, not per-field reflection.
  *
  * <p>An older reader (name-keyed form only) refuses the described form at its first object: it
@@ -174,7 +177,7 @@ abstract class MemberSerializer<T> extends Serializer<T> {
             throw cannotRead(i, e);
         }
         if (kinds[i] == MemberKind.OBJECT) {
-            NamedChunks.writeChunk(kryo, output, value);
+            NamedChunks.writeChunk(kryo, output, value, true);
         }
     }
 
@@ -216,7 +219,8 @@ abstract class MemberSerializer<T> extends Serializer<T> {
             byte kind = plan.kinds[w];
             Object value;
             if (kind == MemberKind.OBJECT) {
-                value = chunks.readValue(kryo, input, target, plan.names[w], target >= 0 ? genericTypes[target] : Object.class);
+                value = chunks.readValue(kryo, input, target, plan.names[w], target >= 0 ? genericTypes[target] : Object.class,
+                        true);
             } else {
                 value = MemberKind.read(kind, input);
                 if (value != null && target >= 0 && plan.mismatches[w] != null) {
@@ -277,7 +281,7 @@ abstract class MemberSerializer<T> extends Serializer<T> {
         for (int n = 0; n < count; n++) {
             int index = chunks.readName(input, expected);
             Object value = chunks.readValue(kryo, input, index, index >= 0 ? names[index] : "(a " + memberWord()
-                    + " unknown here)", index >= 0 ? genericTypes[index] : Object.class);
+                    + " unknown here)", index >= 0 ? genericTypes[index] : Object.class, false);
             if (index < 0) {
                 continue;
             }

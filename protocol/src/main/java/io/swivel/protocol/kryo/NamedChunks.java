@@ -84,20 +84,27 @@ final class NamedChunks {
     /** Writes member {@code index}: its name, then its value with its class in a length-prefixed chunk. */
     void write(Kryo kryo, Output output, int index, Object value) {
         output.writeBytes(encodedNames[index]);
-        writeChunk(kryo, output, value);
+        writeChunk(kryo, output, value, false); // as older writers: names not scoped
     }
 
     /**
      * Writes a value with its class in a length-prefixed chunk. What is described inside the chunk
-     * is forgotten after it ({@link Descriptions}), as a reader that skips the chunk forgets it.
+     * is forgotten after it ({@link Descriptions}), as a reader that skips the chunk forgets it;
+     * so are the class names first written inside it if {@code scopeNames} (the described form:
+     * {@link AllowlistClassResolver#rollBack}; the name-keyed form never scoped them).
      */
-    static void writeChunk(Kryo kryo, Output output, Object value) {
+    static void writeChunk(Kryo kryo, Output output, Object value, boolean scopeNames) {
         Descriptions descriptions = Descriptions.of(kryo);
         int mark = descriptions.mark();
+        AllowlistClassResolver names = scopeNames ? AllowlistClassResolver.of(kryo) : null;
+        int namesMark = names == null ? 0 : names.mark();
         try {
             writeChunkOf(kryo, output, value);
         } finally {
             descriptions.rollBack(mark);
+            if (names != null) {
+                names.rollBack(namesMark);
+            }
         }
     }
 
@@ -207,11 +214,13 @@ final class NamedChunks {
      * @param index the member, -1 for one this class does not have
      * @param nameForMessages what to call the member in an error
      * @param declared the member's declared type: the value's class must be assignable to it
+     * @param scopeNames forget the class names first read in the chunk when it ends (the
+     *     described form, whose writers do the same; not the name-keyed form)
      * @return the value, or null when skipped
      * @throws KryoException if the chunk's length exceeds the bytes left, or its value does not
      *     end exactly at the chunk's end
      */
-    Object readValue(Kryo kryo, Input input, int index, String nameForMessages, Type declared) {
+    Object readValue(Kryo kryo, Input input, int index, String nameForMessages, Type declared, boolean scopeNames) {
         int length = input.readVarInt(true);
         int left = input.limit() - input.position();
         if (length < 0 || length > left) {
@@ -224,10 +233,15 @@ final class NamedChunks {
         }
         Descriptions descriptions = Descriptions.of(kryo);
         int mark = descriptions.mark();
+        AllowlistClassResolver names = scopeNames ? AllowlistClassResolver.of(kryo) : null;
+        int namesMark = names == null ? 0 : names.mark();
         try {
             return readChunk(kryo, input, length, nameForMessages, declared);
         } finally {
             descriptions.rollBack(mark); // what was described inside the chunk ends with it, as for the writer
+            if (names != null) {
+                names.rollBack(namesMark); // and so do the names first read in it (described form)
+            }
         }
     }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * The class names one body wrote or read are forgotten before the next body: a body that refers
  * to a class by a name id without giving its name (as a later reference in the same body would)
  * is refused, whatever the bodies before it held, few names or many (eleven in one body); and the
- * writer names every class again in each body.
+ * writer names every class again in each body. Within a body, a name first given inside a described
+ * member's chunk ends with the chunk, on both sides.
  */
 class ClassNameTableTest {
 
@@ -54,8 +55,13 @@ class ClassNameTableTest {
     record Many(R0 a, R1 b, R2 c, R3 d, R4 e, R5 f, R6 g, R7 h, R8 i, R9 j) {
     }
 
+    record Two(Small a, Small b) {
+    }
+
     interface Service {
         Many many(Many many, Small small);
+
+        Two two(Two two);
     }
 
     private static SerializationContext context() {
@@ -116,6 +122,38 @@ class ClassNameTableTest {
                 assertThatThrownBy(() -> context.decode(referring, 1)).isInstanceOf(SerializationException.class);
             }
         }
+    }
+
+    /** Where {@code part} occurs in {@code body}, in order. */
+    private static List<Integer> occurrences(byte[] body, byte[] part) {
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i + part.length <= body.length; i++) {
+            if (java.util.Arrays.equals(body, i, i + part.length, part, 0, part.length)) {
+                at.add(i);
+            }
+        }
+        return at;
+    }
+
+    @Test
+    void aNameFirstGivenInAMembersChunkEndsWithTheChunkOnBothSides() {
+        SerializationContext context = context();
+        Two two = new Two(new Small(1), new Small(2));
+        byte[] body = context.encode(two);
+        byte[] name = Bodies.kryoString(Small.class.getName());
+        List<Integer> names = occurrences(body, name);
+        assertThat(names).as("Small named in a's chunk and again in b's").hasSize(2);
+        assertThat(context.decode(body, 1)).containsExactly(two);
+
+        // b's chunk as a writer that kept a's name would write it: name id 1 without the name.
+        int at = names.get(1);
+        assertThat(body[at - 2]).isEqualTo((byte) (DefaultClassResolver.NAME + 2));
+        assertThat(body[at - 1]).isEqualTo((byte) 1);
+        byte[] referring = new byte[body.length - name.length];
+        System.arraycopy(body, 0, referring, 0, at);
+        System.arraycopy(body, at + name.length, referring, at, body.length - at - name.length);
+        referring[at - 3] = (byte) (body[at - 3] - name.length); // b's chunk length, one byte
+        assertThatThrownBy(() -> context.decode(referring, 1)).isInstanceOf(SerializationException.class);
     }
 
     @Test

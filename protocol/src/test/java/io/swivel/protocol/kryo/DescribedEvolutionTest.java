@@ -27,7 +27,9 @@ class DescribedEvolutionTest {
             "evo2.Tag", "package evo2; public record Tag(String name, int weight) { }",
             "evo2.Meter", "package evo2; public class Meter { public int value; }",
             "evo2.Box", "package evo2; public class Box { public Card card; }",
-            "evo2.Api", "package evo2; public interface Api { Box box(Card card, Tag tag, Meter meter, java.util.List<Tag> tags); }");
+            "evo2.Pin", "package evo2; public class Pin { public Tag tag; }",
+            "evo2.Api", "package evo2; public interface Api { Box box(Card card, Tag tag, Meter meter, java.util.List<Tag> tags);"
+                    + " Pin pin(Pin pin); }");
     private static final Map<String, String> V2 = Map.of(
             "evo2.Card", "package evo2; public class Card { public String note; public int count; public String email;"
                     + " public String title; }",
@@ -35,7 +37,9 @@ class DescribedEvolutionTest {
             "evo2.Meter", "package evo2; public class Meter { public String value; }",
             "evo2.Extra", "package evo2; public class Extra { public Tag tag; public java.util.List<String> more; }",
             "evo2.Box", "package evo2; public class Box { public Extra a; public Card card; }",
-            "evo2.Api", "package evo2; public interface Api { Box box(Card card, Tag tag, Meter meter, java.util.List<Tag> tags); }");
+            "evo2.Pin", "package evo2; public class Pin { public Tag first; public java.util.List<Tag> more; public Tag tag; }",
+            "evo2.Api", "package evo2; public interface Api { Box box(Card card, Tag tag, Meter meter, java.util.List<Tag> tags);"
+                    + " Pin pin(Pin pin); }");
 
     @TempDir
     static Path tmp;
@@ -144,6 +148,43 @@ class DescribedEvolutionTest {
         Object back = context2.decode(context2.encode(box), 1)[0]; // and the same version reads all of it
         assertThat(get(get(get(back, "a"), "tag"), "name")).isEqualTo("inner");
         assertThat(get(get(back, "card"), "title")).isEqualTo("outer");
+    }
+
+    @Test
+    void aClassFirstNamedInASkippedMemberIsNamedAgainInAMemberTheReaderHas() throws Exception {
+        // v2's Pin.first and Pin.more, which v1 does not have, hold the value's first Tags: Kryo
+        // names Tag (and the list's class) inside their chunks, which v1 skips; Pin.tag, which
+        // both have, must name Tag again rather than refer to a name v1 never read.
+        Object first = record(v2, "evo2.Tag", new Class<?>[] {long.class, int.class, String.class}, 1L, 1, "first");
+        Object more = record(v2, "evo2.Tag", new Class<?>[] {long.class, int.class, String.class}, 2L, 2, "more");
+        Object kept = record(v2, "evo2.Tag", new Class<?>[] {long.class, int.class, String.class}, 3L, 3, "kept");
+        Object pin = pojo(v2, "evo2.Pin", "first", first, "more", new java.util.ArrayList<>(List.of(more, more)),
+                "tag", kept);
+
+        Object decoded = context1.decode(context2.encode(pin), 1)[0];
+        assertThat(get(decoded, "tag")).isEqualTo(record(v1, "evo2.Tag", new Class<?>[] {String.class, int.class},
+                "kept", 3));
+
+        Object listFirst = pojo(v2, "evo2.Pin", "more", List.of(more), "tag", kept); // the list holds the first Tag
+        assertThat(get(context1.decode(context2.encode(listFirst), 1)[0], "tag")).isEqualTo(get(decoded, "tag"));
+
+        Object back = context2.decode(context2.encode(pin), 1)[0]; // the same version reads all of it
+        assertThat(get(back, "first")).isEqualTo(first);
+        assertThat(get(back, "more")).isEqualTo(List.of(more, more));
+        assertThat(get(back, "tag")).isEqualTo(kept);
+    }
+
+    @Test
+    void anOlderWritersBodyStillRefersToANameGivenInAnEarlierMember() throws Exception {
+        // Older writers did not scope names: Tag is named in Pin.first's chunk and referred to by
+        // id in the chunks after it. The same version reads it as the older reader did.
+        Object first = record(v2, "evo2.Tag", new Class<?>[] {long.class, int.class, String.class}, 1L, 1, "first");
+        Object kept = record(v2, "evo2.Tag", new Class<?>[] {long.class, int.class, String.class}, 3L, 3, "kept");
+        byte[] older = Bodies.nameKeyed(pojo(v2, "evo2.Pin", "first", first, "more", List.of(kept), "tag", kept));
+        Object back = context2.decode(older, 1)[0];
+        assertThat(get(back, "first")).isEqualTo(first);
+        assertThat(get(back, "more")).isEqualTo(List.of(kept));
+        assertThat(get(back, "tag")).isEqualTo(kept);
     }
 
     @Test
