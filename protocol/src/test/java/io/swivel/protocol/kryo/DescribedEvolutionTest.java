@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.swivel.testing.JavaSources;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,10 +50,10 @@ class DescribedEvolutionTest {
 
     @BeforeAll
     static void compileBothVersions() throws Exception {
-        v1 = load(JavaSources.compile(tmp.resolve("v1"), V1, List.of()));
-        v2 = load(JavaSources.compile(tmp.resolve("v2"), V2, List.of()));
-        context1 = context(v1);
-        context2 = context(v2);
+        v1 = CompiledVersions.load(JavaSources.compile(tmp.resolve("v1"), V1, List.of()));
+        v2 = CompiledVersions.load(JavaSources.compile(tmp.resolve("v2"), V2, List.of()));
+        context1 = CompiledVersions.context(v1, "evo2.Api");
+        context2 = CompiledVersions.context(v2, "evo2.Api");
     }
 
     @AfterAll
@@ -63,13 +62,7 @@ class DescribedEvolutionTest {
         v2.close();
     }
 
-    private static URLClassLoader load(Path classes) throws Exception {
-        return new URLClassLoader(new URL[] {classes.toUri().toURL()}, DescribedEvolutionTest.class.getClassLoader());
-    }
 
-    private static SerializationContext context(ClassLoader loader) throws Exception {
-        return SerializationContext.create(loader, TypeAllowlist.forServices(List.of(loader.loadClass("evo2.Api"))), 1 << 20);
-    }
 
     /** A new instance of a POJO with the given public fields set. */
     private static Object pojo(ClassLoader loader, String type, Object... namesAndValues) throws Exception {

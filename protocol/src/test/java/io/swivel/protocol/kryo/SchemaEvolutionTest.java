@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swivel.testing.JavaSources;
 import java.lang.reflect.Field;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,12 +71,12 @@ class SchemaEvolutionTest {
 
     @BeforeAll
     static void compileBothVersions() throws Exception {
-        v1 = load(JavaSources.compile(tmp.resolve("v1"), Map.of("evo.Dto", V1_DTO, "evo.Rec", V1_REC, "evo.Api", API),
+        v1 = CompiledVersions.load(JavaSources.compile(tmp.resolve("v1"), Map.of("evo.Dto", V1_DTO, "evo.Rec", V1_REC, "evo.Api", API),
                 List.of()));
-        v2 = load(JavaSources.compile(tmp.resolve("v2"), Map.of("evo.Dto", V2_DTO, "evo.Rec", V2_REC, "evo.Api", API),
+        v2 = CompiledVersions.load(JavaSources.compile(tmp.resolve("v2"), Map.of("evo.Dto", V2_DTO, "evo.Rec", V2_REC, "evo.Api", API),
                 List.of()));
-        context1 = context(v1);
-        context2 = context(v2);
+        context1 = CompiledVersions.context(v1, "evo.Api");
+        context2 = CompiledVersions.context(v2, "evo.Api");
     }
 
     @AfterAll
@@ -86,14 +85,7 @@ class SchemaEvolutionTest {
         v2.close();
     }
 
-    private static URLClassLoader load(Path classes) throws Exception {
-        return new URLClassLoader(new URL[] {classes.toUri().toURL()}, SchemaEvolutionTest.class.getClassLoader());
-    }
 
-    private static SerializationContext context(ClassLoader loader) throws Exception {
-        return SerializationContext.create(loader, TypeAllowlist.forServices(List.of(loader.loadClass("evo.Api"))),
-                1 << 20);
-    }
 
     private static Object newInstance(ClassLoader loader, String type, Object... args) throws Exception {
         Class<?>[] types = new Class<?>[args.length];
