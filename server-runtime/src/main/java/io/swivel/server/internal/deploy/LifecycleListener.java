@@ -86,7 +86,16 @@ interface LifecycleListener {
     }
 
     /**
-     * A version was unloaded.
+     * A version was loaded and started: told before it is activated or routed in any role, so
+     * what a listener builds for it (its meters) exists before its first call.
+     *
+     * @param generation the version, {@code STARTING}
+     */
+    default void loaded(BundleGeneration generation) {
+    }
+
+    /**
+     * A version was unloaded: it will take no call again.
      *
      * @param generation the version
      */

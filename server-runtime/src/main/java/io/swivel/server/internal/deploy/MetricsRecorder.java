@@ -4,13 +4,26 @@ import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.metrics.ServerMetrics;
 import java.nio.file.Path;
 
-/** Counts deployments, failures, rollbacks, swaps and drains in the server's meters. */
+/**
+ * Counts deployments, failures, rollbacks, swaps and drains in the server's meters, and gives
+ * each version its own meters from its load (before its first call) to its unload.
+ */
 final class MetricsRecorder implements LifecycleListener {
 
     private final ServerMetrics metrics;
 
     MetricsRecorder(ServerMetrics metrics) {
         this.metrics = metrics;
+    }
+
+    @Override
+    public void loaded(BundleGeneration generation) {
+        metrics.generationLoaded(generation);
+    }
+
+    @Override
+    public void unloaded(BundleGeneration generation) {
+        metrics.generationUnloaded(generation);
     }
 
     @Override
