@@ -237,7 +237,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
         String jarName = from.getFileName().toString();
         String message = error.getMessage();
         error(message.startsWith(jarName) ? message : jarName + ": " + message); // most messages name the jar already
-        listener.failed(name, from, error, active);
+        listener.failed(name, staged != null ? staged.version() : null, from, error, active);
         if (staged != null) {
             String file = staged.staged().getFileName().toString();
             if (!history.keeps(file) && !versions.files().contains(file)) {

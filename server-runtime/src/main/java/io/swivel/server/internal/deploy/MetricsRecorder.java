@@ -27,7 +27,8 @@ final class MetricsRecorder implements LifecycleListener {
     }
 
     @Override
-    public void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
+    public void failed(String bundle, String version, Path jar, DeploymentException error,
+                       BundleGeneration servingInstead) {
         metrics.deploymentFailed(bundle, error.failure().label());
     }
 

@@ -211,7 +211,8 @@ final class FakeHost implements Host {
         final List<BundleFacts> facts = new CopyOnWriteArrayList<>();
 
         @Override
-        public void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
+        public void failed(String bundle, String version, Path jar, DeploymentException error,
+                       BundleGeneration servingInstead) {
             events.add("failed " + bundle);
         }
 
