@@ -310,9 +310,9 @@ final class BundleLifecycle implements CanaryControl.Bundle {
     // ---- shadow (ShadowCommands stages and starts it; the slow end runs without this monitor) --
 
     /**
-     * Makes {@code mirror} the bundle's shadow, beside the version serving; the one before stops.
+     * Makes {@code mirror} the shadow beside the version serving; returns the one it replaced,
+     * taken out, for {@link #endShadow}, or null.
      *
-     * @return the shadow it replaced, taken out, for {@link #endShadow}; or null
      * @throws IllegalStateException if nothing serves, or the host refused it; nothing changed then
      */
     synchronized ShadowMirror startShadow(ShadowMirror mirror) {
