@@ -7,7 +7,6 @@ import io.swivel.server.internal.metrics.ServerMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,10 +156,11 @@ final class ShadowCommands {
     }
 
     /**
-     * See {@link Deployer#shadowStop}; {@code promoted} when its jar serves as a canary now. Not
-     * under this monitor: the wait for the copies running holds no lock.
+     * See {@link Deployer#shadowStop}; {@code promoted} when its jar serves as a canary now. Under
+     * this monitor (so a stop never ends a shadow whose start is not told yet), not the bundle's:
+     * the wait for the copies running holds no lifecycle monitor.
      */
-    String stop(String bundle, boolean promoted) throws ShadowException {
+    synchronized String stop(String bundle, boolean promoted) throws ShadowException {
         BundleLifecycle lifecycle = serving(bundle);
         ShadowMirror taken = lifecycle.takeShadow();
         if (taken == null) {
