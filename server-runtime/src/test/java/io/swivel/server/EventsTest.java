@@ -59,6 +59,7 @@ class EventsTest {
             assertThat(types.get(types.size() - 1)).isEqualTo("server_started");
             JsonNode failed = answer.path("events").get(0);
             assertThat(failed.path("bundle").asText()).isEqualTo("greeter");
+            assertThat(failed.path("version").asText()).as("the version the jar holds").isEqualTo("3.0.0");
             assertThat(failed.path("message").asText()).startsWith("greeter.jar did not deploy: ")
                     .endsWith("; 1.0.0 serves instead");
             JsonNode rolledBack = answer.path("events").get(types.indexOf("rolled_back"));

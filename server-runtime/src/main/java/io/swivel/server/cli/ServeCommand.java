@@ -8,12 +8,8 @@ import io.swivel.server.config.Tls;
 import io.swivel.server.config.Tracing;
 import io.swivel.server.internal.health.UncaughtErrors;
 import io.swivel.server.internal.Threads;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +22,6 @@ import picocli.CommandLine.Spec;
 /** {@code swivel serve}: run the server until SIGTERM or Ctrl-C. */
 @Command(name = "serve", description = "Run the server: deploy the jars of the deploy directory and serve them.")
 final class ServeCommand implements Callable<Integer> {
-
-    /** The jar name the sample greeter is deployed as. */
-    static final String SAMPLE_JAR = "greeter.jar";
 
     @Option(names = "--deploy-dir", description = "Watched directory of bundle jars (default: ${DEFAULT-VALUE}).")
     Path deployDir;
@@ -245,7 +238,7 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--with-samples", description = "Copy the sample greeter v1 bundle into the deploy directory first (as " + SAMPLE_JAR + ").")
+    @Option(names = "--with-samples", description = "Copy the sample greeter v1 bundle into the deploy directory first (as " + SampleJar.NAME + ").")
     boolean withSamples;
 
     @Spec
@@ -255,7 +248,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (withSamples) {
-            copySample(out);
+            SampleJar.copyInto(deployDir, out);
         }
         ServerConfig config = serverConfig();
         if (spec.commandLine().getDefaultValueProvider() instanceof LayeredDefaults defaults) {
@@ -365,39 +358,5 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(option + ": " + bytes + " (expected: < 2GiB)");
         }
         return (int) bytes;
-    }
-
-    private void copySample(PrintWriter out) throws IOException {
-        Path target = deployDir.resolve(SAMPLE_JAR);
-        if (Files.exists(target)) {
-            out.println("Sample: " + target + " already exists; left as it is");
-            return;
-        }
-        Path sample = findSampleJar();
-        Files.createDirectories(deployDir);
-        Path temp = deployDir.resolve("." + SAMPLE_JAR + ".tmp");
-        Files.copy(sample, temp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        out.println("Sample: copied " + sample + " to " + target);
-    }
-
-    /** The sample jar: in a source checkout under samples/greeter-v1/target, in a distribution under samples/. */
-    private static Path findSampleJar() throws IOException {
-        Path home = Path.of(System.getProperty("swivel.home", "."));
-        Path built = home.resolve("samples/greeter-v1/target");
-        for (Path dir : new Path[] {built, home.resolve("samples")}) {
-            if (Files.isDirectory(dir)) {
-                try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "greeter-v1-*.jar")) {
-                    for (Path jar : jars) {
-                        String name = jar.getFileName().toString();
-                        if (!name.endsWith("-sources.jar") && !name.endsWith("-tests.jar")) {
-                            return jar;
-                        }
-                    }
-                }
-            }
-        }
-        throw new CliException("the sample bundle is not built: no greeter-v1 jar in " + built.toAbsolutePath().normalize()
-                + "; run 'mvn -DskipTests package' in the Swivel checkout (./swivel does it on first use)");
     }
 }

@@ -7,6 +7,7 @@ import io.swivel.server.internal.deploy.Deployments;
 import io.swivel.server.internal.Threads;
 import io.swivel.server.internal.deploy.RollbackException;
 import java.io.Closeable;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +48,7 @@ public final class ClusterCommands implements Closeable {
     private final CuratorCache cache;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Duration staleAfter;
+    private final Clock clock;
     private final ScheduledExecutorService executor =
             Executors.newSingleThreadScheduledExecutor(Threads.daemon("swivel-cluster-commands"));
 
@@ -70,6 +72,22 @@ public final class ClusterCommands implements Closeable {
      * @param staleAfter the age after which a command is deleted
      */
     public ClusterCommands(CuratorFramework client, String instanceId, Deployments deployer, Duration staleAfter) {
+        this(client, instanceId, deployer, staleAfter, Clock.systemUTC());
+    }
+
+    /**
+     * Starts listening for commands, pruning those older than {@code staleAfter} by {@code clock}
+     * (a command's age is the clock's time less its znode's creation time).
+     *
+     * @param client a connected Curator client
+     * @param instanceId this server's id, {@code host:port}
+     * @param deployer executes rollbacks
+     * @param staleAfter the age after which a command is deleted
+     * @param clock the server's clock
+     */
+    public ClusterCommands(CuratorFramework client, String instanceId, Deployments deployer, Duration staleAfter,
+                           Clock clock) {
+        this.clock = clock;
         this.client = client;
         this.instanceId = instanceId;
         this.deployer = deployer;
@@ -90,7 +108,7 @@ public final class ClusterCommands implements Closeable {
             if (client.checkExists().forPath(RegistryPaths.COMMANDS) == null) {
                 return;
             }
-            long cutoff = System.currentTimeMillis() - staleAfter.toMillis();
+            long cutoff = clock.millis() - staleAfter.toMillis();
             for (String child : client.getChildren().forPath(RegistryPaths.COMMANDS)) {
                 String path = ZKPaths.makePath(RegistryPaths.COMMANDS, child);
                 Stat stat = client.checkExists().forPath(path);

@@ -30,7 +30,8 @@ public final class ClusterListeners {
      * The listeners a configuration asks for.
      *
      * @param config the server configuration
-     * @param clock decides a follower's retries and give-ups
+     * @param clock decides a follower's retries and give-ups, the registration's warm-up and the
+     *     pruning of old cluster commands
      * @param authorization the admin API's {@code Authorization} value, which a follower presents to
      *     the peers it fetches jars from
      * @param upload where a follower hands the jars it fetched
@@ -39,7 +40,7 @@ public final class ClusterListeners {
      */
     public static ClusterListeners forConfig(ServerConfig config, Clock clock, String authorization,
                                              BundleUpload upload, EventLog events) {
-        ZooKeeperUpdatingListener zookeeper = ZooKeeperUpdatingListener.forConfig(config).orElse(null);
+        ZooKeeperUpdatingListener zookeeper = ZooKeeperUpdatingListener.forConfig(config, clock).orElse(null);
         List<ServerListener> listeners = new ArrayList<>(2);
         if (zookeeper != null) {
             listeners.add(zookeeper);

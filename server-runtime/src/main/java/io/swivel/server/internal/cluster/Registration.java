@@ -62,12 +62,16 @@ public final class Registration implements Closeable {
     /** Whether the registrations say the {@code swivel/1} port speaks TLS. */
     private boolean tls;
 
+    /** Since when a version serves (its warm-up counts from then). */
+    private final java.time.Clock clock;
+
     /** What a bundle serves (its content hash) and since when (epoch ms). */
     private record Activation(String sha256, long since) {
     }
 
     private Registration(EmbeddedZooKeeper embedded, CuratorFramework client, String connectString,
-                         Duration stepTimeout, Duration sessionTimeout, Announce announce) {
+                         Duration stepTimeout, Duration sessionTimeout, Announce announce, java.time.Clock clock) {
+        this.clock = clock;
         this.announce = announce;
         this.embedded = embedded;
         this.client = client;
@@ -83,9 +87,10 @@ public final class Registration implements Closeable {
      * Connects to ZooKeeper as configured (starting the embedded one first if asked).
      *
      * @param config the server configuration
+     * @param clock since when a version serves, which its warm-up counts from
      * @return the registration, not yet publishing; null when {@code --zookeeper none}
      */
-    public static Registration connect(ServerConfig config) {
+    public static Registration connect(ServerConfig config, java.time.Clock clock) {
         if (config.zookeeper().equals(ServerConfig.NO_ZOOKEEPER)) {
             return null;
         }
@@ -100,7 +105,7 @@ public final class Registration implements Closeable {
             CuratorFramework client = ZooKeeperClients.connect(connectString, config.zkSessionTimeout(),
                     Duration.ofSeconds(10));
             Registration registration = new Registration(embedded, client, connectString,
-                    config.limits().deregisterTimeout(), config.zkSessionTimeout(), config.announce());
+                    config.limits().deregisterTimeout(), config.zkSessionTimeout(), config.announce(), clock);
             registration.tls = config.tls().enabled();
             return registration;
         } catch (RuntimeException e) {
@@ -181,7 +186,7 @@ public final class Registration implements Closeable {
             publisher.execute(() -> {
                 publishQueued.set(false);
                 Map<String, ServiceRegistrar.BundleVersion> services = new TreeMap<>();
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 long warmup = announce.warmup().toMillis();
                 Map<String, Activation> seen = new HashMap<>();
                 for (BundleSlot slot : directory.slots()) {

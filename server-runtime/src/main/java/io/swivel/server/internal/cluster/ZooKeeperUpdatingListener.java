@@ -14,22 +14,25 @@ import java.util.Optional;
 final class ZooKeeperUpdatingListener implements ServerListener {
 
     private final ServerConfig config;
+    private final java.time.Clock clock;
     private volatile Registration registration;
     private volatile ClusterCommands commands;
 
-    private ZooKeeperUpdatingListener(ServerConfig config) {
+    private ZooKeeperUpdatingListener(ServerConfig config, java.time.Clock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     /**
      * The listener a configuration asks for.
      *
      * @param config the server configuration
+     * @param clock the server's clock: since when a version serves (its warm-up), which commands are old
      * @return the listener, or empty with {@code --zookeeper none}
      */
-    static Optional<ZooKeeperUpdatingListener> forConfig(ServerConfig config) {
+    static Optional<ZooKeeperUpdatingListener> forConfig(ServerConfig config, java.time.Clock clock) {
         return config.zookeeper().equals(ServerConfig.NO_ZOOKEEPER) ? Optional.empty()
-                : Optional.of(new ZooKeeperUpdatingListener(config));
+                : Optional.of(new ZooKeeperUpdatingListener(config, clock));
     }
 
     /** @return the registration, once the server started; null before */
@@ -45,7 +48,7 @@ final class ZooKeeperUpdatingListener implements ServerListener {
 
     @Override
     public void serverStarting(RunningServer server) {
-        Registration connected = Registration.connect(config);
+        Registration connected = Registration.connect(config, clock);
         registration = connected;
         server.metrics().bindZooKeeper(connected::connected);
     }
@@ -54,7 +57,8 @@ final class ZooKeeperUpdatingListener implements ServerListener {
     public void serverStarted(RunningServer server) {
         Registration connected = registration;
         connected.publish(server.directory(), server.rpcAddress(), server.adminAddress());
-        commands = new ClusterCommands(connected.client(), connected.instanceId(), server.deployments());
+        commands = new ClusterCommands(connected.client(), connected.instanceId(), server.deployments(),
+                ClusterCommands.STALE_AFTER, clock);
     }
 
     @Override

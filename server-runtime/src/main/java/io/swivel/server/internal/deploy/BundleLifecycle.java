@@ -11,10 +11,9 @@ import java.util.List;
 
 /**
  * The life of one bundle: the versions it has loaded ({@link LoadedVersions}: the one serving,
- * the standby kept during its successor's probation, and the canary, a second active version),
- * its history, its probation, and what its jar holds. A shadow, which serves no caller, is kept
- * beside it by {@link ShadowCommands} and retired through the same {@link Retirer}. Every change happens here, under
- * this object's monitor, so deploy, rollback, probation, configuration and undeploy of one
+ * the standby kept during its successor's probation, the canary, a second active version, and
+ * the shadow, which takes copies of calls and serves no caller), its history, its probation, and
+ * what its jar holds. Every change happens here, under this object's monitor, so deploy, rollback, probation, configuration and undeploy of one
  * bundle never interleave; different bundles proceed independently. What happened is told to
  * the {@link LifecycleListener}; draining and unloading go through the {@link Retirer}.
  *
@@ -122,6 +121,11 @@ final class BundleLifecycle implements CanaryControl.Bundle {
 
     Rollout rollout() {
         return versions.rollout();
+    }
+
+    /** @return the shadow beside the version serving, or null */
+    ShadowMirror shadow() {
+        return versions.shadow().mirror();
     }
 
     Rollback rolledBack() {
@@ -233,7 +237,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
         String jarName = from.getFileName().toString();
         String message = error.getMessage();
         error(message.startsWith(jarName) ? message : jarName + ": " + message); // most messages name the jar already
-        listener.failed(name, from, error, active);
+        listener.failed(name, staged != null ? staged.version() : null, from, error, active);
         if (staged != null) {
             String file = staged.staged().getFileName().toString();
             if (!history.keeps(file) && !versions.files().contains(file)) {
@@ -303,6 +307,31 @@ final class BundleLifecycle implements CanaryControl.Bundle {
         return canary.pause(paused);
     }
 
+    // ---- shadow (ShadowCommands stages and starts it; the slow end runs without this monitor) --
+
+    /**
+     * Makes {@code mirror} the shadow beside the version serving; returns the one it replaced,
+     * taken out, for {@link #endShadow}, or null.
+     *
+     * @throws IllegalStateException if nothing serves, or the host refused it; nothing changed then
+     */
+    synchronized ShadowMirror startShadow(ShadowMirror mirror) {
+        if (versions.active() == null) {
+            throw new IllegalStateException("bundle " + name + " serves nothing to shadow");
+        }
+        return versions.shadow().start(mirror);
+    }
+
+    /** Takes the shadow out (no more copies); returns it, for {@link #endShadow}, or null. */
+    synchronized ShadowMirror takeShadow() {
+        return versions.shadow().take();
+    }
+
+    /** Ends a shadow taken out: waits for its copies, then it drains and unloads. Never under this monitor. */
+    String endShadow(ShadowMirror taken, String why, boolean promoted) {
+        return versions.shadow().end(taken, why, promoted);
+    }
+
     // ---- rollback --------------------------------------------------------------------------
 
     /**
@@ -330,13 +359,20 @@ final class BundleLifecycle implements CanaryControl.Bundle {
 
     /**
      * The jar was deleted: the services stop resolving at once, the running calls drain, then
-     * the version unloads, and the standby with it.
+     * the version unloads, and the standby and the shadow with it (the shadow's wait for its
+     * copies runs after this monitor is released).
      *
      * @param deleted the jar
      */
-    synchronized void undeploy(Path deleted) {
-        versions.undeploy(deleted);
-        listener.undeployed(name, deleted);
+    void undeploy(Path deleted) {
+        ShadowMirror shadow;
+        synchronized (this) {
+            shadow = versions.undeploy(deleted);
+            listener.undeployed(name, deleted);
+        }
+        if (shadow != null) {
+            endShadow(shadow, "undeployed", false);
+        }
     }
 
     /**

@@ -116,7 +116,8 @@ public final class BundleLoader {
      * @param settings where and how
      * @param sharedLoader provides {@code io.swivel.api} and {@code org.slf4j} to bundles
      * @param leakTracker watches closed loaders
-     * @param metrics told when a generation loads and unloads (its meters come and go with it)
+     * @param metrics told when a bundle breaks a rule (a refused exit, threads or thread-locals left behind);
+     *                its versions' meters come and go with the deployer's lifecycle events
      */
     public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker,
                         ServerMetrics metrics) {
@@ -129,7 +130,8 @@ public final class BundleLoader {
      * @param settings where and how
      * @param sharedLoader provides {@code io.swivel.api} and {@code org.slf4j} to bundles
      * @param leakTracker watches closed loaders
-     * @param metrics told when a generation loads and unloads (its meters come and go with it)
+     * @param metrics told when a bundle breaks a rule (a refused exit, threads or thread-locals left behind);
+     *                its versions' meters come and go with the deployer's lifecycle events
      * @param leftovers looks for the threads and thread-locals an unloaded version left behind
      */
     public BundleLoader(Settings settings, ClassLoader sharedLoader, LoaderLeakTracker leakTracker,
@@ -224,7 +226,6 @@ public final class BundleLoader {
             workers.allowCoreThreadTimeOut(true);
             BundleGeneration generation = new BundleGeneration(descriptor, loader, services, serialization, workers,
                     activator, context);
-            metrics.generationLoaded(generation);
             log.info("{} loaded from {} in {} ms: services {}{}", id, jar.getFileName(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), generation.serviceNames(),
                     descriptor.direct() ? "; calls run on I/O threads (Swivel-Dispatch: direct)" : "");

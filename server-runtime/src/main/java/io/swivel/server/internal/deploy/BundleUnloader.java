@@ -53,7 +53,6 @@ final class BundleUnloader {
             Thread.currentThread().interrupt();
             generation.executor().shutdownNow();
         }
-        metrics.generationUnloaded(generation);
         List<String> leftBehind = discard(id, generation.loader(), generation.context(), generation.activator());
         generation.unloaded();
         log.info("{} unloaded", id);

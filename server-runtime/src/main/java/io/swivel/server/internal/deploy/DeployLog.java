@@ -17,7 +17,8 @@ final class DeployLog implements LifecycleListener {
     private static final Logger log = LoggerFactory.getLogger(Deployer.class);
 
     @Override
-    public void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
+    public void failed(String bundle, String version, Path jar, DeploymentException error,
+                       BundleGeneration servingInstead) {
         String prefix = jar.getFileName() + ": ";
         String reason = error.getMessage().startsWith(prefix) ? error.getMessage().substring(prefix.length())
                 : error.getMessage(); // the line names the jar once

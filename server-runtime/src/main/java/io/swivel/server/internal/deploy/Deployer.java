@@ -72,7 +72,6 @@ public final class Deployer implements DeploymentOperations, Deployments, Canari
     Deployer(BundleLoader loader, Host host, Path deployDir, Path dataDir, DeploySettings settings, ServerMetrics metrics,
              Clock clock) {
         this.loader = loader;
-        this.host = host;
         this.settings = settings;
         this.clock = clock;
         this.journal = new StateJournal(dataDir);
@@ -80,6 +79,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Canari
         this.events = new EventLog(clock, settings.eventLogSize());
         this.listener = Listeners.of(List.of(new MarkerWriter(), journal, new MetricsRecorder(metrics), new DeployLog(),
                 events, seriesEvents));
+        this.host = new AnnouncingHost(host, listener);
         this.probation = new Probation(new Probation.Policy(settings.probation(), settings.maxErrorRate(),
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);

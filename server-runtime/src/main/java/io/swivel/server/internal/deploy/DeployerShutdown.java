@@ -39,7 +39,7 @@ final class DeployerShutdown {
         probation.close();
         canaryTimer.close();
         stopping = new ArrayList<>();
-        stopping.addAll(shadowCommands.stopServing());
+        shadowCommands.stopStarting(); // each lifecycle takes its shadow out below
         for (BundleLifecycle lifecycle : lifecycles.values()) {
             stopping.addAll(lifecycle.stopServing());
         }

@@ -145,8 +145,9 @@ public final class EventLog implements LifecycleListener {
     }
 
     @Override
-    public void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
-        add("failed", bundle, null, jar.getFileName() + " did not deploy: " + error.getMessage()
+    public void failed(String bundle, String version, Path jar, DeploymentException error,
+                       BundleGeneration servingInstead) {
+        add("failed", bundle, version, jar.getFileName() + " did not deploy: " + error.getMessage()
                 + (servingInstead != null ? "; " + servingInstead.version() + " serves instead" : "; nothing serves"));
     }
 

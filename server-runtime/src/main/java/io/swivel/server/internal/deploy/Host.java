@@ -29,8 +29,7 @@ interface Host {
     void split(String bundle, io.swivel.server.internal.dispatch.CanarySplit split);
 
     /**
-     * Sets or ends (null) a bundle's shadow, which takes copies of its calls; the in-memory hosts
-     * of the unit tests have none.
+     * Sets or ends (null) a bundle's shadow, which takes copies of its calls.
      */
     default void mirror(String bundle, io.swivel.server.internal.dispatch.CallMirror mirror) {
         throw new UnsupportedOperationException("this host runs no shadow");

@@ -26,11 +26,13 @@ interface LifecycleListener {
      * A jar did not deploy; what served before still serves.
      *
      * @param bundle the bundle it claims (or its file name's)
+     * @param version the version it holds, or null if it could not be read that far
      * @param jar the jar
      * @param error why
      * @param servingInstead what serves instead, or null
      */
-    default void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
+    default void failed(String bundle, String version, Path jar, DeploymentException error,
+                       BundleGeneration servingInstead) {
     }
 
     /**
@@ -86,7 +88,16 @@ interface LifecycleListener {
     }
 
     /**
-     * A version was unloaded.
+     * A version was loaded and started: told before it is activated or routed in any role, so
+     * what a listener builds for it (its meters) exists before its first call.
+     *
+     * @param generation the version, {@code STARTING}
+     */
+    default void loaded(BundleGeneration generation) {
+    }
+
+    /**
+     * A version was unloaded: it will take no call again.
      *
      * @param generation the version
      */

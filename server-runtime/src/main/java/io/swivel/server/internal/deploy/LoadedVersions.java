@@ -19,9 +19,10 @@ import java.util.Set;
  * monitor, which guards every change (the fields are volatile for status reads).
  *
  * <p>A role is a field, its routing one call to the {@link Host} (a {@link CanarySplit} in the
- * directory for the canary), and each loaded version is listed by {@link #loaded()}, which
- * shutdown, undeploy and history pruning go through. A shadow (copies of calls, no caller) is not
- * one of these roles: {@link ShadowCommands} keeps it, routed through {@link Host#mirror}.
+ * directory for the canary, a {@link ShadowMirror} for the shadow), and each version that takes
+ * calls is listed by {@link #loaded()}, which undeploy and history pruning go through. The
+ * shadow (copies of calls, no caller) is the fourth role, kept by its {@link ShadowRole}: a swap,
+ * a rollback or a canary leave it running beside whatever serves; undeploy and shutdown end it.
  */
 final class LoadedVersions {
 
@@ -36,6 +37,7 @@ final class LoadedVersions {
     private volatile Probation.Watch watch;
     private volatile BundleGeneration canary;
     private volatile Rollout rollout;
+    private final ShadowRole shadow;
 
     LoadedVersions(String name, Object lock, Host host, Retirer retirer, Probation probation,
                    LifecycleListener listener) {
@@ -45,6 +47,12 @@ final class LoadedVersions {
         this.retirer = retirer;
         this.probation = probation;
         this.listener = listener;
+        this.shadow = new ShadowRole(name, host, retirer, listener);
+    }
+
+    /** @return the shadow role: the shadow beside the version serving, if any */
+    ShadowRole shadow() {
+        return shadow;
     }
 
     BundleGeneration active() {
@@ -278,9 +286,13 @@ final class LoadedVersions {
 
     /**
      * The bundle's jar was deleted: if the version serving came from it, its services stop
-     * resolving at once and it drains and unloads; the standby unloads.
+     * resolving at once and it drains and unloads; the standby unloads; the shadow stops
+     * taking copies.
+     *
+     * @return the shadow, taken out, for the caller to {@linkplain ShadowRole#end end} without the monitor; or null
      */
-    void undeploy(java.nio.file.Path deleted) {
+    ShadowMirror undeploy(java.nio.file.Path deleted) {
+        ShadowMirror ended = shadow.take();
         endCanary(null);
         BundleGeneration serving = active;
         if (serving != null && serving.descriptor().source().equals(deleted)) {
@@ -295,17 +307,23 @@ final class LoadedVersions {
         if (kept != null) {
             retirer.retire(kept, null);
         }
+        return ended;
     }
 
     /**
-     * Shutdown, first step: no more probation, and the versions loaded stop taking calls (the one
-     * serving stays routed, so its callers are answered {@code RELOADING} and retry elsewhere).
+     * Shutdown, first step: no more probation, the shadow takes no more copies, and the versions
+     * loaded stop taking calls (the one serving stays routed, so its callers are answered
+     * {@code RELOADING} and retry elsewhere).
      *
      * @return the versions to drain and unload
      */
     List<BundleGeneration> stopServing() {
         endProbation();
         List<BundleGeneration> loaded = new ArrayList<>();
+        BundleGeneration copying = shadow.stopServing();
+        if (copying != null) {
+            loaded.add(copying);
+        }
         BundleGeneration trial = canary;
         canary = null;
         rollout = null;
@@ -338,11 +356,15 @@ final class LoadedVersions {
         }
     }
 
-    /** The history file names of the versions loaded, which pruning must keep. */
+    /** The history file names of the versions loaded (the shadow's too), which pruning must keep. */
     Set<String> files() {
         Set<String> files = new HashSet<>();
         for (BundleGeneration generation : loaded()) {
             files.add(generation.descriptor().staged().getFileName().toString());
+        }
+        ShadowMirror copying = shadow.mirror();
+        if (copying != null) {
+            files.add(copying.shadow().descriptor().staged().getFileName().toString());
         }
         return files;
     }

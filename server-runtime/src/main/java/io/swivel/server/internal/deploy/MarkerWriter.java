@@ -22,7 +22,8 @@ final class MarkerWriter implements LifecycleListener {
     }
 
     @Override
-    public void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
+    public void failed(String bundle, String version, Path jar, DeploymentException error,
+                       BundleGeneration servingInstead) {
         try {
             Markers.failed(jar, error, describe(servingInstead));
         } catch (IOException e) {

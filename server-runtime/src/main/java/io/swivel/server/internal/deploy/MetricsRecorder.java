@@ -4,7 +4,10 @@ import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.metrics.ServerMetrics;
 import java.nio.file.Path;
 
-/** Counts deployments, failures, rollbacks, swaps and drains in the server's meters. */
+/**
+ * Counts deployments, failures, rollbacks, swaps and drains in the server's meters, and gives
+ * each version its own meters from its load (before its first call) to its unload.
+ */
 final class MetricsRecorder implements LifecycleListener {
 
     private final ServerMetrics metrics;
@@ -14,7 +17,18 @@ final class MetricsRecorder implements LifecycleListener {
     }
 
     @Override
-    public void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
+    public void loaded(BundleGeneration generation) {
+        metrics.generationLoaded(generation);
+    }
+
+    @Override
+    public void unloaded(BundleGeneration generation) {
+        metrics.generationUnloaded(generation);
+    }
+
+    @Override
+    public void failed(String bundle, String version, Path jar, DeploymentException error,
+                       BundleGeneration servingInstead) {
         metrics.deploymentFailed(bundle, error.failure().label());
     }
 

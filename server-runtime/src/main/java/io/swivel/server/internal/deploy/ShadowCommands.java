@@ -7,7 +7,6 @@ import io.swivel.server.internal.metrics.ServerMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +17,13 @@ import java.util.function.Supplier;
  * The {@link Deployer}'s shadow commands: stage a version from a jar on this machine as the
  * shadow of a bundle that serves (loaded and started, never routed to a caller, given copies
  * of live calls by its {@link ShadowMirror}), stop it, promote it to canary or to active, and
- * report on it. One shadow per bundle; a new one replaces the one before. {@code state.json}
+ * report on it. One shadow per bundle; a new one replaces the one before. The shadow is a role
+ * of the bundle's {@link BundleLifecycle} (its {@link ShadowRole}); this class stages, loads and
+ * words the commands, and ends a shadow the lifecycle gave up outside its monitor. {@code state.json}
  * keeps the shadows running (their copy in history and their settings), and a restart starts
  * each one again beside its bundle once the start-up deployments are done, its counts at zero.
  */
 final class ShadowCommands {
-
-    /** How long a stop waits for the copies running before the shadow drains. */
-    static final long STOP_WAIT_MILLIS = 5_000;
 
     /** How a shadow takes copies. */
     record Settings(int percent, int threads, int queue) {
@@ -86,8 +84,6 @@ final class ShadowCommands {
     private final Path historyDir;
     /** Guarded by this: the shadows {@code state.json} names, until {@link #restoreSaved} starts them again. */
     private final Map<String, SavedState.SavedShadow> saved = new LinkedHashMap<>();
-    /** Guarded by this. */
-    private final Map<String, ShadowMirror> shadows = new LinkedHashMap<>();
     /** Guarded by this: once shutdown began, no shadow starts. */
     private boolean stopped;
 
@@ -140,16 +136,17 @@ final class ShadowCommands {
             generation.activate(); // takes calls, from its mirror only: it is never routed
             ShadowMirror mirror = new ShadowMirror(generation, lifecycle::active, settings.percent(), settings.threads(),
                     settings.queue(), new ShadowReport(bundle, generation.version(), metrics, clock));
-            String replaced = stopMirror(bundle, "replaced by " + generation.version(), false);
+            ShadowMirror before;
             try {
-                host.mirror(bundle, mirror);
+                before = lifecycle.startShadow(mirror);
             } catch (IllegalStateException e) {
                 mirror.stop();
                 generation.startDraining();
                 retirer.retire(generation, null);
                 throw new ShadowException(ShadowException.Reason.UNKNOWN_BUNDLE, e.getMessage(), e);
             }
-            shadows.put(bundle, mirror);
+            String replaced = before != null
+                    ? lifecycle.endShadow(before, "replaced by " + generation.version(), false) : null;
             String message = bundle + " shadow " + generation.version() + " beside " + active.version() + ": copies of "
                     + settings.percent() + "% of the calls to @Idempotent methods, on " + settings.threads()
                     + " threads with a queue of " + settings.queue() + (replaced != null ? "; " + replaced : "");
@@ -158,10 +155,18 @@ final class ShadowCommands {
         }
     }
 
-    /** See {@link Deployer#shadowStop}; {@code promoted} when its jar serves as a canary now. */
+    /**
+     * See {@link Deployer#shadowStop}; {@code promoted} when its jar serves as a canary now. Under
+     * this monitor (so a stop never ends a shadow whose start is not told yet), not the bundle's:
+     * the wait for the copies running holds no lifecycle monitor.
+     */
     synchronized String stop(String bundle, boolean promoted) throws ShadowException {
-        require(bundle, "stop");
-        return stopMirror(bundle, "stopped", promoted);
+        BundleLifecycle lifecycle = serving(bundle);
+        ShadowMirror taken = lifecycle.takeShadow();
+        if (taken == null) {
+            throw noShadow(bundle, "stop");
+        }
+        return lifecycle.endShadow(taken, "stopped", promoted);
     }
 
     /** After a restart, before the start-up deployments: a shadow {@code state.json} names. */
@@ -179,7 +184,8 @@ final class ShadowCommands {
         for (Map.Entry<String, SavedState.SavedShadow> entry : saved.entrySet()) {
             String bundle = entry.getKey();
             SavedState.SavedShadow shadow = entry.getValue();
-            if (shadows.containsKey(bundle)) {
+            BundleLifecycle lifecycle = lifecycles.get(bundle);
+            if (lifecycle != null && lifecycle.shadow() != null) {
                 continue; // one was started since (a command): it replaced the saved one
             }
             Path dir = historyDir.resolve(bundle).normalize();
@@ -196,37 +202,15 @@ final class ShadowCommands {
         saved.clear();
     }
 
-    /**
-     * Ends a bundle's shadow: no more copies, those waiting dropped, the version drained and
-     * unloaded. Returns the line saying so, or null without a shadow.
-     */
-    private String stopMirror(String bundle, String why, boolean promoted) {
-        ShadowMirror mirror = shadows.remove(bundle);
-        if (mirror == null) {
-            return null;
-        }
-        host.mirror(bundle, null);
-        mirror.stop();
-        mirror.awaitStopped(STOP_WAIT_MILLIS);
-        BundleGeneration generation = mirror.shadow();
-        generation.startDraining();
-        ShadowReport report = mirror.report();
-        String message = bundle + " shadow " + generation.version() + " " + why + " after " + report.copiedCount()
-                + " copies: " + report.matchCount() + " matched, " + report.mismatchCount() + " mismatched, "
-                + report.errorCount() + " failed, " + report.droppedCount() + " dropped";
-        retirer.retire(generation, message);
-        listener.shadowEnded(mirror, promoted, message);
-        return message;
-    }
-
     /** The shadow of a bundle, or empty. */
-    synchronized Optional<ShadowMirror> shadow(String bundle) {
-        return Optional.ofNullable(shadows.get(bundle));
+    Optional<ShadowMirror> shadow(String bundle) {
+        BundleLifecycle lifecycle = lifecycles.get(bundle);
+        return Optional.ofNullable(lifecycle != null ? lifecycle.shadow() : null);
     }
 
     /** See {@link Deployer#shadowReport}. */
-    synchronized Map<String, Object> report(String bundle) throws ShadowException {
-        return view(require(bundle, "report on"));
+    Map<String, Object> report(String bundle) throws ShadowException {
+        return view(mirror(bundle, "report on"));
     }
 
     static Map<String, Object> view(ShadowMirror mirror) {
@@ -242,33 +226,30 @@ final class ShadowCommands {
     }
 
     /** The shadow's staged jar, for its promotion; the shadow keeps running until the canary starts. */
-    synchronized Path stagedJar(String bundle) throws ShadowException {
-        return require(bundle, "promote").shadow().descriptor().staged();
+    Path stagedJar(String bundle) throws ShadowException {
+        return mirror(bundle, "promote").shadow().descriptor().staged();
     }
 
-    /** Shutdown: no shadow takes copies any more; returns their versions, draining, to unload. */
-    synchronized List<BundleGeneration> stopServing() {
+    /**
+     * Shutdown, before the lifecycles stop serving (which takes their shadows out): no shadow
+     * starts any more.
+     */
+    synchronized void stopStarting() {
         stopped = true;
-        List<BundleGeneration> draining = new ArrayList<>();
-        for (Map.Entry<String, ShadowMirror> entry : shadows.entrySet()) {
-            ShadowMirror mirror = entry.getValue();
-            host.mirror(entry.getKey(), null);
-            mirror.stop();
-            mirror.shadow().startDraining();
-            draining.add(mirror.shadow());
-        }
-        shadows.clear();
-        return draining;
     }
 
-    private ShadowMirror require(String bundle, String action) throws ShadowException {
-        ShadowMirror mirror = shadows.get(bundle);
+    /** @return the shadow of a bundle that serves */
+    private ShadowMirror mirror(String bundle, String action) throws ShadowException {
+        ShadowMirror mirror = serving(bundle).shadow();
         if (mirror == null) {
-            serving(bundle);
-            throw new ShadowException(ShadowException.Reason.NO_SHADOW, "bundle " + bundle + " runs no shadow to "
-                    + action + "; start one with swivel shadow " + bundle + " JAR", null);
+            throw noShadow(bundle, action);
         }
         return mirror;
+    }
+
+    private static ShadowException noShadow(String bundle, String action) {
+        return new ShadowException(ShadowException.Reason.NO_SHADOW, "bundle " + bundle + " runs no shadow to "
+                + action + "; start one with swivel shadow " + bundle + " JAR", null);
     }
 
     private BundleLifecycle serving(String bundle) throws ShadowException {

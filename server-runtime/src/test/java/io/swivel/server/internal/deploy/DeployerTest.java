@@ -38,6 +38,13 @@ class DeployerTest {
 
     @BeforeEach
     void start() {
+        start(io.swivel.server.internal.metrics.ServerMetrics.none());
+    }
+
+    private void start(io.swivel.server.internal.metrics.ServerMetrics metrics) {
+        if (deployer != null) {
+            deployer.close();
+        }
         deployDir = root.resolve("deploy");
         Path dataDir = root.resolve("data");
         directory = new ServiceDirectory();
@@ -46,7 +53,41 @@ class DeployerTest {
                 RpcService.class.getClassLoader(), leakTracker);
         deployer = new Deployer(loader, directory, deployDir, dataDir,
                 new DeploySettings(Duration.ofSeconds(5), 5, Duration.ZERO, 0.5, 20, Duration.ofSeconds(5)),
-                io.swivel.server.internal.metrics.ServerMetrics.none(), java.time.Clock.systemUTC());
+                metrics, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * The meters of each version, made by the metrics listener on the lifecycle's events: a
+     * version's exist before it serves (told while it is still STARTING and not routed), and go
+     * once it unloaded.
+     */
+    @Test
+    void eachVersionHasItsMetersFromBeforeItServesUntilItUnloaded() throws Exception {
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.swivel.server.internal.metrics.ServerMetrics none = io.swivel.server.internal.metrics.ServerMetrics.none();
+        start((io.swivel.server.internal.metrics.ServerMetrics) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.swivel.server.internal.metrics.ServerMetrics.class},
+                (proxy, method, args) -> {
+                    if (method.getName().startsWith("generation")) {
+                        io.swivel.server.internal.bundle.BundleGeneration generation =
+                                (io.swivel.server.internal.bundle.BundleGeneration) args[0];
+                        told.add(method.getName() + " " + generation.version() + " " + generation.state()
+                                + (directory.find("io.swivel.samples.greeter.Greeter") == generation ? " routed" : ""));
+                    }
+                    return method.invoke(none, args);
+                }));
+        Path jar = copy("greeter-v1");
+        assertThat(deployer.deploy(jar)).isTrue();
+        assertThat(told).containsExactly("generationLoaded 1.0.0 STARTING");
+        copy("greeter-v2");
+        assertThat(deployer.deploy(jar)).isTrue();
+        assertThat(deployer.undeploy("greeter")).isPresent();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(told).containsExactlyInAnyOrder(
+                "generationLoaded 1.0.0 STARTING", "generationLoaded 2.0.0 STARTING",
+                "generationUnloaded 1.0.0 UNLOADED", "generationUnloaded 2.0.0 UNLOADED"));
+        assertThat(told.indexOf("generationLoaded 2.0.0 STARTING"))
+                .isLessThan(told.indexOf("generationUnloaded 2.0.0 UNLOADED"));
     }
 
     @AfterEach

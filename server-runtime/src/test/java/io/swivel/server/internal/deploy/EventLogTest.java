@@ -33,6 +33,32 @@ class EventLogTest {
     }
 
     @Test
+    void aFailedEventNamesTheVersionTheJarHolds(@org.junit.jupiter.api.io.TempDir Path root) {
+        FakeHost host = new FakeHost(root);
+        Retirer retirer = new Retirer(FakeHost::unload, Duration.ofSeconds(5), log);
+        Probation probation = new Probation(new Probation.Policy(Duration.ZERO, 0.5, 10, Duration.ofSeconds(2),
+                Duration.ofMillis(5)), clock);
+        try {
+            BundleLifecycle greeter = new BundleLifecycle("greeter", host, retirer, probation, log, clock, 3);
+            Path jar = root.resolve("greeter.jar");
+            assertThat(greeter.deploy(jar, host.descriptor("greeter", "1.0.0"), null, System.nanoTime())).isTrue();
+            host.failingVersions.add("3.0.0");
+            assertThat(greeter.deploy(jar, host.descriptor("greeter", "3.0.0"), null, System.nanoTime())).isFalse();
+            greeter.failed(root.resolve("other.jar"), new DeploymentException("not a jar", null), null);
+
+            List<EventLog.Event> events = log.latest(2);
+            assertThat(events.get(1).type()).isEqualTo("failed");
+            assertThat(events.get(1).version()).isEqualTo("3.0.0");
+            assertThat(events.get(1).message()).contains("3.0.0").endsWith("; 1.0.0 serves instead");
+            assertThat(events.get(0).type()).isEqualTo("failed");
+            assertThat(events.get(0).version()).as("a jar that was not read that far").isNull();
+        } finally {
+            probation.close();
+            retirer.close();
+        }
+    }
+
+    @Test
     void theCapacityIsASetting() {
         EventLog small = new EventLog(clock, 2);
         for (int i = 1; i <= 5; i++) {

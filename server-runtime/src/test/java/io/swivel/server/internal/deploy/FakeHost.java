@@ -45,6 +45,7 @@ final class FakeHost implements Host {
     final List<String> deletedFromHistory = new CopyOnWriteArrayList<>();
     final Set<String> conflicting = ConcurrentHashMap.newKeySet();
     final Map<String, io.swivel.server.internal.dispatch.CanarySplit> splits = new ConcurrentHashMap<>();
+    final Map<String, io.swivel.server.internal.dispatch.CallMirror> mirrors = new ConcurrentHashMap<>();
     volatile Map<String, String> config = Map.of();
     private final Path emptyJar;
 
@@ -146,6 +147,17 @@ final class FakeHost implements Host {
     }
 
     @Override
+    public void mirror(String bundle, io.swivel.server.internal.dispatch.CallMirror mirror) {
+        if (mirror == null) {
+            mirrors.remove(bundle);
+        } else if (!serving.containsKey(bundle)) {
+            throw new IllegalStateException("bundle " + bundle + " does not serve here: a shadow needs a version serving");
+        } else {
+            mirrors.put(bundle, mirror);
+        }
+    }
+
+    @Override
     public void remove(String bundle) {
         serving.remove(bundle);
         splits.remove(bundle);
@@ -199,7 +211,8 @@ final class FakeHost implements Host {
         final List<BundleFacts> facts = new CopyOnWriteArrayList<>();
 
         @Override
-        public void failed(String bundle, Path jar, DeploymentException error, BundleGeneration servingInstead) {
+        public void failed(String bundle, String version, Path jar, DeploymentException error,
+                       BundleGeneration servingInstead) {
             events.add("failed " + bundle);
         }
 
@@ -258,6 +271,11 @@ final class FakeHost implements Host {
         @Override
         public void undeployed(String bundle, Path jar) {
             events.add("undeployed " + bundle);
+        }
+
+        @Override
+        public void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
+            events.add("shadowEnded " + mirror.shadow().version() + (promoted ? " promoted" : ""));
         }
 
         int count(String prefix) {

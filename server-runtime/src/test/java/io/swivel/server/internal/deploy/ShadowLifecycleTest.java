@@ -1,0 +1,215 @@
+package io.swivel.server.internal.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.swivel.server.internal.bundle.BundleGeneration;
+import io.swivel.server.internal.bundle.BundleState;
+import io.swivel.server.internal.metrics.ServerMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shadow role of one bundle's lifecycle without a server: in-memory versions, a fake clock.
+ * The lifecycle owns the shadow (start, replace, stop, promote, undeploy, shutdown); a swap
+ * leaves it running beside whatever serves.
+ */
+@Timeout(30)
+class ShadowLifecycleTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(5);
+
+    @TempDir
+    Path root;
+
+    private FakeHost host;
+    private final FakeHost.FakeClock clock = new FakeHost.FakeClock();
+    private final FakeHost.Recorder events = new FakeHost.Recorder();
+    private Retirer retirer;
+    private Probation probation;
+    private BundleLifecycle greeter;
+    private Path jar;
+
+    @BeforeEach
+    void start() {
+        host = new FakeHost(root);
+        jar = root.resolve("greeter.jar");
+        retirer = new Retirer(FakeHost::unload, Duration.ofSeconds(5), events);
+        probation = new Probation(new Probation.Policy(Duration.ZERO, 0.5, 10, Duration.ofSeconds(2),
+                Duration.ofMillis(5)), clock);
+        greeter = new BundleLifecycle("greeter", host, retirer, probation, events, clock, 3);
+    }
+
+    @AfterEach
+    void close() {
+        probation.close();
+        retirer.close();
+    }
+
+    private void deploy(String version) {
+        assertThat(greeter.deploy(jar, host.descriptor("greeter", version), null, System.nanoTime())).isTrue();
+    }
+
+    /** A version loaded and started as ShadowCommands does, with its mirror (not yet the bundle's shadow). */
+    private ShadowMirror shadowOf(String version) throws DeploymentException {
+        BundleGeneration generation = host.load(host.descriptor("greeter", version));
+        generation.activate();
+        return new ShadowMirror(generation, greeter::active, 10, 1, 10,
+                new ShadowReport("greeter", version, ServerMetrics.none(), clock));
+    }
+
+    @Test
+    void aShadowIsARoleOfTheLifecycleRoutedBesideTheVersionServingAndEndsWhenStopped() throws Exception {
+        deploy("1");
+        BundleGeneration v1 = greeter.active();
+        ShadowMirror shadow = shadowOf("2");
+
+        assertThat(greeter.startShadow(shadow)).as("no shadow before").isNull();
+        assertThat(greeter.shadow()).isSameAs(shadow);
+        assertThat(host.mirrors.get("greeter")).isSameAs(shadow);
+        assertThat(host.serving.get("greeter")).as("a shadow serves no caller").isSameAs(v1);
+        assertThat(greeter.facts().active()).isSameAs(v1);
+
+        ShadowMirror taken = greeter.takeShadow();
+        assertThat(taken).isSameAs(shadow);
+        assertThat(greeter.shadow()).isNull();
+        assertThat(host.mirrors).doesNotContainKey("greeter");
+        assertThat(greeter.takeShadow()).as("nothing left to take").isNull();
+
+        String line = greeter.endShadow(taken, "stopped", false);
+        assertThat(line).isEqualTo("greeter shadow 2 stopped after 0 copies: 0 matched, 0 mismatched, 0 failed, 0 dropped");
+        await().atMost(WITHIN).until(() -> shadow.shadow().state() == BundleState.UNLOADED);
+        assertThat(events.events).contains("shadowEnded 2", "unloaded 2");
+        assertThat(v1.state()).isEqualTo(BundleState.ACTIVE);
+    }
+
+    @Test
+    void aShadowNeedsAVersionServingAndARefusedOneChangesNothing() throws Exception {
+        ShadowMirror early = shadowOf("2");
+        assertThatThrownBy(() -> greeter.startShadow(early)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("serves nothing to shadow");
+        assertThat(greeter.shadow()).isNull();
+        assertThat(host.mirrors).isEmpty();
+    }
+
+    @Test
+    void aNewShadowReplacesTheOneBeforeInOneSwitch() throws Exception {
+        deploy("1");
+        ShadowMirror first = shadowOf("2");
+        ShadowMirror second = shadowOf("3");
+        greeter.startShadow(first);
+
+        ShadowMirror replaced = greeter.startShadow(second);
+
+        assertThat(replaced).isSameAs(first);
+        assertThat(greeter.shadow()).isSameAs(second);
+        assertThat(host.mirrors.get("greeter")).isSameAs(second);
+        greeter.endShadow(replaced, "replaced by 3", false);
+        await().atMost(WITHIN).until(() -> first.shadow().state() == BundleState.UNLOADED);
+        assertThat(second.shadow().state()).isEqualTo(BundleState.ACTIVE);
+        assertThat(events.events).contains("shadowEnded 2").doesNotContain("shadowEnded 3");
+    }
+
+    @Test
+    void aSwapAndARollbackLeaveTheShadowRunningBesideWhateverServes() throws Exception {
+        deploy("1");
+        ShadowMirror shadow = shadowOf("3");
+        greeter.startShadow(shadow);
+
+        deploy("2");
+        assertThat(greeter.active().version()).isEqualTo("2");
+        assertThat(greeter.shadow()).isSameAs(shadow);
+        assertThat(host.mirrors.get("greeter")).isSameAs(shadow);
+        assertThat(shadow.shadow().state()).isEqualTo(BundleState.ACTIVE);
+
+        greeter.rollback("1", "ops", null);
+        assertThat(greeter.active().version()).isEqualTo("1");
+        assertThat(greeter.shadow()).isSameAs(shadow);
+        assertThat(shadow.shadow().state()).isEqualTo(BundleState.ACTIVE);
+        assertThat(events.events).doesNotContain("shadowEnded 3", "unloaded 3");
+    }
+
+    @Test
+    void aPromotedShadowStartsAsACanaryThenEndsAndSaysItWasPromoted() throws Exception {
+        deploy("1");
+        BundleGeneration v1 = greeter.active();
+        ShadowMirror shadow = shadowOf("2");
+        greeter.startShadow(shadow);
+
+        // as Deployer#shadowPromote: the shadow's jar starts as a canary, then the shadow ends
+        assertThat(greeter.deploy(jar, host.descriptor("greeter", "2"),
+                new CanaryPlan(List.of(5, 100), Duration.ofMinutes(1), false), System.nanoTime())).isTrue();
+        assertThat(greeter.shadow()).as("the shadow runs until the canary started").isSameAs(shadow);
+        BundleGeneration canary = greeter.canary();
+        assertThat(canary.version()).isEqualTo("2");
+        assertThat(canary).isNotSameAs(shadow.shadow());
+
+        greeter.endShadow(greeter.takeShadow(), "stopped", true);
+
+        await().atMost(WITHIN).until(() -> shadow.shadow().state() == BundleState.UNLOADED);
+        assertThat(events.events).contains("shadowEnded 2 promoted");
+        assertThat(greeter.canary()).isSameAs(canary);
+        assertThat(canary.state()).isEqualTo(BundleState.ACTIVE);
+        assertThat(greeter.active()).isSameAs(v1);
+        assertThat(host.mirrors).doesNotContainKey("greeter");
+    }
+
+    @Test
+    void anUndeployEndsTheShadowWithTheVersionServing() throws Exception {
+        deploy("1");
+        BundleGeneration v1 = greeter.active();
+        ShadowMirror shadow = shadowOf("2");
+        greeter.startShadow(shadow);
+
+        greeter.undeploy(jar);
+
+        assertThat(greeter.shadow()).isNull();
+        assertThat(host.mirrors).doesNotContainKey("greeter");
+        assertThat(host.serving).doesNotContainKey("greeter");
+        await().atMost(WITHIN).until(() -> shadow.shadow().state() == BundleState.UNLOADED
+                && v1.state() == BundleState.UNLOADED);
+        assertThat(events.events).contains("undeployed greeter", "shadowEnded 2");
+        assertThat(events.events.indexOf("shadowEnded 2")).isGreaterThan(events.events.indexOf("undeployed greeter"));
+    }
+
+    @Test
+    void shutdownTakesTheShadowOutWithTheOtherVersionsAndTellsNoEnd() throws Exception {
+        deploy("1");
+        BundleGeneration v1 = greeter.active();
+        ShadowMirror shadow = shadowOf("2");
+        greeter.startShadow(shadow);
+
+        List<BundleGeneration> stopping = greeter.stopServing();
+
+        assertThat(stopping).containsExactlyInAnyOrder(v1, shadow.shadow());
+        assertThat(shadow.shadow().state()).isEqualTo(BundleState.DRAINING);
+        assertThat(greeter.shadow()).isNull();
+        assertThat(host.mirrors).doesNotContainKey("greeter");
+        assertThat(events.events).as("a shadow running at shutdown starts again after the restart")
+                .doesNotContain("shadowEnded 2");
+    }
+
+    @Test
+    void theShadowsCopyInHistoryIsNotDeletedWhileItRuns() throws Exception {
+        deploy("1");
+        ShadowMirror shadow = shadowOf("2");
+        greeter.startShadow(shadow);
+        String file = shadow.shadow().descriptor().staged().getFileName().toString();
+        deploy("2"); // the shadow's content served once: it is in the history now
+        for (String version : List.of("3", "4", "5", "6")) {
+            deploy(version);
+        }
+
+        assertThat(greeter.history().keeps(file)).as("its entry is pruned").isFalse();
+        assertThat(host.deletedFromHistory).as("the file the shadow runs from is not deleted")
+                .doesNotContain("greeter/" + file).contains("greeter/" + host.descriptor("greeter", "1").staged()
+                        .getFileName());
+    }
+}
