@@ -3,6 +3,7 @@ package io.swivel.client;
 import io.swivel.client.balance.Balancers;
 import io.swivel.client.internal.DefaultSwivelClient;
 import io.swivel.protocol.Frame;
+import io.swivel.protocol.kryo.BodyForm;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ public final class SwivelClientBuilder {
     private int writeBufferHighWater = 1024 * 1024;
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
     private ClientTls tls;
+    private BodyForm bodyForm = BodyForm.DESCRIBED;
 
     SwivelClientBuilder() {
     }
@@ -147,6 +149,22 @@ public final class SwivelClientBuilder {
     }
 
     /**
+     * The form in which request bodies are written (default {@link BodyForm#DESCRIBED}). Servers of
+     * this version read both forms; a server built before the described form (2026-12-02) refuses
+     * a described body that holds a class or record, with {@code BAD_REQUEST}. During a rolling
+     * upgrade in which clients are upgraded before servers, give {@link BodyForm#NAME_KEYED} until
+     * the last old server is gone, then remove the setting (docs/OPERATIONS.md, "Upgrading").
+     * Answers are read in either form whatever this says.
+     *
+     * @param bodyForm the form of request bodies
+     * @return this builder
+     */
+    public SwivelClientBuilder bodyForm(BodyForm bodyForm) {
+        this.bodyForm = Objects.requireNonNull(bodyForm, "bodyForm");
+        return this;
+    }
+
+    /**
      * The server to call.
      *
      * @param host a host name or address
@@ -243,7 +261,7 @@ public final class SwivelClientBuilder {
         }
         return new DefaultSwivelClient(new DefaultSwivelClient.Settings(address, zookeeper, timeout, connectTimeout,
                 maxFrameLength, ioThreads, callbackExecutor, balancer, maxAttempts, heartbeat, maxInFlightPerConnection,
-                writeBufferHighWater, List.copyOf(interceptors), tls));
+                writeBufferHighWater, List.copyOf(interceptors), tls, bodyForm));
     }
 
     private static Duration positive(Duration value, String name) {

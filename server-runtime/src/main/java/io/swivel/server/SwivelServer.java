@@ -79,7 +79,7 @@ public final class SwivelServer implements Closeable {
         this.bundleLoader = new BundleLoader(new BundleLoader.Settings(
                 config.dataDir().resolve("history"), config.dataDir().resolve("work"), config.deployDir(),
                 config.stepTimeout(), config.workerThreads(), config.queueCapacity(), config.maxFrameLength(),
-                config.limits().maxLibBytes(), config.limits().maxLibRatio()),
+                config.limits().maxLibBytes(), config.limits().maxLibRatio(), config.bodyForm()),
                 RpcService.class.getClassLoader(), leakTracker, metrics,
                 new LeftoverHunt(this::ioThreads, Duration.ofSeconds(1)));
         this.deployer = new Deployer(bundleLoader, directory, config.deployDir(), config.dataDir(),

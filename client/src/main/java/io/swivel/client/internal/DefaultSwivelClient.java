@@ -17,6 +17,7 @@ import io.swivel.client.SwivelClient;
 import io.swivel.client.balance.Balancers;
 import io.swivel.protocol.FrameDecoder;
 import io.swivel.protocol.FrameEncoder;
+import io.swivel.protocol.kryo.BodyForm;
 import io.swivel.protocol.ResponseFrame;
 import io.swivel.protocol.transport.NettyTransport;
 import io.swivel.registry.ServiceCatalog;
@@ -51,7 +52,8 @@ public final class DefaultSwivelClient implements SwivelClient {
     public record Settings(InetSocketAddress address, String zookeeper, Duration timeout, Duration connectTimeout,
                            int maxFrameLength, int ioThreads, Executor callbackExecutor, Balancers balancer,
                            int maxAttempts, Duration heartbeat, int maxInFlightPerConnection,
-                           int writeBufferHighWater, List<ClientInterceptor> interceptors, ClientTls tls) {
+                           int writeBufferHighWater, List<ClientInterceptor> interceptors, ClientTls tls,
+                           BodyForm bodyForm) {
     }
 
     private final Settings settings;
@@ -197,7 +199,7 @@ public final class DefaultSwivelClient implements SwivelClient {
         ensureOpen();
         Balancers balancer = options.balancer() != null ? options.balancer() : settings.balancer();
         return (T) proxies.computeIfAbsent(new ProxyKey(serviceInterface, options), key -> proxyFactory.create(
-                serviceInterface, new ServiceInvoker(this, serviceInterface, settings.maxFrameLength(),
+                serviceInterface, new ServiceInvoker(this, serviceInterface, settings.maxFrameLength(), settings.bodyForm(),
                         balancer.create(), options.version())));
     }
 

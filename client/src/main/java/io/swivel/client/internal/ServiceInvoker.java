@@ -14,6 +14,7 @@ import io.swivel.protocol.RemoteError;
 import io.swivel.protocol.ResponseFrame;
 import io.swivel.protocol.Status;
 import io.swivel.protocol.kryo.DecodeBudget;
+import io.swivel.protocol.kryo.BodyForm;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.SerializationException;
 import io.swivel.protocol.kryo.TypeAllowlist;
@@ -48,8 +49,8 @@ final class ServiceInvoker implements InvocationHandler {
     private final LoadBalancer balancer;
     private final String versionConstraint;
 
-    ServiceInvoker(DefaultSwivelClient client, Class<?> serviceInterface, int maxFrameLength, LoadBalancer balancer,
-                   String versionConstraint) {
+    ServiceInvoker(DefaultSwivelClient client, Class<?> serviceInterface, int maxFrameLength, BodyForm bodyForm,
+                   LoadBalancer balancer, String versionConstraint) {
         this.balancer = balancer;
         this.versionConstraint = versionConstraint;
         if (!serviceInterface.isInterface()) {
@@ -60,7 +61,7 @@ final class ServiceInvoker implements InvocationHandler {
         ClassLoader loader = serviceInterface.getClassLoader() != null
                 ? serviceInterface.getClassLoader() : ClassLoader.getSystemClassLoader();
         this.serialization = SerializationContext.create(loader,
-                TypeAllowlist.forServices(List.of(serviceInterface)), maxFrameLength);
+                TypeAllowlist.forServices(List.of(serviceInterface)), maxFrameLength, bodyForm);
         for (Method method : serviceInterface.getMethods()) {
             if (Modifier.isAbstract(method.getModifiers())) {
                 methods.put(method, new MethodInfo(MethodKeys.of(method), method.getGenericReturnType(),

@@ -69,7 +69,7 @@ abstract class MemberSerializer<T> extends Serializer<T> {
 
     /**
      * @param rawGetters one per member, {@code (T) -> member type}
-     * @param nameKeyed write the name-keyed form (what older writers write; tests)
+     * @param nameKeyed write the name-keyed form (what older writers write and older readers read: {@link BodyForm#NAME_KEYED})
      */
     MemberSerializer(Class<T> type, String[] names, Class<?>[] memberTypes, Type[] genericTypes,
             MethodHandle[] rawGetters, boolean nameKeyed) {

@@ -63,13 +63,15 @@ public final class SerializationContext {
     private final ClassLoader classLoader;
     private final TypeAllowlist allowlist;
     private final int maxBodyLength;
+    private final BodyForm form;
     private final StripedPool<BoundedKryo> kryos;
     private final StripedPool<Output> outputs;
 
-    private SerializationContext(ClassLoader classLoader, TypeAllowlist allowlist, int maxBodyLength) {
+    private SerializationContext(ClassLoader classLoader, TypeAllowlist allowlist, int maxBodyLength, BodyForm form) {
         this.classLoader = classLoader;
         this.allowlist = allowlist;
         this.maxBodyLength = maxBodyLength;
+        this.form = form;
         int capacity = Math.max(32, Runtime.getRuntime().availableProcessors() * 8);
         this.kryos = new StripedPool<>(capacity, this::newKryo);
         this.outputs = new StripedPool<>(capacity, () -> new Output(Math.min(1024, maxBodyLength), maxBodyLength));
@@ -84,12 +86,28 @@ public final class SerializationContext {
      * @return the context
      */
     public static SerializationContext create(ClassLoader classLoader, TypeAllowlist allowlist, int maxBodyLength) {
+        return create(classLoader, allowlist, maxBodyLength, BodyForm.DESCRIBED);
+    }
+
+    /**
+     * Creates a context that writes plain classes and records in the given form (it reads both).
+     *
+     * @param classLoader resolves allowed classes
+     * @param allowlist the classes that may be decoded
+     * @param maxBodyLength the longest body to produce, in bytes
+     * @param form the form bodies are written in: {@link BodyForm#NAME_KEYED} while peers built
+     *     before the described form remain
+     * @return the context
+     */
+    public static SerializationContext create(ClassLoader classLoader, TypeAllowlist allowlist, int maxBodyLength,
+                                              BodyForm form) {
         Objects.requireNonNull(classLoader, "classLoader");
+        Objects.requireNonNull(form, "form");
         Objects.requireNonNull(allowlist, "allowlist");
         if (maxBodyLength <= 0) {
             throw new IllegalArgumentException("maxBodyLength: " + maxBodyLength + " (expected: > 0)");
         }
-        return new SerializationContext(classLoader, allowlist, maxBodyLength);
+        return new SerializationContext(classLoader, allowlist, maxBodyLength, form);
     }
 
     /**
@@ -108,7 +126,7 @@ public final class SerializationContext {
         kryo.setWarnUnregisteredClasses(false);
         kryo.setReferences(false);
         kryo.setMaxDepth(MAX_DEPTH);
-        configureSerializers(kryo);
+        configureSerializers(kryo, form == BodyForm.NAME_KEYED);
         return kryo;
     }
 
@@ -125,8 +143,8 @@ public final class SerializationContext {
 
     /**
      * As {@link #configureSerializers(Kryo)}; with {@code nameKeyed}, plain classes and records are
-     * written in the name-keyed form older writers write ({@link NamedChunks}): for tests of what
-     * older peers send.
+     * written in the name-keyed form older writers write ({@link NamedChunks}), which older readers
+     * read ({@link BodyForm#NAME_KEYED}).
      */
     static void configureSerializers(Kryo kryo, boolean nameKeyed) {
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));

@@ -1,5 +1,6 @@
 package io.swivel.server.cli;
 
+import io.swivel.protocol.kryo.BodyForm;
 import io.swivel.server.SwivelServer;
 import io.swivel.server.config.Announce;
 import io.swivel.server.config.CanaryPolicy;
@@ -230,6 +231,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long shutdown waits for ZooKeeper to drop the registrations; it never delays the GOAWAY and the drain (default: ${DEFAULT-VALUE}).")
     Duration deregisterTimeout;
 
+    @Option(names = "--body-form", paramLabel = "described|name-keyed",
+            description = "Form of the bodies this server writes; name-keyed while clients built before the described form call it (default: ${DEFAULT-VALUE}).")
+    String bodyForm;
+
     @Option(names = "--otlp-endpoint", paramLabel = "URL",
             description = "Trace every call with OpenTelemetry and export the spans over OTLP to this endpoint, e.g. "
                     + "http://127.0.0.1:4318 (default: off, unless the standard OTEL_* variables ask for traces).")
@@ -308,6 +313,7 @@ final class ServeCommand implements Callable<Integer> {
                             c.announce = c.announce.withAdvertiseAddress(advertiseAddress.host(), advertiseAddress.port());
                         }
                         c.tls = new Tls(tlsCert, tlsKey, tlsClientCa, tlsProvider(tlsProvider), tlsReloadInterval, adminTls);
+                        c.bodyForm = bodyForm(bodyForm);
                     }).withLimits(l -> {
                         l.maxConnections = maxConnections;
                         l.maxConnectionsPerAddress = maxConnectionsPerAddress;
@@ -343,6 +349,14 @@ final class ServeCommand implements Callable<Integer> {
             case "false" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("--follow-cluster: " + value + " (expected: auto, true or false)");
         };
+    }
+
+    private static BodyForm bodyForm(String value) {
+        try {
+            return BodyForm.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--body-form: " + e.getMessage(), e);
+        }
     }
 
     private static Tls.Provider tlsProvider(String value) {

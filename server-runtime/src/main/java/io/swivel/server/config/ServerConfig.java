@@ -1,6 +1,7 @@
 package io.swivel.server.config;
 
 import io.swivel.protocol.Frame;
+import io.swivel.protocol.kryo.BodyForm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,13 +39,15 @@ import java.util.function.Consumer;
  * @param announce the advertised address, weight, warm-up and cluster following
  * @param tracing OpenTelemetry tracing
  * @param canary the budget a canary keeps at every analysis
+ * @param bodyForm the form of the bodies this server writes: {@link BodyForm#NAME_KEYED} while
+ *     clients built before the described form call it (they refuse the described one)
  */
 public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, int adminPort, int maxFrameLength,
                            Duration stepTimeout, int workerThreads, int queueCapacity, Duration drainTimeout,
                            Duration rescanInterval, Duration pendingAfter, Duration stalledAfter, int historyLimit,
                            Duration probation, double probationErrorRate, long probationMinCalls, String zookeeper,
                            int embeddedZkPort, Duration zkSessionTimeout, Limits limits, Tls tls,
-                           Announce announce, Tracing tracing, CanaryPolicy canary) {
+                           Announce announce, Tracing tracing, CanaryPolicy canary, BodyForm bodyForm) {
 
     /** The default {@code swivel/1} port. */
     public static final int DEFAULT_PORT = 7700;
@@ -91,6 +94,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
      * @param announce how the server presents itself to the cluster
      * @param tracing tracing settings
      * @param canary the canary budget
+     * @param bodyForm the form of written bodies
      */
     public ServerConfig {
         Objects.requireNonNull(deployDir, "deployDir");
@@ -136,6 +140,7 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         Objects.requireNonNull(announce, "announce");
         Objects.requireNonNull(tracing, "tracing");
         Objects.requireNonNull(canary, "canary");
+        Objects.requireNonNull(bodyForm, "bodyForm");
     }
 
     /**
@@ -149,7 +154,8 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
                 DEFAULT_ADMIN_PORT, Frame.DEFAULT_MAX_FRAME_LENGTH, Duration.ofSeconds(10), 64, 4096,
                 Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(60), 5,
                 Duration.ofSeconds(30), 0.5, 20, EMBEDDED, DEFAULT_EMBEDDED_ZK_PORT, Duration.ofSeconds(15),
-                Limits.defaults(), Tls.NONE, Announce.defaults(), Tracing.OFF, CanaryPolicy.defaults());
+                Limits.defaults(), Tls.NONE, Announce.defaults(), Tracing.OFF, CanaryPolicy.defaults(),
+                BodyForm.DESCRIBED);
     }
 
     /**
@@ -276,6 +282,8 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
         public Tracing tracing;
         /** See {@link ServerConfig#canary()}. */
         public CanaryPolicy canary;
+        /** See {@link ServerConfig#bodyForm()}. */
+        public BodyForm bodyForm;
 
         private Builder(ServerConfig from) {
             deployDir = from.deployDir;
@@ -303,13 +311,14 @@ public record ServerConfig(Path deployDir, Path dataDir, String bind, int port, 
             announce = from.announce;
             tracing = from.tracing;
             canary = from.canary;
+            bodyForm = from.bodyForm;
         }
 
         private ServerConfig build() {
             return new ServerConfig(deployDir, dataDir, bind, port, adminPort, maxFrameLength, stepTimeout,
                     workerThreads, queueCapacity, drainTimeout, rescanInterval, pendingAfter, stalledAfter, historyLimit,
                     probation, probationErrorRate, probationMinCalls, zookeeper, embeddedZkPort, zkSessionTimeout, limits,
-                    tls, announce, tracing, canary);
+                    tls, announce, tracing, canary, bodyForm);
         }
     }
 

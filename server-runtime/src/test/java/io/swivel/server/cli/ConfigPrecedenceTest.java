@@ -2,6 +2,7 @@ package io.swivel.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swivel.protocol.kryo.BodyForm;
 import io.swivel.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -203,6 +204,19 @@ class ConfigPrecedenceTest {
         Result badRange = run("serve", "--drain-timeout", "30s", "--history-limit", "0");
         assertThat(badRange.status).isEqualTo(1);
         assertThat(badRange.err.trim()).isEqualTo("swivel: bad option: historyLimit: 0 (expected: >= 1)");
+    }
+
+    @Test
+    void theBodyFormComesFromEveryLayerAndABadOneIsRefusedNamingTheFlag() throws IOException {
+        assertThat(serve().bodyForm()).isEqualTo(BodyForm.DESCRIBED);
+        writeConf("body-form = name-keyed\n");
+        assertThat(serve().bodyForm()).isEqualTo(BodyForm.NAME_KEYED);
+        env.put("SWIVEL_BODY_FORM", "described");
+        assertThat(serve().bodyForm()).isEqualTo(BodyForm.DESCRIBED);
+        assertThat(serve("--body-form", "name-keyed").bodyForm()).isEqualTo(BodyForm.NAME_KEYED);
+        Result bad = run("serve", "--body-form", "compact");
+        assertThat(bad.status).isEqualTo(1);
+        assertThat(bad.err.trim()).isEqualTo("swivel: bad option: --body-form: compact (expected: described or name-keyed)");
     }
 
     @Test

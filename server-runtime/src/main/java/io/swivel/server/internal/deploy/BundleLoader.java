@@ -7,6 +7,7 @@ import io.swivel.api.RpcService;
 import io.swivel.classloader.BundleClassLoader;
 import io.swivel.classloader.LibLimitException;
 import io.swivel.classloader.LoaderLeakTracker;
+import io.swivel.protocol.kryo.BodyForm;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.TypeAllowlist;
 import io.swivel.server.internal.bundle.BundleDescriptor;
@@ -67,12 +68,13 @@ public final class BundleLoader {
      * @param maxFrameLength the longest body encoded
      * @param maxLibBytes the most bytes the nested {@code lib/*.jar} of one bundle may extract to ({@code --max-lib-bytes})
      * @param maxLibRatio the largest compression ratio of one nested jar ({@code --max-lib-ratio})
+     * @param bodyForm the form every generation's context writes bodies in ({@code --body-form})
      */
     public record Settings(Path historyDir, Path workDir, Path deployDir, Duration stepTimeout, int workerThreads,
-                           int queueCapacity, int maxFrameLength, long maxLibBytes, int maxLibRatio) {
+                           int queueCapacity, int maxFrameLength, long maxLibBytes, int maxLibRatio, BodyForm bodyForm) {
 
         /**
-         * Settings with the default extraction limits of {@link BundleClassLoader}.
+         * Settings with the default extraction limits of {@link BundleClassLoader}, writing the described form.
          *
          * @param historyDir see the record
          * @param workDir see the record
@@ -85,7 +87,7 @@ public final class BundleLoader {
         public Settings(Path historyDir, Path workDir, Path deployDir, Duration stepTimeout, int workerThreads,
                         int queueCapacity, int maxFrameLength) {
             this(historyDir, workDir, deployDir, stepTimeout, workerThreads, queueCapacity, maxFrameLength,
-                    BundleClassLoader.DEFAULT_MAX_LIB_BYTES, BundleClassLoader.DEFAULT_MAX_LIB_RATIO);
+                    BundleClassLoader.DEFAULT_MAX_LIB_BYTES, BundleClassLoader.DEFAULT_MAX_LIB_RATIO, BodyForm.DESCRIBED);
         }
     }
 
@@ -220,7 +222,7 @@ public final class BundleLoader {
             }
             List<Class<?>> interfaces = services.values().stream().<Class<?>>map(ServiceBinding::serviceInterface).toList();
             SerializationContext serialization = SerializationContext.create(loader,
-                    TypeAllowlist.forServices(interfaces), settings.maxFrameLength());
+                    TypeAllowlist.forServices(interfaces), settings.maxFrameLength(), settings.bodyForm());
             workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(settings.queueCapacity()), context.threadFactory("call"));
             workers.allowCoreThreadTimeOut(true);

@@ -102,7 +102,8 @@ class BundleFilesTest {
             zip.closeEntry();
         }
         BundleLoader loader = new BundleLoader(new BundleLoader.Settings(tmp.resolve("history"), tmp.resolve("work"),
-                tmp.resolve("deploy"), Duration.ofSeconds(5), 2, 16, 1024 * 1024, 1024 * 1024, 1000),
+                tmp.resolve("deploy"), Duration.ofSeconds(5), 2, 16, 1024 * 1024, 1024 * 1024, 1000,
+                io.swivel.protocol.kryo.BodyForm.DESCRIBED),
                 BundleFilesTest.class.getClassLoader(), new io.swivel.classloader.LoaderLeakTracker());
         assertThatThrownBy(() -> loader.load(jar))
                 .isInstanceOfSatisfying(DeploymentException.class, e -> {
