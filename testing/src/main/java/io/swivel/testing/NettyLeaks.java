@@ -18,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * Needs {@code -Dio.netty.leakDetection.level=paranoid} (the surefire settings of the build), so
  * that every buffer is tracked.
  *
+ * <p>Netty reports each distinct leak (its allocation and access records) only once per JVM: a
+ * leak at a site that already leaked, the same way, earlier in the same JVM (in another test of
+ * the same surefire fork, say) is not reported again, so this watch misses it. A test passes
+ * here only if none of its leaks is new to the JVM; one that must see a repeated leak (such as a
+ * test of this class) has to leak from a site of its own.
+ *
  * <pre>{@code
  * try (NettyLeaks leaks = NettyLeaks.watch()) {
  *     ... code that allocates and releases buffers ...

@@ -53,9 +53,17 @@ final class BoundedKryo extends Kryo {
     private final Type[] elementTypes = new Type[FRAMES];
     private final Type[] valueTypes = new Type[FRAMES];
     private final Descriptions descriptions = new Descriptions();
+    private final int maxBodyLength;
 
-    BoundedKryo(AllowlistClassResolver resolver) {
+    /** @param maxBodyLength the longest body written: also bounds a member's chunk copied aside ({@link NamedChunks}) */
+    BoundedKryo(AllowlistClassResolver resolver, int maxBodyLength) {
         super(resolver, null);
+        this.maxBodyLength = maxBodyLength;
+    }
+
+    /** The longest body written, or -1 (no bound) for a Kryo that is not a {@code BoundedKryo}. */
+    static int maxBodyLength(Kryo kryo) {
+        return kryo instanceof BoundedKryo bounded ? bounded.maxBodyLength : -1;
     }
 
     /** The class descriptions of the value being written or read. */

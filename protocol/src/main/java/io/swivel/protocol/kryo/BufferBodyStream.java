@@ -27,7 +27,13 @@ final class BufferBodyStream extends OutputStream {
         this.alloc = alloc;
         this.maxBodyLength = maxBodyLength;
         this.composite = alloc.compositeBuffer(maxBodyLength / CHUNK + 3);
-        ByteBuf head = alloc.ioBuffer(prefix.length);
+        ByteBuf head;
+        try {
+            head = alloc.ioBuffer(prefix.length);
+        } catch (RuntimeException | Error e) { // out of direct memory, say: the composite is not handed to anyone
+            composite.release();
+            throw e;
+        }
         composite.addComponent(true, head.writeBytes(prefix));
     }
 

@@ -3,6 +3,7 @@ package io.swivel.protocol.kryo;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.KryoBufferOverflowException;
 import com.esotericsoftware.kryo.io.Output;
 import java.lang.reflect.Type;
 import java.util.HashMap;
@@ -135,9 +136,20 @@ final class NamedChunks {
         output.setPosition(end + extra);
     }
 
+    /**
+     * Writes the chunk into a buffer of its own first, to learn its length. The buffer is bounded
+     * by the body's limit: a member longer than a whole body is refused as the body would be
+     * ({@code KryoBufferOverflowException}), before an array larger than the limit is made.
+     */
     private static void writeCopied(Kryo kryo, Output output, Object value) {
-        Output chunk = new Output(64, -1);
-        kryo.writeClassAndObject(chunk, value);
+        int limit = BoundedKryo.maxBodyLength(kryo);
+        Output chunk = new Output(limit < 0 ? 64 : Math.min(64, limit), limit);
+        try {
+            kryo.writeClassAndObject(chunk, value);
+        } catch (KryoBufferOverflowException e) { // named as the body's own overflow names its limit
+            throw new KryoBufferOverflowException("Buffer overflow. Max capacity: " + limit + ", required: more than "
+                    + limit + " for one member");
+        }
         output.writeVarInt(chunk.position(), true);
         output.writeBytes(chunk.getBuffer(), 0, chunk.position());
     }

@@ -120,7 +120,7 @@ public final class SerializationContext {
     }
 
     private BoundedKryo newKryo() {
-        BoundedKryo kryo = new BoundedKryo(new AllowlistClassResolver(allowlist));
+        BoundedKryo kryo = new BoundedKryo(new AllowlistClassResolver(allowlist), maxBodyLength);
         kryo.setClassLoader(classLoader);
         kryo.setRegistrationRequired(false);
         kryo.setWarnUnregisteredClasses(false);
@@ -205,7 +205,10 @@ public final class SerializationContext {
      * one is written again, streamed in chunks of {@value BufferBodyStream#CHUNK} bytes into a
      * composite buffer, so that no array of half a G1 region or more is made for it (with
      * {@code -Xmx1g} the regions are 1 MiB; a growing {@code byte[]} and its copy made each 1 MB
-     * answer a series of humongous allocations). The body limit is the same.
+     * answer a series of humongous allocations). That holds for a top-level array or string: a
+     * member of a record or plain object that is carried in a chunk ({@link NamedChunks}) is
+     * written aside first to learn its length, in an array bounded by the body limit. The body
+     * limit is the same.
      *
      * @param alloc allocates the buffer (the channel's)
      * @param prefix bytes to write before the body

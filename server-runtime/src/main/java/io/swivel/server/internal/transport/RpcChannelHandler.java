@@ -8,6 +8,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.internal.OutOfDirectMemoryError;
 import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.Frame;
 import io.swivel.protocol.FrameEncoder;
@@ -17,6 +18,7 @@ import io.swivel.protocol.RemoteError;
 import io.swivel.protocol.RequestFrame;
 import io.swivel.protocol.ResponseFrame;
 import io.swivel.protocol.Status;
+import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.SerializationException;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.dispatch.ArgsDecoder;
@@ -54,7 +56,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
     private Peer peer;
 
     /** The caller's address and TLS identity, the same for every call of the connection. */
-    private record Peer(InetSocketAddress address, Principal principal) {
+    record Peer(InetSocketAddress address, Principal principal) {
     }
 
     RpcChannelHandler(Dispatcher dispatcher, ConnectionGuard guard, TransportEvents events, int maxFrameLength) {
@@ -139,7 +141,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
     }
 
     /** Writes the outcome of one request to its connection. */
-    private static final class WireSink implements CallSink {
+    static final class WireSink implements CallSink {
 
         private final Channel channel;
         private final RequestFrame request;
@@ -173,11 +175,21 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
 
         @Override
         public void ok(BundleGeneration generation, Object result) {
+            ok(generation, generation.serialization(), result);
+        }
+
+        /** Answers {@code result}, encoded by {@code serialization}; {@code generation} names the bundle in the log. */
+        void ok(Object generation, SerializationContext serialization, Object result) {
             ByteBuf frame;
             try {
                 // encoded into the channel's pooled buffers, header and body, with no byte[] copy of the body
-                frame = FrameEncoder.encodeResult(channel.alloc(), request.requestId(), generation.serialization(), result,
-                        maxFrameLength);
+                frame = FrameEncoder.encodeResult(channel.alloc(), request.requestId(), serialization, result, maxFrameLength);
+            } catch (OutOfDirectMemoryError e) {
+                // Netty's pool reached its direct memory limit: a failure to send, as when the event loop
+                // encoded the answer, not a fatal error of the bundle (other OutOfMemoryErrors still are)
+                log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(), e.getMessage());
+                fail(Status.INTERNAL, "the answer could not be sent: " + e);
+                return;
             } catch (SerializationException e) {
                 log.warn("{}: cannot encode the result of {}: {}", generation, request.methodKey(), e.getMessage(), e);
                 fail(Status.INTERNAL, "the server cannot encode the result of " + request.methodKey() + ": " + e.getMessage());
