@@ -3,7 +3,6 @@ package io.swivel.server.internal.deploy;
 import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.internal.bundle.BundleDescriptor;
 import io.swivel.server.internal.bundle.BundleGeneration;
-import io.swivel.server.internal.dispatch.ServiceConflictException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,8 +35,9 @@ final class BundleLifecycle implements CanaryControl.Bundle {
     private final ConfigReload configReload;
     private final Clock clock;
     private final int historyLimit;
-    private final CanaryPolicy canaryPolicy;
     private final CanaryControl canary;
+    /** The deployments that restore nothing of a restart: a canary with a plan, else an ordinary swap. */
+    private final Swap swap;
     /** Set once, in the constructor, after the canary control it needs (which needs the probation outcomes). */
     private Rollbacks rollbacks;
     /** Told how a probation of this bundle's versions ended. */
@@ -62,7 +62,6 @@ final class BundleLifecycle implements CanaryControl.Bundle {
 
     BundleLifecycle(String name, Host host, Retirer retirer, Probation probation, LifecycleListener listener,
                     Clock clock, int historyLimit, CanaryPolicy canaryPolicy) {
-        this.canaryPolicy = canaryPolicy;
         this.name = name;
         this.versions = new LoadedVersions(name, this, host, retirer, probation, listener);
         this.host = host;
@@ -76,6 +75,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
         this.canary = new CanaryControl(name, versions, host, retirer, listener, clock, canaryPolicy, onProbation, this);
         this.rollbacks = new Rollbacks(name, this, versions, canary, host, retirer, listener, clock);
         this.configReload = new ConfigReload(host, versions, listener, onProbation, this);
+        this.swap = new Swap(versions, canary, host, this, onProbation, retirer, listener);
     }
 
     /** Takes what {@code state.json} remembers, before anything of the bundle loads. */
@@ -170,39 +170,7 @@ final class BundleLifecycle implements CanaryControl.Bundle {
             savedCanary = null;
             return canary.start(from, descriptor, resumed, startNanos);
         }
-        if (versions.canary() != null) {
-            versions.endCanary(name + " canary " + versions.canary().version() + " replaced by a new deployment");
-        }
-        if (plan != null && versions.active() != null) {
-            return canary.start(from, descriptor, new Rollout(plan, canaryPolicy, clock.instant(), 0, false), startNanos);
-        }
-        BundleGeneration generation;
-        try {
-            generation = host.load(descriptor);
-        } catch (DeploymentException e) {
-            failed(from, e, descriptor);
-            return false;
-        }
-        BundleGeneration previous;
-        History before = history;
-        // Remembered before the switch is visible, so a status read that sees the new version
-        // serving also finds it in the history (the read model reads without this lock).
-        history = before.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
-                descriptor.staged().getFileName().toString(), clock.instant()));
-        try {
-            previous = versions.switchTo(generation, onProbation, startNanos);
-        } catch (ServiceConflictException e) {
-            history = before;
-            generation.fail();
-            retirer.discard(generation);
-            failed(from, new DeploymentException(DeploymentException.Failure.CONFLICT, generation.name() + " "
-                    + generation.version() + ": " + e.getMessage(), e), descriptor);
-            return false;
-        }
-        served(from, descriptor);
-        listener.deployed(generation, from, previous, System.nanoTime() - startNanos);
-        listener.servingChanged(facts());
-        return true;
+        return swap.deploy(from, descriptor, plan, startNanos);
     }
 
     /** The jar's content serves now (all calls, or a canary's share); the history remembers it already. */
@@ -220,6 +188,11 @@ final class BundleLifecycle implements CanaryControl.Bundle {
     public void remember(BundleDescriptor descriptor) {
         history = history.remember(new HistoryEntry(descriptor.version(), descriptor.sha256(),
                 descriptor.staged().getFileName().toString(), clock.instant()));
+    }
+
+    /** Takes back a {@link #remember} whose version never served: the history is {@code before} again. */
+    void forget(History before) {
+        history = before;
     }
 
     /** A jar that did not deploy: the version serving keeps serving; the jar's marker says why. */
@@ -249,13 +222,12 @@ final class BundleLifecycle implements CanaryControl.Bundle {
     /** A jar marked {@code Swivel-Rollout: shadow} (see {@link RestartRestore#toShadow}); false if nothing serves to shadow. */
     synchronized boolean holdsShadow(Path from, BundleDescriptor descriptor) {
         if (versions.active() == null) {
-            BundleGeneration restored = RestartRestore.toShadow(name, host, retirer, history,
+            BundleGeneration restored = RestartRestore.toShadow(name, host, retirer, versions, history,
                     from.equals(jar) ? savedActiveSha256 : null, from, descriptor);
             if (restored == null) {
                 failed(from, RestartRestore.nothingToShadow(name, from, descriptor), descriptor);
                 return false;
             }
-            versions.serving(restored);
             listener.restored(restored, from, descriptor.version(), null);
         }
         jar = from;
@@ -269,15 +241,11 @@ final class BundleLifecycle implements CanaryControl.Bundle {
     /** After a restart: the jar holds content that was rolled back, so serve what served before. */
     private boolean restoreRollback(Path from, BundleDescriptor descriptor) {
         Rollback rollback = rolledBack;
-        if (versions.active() != null || !from.equals(jar)
-                || !RestartRestore.applies(savedActiveSha256, rollback, jarHolds, descriptor)) {
-            return false;
-        }
-        BundleGeneration generation = RestartRestore.load(name, host, retirer, history, savedActiveSha256, from);
+        BundleGeneration generation = RestartRestore.rolledBack(facts(), savedActiveSha256, from, descriptor, host,
+                retirer, versions);
         if (generation == null) {
             return false;
         }
-        versions.serving(generation);
         jarHolds = new BundleFacts.JarContent(descriptor.version(), descriptor.sha256(), null);
         savedActiveSha256 = null;
         listener.restored(generation, from, descriptor.version(), rollback);

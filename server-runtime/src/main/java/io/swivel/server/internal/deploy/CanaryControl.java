@@ -60,11 +60,8 @@ final class CanaryControl {
     }
 
     boolean start(Path from, BundleDescriptor descriptor, Rollout rollout, long startNanos) {
-        BundleGeneration generation;
-        try {
-            generation = host.load(descriptor);
-        } catch (DeploymentException e) {
-            bundle.failed(from, e, descriptor);
+        BundleGeneration generation = host.loadOrFail(from, descriptor, bundle);
+        if (generation == null) {
             return false;
         }
         BundleGeneration stable = versions.active();
@@ -74,6 +71,11 @@ final class CanaryControl {
         listener.canaryWeighted(generation, stable, rollout);
         listener.servingChanged(bundle.facts());
         return true;
+    }
+
+    /** Starts a canary at the first step of its plan. */
+    boolean start(Path from, BundleDescriptor descriptor, CanaryPlan plan, long startNanos) {
+        return start(from, descriptor, new Rollout(plan, policy, clock.instant(), 0, false), startNanos);
     }
 
     /** After a restart: the jar holds the canary that ran beside the saved active version; serve that one again. */
@@ -93,11 +95,10 @@ final class CanaryControl {
                     + from.getFileName() + " as it is");
             return null;
         }
-        BundleGeneration stable = RestartRestore.load(name, host, retirer, history, savedActiveSha256, from);
+        BundleGeneration stable = RestartRestore.load(name, host, retirer, versions, history, savedActiveSha256, from);
         if (stable == null) {
             return null;
         }
-        versions.serving(stable);
         listener.restored(stable, from, descriptor.version(), null);
         return rollout;
     }

@@ -16,6 +16,20 @@ interface Host {
     /** Loads, starts and health-checks a staged version; it comes back {@code STARTING}. */
     BundleGeneration load(BundleDescriptor descriptor) throws DeploymentException;
 
+    /**
+     * {@link #load}s the version staged from the jar {@code from}, or tells {@code bundle} it did not.
+     *
+     * @return the version, {@code STARTING}, or null if it failed (the bundle has been told why)
+     */
+    default BundleGeneration loadOrFail(Path from, BundleDescriptor descriptor, CanaryControl.Bundle bundle) {
+        try {
+            return load(descriptor);
+        } catch (DeploymentException e) {
+            bundle.failed(from, e, descriptor);
+            return null;
+        }
+    }
+
     /** Describes the copy of a history entry, to load it again. */
     BundleDescriptor fromHistory(String bundle, HistoryEntry entry, Path jar) throws DeploymentException;
 
