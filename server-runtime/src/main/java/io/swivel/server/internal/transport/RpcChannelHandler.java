@@ -8,7 +8,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.internal.OutOfDirectMemoryError;
 import io.swivel.protocol.ControlFrame;
 import io.swivel.protocol.Frame;
 import io.swivel.protocol.FrameEncoder;
@@ -183,12 +182,13 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             ByteBuf frame;
             try {
                 // encoded into the channel's pooled buffers, header and body, with no byte[] copy of the body
-                frame = FrameEncoder.encodeResult(channel.alloc(), request.requestId(), serialization, result, maxFrameLength);
-            } catch (OutOfDirectMemoryError e) {
-                // Netty's pool reached its direct memory limit: a failure to send, as when the event loop
-                // encoded the answer, not a fatal error of the bundle (other OutOfMemoryErrors still are)
+                frame = FrameEncoder.encodeResult(new AnswerAllocator(channel.alloc()), request.requestId(), serialization,
+                        result, maxFrameLength);
+            } catch (AnswerAllocator.AnswerBufferError e) {
+                // the allocator is out of (direct) memory: a failure to send, as when the event loop encoded the
+                // answer, not a fatal error of the bundle (an OutOfMemoryError of its value or of Kryo still is)
                 log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(), e.getMessage());
-                fail(Status.INTERNAL, "the answer could not be sent: " + e);
+                fail(Status.INTERNAL, "the answer could not be sent: " + e.getMessage());
                 return;
             } catch (SerializationException e) {
                 log.warn("{}: cannot encode the result of {}: {}", generation, request.methodKey(), e.getMessage(), e);
