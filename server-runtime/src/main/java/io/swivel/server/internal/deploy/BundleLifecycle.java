@@ -327,20 +327,18 @@ final class BundleLifecycle implements CanaryControl.Bundle {
 
     /**
      * The jar was deleted: the services stop resolving at once, the running calls drain, then
-     * the version unloads, and the standby and the shadow with it (the shadow's wait for its
-     * copies runs after this monitor is released).
+     * the version unloads, and the standby with it. The shadow stops taking copies and is
+     * returned, for the caller to {@link #endShadow} once this lifecycle is out of the deployer's
+     * map (its wait for the copies runs without this monitor, and a deployment that still found
+     * this lifecycle in the map during that wait would serve on one about to be dropped).
      *
      * @param deleted the jar
+     * @return the shadow taken out, or null
      */
-    void undeploy(Path deleted) {
-        ShadowMirror shadow;
-        synchronized (this) {
-            shadow = versions.undeploy(deleted);
-            listener.undeployed(name, deleted);
-        }
-        if (shadow != null) {
-            endShadow(shadow, "undeployed", false);
-        }
+    synchronized ShadowMirror undeploy(Path deleted) {
+        ShadowMirror shadow = versions.undeploy(deleted);
+        listener.undeployed(name, deleted);
+        return shadow;
     }
 
     /**

@@ -257,7 +257,7 @@ class BundleLifecycleTest {
         BundleGeneration v2 = greeter.active();
         assertThat(v1.state()).isEqualTo(BundleState.DRAINING);
 
-        greeter.undeploy(jar);
+        assertThat(greeter.undeploy(jar)).as("no shadow ran").isNull();
         assertThat(host.serving).isEmpty();
         assertThat(greeter.active()).isNull();
         await().atMost(WITHIN).until(() -> v2.state() == BundleState.UNLOADED);

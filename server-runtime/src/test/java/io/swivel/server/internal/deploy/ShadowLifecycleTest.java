@@ -10,6 +10,9 @@ import io.swivel.server.internal.metrics.ServerMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,15 +171,50 @@ class ShadowLifecycleTest {
         ShadowMirror shadow = shadowOf("2");
         greeter.startShadow(shadow);
 
-        greeter.undeploy(jar);
+        ShadowMirror taken = greeter.undeploy(jar);
 
+        assertThat(taken).as("taken out, for the caller to end").isSameAs(shadow);
         assertThat(greeter.shadow()).isNull();
         assertThat(host.mirrors).doesNotContainKey("greeter");
         assertThat(host.serving).doesNotContainKey("greeter");
+        assertThat(events.events).as("its end waits for the caller").doesNotContain("shadowEnded 2");
+        greeter.endShadow(taken, "undeployed", false);
         await().atMost(WITHIN).until(() -> shadow.shadow().state() == BundleState.UNLOADED
                 && v1.state() == BundleState.UNLOADED);
         assertThat(events.events).contains("undeployed greeter", "shadowEnded 2");
         assertThat(events.events.indexOf("shadowEnded 2")).isGreaterThan(events.events.indexOf("undeployed greeter"));
+    }
+
+    /**
+     * The end of an undeployed bundle's shadow waits up to 5 s for its copies: by then the
+     * lifecycle is out of the deployer's map, so a deployment of the bundle from another jar
+     * (greeter.jar renamed greeter-2.jar) starts a new lifecycle instead of serving on this one,
+     * which the removal would drop (a version serving that no status shows and no shutdown drains).
+     */
+    @Test
+    void anUndeployTakesTheBundleOutOfTheDeployersMapBeforeItsShadowEnds() throws Exception {
+        Map<String, BundleLifecycle> lifecycles = new ConcurrentHashMap<>();
+        List<Boolean> mappedWhileEnding = new CopyOnWriteArrayList<>();
+        LifecycleListener probe = new LifecycleListener() {
+            @Override
+            public void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
+                mappedWhileEnding.add(lifecycles.containsKey("greeter"));
+            }
+        };
+        greeter = new BundleLifecycle("greeter", host, retirer, probation, Listeners.of(List.of(events, probe)), clock, 3);
+        lifecycles.put("greeter", greeter);
+        // the undeploy of a jar uses neither the loader nor the shadow commands
+        JarCommands commands = new JarCommands(null, lifecycles, lifecycles::get, events, null);
+        deploy("1");
+        ShadowMirror shadow = shadowOf("2");
+        greeter.startShadow(shadow);
+
+        commands.undeploy(jar);
+
+        assertThat(mappedWhileEnding).as("whether the lifecycle was still in the map while its shadow ended")
+                .containsExactly(false);
+        assertThat(lifecycles).isEmpty();
+        await().atMost(WITHIN).until(() -> shadow.shadow().state() == BundleState.UNLOADED);
     }
 
     @Test
