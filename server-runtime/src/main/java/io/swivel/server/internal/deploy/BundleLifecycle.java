@@ -278,16 +278,21 @@ final class BundleLifecycle implements CanaryControl.Bundle {
     // ---- shadow (ShadowCommands stages and starts it; the slow end runs without this monitor) --
 
     /**
-     * Makes {@code mirror} the shadow beside the version serving; returns the one it replaced,
-     * taken out, for {@link #endShadow}, or null.
+     * Makes {@code mirror} the shadow beside the version serving and tells
+     * {@link LifecycleListener#shadowStarted} under this monitor, so an undeploy or a stop (which
+     * take the shadow out under it too) can only end it after its start was told; returns the
+     * one it replaced, taken out, for {@link #endShadow}, or null.
      *
+     * @param message the start's line
      * @throws IllegalStateException if nothing serves, or the host refused it; nothing changed then
      */
-    synchronized ShadowMirror startShadow(ShadowMirror mirror) {
+    synchronized ShadowMirror startShadow(ShadowMirror mirror, String message) {
         if (versions.active() == null) {
             throw new IllegalStateException("bundle " + name + " serves nothing to shadow");
         }
-        return versions.shadow().start(mirror);
+        ShadowMirror replaced = versions.shadow().start(mirror);
+        listener.shadowStarted(mirror, message);
+        return replaced;
     }
 
     /** Takes the shadow out (no more copies); returns it, for {@link #endShadow}, or null. */

@@ -274,6 +274,11 @@ final class FakeHost implements Host {
         }
 
         @Override
+        public void shadowStarted(ShadowMirror mirror, String message) {
+            events.add("shadowStarted " + mirror.shadow().version());
+        }
+
+        @Override
         public void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
             events.add("shadowEnded " + mirror.shadow().version() + (promoted ? " promoted" : ""));
         }

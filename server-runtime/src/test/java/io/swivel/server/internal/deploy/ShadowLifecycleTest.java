@@ -74,7 +74,7 @@ class ShadowLifecycleTest {
         BundleGeneration v1 = greeter.active();
         ShadowMirror shadow = shadowOf("2");
 
-        assertThat(greeter.startShadow(shadow)).as("no shadow before").isNull();
+        assertThat(greeter.startShadow(shadow, "started")).as("no shadow before").isNull();
         assertThat(greeter.shadow()).isSameAs(shadow);
         assertThat(host.mirrors.get("greeter")).isSameAs(shadow);
         assertThat(host.serving.get("greeter")).as("a shadow serves no caller").isSameAs(v1);
@@ -96,7 +96,7 @@ class ShadowLifecycleTest {
     @Test
     void aShadowNeedsAVersionServingAndARefusedOneChangesNothing() throws Exception {
         ShadowMirror early = shadowOf("2");
-        assertThatThrownBy(() -> greeter.startShadow(early)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> greeter.startShadow(early, "started")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("serves nothing to shadow");
         assertThat(greeter.shadow()).isNull();
         assertThat(host.mirrors).isEmpty();
@@ -107,24 +107,71 @@ class ShadowLifecycleTest {
         deploy("1");
         ShadowMirror first = shadowOf("2");
         ShadowMirror second = shadowOf("3");
-        greeter.startShadow(first);
+        greeter.startShadow(first, "started");
 
-        ShadowMirror replaced = greeter.startShadow(second);
+        ShadowMirror replaced = greeter.startShadow(second, "started");
 
         assertThat(replaced).isSameAs(first);
         assertThat(greeter.shadow()).isSameAs(second);
         assertThat(host.mirrors.get("greeter")).isSameAs(second);
+        assertThat(events.events).as("each start is told by the lifecycle, under its monitor")
+                .containsSubsequence("shadowStarted 2", "shadowStarted 3");
         greeter.endShadow(replaced, "replaced by 3", false);
         await().atMost(WITHIN).until(() -> first.shadow().state() == BundleState.UNLOADED);
         assertThat(second.shadow().state()).isEqualTo(BundleState.ACTIVE);
         assertThat(events.events).contains("shadowEnded 2").doesNotContain("shadowEnded 3");
     }
 
+    /**
+     * state.json keeps the shadow running: a replaced one ends after its successor's start was
+     * told, and its end does not take the successor out; one that ends while running does go.
+     */
+    @Test
+    void stateJsonKeepsTheShadowRunningWhenTheOneItReplacedEndsAfterItsStart() throws Exception {
+        StateJournal journal = new StateJournal(root.resolve("data"));
+        greeter = new BundleLifecycle("greeter", host, retirer, probation, Listeners.of(List.of(events, journal)), clock, 3);
+        deploy("1");
+        ShadowMirror first = shadowOf("2");
+        ShadowMirror second = shadowOf("3");
+        greeter.startShadow(first, "started");
+        ShadowMirror replaced = greeter.startShadow(second, "started");
+
+        greeter.endShadow(replaced, "replaced by 3", false);
+
+        SavedState.SavedShadow saved = new StateJournal(root.resolve("data")).load().bundles().get("greeter").shadow();
+        assertThat(saved).as("the shadow running after a restart").isNotNull();
+        assertThat(saved.version()).isEqualTo("3");
+        assertThat(saved.sha256()).isEqualTo(FakeHost.sha("3"));
+
+        greeter.endShadow(greeter.takeShadow(), "stopped", false);
+        assertThat(new StateJournal(root.resolve("data")).load().bundles().get("greeter").shadow())
+                .as("a shadow stopped stays stopped after a restart").isNull();
+    }
+
+    /** An undeploy right after a start: the start was told first, so the end takes it out of state.json for good. */
+    @Test
+    void aShadowUndeployedRightAfterItsStartIsNotSavedAfterItsEnd() throws Exception {
+        StateJournal journal = new StateJournal(root.resolve("data"));
+        greeter = new BundleLifecycle("greeter", host, retirer, probation, Listeners.of(List.of(events, journal)), clock, 3);
+        deploy("1");
+        ShadowMirror shadow = shadowOf("2");
+        greeter.startShadow(shadow, "started");
+
+        greeter.endShadow(greeter.undeploy(jar), "undeployed", false);
+
+        assertThat(events.events).containsSubsequence("shadowStarted 2", "undeployed greeter", "shadowEnded 2");
+        assertThat(new StateJournal(root.resolve("data")).load().bundles()).doesNotContainKey("greeter");
+        greeter = new BundleLifecycle("greeter", host, retirer, probation, Listeners.of(List.of(events, journal)), clock, 3);
+        deploy("1"); // the bundle deployed again
+        assertThat(new StateJournal(root.resolve("data")).load().bundles().get("greeter").shadow())
+                .as("the shadow that ended does not come back with its bundle").isNull();
+    }
+
     @Test
     void aSwapAndARollbackLeaveTheShadowRunningBesideWhateverServes() throws Exception {
         deploy("1");
         ShadowMirror shadow = shadowOf("3");
-        greeter.startShadow(shadow);
+        greeter.startShadow(shadow, "started");
 
         deploy("2");
         assertThat(greeter.active().version()).isEqualTo("2");
@@ -144,7 +191,7 @@ class ShadowLifecycleTest {
         deploy("1");
         BundleGeneration v1 = greeter.active();
         ShadowMirror shadow = shadowOf("2");
-        greeter.startShadow(shadow);
+        greeter.startShadow(shadow, "started");
 
         // as Deployer#shadowPromote: the shadow's jar starts as a canary, then the shadow ends
         assertThat(greeter.deploy(jar, host.descriptor("greeter", "2"),
@@ -169,7 +216,7 @@ class ShadowLifecycleTest {
         deploy("1");
         BundleGeneration v1 = greeter.active();
         ShadowMirror shadow = shadowOf("2");
-        greeter.startShadow(shadow);
+        greeter.startShadow(shadow, "started");
 
         ShadowMirror taken = greeter.undeploy(jar);
 
@@ -207,7 +254,7 @@ class ShadowLifecycleTest {
         JarCommands commands = new JarCommands(null, lifecycles, lifecycles::get, events, null);
         deploy("1");
         ShadowMirror shadow = shadowOf("2");
-        greeter.startShadow(shadow);
+        greeter.startShadow(shadow, "started");
 
         commands.undeploy(jar);
 
@@ -222,7 +269,7 @@ class ShadowLifecycleTest {
         deploy("1");
         BundleGeneration v1 = greeter.active();
         ShadowMirror shadow = shadowOf("2");
-        greeter.startShadow(shadow);
+        greeter.startShadow(shadow, "started");
 
         List<BundleGeneration> stopping = greeter.stopServing();
 
@@ -238,7 +285,7 @@ class ShadowLifecycleTest {
     void theShadowsCopyInHistoryIsNotDeletedWhileItRuns() throws Exception {
         deploy("1");
         ShadowMirror shadow = shadowOf("2");
-        greeter.startShadow(shadow);
+        greeter.startShadow(shadow, "started");
         String file = shadow.shadow().descriptor().staged().getFileName().toString();
         deploy("2"); // the shadow's content served once: it is in the history now
         for (String version : List.of("3", "4", "5", "6")) {
