@@ -378,6 +378,23 @@ class BundleLifecycleTest {
     }
 
     @Test
+    void aConfigurationRestartThatFailsNamesTheVersionServingWhichKeepsServingFromItsFile() {
+        start(Duration.ZERO);
+        deploy("1");
+        BundleGeneration v1 = greeter.active();
+        host.failingVersions.add("1");
+        host.config = Map.of("greeting", "Hi");
+
+        greeter.configChanged();
+
+        assertThat(greeter.active()).isSameAs(v1);
+        assertThat(v1.state()).isEqualTo(BundleState.ACTIVE);
+        assertThat(events.failedVersions).as("the failed event names the version that did not restart").containsExactly("1");
+        assertThat(greeter.lastError()).contains("broken on purpose");
+        assertThat(host.deletedFromHistory).as("the file of the version serving stays").isEmpty();
+    }
+
+    @Test
     void aJarReplacedWhileItsPreviousVersionStillStartsDeploysBothInOrder() throws Exception {
         start(Duration.ZERO);
         CountDownLatch loading = host.gate("1");

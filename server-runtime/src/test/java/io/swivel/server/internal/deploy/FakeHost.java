@@ -209,11 +209,14 @@ final class FakeHost implements Host {
     static final class Recorder implements LifecycleListener {
         final List<String> events = Collections.synchronizedList(new ArrayList<>());
         final List<BundleFacts> facts = new CopyOnWriteArrayList<>();
+        /** The version each failure names ("null" for none). */
+        final List<String> failedVersions = new CopyOnWriteArrayList<>();
 
         @Override
         public void failed(String bundle, String version, Path jar, DeploymentException error,
                        BundleGeneration servingInstead) {
             events.add("failed " + bundle);
+            failedVersions.add(String.valueOf(version));
         }
 
         @Override
