@@ -60,6 +60,11 @@ class ShadowLifecycleTest {
         assertThat(greeter.deploy(jar, host.descriptor("greeter", version), null, System.nanoTime())).isTrue();
     }
 
+    /** A lifecycle of greeter whose events reach {@code more} too. */
+    private BundleLifecycle lifecycleAlsoTelling(LifecycleListener more) {
+        return new BundleLifecycle("greeter", host, retirer, probation, Listeners.of(List.of(events, more)), clock, 3);
+    }
+
     /** A version loaded and started as ShadowCommands does, with its mirror (not yet the bundle's shadow). */
     private ShadowMirror shadowOf(String version) throws DeploymentException {
         BundleGeneration generation = host.load(host.descriptor("greeter", version));
@@ -129,7 +134,7 @@ class ShadowLifecycleTest {
     @Test
     void stateJsonKeepsTheShadowRunningWhenTheOneItReplacedEndsAfterItsStart() throws Exception {
         StateJournal journal = new StateJournal(root.resolve("data"));
-        greeter = new BundleLifecycle("greeter", host, retirer, probation, Listeners.of(List.of(events, journal)), clock, 3);
+        greeter = lifecycleAlsoTelling(journal);
         deploy("1");
         ShadowMirror first = shadowOf("2");
         ShadowMirror second = shadowOf("3");
@@ -148,11 +153,15 @@ class ShadowLifecycleTest {
                 .as("a shadow stopped stays stopped after a restart").isNull();
     }
 
-    /** An undeploy right after a start: the start was told first, so the end takes it out of state.json for good. */
+    /**
+     * An undeploy right after a start: the start is told by startShadow itself, before any
+     * undeploy can take the shadow out, so the end takes it out of state.json for good and it
+     * does not come back when the bundle deploys again.
+     */
     @Test
     void aShadowUndeployedRightAfterItsStartIsNotSavedAfterItsEnd() throws Exception {
         StateJournal journal = new StateJournal(root.resolve("data"));
-        greeter = new BundleLifecycle("greeter", host, retirer, probation, Listeners.of(List.of(events, journal)), clock, 3);
+        greeter = lifecycleAlsoTelling(journal);
         deploy("1");
         ShadowMirror shadow = shadowOf("2");
         greeter.startShadow(shadow, "started");
@@ -161,7 +170,7 @@ class ShadowLifecycleTest {
 
         assertThat(events.events).containsSubsequence("shadowStarted 2", "undeployed greeter", "shadowEnded 2");
         assertThat(new StateJournal(root.resolve("data")).load().bundles()).doesNotContainKey("greeter");
-        greeter = new BundleLifecycle("greeter", host, retirer, probation, Listeners.of(List.of(events, journal)), clock, 3);
+        greeter = lifecycleAlsoTelling(journal);
         deploy("1"); // the bundle deployed again
         assertThat(new StateJournal(root.resolve("data")).load().bundles().get("greeter").shadow())
                 .as("the shadow that ended does not come back with its bundle").isNull();
@@ -248,7 +257,7 @@ class ShadowLifecycleTest {
                 mappedWhileEnding.add(lifecycles.containsKey("greeter"));
             }
         };
-        greeter = new BundleLifecycle("greeter", host, retirer, probation, Listeners.of(List.of(events, probe)), clock, 3);
+        greeter = lifecycleAlsoTelling(probe);
         lifecycles.put("greeter", greeter);
         // the undeploy of a jar uses neither the loader nor the shadow commands
         JarCommands commands = new JarCommands(null, lifecycles, lifecycles::get, events, null);
