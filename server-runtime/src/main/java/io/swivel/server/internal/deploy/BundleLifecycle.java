@@ -278,16 +278,21 @@ final class BundleLifecycle implements CanaryControl.Bundle {
     // ---- shadow (ShadowCommands stages and starts it; the slow end runs without this monitor) --
 
     /**
-     * Makes {@code mirror} the shadow beside the version serving; returns the one it replaced,
-     * taken out, for {@link #endShadow}, or null.
+     * Makes {@code mirror} the shadow beside the version serving and tells
+     * {@link LifecycleListener#shadowStarted} under this monitor, so an undeploy or a stop (which
+     * take the shadow out under it too) can only end it after its start was told; returns the
+     * one it replaced, taken out, for {@link #endShadow}, or null.
      *
+     * @param message the start's line
      * @throws IllegalStateException if nothing serves, or the host refused it; nothing changed then
      */
-    synchronized ShadowMirror startShadow(ShadowMirror mirror) {
+    synchronized ShadowMirror startShadow(ShadowMirror mirror, String message) {
         if (versions.active() == null) {
             throw new IllegalStateException("bundle " + name + " serves nothing to shadow");
         }
-        return versions.shadow().start(mirror);
+        ShadowMirror replaced = versions.shadow().start(mirror);
+        listener.shadowStarted(mirror, message);
+        return replaced;
     }
 
     /** Takes the shadow out (no more copies); returns it, for {@link #endShadow}, or null. */
@@ -327,20 +332,18 @@ final class BundleLifecycle implements CanaryControl.Bundle {
 
     /**
      * The jar was deleted: the services stop resolving at once, the running calls drain, then
-     * the version unloads, and the standby and the shadow with it (the shadow's wait for its
-     * copies runs after this monitor is released).
+     * the version unloads, and the standby with it. The shadow stops taking copies and is
+     * returned, for the caller to {@link #endShadow} once this lifecycle is out of the deployer's
+     * map (its wait for the copies runs without this monitor, and a deployment that still found
+     * this lifecycle in the map during that wait would serve on one about to be dropped).
      *
      * @param deleted the jar
+     * @return the shadow taken out, or null
      */
-    void undeploy(Path deleted) {
-        ShadowMirror shadow;
-        synchronized (this) {
-            shadow = versions.undeploy(deleted);
-            listener.undeployed(name, deleted);
-        }
-        if (shadow != null) {
-            endShadow(shadow, "undeployed", false);
-        }
+    synchronized ShadowMirror undeploy(Path deleted) {
+        ShadowMirror shadow = versions.undeploy(deleted);
+        listener.undeployed(name, deleted);
+        return shadow;
     }
 
     /**

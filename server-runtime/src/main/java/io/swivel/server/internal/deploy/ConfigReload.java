@@ -73,7 +73,7 @@ final class ConfigReload {
             restarted = host.load(serving.descriptor());
             previous = versions.switchTo(restarted, onProbation, start);
         } catch (DeploymentException e) {
-            bundle.failed(jar, e, null);
+            bundle.failed(jar, e, serving.descriptor()); // the version that did not restart (its file stays: it serves)
             return;
         } catch (ServiceConflictException e) {
             throw new IllegalStateException("the same version conflicted with itself", e);

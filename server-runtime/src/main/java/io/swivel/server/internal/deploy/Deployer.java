@@ -69,8 +69,9 @@ public final class Deployer implements DeploymentOperations, Deployments, Canari
                 metrics, clock);
     }
 
-    Deployer(BundleLoader loader, Host host, Path deployDir, Path dataDir, DeploySettings settings, ServerMetrics metrics,
-             Clock clock) {
+    /** @param unannounced the host every load goes through, wrapped here so that each load is told (never used bare) */
+    Deployer(BundleLoader loader, Host unannounced, Path deployDir, Path dataDir, DeploySettings settings,
+             ServerMetrics metrics, Clock clock) {
         this.loader = loader;
         this.settings = settings;
         this.clock = clock;
@@ -79,7 +80,7 @@ public final class Deployer implements DeploymentOperations, Deployments, Canari
         this.events = new EventLog(clock, settings.eventLogSize());
         this.listener = Listeners.of(List.of(new MarkerWriter(), journal, new MetricsRecorder(metrics), new DeployLog(),
                 events, seriesEvents));
-        this.host = new AnnouncingHost(host, listener);
+        this.host = new AnnouncingHost(unannounced, listener);
         this.probation = new Probation(new Probation.Policy(settings.probation(), settings.maxErrorRate(),
                 settings.minCalls(), settings.healthTimeout()), clock);
         this.retirer = new Retirer(loader::unload, settings.drainTimeout(), listener);

@@ -120,9 +120,13 @@ final class JarCommands {
                 if (jar.equals(lifecycle.jar())) {
                     BundleGeneration active = lifecycle.active();
                     try (BundleMdc.Scope mdc = BundleMdc.open(lifecycle.name(), active != null ? active.version() : "")) {
-                        lifecycle.undeploy(jar);
+                        ShadowMirror shadow = lifecycle.undeploy(jar);
+                        // out of the map before the slow end of its shadow: a deployment of the bundle now starts a new lifecycle
+                        lifecycles.remove(lifecycle.name(), lifecycle);
+                        if (shadow != null) {
+                            lifecycle.endShadow(shadow, "undeployed", false);
+                        }
                     }
-                    lifecycles.remove(lifecycle.name(), lifecycle);
                     undeployed = lifecycle.name();
                 }
             }

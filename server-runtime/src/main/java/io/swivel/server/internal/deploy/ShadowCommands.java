@@ -136,9 +136,12 @@ final class ShadowCommands {
             generation.activate(); // takes calls, from its mirror only: it is never routed
             ShadowMirror mirror = new ShadowMirror(generation, lifecycle::active, settings.percent(), settings.threads(),
                     settings.queue(), new ShadowReport(bundle, generation.version(), metrics, clock));
+            String message = bundle + " shadow " + generation.version() + " beside " + active.version() + ": copies of "
+                    + settings.percent() + "% of the calls to @Idempotent methods, on " + settings.threads()
+                    + " threads with a queue of " + settings.queue();
             ShadowMirror before;
             try {
-                before = lifecycle.startShadow(mirror);
+                before = lifecycle.startShadow(mirror, message); // tells the start, under the lifecycle's monitor
             } catch (IllegalStateException e) {
                 mirror.stop();
                 generation.startDraining();
@@ -147,18 +150,14 @@ final class ShadowCommands {
             }
             String replaced = before != null
                     ? lifecycle.endShadow(before, "replaced by " + generation.version(), false) : null;
-            String message = bundle + " shadow " + generation.version() + " beside " + active.version() + ": copies of "
-                    + settings.percent() + "% of the calls to @Idempotent methods, on " + settings.threads()
-                    + " threads with a queue of " + settings.queue() + (replaced != null ? "; " + replaced : "");
-            listener.shadowStarted(mirror, message);
-            return message;
+            return message + (replaced != null ? "; " + replaced : "");
         }
     }
 
     /**
      * See {@link Deployer#shadowStop}; {@code promoted} when its jar serves as a canary now. Under
-     * this monitor (so a stop never ends a shadow whose start is not told yet), not the bundle's:
-     * the wait for the copies running holds no lifecycle monitor.
+     * this monitor (one shadow command at a time), not the bundle's: the wait for the copies
+     * running holds no lifecycle monitor.
      */
     synchronized String stop(String bundle, boolean promoted) throws ShadowException {
         BundleLifecycle lifecycle = serving(bundle);

@@ -81,10 +81,18 @@ final class StateJournal implements LifecycleListener {
         }
     }
 
+    /**
+     * Forgets the saved shadow only if it is the one that ended: a shadow replaced ends after
+     * its successor's start was told, and the successor stays saved.
+     */
     @Override
     public void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
+        BundleDescriptor ended = mirror.shadow().descriptor();
         synchronized (bundles) {
-            if (shadows.remove(mirror.shadow().name()) != null) {
+            SavedState.SavedShadow saved = shadows.get(ended.name());
+            if (saved != null && saved.sha256().equals(ended.sha256())
+                    && saved.file().equals(ended.staged().getFileName().toString())) {
+                shadows.remove(ended.name());
                 write();
             }
         }

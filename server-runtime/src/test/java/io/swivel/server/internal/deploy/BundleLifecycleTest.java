@@ -257,7 +257,7 @@ class BundleLifecycleTest {
         BundleGeneration v2 = greeter.active();
         assertThat(v1.state()).isEqualTo(BundleState.DRAINING);
 
-        greeter.undeploy(jar);
+        assertThat(greeter.undeploy(jar)).as("no shadow ran").isNull();
         assertThat(host.serving).isEmpty();
         assertThat(greeter.active()).isNull();
         await().atMost(WITHIN).until(() -> v2.state() == BundleState.UNLOADED);
@@ -375,6 +375,23 @@ class BundleLifecycleTest {
         assertThat(greeter.active().context().config().get("greeting")).isEqualTo("Hi");
         await().atMost(WITHIN).until(() -> v1.state() == BundleState.UNLOADED);
         assertThat(events.events).contains("configRestarting 1");
+    }
+
+    @Test
+    void aConfigurationRestartThatFailsNamesTheVersionServingWhichKeepsServingFromItsFile() {
+        start(Duration.ZERO);
+        deploy("1");
+        BundleGeneration v1 = greeter.active();
+        host.failingVersions.add("1");
+        host.config = Map.of("greeting", "Hi");
+
+        greeter.configChanged();
+
+        assertThat(greeter.active()).isSameAs(v1);
+        assertThat(v1.state()).isEqualTo(BundleState.ACTIVE);
+        assertThat(events.failedVersions).as("the failed event names the version that did not restart").containsExactly("1");
+        assertThat(greeter.lastError()).contains("broken on purpose");
+        assertThat(host.deletedFromHistory).as("the file of the version serving stays").isEmpty();
     }
 
     @Test

@@ -64,18 +64,7 @@ class DeployerTest {
     @Test
     void eachVersionHasItsMetersFromBeforeItServesUntilItUnloaded() throws Exception {
         List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-        io.swivel.server.internal.metrics.ServerMetrics none = io.swivel.server.internal.metrics.ServerMetrics.none();
-        start((io.swivel.server.internal.metrics.ServerMetrics) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {io.swivel.server.internal.metrics.ServerMetrics.class},
-                (proxy, method, args) -> {
-                    if (method.getName().startsWith("generation")) {
-                        io.swivel.server.internal.bundle.BundleGeneration generation =
-                                (io.swivel.server.internal.bundle.BundleGeneration) args[0];
-                        told.add(method.getName() + " " + generation.version() + " " + generation.state()
-                                + (directory.find("io.swivel.samples.greeter.Greeter") == generation ? " routed" : ""));
-                    }
-                    return method.invoke(none, args);
-                }));
+        start(recordingGenerations(told));
         Path jar = copy("greeter-v1");
         assertThat(deployer.deploy(jar)).isTrue();
         assertThat(told).containsExactly("generationLoaded 1.0.0 STARTING");
@@ -88,6 +77,38 @@ class DeployerTest {
                 "generationUnloaded 1.0.0 UNLOADED", "generationUnloaded 2.0.0 UNLOADED"));
         assertThat(told.indexOf("generationLoaded 2.0.0 STARTING"))
                 .isLessThan(told.indexOf("generationUnloaded 2.0.0 UNLOADED"));
+    }
+
+    /** A shadow's version too: its meters exist before it takes copies, and go once it unloaded. */
+    @Test
+    void aShadowHasItsMetersFromBeforeItTakesCopiesUntilItUnloaded() throws Exception {
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(recordingGenerations(told));
+        assertThat(deployer.deploy(copy("greeter-v1"))).isTrue();
+
+        deployer.shadow("greeter", SampleBundles.jar("greeter-v2"), 10, 1, 10);
+        assertThat(told).containsExactly("generationLoaded 1.0.0 STARTING", "generationLoaded 2.0.0 STARTING");
+
+        deployer.shadowStop("greeter");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(told).containsExactly(
+                "generationLoaded 1.0.0 STARTING", "generationLoaded 2.0.0 STARTING",
+                "generationUnloaded 2.0.0 UNLOADED"));
+    }
+
+    /** Meters that record, for each version's meters made or removed, its version and state (and whether it was routed). */
+    private io.swivel.server.internal.metrics.ServerMetrics recordingGenerations(List<String> told) {
+        io.swivel.server.internal.metrics.ServerMetrics none = io.swivel.server.internal.metrics.ServerMetrics.none();
+        return (io.swivel.server.internal.metrics.ServerMetrics) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.swivel.server.internal.metrics.ServerMetrics.class},
+                (proxy, method, args) -> {
+                    if (method.getName().startsWith("generation")) {
+                        io.swivel.server.internal.bundle.BundleGeneration generation =
+                                (io.swivel.server.internal.bundle.BundleGeneration) args[0];
+                        told.add(method.getName() + " " + generation.version() + " " + generation.state()
+                                + (directory.find("io.swivel.samples.greeter.Greeter") == generation ? " routed" : ""));
+                    }
+                    return method.invoke(none, args);
+                });
     }
 
     @AfterEach

@@ -16,8 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -207,13 +205,17 @@ final class FakeHost implements Host {
 
     /** Hears every event, by name. */
     static final class Recorder implements LifecycleListener {
-        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        /** Copy-on-write: assertions iterate it while drain threads still add to it. */
+        final List<String> events = new CopyOnWriteArrayList<>();
         final List<BundleFacts> facts = new CopyOnWriteArrayList<>();
+        /** The version each failure names ("null" for none). */
+        final List<String> failedVersions = new CopyOnWriteArrayList<>();
 
         @Override
         public void failed(String bundle, String version, Path jar, DeploymentException error,
                        BundleGeneration servingInstead) {
             events.add("failed " + bundle);
+            failedVersions.add(String.valueOf(version));
         }
 
         @Override
@@ -274,14 +276,17 @@ final class FakeHost implements Host {
         }
 
         @Override
+        public void shadowStarted(ShadowMirror mirror, String message) {
+            events.add("shadowStarted " + mirror.shadow().version());
+        }
+
+        @Override
         public void shadowEnded(ShadowMirror mirror, boolean promoted, String message) {
             events.add("shadowEnded " + mirror.shadow().version() + (promoted ? " promoted" : ""));
         }
 
         int count(String prefix) {
-            synchronized (events) {
-                return (int) events.stream().filter(e -> e.startsWith(prefix)).count();
-            }
+            return (int) events.stream().filter(e -> e.startsWith(prefix)).count();
         }
     }
 }
