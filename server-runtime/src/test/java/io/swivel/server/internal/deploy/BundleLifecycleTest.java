@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.swivel.api.HealthCheck;
+import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.bundle.BundleState;
 import io.swivel.server.internal.bundle.InFlightCall;
@@ -18,46 +19,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The life of one bundle without a server: in-memory versions, a fake clock, and probation
  * checking every 5 ms. Every path a version takes, and the races between the commands.
  */
 @Timeout(30)
-class BundleLifecycleTest {
+class BundleLifecycleTest extends InMemoryLifecycleTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(5);
 
-    @TempDir
-    Path root;
-
-    private FakeHost host;
-    private final FakeHost.FakeClock clock = new FakeHost.FakeClock();
-    private final FakeHost.Recorder events = new FakeHost.Recorder();
-    private Retirer retirer;
-    private Probation probation;
-    private BundleLifecycle greeter;
-    private Path jar;
-
     private void start(Duration window) {
-        host = new FakeHost(root);
-        jar = root.resolve("greeter.jar");
-        retirer = new Retirer(FakeHost::unload, Duration.ofSeconds(5), events);
-        probation = new Probation(new Probation.Policy(window, 0.5, 10, Duration.ofSeconds(2), Duration.ofMillis(5)),
-                clock);
-        greeter = new BundleLifecycle("greeter", host, retirer, probation, events, clock, 3);
-    }
-
-    @AfterEach
-    void close() {
-        if (probation != null) {
-            probation.close();
-            retirer.close();
-        }
+        startLifecycle(window, 3, CanaryPolicy.defaults());
     }
 
     private boolean deploy(String version) {

@@ -10,11 +10,9 @@ import io.swivel.server.internal.bundle.BundleState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A canary's life in one bundle without a server: in-memory versions, a fake clock, calls
@@ -22,38 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link BundleLifecycle#canaryTick()}) as the canary timer would.
  */
 @Timeout(30)
-class CanaryLifecycleTest {
+class CanaryLifecycleTest extends InMemoryLifecycleTest {
 
     private static final Duration STEP = Duration.ofMinutes(1);
     private static final long MILLI = 1_000_000;
 
-    @TempDir
-    Path root;
-
-    private FakeHost host;
-    private final FakeHost.FakeClock clock = new FakeHost.FakeClock();
-    private final FakeHost.Recorder events = new FakeHost.Recorder();
-    private Retirer retirer;
-    private Probation probation;
-    private BundleLifecycle greeter;
-    private Path jar;
-
     @BeforeEach
     void start() {
-        host = new FakeHost(root);
-        jar = root.resolve("greeter.jar");
-        retirer = new Retirer(FakeHost::unload, Duration.ofSeconds(5), events);
-        probation = new Probation(new Probation.Policy(Duration.ofSeconds(30), 0.5, 10, Duration.ofSeconds(2),
-                Duration.ofMillis(5)), clock);
-        greeter = new BundleLifecycle("greeter", host, retirer, probation, events, clock, 5,
-                new CanaryPolicy(0.01, 1.5, 20, Duration.ofMillis(5)));
+        startLifecycle(Duration.ofSeconds(30), 5, new CanaryPolicy(0.01, 1.5, 20, Duration.ofMillis(5)));
         assertThat(greeter.deploy(jar, host.descriptor("greeter", "1.0.0"), null, System.nanoTime())).isTrue();
-    }
-
-    @AfterEach
-    void close() {
-        probation.close();
-        retirer.close();
     }
 
     private void canary(String version, List<Integer> steps) {

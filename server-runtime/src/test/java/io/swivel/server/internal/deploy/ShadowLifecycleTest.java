@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.swivel.server.config.CanaryPolicy;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.bundle.BundleState;
 import io.swivel.server.internal.metrics.ServerMetrics;
@@ -13,11 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shadow role of one bundle's lifecycle without a server: in-memory versions, a fake clock.
@@ -25,35 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * leaves it running beside whatever serves.
  */
 @Timeout(30)
-class ShadowLifecycleTest {
+class ShadowLifecycleTest extends InMemoryLifecycleTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(5);
 
-    @TempDir
-    Path root;
-
-    private FakeHost host;
-    private final FakeHost.FakeClock clock = new FakeHost.FakeClock();
-    private final FakeHost.Recorder events = new FakeHost.Recorder();
-    private Retirer retirer;
-    private Probation probation;
-    private BundleLifecycle greeter;
-    private Path jar;
-
     @BeforeEach
     void start() {
-        host = new FakeHost(root);
-        jar = root.resolve("greeter.jar");
-        retirer = new Retirer(FakeHost::unload, Duration.ofSeconds(5), events);
-        probation = new Probation(new Probation.Policy(Duration.ZERO, 0.5, 10, Duration.ofSeconds(2),
-                Duration.ofMillis(5)), clock);
-        greeter = new BundleLifecycle("greeter", host, retirer, probation, events, clock, 3);
-    }
-
-    @AfterEach
-    void close() {
-        probation.close();
-        retirer.close();
+        startLifecycle(Duration.ZERO, 3, CanaryPolicy.defaults());
     }
 
     private void deploy(String version) {
