@@ -3,7 +3,6 @@ package io.swivel.protocol.kryo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.swivel.testing.JavaSources;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,6 +42,7 @@ class DescribedEvolutionTest {
     @TempDir
     static Path tmp;
 
+    private static CompiledVersions versions;
     private static URLClassLoader v1;
     private static URLClassLoader v2;
     private static SerializationContext context1;
@@ -50,19 +50,17 @@ class DescribedEvolutionTest {
 
     @BeforeAll
     static void compileBothVersions() throws Exception {
-        v1 = CompiledVersions.load(JavaSources.compile(tmp.resolve("v1"), V1, List.of()));
-        v2 = CompiledVersions.load(JavaSources.compile(tmp.resolve("v2"), V2, List.of()));
-        context1 = CompiledVersions.context(v1, "evo2.Api");
-        context2 = CompiledVersions.context(v2, "evo2.Api");
+        versions = CompiledVersions.compile(tmp, V1, V2, "evo2.Api");
+        v1 = versions.v1;
+        v2 = versions.v2;
+        context1 = versions.context1;
+        context2 = versions.context2;
     }
 
     @AfterAll
     static void closeLoaders() throws Exception {
-        v1.close();
-        v2.close();
+        versions.close();
     }
-
-
 
     /** A new instance of a POJO with the given public fields set. */
     private static Object pojo(ClassLoader loader, String type, Object... namesAndValues) throws Exception {

@@ -2,7 +2,6 @@ package io.swivel.protocol.kryo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swivel.testing.JavaSources;
 import java.lang.reflect.Field;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -64,6 +63,7 @@ class SchemaEvolutionTest {
     @TempDir
     static Path tmp;
 
+    private static CompiledVersions versions;
     private static URLClassLoader v1;
     private static URLClassLoader v2;
     private static SerializationContext context1;
@@ -71,21 +71,17 @@ class SchemaEvolutionTest {
 
     @BeforeAll
     static void compileBothVersions() throws Exception {
-        v1 = CompiledVersions.load(JavaSources.compile(tmp.resolve("v1"), Map.of("evo.Dto", V1_DTO, "evo.Rec", V1_REC, "evo.Api", API),
-                List.of()));
-        v2 = CompiledVersions.load(JavaSources.compile(tmp.resolve("v2"), Map.of("evo.Dto", V2_DTO, "evo.Rec", V2_REC, "evo.Api", API),
-                List.of()));
-        context1 = CompiledVersions.context(v1, "evo.Api");
-        context2 = CompiledVersions.context(v2, "evo.Api");
+        versions = CompiledVersions.compile(tmp, Map.of("evo.Dto", V1_DTO, "evo.Rec", V1_REC, "evo.Api", API), Map.of("evo.Dto", V2_DTO, "evo.Rec", V2_REC, "evo.Api", API), "evo.Api");
+        v1 = versions.v1;
+        v2 = versions.v2;
+        context1 = versions.context1;
+        context2 = versions.context2;
     }
 
     @AfterAll
     static void closeLoaders() throws Exception {
-        v1.close();
-        v2.close();
+        versions.close();
     }
-
-
 
     private static Object newInstance(ClassLoader loader, String type, Object... args) throws Exception {
         Class<?>[] types = new Class<?>[args.length];
