@@ -61,7 +61,9 @@ class KilledServerTest {
                     Files.copy(jar, deploy.resolve("echo.jar"));
                     servers.add(ServerProcess.start(name, deploy, root.resolve(name + "/data"), zk.connectString(),
                             List.of("--zk-session-timeout", SESSION_TIMEOUT.toSeconds() + "s", "--probation", "0s",
-                                    "--drain-timeout", "5s")));
+                                    // no warm-up: a warming server hands some of its keys to the next one on
+                                    // the ring until it is warm, so the key found for the victim could move
+                                    "--drain-timeout", "5s", "--warmup", "0s")));
                 }
                 run(zk, servers);
             } finally {

@@ -110,12 +110,13 @@ final class Markers {
     }
 
     private static void write(Path jar, String suffix, String content) throws IOException {
-        Path marker = jar.resolveSibling(jar.getFileName() + suffix);
-        AtomicFiles.write(marker, content.getBytes(StandardCharsets.UTF_8));
+        // the others go first: one who sees the new marker never sees an old one beside it
         for (String other : ALL) {
             if (!other.equals(suffix)) {
                 Files.deleteIfExists(jar.resolveSibling(jar.getFileName() + other));
             }
         }
+        Path marker = jar.resolveSibling(jar.getFileName() + suffix);
+        AtomicFiles.write(marker, content.getBytes(StandardCharsets.UTF_8));
     }
 }
