@@ -7,12 +7,9 @@ import io.swivel.registry.EmbeddedZooKeeper;
 import io.swivel.registry.ZooKeeperClients;
 import io.swivel.server.internal.cluster.DesiredVersion;
 import io.swivel.server.internal.cluster.DesiredVersions;
-import io.swivel.server.internal.deploy.EventLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +33,7 @@ class DesiredSourceRefusalTest {
         Path v2 = Files.copy(TestBundles.jar("greeter-v2"), root.resolve("v2.jar")); // a short path: events are bounded
         Path deploy = Files.createDirectories(root.resolve("deploy"));
         TestBundles.deploy("greeter-v1", deploy, "greeter.jar");
-        String v1Sha = sha256(deploy.resolve("greeter.jar"));
+        String v1Sha = LiveServer.sha256(deploy.resolve("greeter.jar"));
         try (EmbeddedZooKeeper zookeeper = EmbeddedZooKeeper.start(root.resolve("zk"), "127.0.0.1", 0);
              CuratorFramework curator = ZooKeeperClients.connect(zookeeper.connectString(), Duration.ofSeconds(10),
                      Duration.ofSeconds(10));
@@ -48,12 +45,12 @@ class DesiredSourceRefusalTest {
             DesiredVersions desired = new DesiredVersions(curator);
 
             // "billing" names greeter 2.0.0's hash: the jar is greeter's by its manifest
-            desired.set(new DesiredVersion("billing", "2.0.0", sha256(v2), v2.toUri().toString(), "test",
+            desired.set(new DesiredVersion("billing", "2.0.0", LiveServer.sha256(v2), v2.toUri().toString(), "test",
                     System.currentTimeMillis()));
-            await().atMost(WITHIN).until(() -> events(server).contains("converge_failed billing 2.0.0 the jar from "
-                    + v2.toUri() + " was refused: the jar with sha256 " + sha256(v2) + " is greeter 2.0.0 by its "
+            await().atMost(WITHIN).until(() -> server.events().contains("converge_failed billing 2.0.0 the jar from "
+                    + v2.toUri() + " was refused: the jar with sha256 " + LiveServer.sha256(v2) + " is greeter 2.0.0 by its "
                     + "manifest, not billing 2.0.0; refused; not tried again until the desired version is set again"));
-            assertThat(sha256(deploy.resolve("greeter.jar"))).isEqualTo(v1Sha);
+            assertThat(LiveServer.sha256(deploy.resolve("greeter.jar"))).isEqualTo(v1Sha);
             assertThat(deploy.resolve("billing.jar")).doesNotExist();
             assertThat(server.status("greeter").active().version()).isEqualTo("1.0.0");
 
@@ -61,26 +58,13 @@ class DesiredSourceRefusalTest {
             String other = "ab".repeat(32);
             desired.set(new DesiredVersion("greeter", "2.0.0", other, v2.toUri().toString(), "test",
                     System.currentTimeMillis()));
-            await().atMost(WITHIN).until(() -> events(server).contains("converge_failed greeter 2.0.0 the jar from "
+            await().atMost(WITHIN).until(() -> server.events().contains("converge_failed greeter 2.0.0 the jar from "
                     + v2.toUri() + " was refused: "));
-            String reported = events(server).lines().filter(line -> line.startsWith("converge_failed greeter 2.0.0 "))
+            String reported = server.events().lines().filter(line -> line.startsWith("converge_failed greeter 2.0.0 "))
                     .findFirst().orElseThrow();
             assertThat(reported).contains("not the announced " + other)
                     .endsWith("; not tried again until the desired version is set again or the server restarts");
-            assertThat(sha256(deploy.resolve("greeter.jar"))).isEqualTo(v1Sha);
+            assertThat(LiveServer.sha256(deploy.resolve("greeter.jar"))).isEqualTo(v1Sha);
         }
-    }
-
-    private static String events(LiveServer server) {
-        StringBuilder text = new StringBuilder();
-        for (EventLog.Event event : server.server.deployer().events().latest(50)) {
-            text.append(event.type()).append(' ').append(event.bundle()).append(' ').append(event.version()).append(' ')
-                    .append(event.message()).append('\n');
-        }
-        return text.toString();
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }

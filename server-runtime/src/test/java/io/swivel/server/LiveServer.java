@@ -4,13 +4,16 @@ import io.swivel.client.SwivelClient;
 import io.swivel.server.cli.SwivelMain;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.deploy.BundleView;
+import io.swivel.server.internal.deploy.EventLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -86,6 +89,20 @@ final class LiveServer implements AutoCloseable {
         StringWriter err = new StringWriter();
         int status = SwivelMain.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
         return new Cli(status, out.toString(), err.toString());
+    }
+
+    /** The last 50 events, one line each: type, bundle, version and message. */
+    String events() {
+        StringBuilder text = new StringBuilder();
+        for (EventLog.Event event : server.deployer().events().latest(50)) {
+            text.append(event.type()).append(' ').append(event.bundle()).append(' ').append(event.version()).append(' ')
+                    .append(event.message()).append('\n');
+        }
+        return text.toString();
+    }
+
+    static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     @Override

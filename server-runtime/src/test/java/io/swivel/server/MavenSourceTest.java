@@ -7,7 +7,6 @@ import io.swivel.registry.EmbeddedZooKeeper;
 import io.swivel.registry.ZooKeeperClients;
 import io.swivel.server.internal.cluster.DesiredVersion;
 import io.swivel.server.internal.cluster.DesiredVersions;
-import io.swivel.server.internal.deploy.EventLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -52,18 +51,18 @@ class MavenSourceTest {
              })) {
             assertThat(server.status("greeter").active().version()).isEqualTo("1.0.0");
             DesiredVersions desired = new DesiredVersions(curator);
-            desired.set(new DesiredVersion("greeter", "2.0.0", sha256(artifact), "maven:com.example:greeter:2.0.0",
+            desired.set(new DesiredVersion("greeter", "2.0.0", LiveServer.sha256(artifact), "maven:com.example:greeter:2.0.0",
                     "test", System.currentTimeMillis()));
             await().atMost(WITHIN).until(() -> server.status("greeter").active().version().equals("2.0.0"));
             assertThat(root.resolve("data/maven/com/example/greeter/2.0.0/greeter-2.0.0.jar")).exists();
-            await().atMost(WITHIN).until(() -> events(server).contains("converged greeter 2.0.0 serves the cluster's "
+            await().atMost(WITHIN).until(() -> server.events().contains("converged greeter 2.0.0 serves the cluster's "
                     + "desired version 2.0.0, fetched from Maven com.example:greeter:2.0.0 in " + repository.toUri()));
 
             desired.set(new DesiredVersion("greeter", "3.0.0", "ab".repeat(32), "maven:com.example:greeter:3.0.0",
                     "test", System.currentTimeMillis()));
-            await().atMost(WITHIN).until(() -> events(server).contains("converge_failed greeter 3.0.0 cannot resolve "
+            await().atMost(WITHIN).until(() -> server.events().contains("converge_failed greeter 3.0.0 cannot resolve "
                     + "com.example:greeter:jar:3.0.0 in " + repository.toUri()));
-            assertThat(events(server)).contains("; trying again");
+            assertThat(server.events()).contains("; trying again");
             assertThat(server.status("greeter").active().version()).isEqualTo("2.0.0");
 
             // a checksum that does not match the jar: refused (checksum policy FAIL), reported once
@@ -71,26 +70,13 @@ class MavenSourceTest {
                     .resolve("greeter-2.1.0.jar");
             Files.copy(TestBundles.jar("greeter-v1"), tampered); // other content than what serves: it is fetched
             Files.writeString(tampered.resolveSibling("greeter-2.1.0.jar.sha1"), "0".repeat(40));
-            desired.set(new DesiredVersion("greeter", "2.1.0", sha256(tampered), "maven:com.example:greeter:2.1.0",
+            desired.set(new DesiredVersion("greeter", "2.1.0", LiveServer.sha256(tampered), "maven:com.example:greeter:2.1.0",
                     "test", System.currentTimeMillis()));
-            await().atMost(WITHIN).until(() -> events(server).lines()
+            await().atMost(WITHIN).until(() -> server.events().lines()
                     .anyMatch(line -> line.startsWith("converge_failed greeter 2.1.0 cannot resolve")));
-            assertThat(events(server).lines().filter(line -> line.startsWith("converge_failed greeter 2.1.0")))
+            assertThat(server.events().lines().filter(line -> line.startsWith("converge_failed greeter 2.1.0")))
                     .singleElement().asString().containsIgnoringCase("checksum").doesNotContain("; trying again");
             assertThat(server.status("greeter").active().version()).isEqualTo("2.0.0");
         }
-    }
-
-    private static String events(LiveServer server) {
-        StringBuilder text = new StringBuilder();
-        for (EventLog.Event event : server.server.deployer().events().latest(50)) {
-            text.append(event.type()).append(' ').append(event.bundle()).append(' ').append(event.version()).append(' ')
-                    .append(event.message()).append('\n');
-        }
-        return text.toString();
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }
