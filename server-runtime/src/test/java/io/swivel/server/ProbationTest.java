@@ -92,8 +92,9 @@ class ProbationTest {
             }
             assertThat(failed).as("v2 fails its calls").isEqualTo(10);
             await().atMost(WITHIN).ignoreExceptions().until(() -> probe.version().equals("1"));
-            assertThat(live.marker("probe.jar", ".rolledback")).content()
-                    .containsPattern("\\d+ of \\d+ calls failed \\(100%, above the limit of 50%\\)");
+            // the marker is written just after the switch back: wait for it, as for the switch
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(live.marker("probe.jar", ".rolledback")).content()
+                    .containsPattern("\\d+ of \\d+ calls failed \\(100%, above the limit of 50%\\)"));
         }
     }
 
