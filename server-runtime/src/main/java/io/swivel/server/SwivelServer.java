@@ -174,8 +174,8 @@ public final class SwivelServer implements Closeable {
         return deployer.undeploy(bundle);
     }
 
-    /** @return the deployer: status, rollback */
-    public Deployer deployer() {
+    /** @return the deployer: status, rollback (for this package's tests; not API) */
+    Deployer deployer() {
         return deployer;
     }
 
@@ -189,22 +189,36 @@ public final class SwivelServer implements Closeable {
         return adminAddress;
     }
 
-    /** @return which generation serves which service */
+    /**
+     * Not API: for the server's own listeners (ZooKeeper registration) and Swivel's tests; the type
+     * is internal and may change.
+     *
+     * @return which generation serves which service
+     */
     public ServiceDirectory directory() {
         return directory;
     }
 
-    /** @return the tracker of closed bundle loaders */
-    public LoaderLeakTracker leakTracker() {
+    /** @return the tracker of closed bundle loaders (for this package's tests; not API) */
+    LoaderLeakTracker leakTracker() {
         return leakTracker;
     }
 
-    /** @return this server's meters, as {@code GET /metrics} shows them */
+    /**
+     * Not API: for the server's own listeners and Swivel's tests; the type is internal and may change.
+     *
+     * @return this server's meters, as {@code GET /metrics} shows them
+     */
     public PrometheusServerMetrics metrics() {
         return metrics;
     }
 
-    /** @return whether this server is healthy or degraded, and why: what {@code GET /v1/health} reports */
+    /**
+     * Not API: for {@code swivel serve}'s uncaught-error handler and Swivel's tests; the type is
+     * internal and may change.
+     *
+     * @return whether this server is healthy or degraded, and why: what {@code GET /v1/health} reports
+     */
     public ServerHealth health() {
         return health;
     }

@@ -187,7 +187,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             } catch (AnswerAllocator.AnswerBufferError e) {
                 // the allocator is out of (direct) memory: a failure to send, as when the event loop encoded the
                 // answer, not a fatal error of the bundle (an OutOfMemoryError of its value or of Kryo still is)
-                log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(), e.getMessage());
+                log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(), e.getMessage(), e);
                 fail(Status.INTERNAL, "the answer could not be sent: " + e.getMessage());
                 return;
             } catch (SerializationException e) {
@@ -195,7 +195,7 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
                 fail(Status.INTERNAL, "the server cannot encode the result of " + request.methodKey() + ": " + e.getMessage());
                 return;
             } catch (TooLongFrameException e) {
-                log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(), e.getMessage());
+                log.warn("cannot send the answer to {}#{}: {}", request.service(), request.methodKey(), e.getMessage(), e);
                 fail(Status.INTERNAL, "the answer could not be sent: " + e.getMessage());
                 return;
             }
