@@ -97,9 +97,9 @@ class CallBatchTest {
 
     /**
      * Sends 16 {@code thread()} calls together until all were served, by one worker: once the
-     * method has run quick 32 times in a row, they are one batch, one task in the queue. Handed off
-     * one by one, 16 calls never all fit in the servers started here, 2 workers and a queue of at most
-     * 4 (the pool answers the rest {@code OVERLOADED}).
+     * method runs quick, they are one batch, one task in the queue. Handed off one by one, 16 calls
+     * never all fit in a server of 2 workers and a queue of 1 or 4 (the pool answers the rest
+     * {@code OVERLOADED}).
      */
     private void untilOneReadSharesAWorker(RawClient raw, SerializationContext kryo) {
         await().atMost(WITHIN).untilAsserted(() -> {
@@ -124,7 +124,7 @@ class CallBatchTest {
 
     @Test
     void aCallThatBlocksIsNotBatchedAndDoesNotHoldUpTheQuickCallsReadWithIt() throws Exception {
-        try (LiveServer live = start(2, 4);
+        try (LiveServer live = start(2, 64);
              RawClient raw = new RawClient(live.server.rpcAddress())) {
             SerializationContext kryo = kryo();
             untilOneReadSharesAWorker(raw, kryo);

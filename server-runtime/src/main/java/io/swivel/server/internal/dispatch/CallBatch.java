@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * The quick calls of one connection's read, handed to their version's workers as one task
  * instead of one task each: one wake-up of a worker for the batch, not one per call. Only calls
  * of a method that {@link io.swivel.server.internal.bundle.CallPace runs quick} are added, so the
- * calls of a batch wait for each other at most a few milliseconds, and a method that blocks still
- * has a worker per call. A batch holds the calls of one version: a call for another version (a
+ * calls of a batch wait for each other about as long as a hand-off would have cost them, and a
+ * method that blocks still has a worker per call. A batch holds the calls of one version: a call for another version (a
  * swap happened) sends the batch first; a full batch ({@code --call-batch} calls) is sent at once,
  * and the transport sends the rest when the read is complete. A batch whose version's workers
  * refuse it answers each of its calls as a single refused call is answered.

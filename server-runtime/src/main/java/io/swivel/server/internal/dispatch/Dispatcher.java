@@ -51,7 +51,7 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link CallMirror} first: the caller's own, or one that hands the answer to the shadow after the
  * caller has it.
  *
- * <p>A call of a method whose last calls all ran quick ({@link io.swivel.server.internal.bundle.CallPace})
+ * <p>A call of a method that runs quick ({@link io.swivel.server.internal.bundle.CallPace})
  * may wait in the connection's {@link CallBatch} and go to the workers with the other quick calls
  * of the same read, as one task: one worker wake-up for them all.
  *
