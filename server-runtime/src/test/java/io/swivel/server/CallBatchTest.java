@@ -14,8 +14,6 @@ import io.swivel.protocol.kryo.DecodeBudget;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.TypeAllowlist;
 import io.swivel.server.probe.Probe;
-import io.swivel.server.probe.ProbeBundles;
-import io.swivel.server.probe.ProbeBundles.Options;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,15 +44,7 @@ class CallBatchTest {
     private final AtomicInteger ids = new AtomicInteger();
 
     private LiveServer start(int workers, int queueCapacity) throws Exception {
-        Path v1 = ProbeBundles.build(root.resolve("work"), root.resolve("work").resolve("v1.jar"), Options.healthy("1"));
-        LiveServer live = LiveServer.start(root, c -> {
-            c.workerThreads = workers;
-            c.queueCapacity = queueCapacity;
-        });
-        live.moveIn(v1, "probe.jar");
-        Probe probe = live.proxy(Probe.class);
-        await().atMost(WITHIN).ignoreExceptions().until(() -> probe.version().equals("1"));
-        return live;
+        return LiveServer.withProbe(root, workers, queueCapacity);
     }
 
     private static SerializationContext kryo() {
