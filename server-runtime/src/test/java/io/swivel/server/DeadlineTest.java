@@ -14,8 +14,6 @@ import io.swivel.protocol.Status;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.TypeAllowlist;
 import io.swivel.server.probe.Probe;
-import io.swivel.server.probe.ProbeBundles;
-import io.swivel.server.probe.ProbeBundles.Options;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,15 +37,7 @@ class DeadlineTest {
     Path root;
 
     private LiveServer oneWorker(int queueCapacity) throws Exception {
-        Path v1 = ProbeBundles.build(root.resolve("work"), root.resolve("work").resolve("v1.jar"), Options.healthy("1"));
-        LiveServer live = LiveServer.start(root, c -> {
-            c.workerThreads = 1;
-            c.queueCapacity = queueCapacity;
-        });
-        live.moveIn(v1, "probe.jar");
-        Probe probe = live.proxy(Probe.class);
-        await().atMost(WITHIN).ignoreExceptions().until(() -> probe.version().equals("1"));
-        return live;
+        return LiveServer.withProbe(root, 1, queueCapacity);
     }
 
     private static SerializationContext kryo() {

@@ -5,6 +5,8 @@ import io.swivel.server.cli.SwivelMain;
 import io.swivel.server.config.ServerConfig;
 import io.swivel.server.internal.deploy.BundleView;
 import io.swivel.server.internal.deploy.EventLog;
+import io.swivel.server.probe.Probe;
+import io.swivel.server.probe.ProbeBundles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 
 /**
  * A server on ephemeral loopback ports over a test's directories, with a client, the
@@ -57,6 +60,24 @@ final class LiveServer implements AutoCloseable {
             changes.accept(c);
         });
         return new LiveServer(root, SwivelServer.start(config, clock));
+    }
+
+    /**
+     * Starts a server of {@code workers} call threads per version and a queue of
+     * {@code queueCapacity}, and deploys probe 1 into it, serving when this returns.
+     */
+    static LiveServer withProbe(Path root, int workers, int queueCapacity) throws Exception {
+        Path v1 = ProbeBundles.build(root.resolve("work"), root.resolve("work").resolve("v1.jar"),
+                ProbeBundles.Options.healthy("1"));
+        LiveServer live = start(root, c -> {
+            c.workerThreads = workers;
+            c.queueCapacity = queueCapacity;
+        });
+        live.moveIn(v1, "probe.jar");
+        Probe probe = live.proxy(Probe.class);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> probe.version().equals("1"));
+        return live;
     }
 
     <T> T proxy(Class<T> service) {

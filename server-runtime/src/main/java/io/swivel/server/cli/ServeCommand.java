@@ -219,6 +219,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Events kept in memory for GET /v1/events, the admin page and swivel status; the oldest go first (default: ${DEFAULT-VALUE}).")
     int eventLogSize;
 
+    @Option(names = "--call-batch",
+            description = "Most quick calls of one connection's read handed to a bundle's workers as one task; 1 hands every call off alone (default: ${DEFAULT-VALUE}).")
+    int callBatch;
+
     @Option(names = "--max-lib-bytes", converter = SizeConverter.class,
             description = "Total size the nested lib/*.jar of one bundle may extract to; a jar past it is .failed (default: ${DEFAULT-VALUE}).")
     long maxLibBytes;
@@ -336,6 +340,7 @@ final class ServeCommand implements Callable<Integer> {
                         l.adminMaxTransfers = adminMaxTransfers;
                         l.adminMaxBodyBytes = toInt(adminMaxBodySize, "--admin-max-body-size");
                         l.eventLogSize = eventLogSize;
+                        l.callBatch = callBatch;
                     });
         } catch (IllegalArgumentException e) {
             throw new CliException("bad option: " + e.getMessage(), e);

@@ -68,6 +68,7 @@ final class ServeDefaults {
         values.put("admin-max-transfers", String.valueOf(limits.adminMaxTransfers()));
         values.put("admin-max-body-size", size(limits.adminMaxBodyBytes()));
         values.put("event-log-size", String.valueOf(limits.eventLogSize()));
+        values.put("call-batch", String.valueOf(limits.callBatch()));
         values.put("body-form", config.bodyForm().setting());
         values.put("otlp-endpoint", config.tracing().otlpEndpoint() != null ? config.tracing().otlpEndpoint() : "");
         return Map.copyOf(values);

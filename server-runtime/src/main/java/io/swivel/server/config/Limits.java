@@ -32,13 +32,18 @@ import java.util.function.Consumer;
  * @param adminMaxTransfers uploads and jar downloads of the admin API running at once; more are answered {@code 503}
  * @param adminMaxBodyBytes the largest request body of the admin routes other than uploads; larger is answered {@code 413}
  * @param eventLogSize the events kept in memory for {@code GET /v1/events}; beyond it the oldest go
+ * @param callBatch the most quick calls of one connection's read handed to a bundle's workers as one task
+ *     (1 to {@value #MAX_CALL_BATCH}; 1 hands every call off alone)
  */
 public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxInFlightPerConnection,
                      int writeBufferHighWater, Duration idleTimeout, Duration frameTimeout, long maxPartialFrameMemory,
                      int maxDecodeObjects, int adminMaxConnections, int adminMaxCalls, Duration adminReadTimeout,
                      long maxLibBytes, int maxLibRatio, Duration deregisterTimeout, long maxUploadBytes,
                      Duration uploadTimeout, int maxMetadataEntries, int maxMetadataBytes, int adminMaxTransfers,
-                     int adminMaxBodyBytes, int eventLogSize) {
+                     int adminMaxBodyBytes, int eventLogSize, int callBatch) {
+
+    /** The largest {@link #callBatch()}. */
+    public static final int MAX_CALL_BATCH = 256;
 
     /**
      * Validates the bounds.
@@ -64,6 +69,7 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
      * @param adminMaxTransfers see the record
      * @param adminMaxBodyBytes see the record
      * @param eventLogSize see the record
+     * @param callBatch see the record
      */
     public Limits {
         checkAtLeast(maxConnections, 1, "maxConnections");
@@ -95,6 +101,9 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
         checkAtLeast(adminMaxTransfers, 1, "adminMaxTransfers");
         checkAtLeast(adminMaxBodyBytes, 1024, "adminMaxBodyBytes");
         checkAtLeast(eventLogSize, 1, "eventLogSize");
+        if (callBatch < 1 || callBatch > MAX_CALL_BATCH) {
+            throw new IllegalArgumentException("callBatch: " + callBatch + " (expected: 1.." + MAX_CALL_BATCH + ")");
+        }
     }
 
     /**
@@ -104,12 +113,13 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
      *     connection, idle timeout 5 min, frame timeout 10 s, 256 MiB of incomplete frames, 1,000,000 decoded
      *     objects per body, 64 admin connections and 8 admin calls, admin read timeout 10 s, 512 MiB and 100:1
      *     for nested libraries, 2 s for deregistration at shutdown, uploads of at most 256 MiB within 5 min,
-     *     4 uploads and jar downloads at once, admin request bodies of 1 MiB, 500 events kept
+     *     4 uploads and jar downloads at once, admin request bodies of 1 MiB, 500 events kept, quick calls handed
+     *     to the workers 16 at a time
      */
     public static Limits defaults() {
         return new Limits(10_000, 1_000, 1024, 1024 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(10),
                 256L * 1024 * 1024, 1_000_000, 64, 8, Duration.ofSeconds(10), 512L * 1024 * 1024, 100,
-                Duration.ofSeconds(2), 256L * 1024 * 1024, Duration.ofMinutes(5), 64, 8 * 1024, 4, 1024 * 1024, 500);
+                Duration.ofSeconds(2), 256L * 1024 * 1024, Duration.ofMinutes(5), 64, 8 * 1024, 4, 1024 * 1024, 500, 16);
     }
 
     /**
@@ -168,6 +178,8 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
         public int adminMaxBodyBytes;
         /** See {@link Limits#eventLogSize()}. */
         public int eventLogSize;
+        /** See {@link Limits#callBatch()}. */
+        public int callBatch;
 
         private Builder(Limits from) {
             maxConnections = from.maxConnections;
@@ -191,13 +203,15 @@ public record Limits(int maxConnections, int maxConnectionsPerAddress, int maxIn
             adminMaxTransfers = from.adminMaxTransfers;
             adminMaxBodyBytes = from.adminMaxBodyBytes;
             eventLogSize = from.eventLogSize;
+            callBatch = from.callBatch;
         }
 
         private Limits build() {
             return new Limits(maxConnections, maxConnectionsPerAddress, maxInFlightPerConnection, writeBufferHighWater,
                     idleTimeout, frameTimeout, maxPartialFrameMemory, maxDecodeObjects, adminMaxConnections,
                     adminMaxCalls, adminReadTimeout, maxLibBytes, maxLibRatio, deregisterTimeout, maxUploadBytes,
-                    uploadTimeout, maxMetadataEntries, maxMetadataBytes, adminMaxTransfers, adminMaxBodyBytes, eventLogSize);
+                    uploadTimeout, maxMetadataEntries, maxMetadataBytes, adminMaxTransfers, adminMaxBodyBytes, eventLogSize,
+                    callBatch);
         }
     }
 

@@ -76,7 +76,7 @@ class ConfigPrecedenceTest {
         env.put("SWIVEL_FRAME_TIMEOUT", "3s");
         env.put("SWIVEL_MAX_IN_FLIGHT_PER_CONNECTION", "16");
         env.put("SWIVEL_ADMIN_MAX_TRANSFERS", "2");
-        ServerConfig config = serve("--event-log-size", "50", "--admin-max-body-size", "64KiB", "--max-connections-per-address", "7", "--idle-timeout", "2m",
+        ServerConfig config = serve("--event-log-size", "50", "--call-batch", "4", "--admin-max-body-size", "64KiB", "--max-connections-per-address", "7", "--idle-timeout", "2m",
                 "--admin-max-calls", "3", "--deregister-timeout", "500ms", "--max-decode-objects", "4096");
         assertThat(config.limits().maxConnections()).isEqualTo(500);
         assertThat(config.limits().writeBufferHighWater()).isEqualTo(64 * 1024);
@@ -91,6 +91,7 @@ class ConfigPrecedenceTest {
         assertThat(config.limits().adminMaxTransfers()).isEqualTo(2);
         assertThat(config.limits().adminMaxBodyBytes()).isEqualTo(64 * 1024);
         assertThat(config.limits().eventLogSize()).isEqualTo(50);
+        assertThat(config.limits().callBatch()).isEqualTo(4);
         assertThat(config.limits().maxPartialFrameMemory()).as("set nowhere: built in")
                 .isEqualTo(io.swivel.server.config.Limits.defaults().maxPartialFrameMemory());
     }

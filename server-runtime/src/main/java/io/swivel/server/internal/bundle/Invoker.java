@@ -23,6 +23,7 @@ public final class Invoker {
     private final MethodHandle handle;
     private final boolean async;
     private final boolean idempotent;
+    private final CallPace pace = new CallPace();
 
     private Invoker(String methodKey, Method method, MethodHandle handle) {
         this.methodKey = methodKey;
@@ -32,6 +33,11 @@ public final class Invoker {
         this.handle = handle;
         this.async = CompletableFuture.class.isAssignableFrom(method.getReturnType());
         this.idempotent = method.isAnnotationPresent(io.swivel.api.Idempotent.class);
+    }
+
+    /** @return how long this method's calls take to run, as the hand-off to the workers needs to know */
+    public CallPace pace() {
+        return pace;
     }
 
     /**

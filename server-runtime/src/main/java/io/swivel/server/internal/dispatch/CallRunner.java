@@ -63,6 +63,7 @@ final class CallRunner {
     /** Runs the call on this thread and answers it (or has its future answer it); releases it from the generation. */
     void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder, TrackedCall sink) {
         sink.started = true;
+        long began = System.nanoTime();
         boolean released = false;
         boolean failed = false;
         try {
@@ -147,6 +148,7 @@ final class CallRunner {
             if (!released) {
                 generation.release(sink, failed);
             }
+            invoker.pace().ran(System.nanoTime() - began);
         }
     }
 

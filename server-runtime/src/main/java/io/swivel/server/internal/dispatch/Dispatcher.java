@@ -51,6 +51,10 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link CallMirror} first: the caller's own, or one that hands the answer to the shadow after the
  * caller has it.
  *
+ * <p>A call of a method that runs quick ({@link io.swivel.server.internal.bundle.CallPace})
+ * may wait in the connection's {@link CallBatch} and go to the workers with the other quick calls
+ * of the same read, as one task: one worker wake-up for them all.
+ *
  * <p>This class routes (shadow, canary split and {@link StableFallback}, the lookup, the in-flight
  * count, the hand-off); {@link CallRunner} runs a call that a generation took, and
  * {@link TrackedCall} answers it once and counts the answer.
@@ -158,6 +162,24 @@ public final class Dispatcher {
      */
     public void dispatch(String service, String methodKey, String versionConstraint, long deadlineNanos,
                          ArgsDecoder decoder, CallSink callSink) {
+        dispatch(service, methodKey, versionConstraint, deadlineNanos, decoder, callSink, null);
+    }
+
+    /**
+     * Dispatches a call that may join the connection's {@link CallBatch}: a call of a method that
+     * runs quick, for a bundle on the worker pool, waits there to be handed off with the others of
+     * the read; the caller submits the batch when its read is complete.
+     *
+     * @param service the service name
+     * @param methodKey the method key
+     * @param versionConstraint "" for any version, an exact version, or a prefix ending in {@code *}
+     * @param deadlineNanos the {@link System#nanoTime()} after which the call must not run, or 0
+     * @param decoder decodes the arguments on the bundle's executor
+     * @param callSink receives the outcome
+     * @param batch the connection's batch, confined to the calling event loop, or null to hand the call off alone
+     */
+    public void dispatch(String service, String methodKey, String versionConstraint, long deadlineNanos,
+                         ArgsDecoder decoder, CallSink callSink, CallBatch batch) {
         // Version selection: a bundle running a canary sends this call to one of its two versions.
         BundleSlot slot = directory.slotOf(service);
         CallMirror mirror = slot != null ? slot.mirror() : null;
@@ -170,19 +192,20 @@ public final class Dispatcher {
                 && VersionChoice.choose(stable, split, versionConstraint, decoder) == split.canary()) {
             StableFallback fallback = new StableFallback(this, callSink, split.canary(), stable, service, methodKey,
                     versionConstraint, deadlineNanos, decoder, metrics);
-            dispatchOn(split.canary(), service, methodKey, versionConstraint, deadlineNanos, decoder, fallback);
+            dispatchOn(split.canary(), service, methodKey, versionConstraint, deadlineNanos, decoder, fallback, null);
             return;
         }
-        dispatchOn(null, service, methodKey, versionConstraint, deadlineNanos, decoder, callSink);
+        dispatchOn(null, service, methodKey, versionConstraint, deadlineNanos, decoder, callSink, batch);
     }
 
     /**
      * Runs a call on {@code pinned} if it takes it, else on the version serving the service.
      *
      * @param pinned the version chosen for the call (a canary), or null for the one serving
+     * @param batch where a quick call waits for the rest of the read, or null
      */
     void dispatchOn(BundleGeneration pinned, String service, String methodKey, String versionConstraint,
-                    long deadlineNanos, ArgsDecoder decoder, CallSink callSink) {
+                    long deadlineNanos, ArgsDecoder decoder, CallSink callSink, CallBatch batch) {
         TrackedCall sink = new TrackedCall(callSink, metrics.unknownService(), fatalErrors);
         BundleGeneration generation = null;
         Invoker invoker = null;
@@ -234,15 +257,23 @@ public final class Dispatcher {
             runner.runDirect(target, call, deadlineNanos, decoder, sink);
             return;
         }
+        if (batch != null && call.pace().quick() && batch.add(target, runner, call, deadlineNanos, decoder, sink)) {
+            return;
+        }
         try {
             target.executor().execute(() -> runner.run(target, call, deadlineNanos, decoder, sink));
         } catch (RejectedExecutionException e) {
-            target.release(sink, false);
-            if (target.executor().isShutdown()) {
-                sink.fail(Status.RELOADING, target + " is unloading; retry");
-            } else {
-                sink.fail(Status.OVERLOADED, target + " has no free worker and its queue is full; retry later or elsewhere");
-            }
+            refused(target, sink);
+        }
+    }
+
+    /** Answers a call that {@code target} took but whose workers refused it: unloading, or no room in the queue. */
+    static void refused(BundleGeneration target, TrackedCall sink) {
+        target.release(sink, false);
+        if (target.executor().isShutdown()) {
+            sink.fail(Status.RELOADING, target + " is unloading; retry");
+        } else {
+            sink.fail(Status.OVERLOADED, target + " has no free worker and its queue is full; retry later or elsewhere");
         }
     }
 }

@@ -76,7 +76,7 @@ final class StableFallback implements CallSink {
     private void runOnStable() {
         armed = false;
         metrics.canaryRetried(canary.name(), canary.version());
-        dispatcher.dispatchOn(null, service, methodKey, versionConstraint, deadlineNanos, decoder, caller);
+        dispatcher.dispatchOn(null, service, methodKey, versionConstraint, deadlineNanos, decoder, caller, null);
     }
 
     @Override

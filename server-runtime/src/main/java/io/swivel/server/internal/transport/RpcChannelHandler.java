@@ -21,6 +21,7 @@ import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.SerializationException;
 import io.swivel.server.internal.bundle.BundleGeneration;
 import io.swivel.server.internal.dispatch.ArgsDecoder;
+import io.swivel.server.internal.dispatch.CallBatch;
 import io.swivel.server.internal.dispatch.CallSink;
 import io.swivel.server.internal.dispatch.Dispatcher;
 import java.net.InetSocketAddress;
@@ -49,8 +50,11 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
     private final ConnectionGuard guard;
     private final TransportEvents events;
     private final int maxFrameLength;
+    /** The quick calls of the read in progress, handed to the workers together. Event loop only. */
+    private final CallBatch batch;
     /** Set once a protocol error is being answered; the connection is closing. Event loop only. */
     private boolean closing;
+    private final Runnable submitBatch = this::submitBatch;
     /** Who the peer is, found on the first request (the TLS handshake is done by then). Event loop only. */
     private Peer peer;
 
@@ -58,11 +62,30 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
     record Peer(InetSocketAddress address, Principal principal) {
     }
 
-    RpcChannelHandler(Dispatcher dispatcher, ConnectionGuard guard, TransportEvents events, int maxFrameLength) {
+    RpcChannelHandler(Dispatcher dispatcher, ConnectionGuard guard, TransportEvents events, int maxFrameLength,
+                      int callBatch) {
         this.dispatcher = dispatcher;
         this.guard = guard;
         this.events = events;
         this.maxFrameLength = maxFrameLength;
+        this.batch = new CallBatch(callBatch);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        batch.submit(); // the read's quick calls go to the workers before anything else this event loop does
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        batch.submit(); // a frame decoded from what came before the close is still answered or dropped as usual
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        batch.submit();
     }
 
     @Override
@@ -85,10 +108,15 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             }
             long deadline = request.timeoutMillis() > 0
                     ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMillis()) : 0;
+            boolean wasEmpty = batch.isEmpty();
             dispatcher.dispatch(request.service(), request.methodKey(), request.versionConstraint(), deadline,
                     ArgsDecoder.keyed(request.body(), (generation, invoker, budget) -> generation.serialization()
                             .decode(request.body(), invoker.genericParameterTypes(), budget)),
-                    sink);
+                    sink, batch);
+            if (wasEmpty && !batch.isEmpty()) {
+                // a frame that reached this handler outside a read (no channelReadComplete follows) is not left waiting
+                ctx.executor().execute(submitBatch);
+            }
         } else if (frame instanceof ControlFrame control) {
             switch (control.type()) {
                 case HELLO -> ctx.writeAndFlush(new ControlFrame(FrameType.HELLO, control.requestId(), "swivel/1 server"));
@@ -111,6 +139,10 @@ final class RpcChannelHandler extends SimpleChannelInboundHandler<Frame> {
             log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
             ctx.close();
         }
+    }
+
+    private void submitBatch() {
+        batch.submit();
     }
 
     private static Peer peerOf(ChannelHandlerContext ctx) {

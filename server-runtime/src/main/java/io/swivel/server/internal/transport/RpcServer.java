@@ -185,7 +185,8 @@ public final class RpcServer implements Closeable {
                         // Answers written by bundle workers are flushed together, once per turn of the event
                         // loop, instead of one write(2) per answer.
                         ch.pipeline().addLast(new FlushConsolidationHandler(FLUSH_BATCH, true),
-                                decoder, encoder, guard, new RpcChannelHandler(dispatcher, guard, events, maxFrameLength));
+                                decoder, encoder, guard, new RpcChannelHandler(dispatcher, guard, events, maxFrameLength,
+                                        limits.callBatch()));
                     }
                 });
         metrics.bindTransport(limiter::open, partialFrames::used);
