@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One multiplexed connection to a server: sends requests, matches responses by request id,
  * fails each call at its deadline, and fails every pending call when the connection closes.
+ * Deadlines cost one timer per connection, not one per call: it is armed for the earliest
+ * deadline of the calls waiting (a call whose deadline is later than the armed one's touches no
+ * timer), and when it fires it fails the calls that are due and is armed again for the next one.
  * A connection that has written or read nothing for a heartbeat is pinged; one that hears nothing for three heartbeats is closed, so
  * a dead peer is noticed in seconds. After the server's {@code GOAWAY} it takes no new calls.
  *
@@ -40,6 +43,11 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final int SILENT_HEARTBEATS_TO_CLOSE = 3;
+    /**
+     * Sweeps follow each other at least this far apart, so that calls with deadlines close together
+     * cost one sweep, not one each: a call may fail up to this much after its deadline, never before.
+     */
+    private static final long MIN_SWEEP_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final String remote;
     private final int maxInFlight;
@@ -56,6 +64,11 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     private volatile boolean tlsRefused;
     /** Set at the first frame read; event loop only. */
     private boolean heardFromServer;
+    /** The connection's one deadline timer, or null when none is armed; event loop only. */
+    private ScheduledFuture<?> sweep;
+    /** When the armed {@link #sweep} runs ({@link System#nanoTime}); event loop only. */
+    private long sweepAtNanos;
+    private final Runnable sweepTask = this::sweep;
 
     Connection(String remote, int maxInFlight) {
         this.remote = remote;
@@ -100,7 +113,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         long id = nextId.incrementAndGet();
         int wireTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
         RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, metadata, body);
-        Pending call = new Pending(result, request);
+        Pending call = new Pending(id, result, request, timeoutMillis, deadlineNanos);
         pending.put(id, call);
         // One task on the event loop per call: it arms the deadline and writes. Flushes of
         // several calls are merged by the pipeline's FlushConsolidationHandler.
@@ -110,8 +123,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                 return; // failed already: the connection closed before the call got its turn
             }
             // The deadline counts from the call, not from when the busy event loop got to it.
-            call.timer = loop.schedule(() -> expire(id, service, methodKey, timeoutMillis),
-                    Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            armSweep(loop, deadlineNanos);
             if (unsent.isEmpty() && ch.isWritable()) {
                 write(ch, id, call);
             } else {
@@ -160,24 +172,64 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         return pending.size();
     }
 
-    private void expire(long id, String service, String methodKey, long timeoutMillis) {
-        Pending expired = pending.remove(id);
-        if (expired != null && unsent.remove(id) != null) {
+    /** Makes sure a sweep runs by {@code deadlineNanos}: arms the timer if none is, or if it is armed later. Event loop only. */
+    private void armSweep(EventLoop loop, long deadlineNanos) {
+        ScheduledFuture<?> armed = sweep;
+        if (armed != null) {
+            if (deadlineNanos - sweepAtNanos >= 0) {
+                return;
+            }
+            armed.cancel(false);
+        }
+        sweepAtNanos = deadlineNanos;
+        sweep = loop.schedule(sweepTask, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The timer fired: fails the calls whose deadline passed and arms it again for the earliest
+     * deadline left. It looks at every call waiting (at most {@code maxInFlight}), and runs at most
+     * once per {@link #MIN_SWEEP_GAP_NANOS} unless a call with an earlier deadline arms it sooner.
+     */
+    private void sweep() {
+        sweep = null;
+        long now = System.nanoTime();
+        boolean waiting = false;
+        long next = 0;
+        for (Pending call : pending.values()) {
+            if (call.deadlineNanos - now <= 0) {
+                expire(call);
+            } else if (!waiting || call.deadlineNanos - next < 0) {
+                next = call.deadlineNanos;
+                waiting = true;
+            }
+        }
+        Channel ch = channel;
+        if (waiting && ch != null) {
+            long earliestSweep = now + MIN_SWEEP_GAP_NANOS;
+            armSweep(ch.eventLoop(), next - earliestSweep < 0 ? earliestSweep : next);
+        }
+    }
+
+    private void expire(Pending expired) {
+        if (!pending.remove(expired.id, expired)) {
+            return; // answered or failed meanwhile
+        }
+        String call = expired.service + "#" + expired.methodKey;
+        if (unsent.remove(expired.id) != null) {
             Channel ch = channel;
             expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
-                    service + "#" + methodKey + " could not be sent to " + remote + " within " + timeoutMillis
+                    call + " could not be sent to " + remote + " within " + expired.timeoutMillis
                             + " ms: the connection's outbound buffer is full (" + (ch != null ? ch.bytesBeforeWritable() : 0)
                             + " bytes over its low water mark), the server reads slowly or not at all", null));
-        } else if (expired != null) {
+        } else {
             expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
-                    service + "#" + methodKey + " got no answer from " + remote + " within " + timeoutMillis + " ms", null));
+                    call + " got no answer from " + remote + " within " + expired.timeoutMillis + " ms", null));
         }
     }
 
     private void fail(long id, Throwable cause) {
         Pending failed = pending.remove(id);
         if (failed != null) {
-            failed.cancelTimer();
             failed.future.completeExceptionally(cause);
         }
     }
@@ -188,7 +240,6 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         if (frame instanceof ResponseFrame response) {
             Pending call = pending.remove(response.requestId());
             if (call != null) {
-                call.cancelTimer();
                 call.future.complete(response);
             }
         } else if (frame instanceof ControlFrame control) {
@@ -238,6 +289,10 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         unsent.clear();
+        if (sweep != null) {
+            sweep.cancel(false);
+            sweep = null;
+        }
         String reason = closeReason;
         failAll(reason != null ? reason : "connection to " + remote + " closed");
         super.channelInactive(ctx);
@@ -278,7 +333,6 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         for (Long id : pending.keySet()) {
             Pending call = pending.remove(id);
             if (call != null) {
-                call.cancelTimer();
                 call.future.completeExceptionally(tlsRefused
                         ? new ServerEndpoint.ConnectFailedException(remote, reason, null)
                         : new SwivelException(null, reason + " before the answer came", null));
@@ -286,24 +340,27 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         }
     }
 
-    /** A call sent and not answered yet; its deadline timer is armed on the event loop. */
+    /** A call sent and not answered yet, with its deadline ({@link System#nanoTime}). */
     private static final class Pending {
 
+        final long id;
         final CompletableFuture<ResponseFrame> future;
+        final String service;
+        final String methodKey;
+        final long timeoutMillis;
+        final long deadlineNanos;
         /** The request until it is written; event loop only. */
         RequestFrame request;
-        volatile ScheduledFuture<?> timer;
 
-        Pending(CompletableFuture<ResponseFrame> future, RequestFrame request) {
+        Pending(long id, CompletableFuture<ResponseFrame> future, RequestFrame request, long timeoutMillis,
+                long deadlineNanos) {
+            this.id = id;
             this.future = future;
+            this.service = request.service();
+            this.methodKey = request.methodKey();
+            this.timeoutMillis = timeoutMillis;
+            this.deadlineNanos = deadlineNanos;
             this.request = request;
-        }
-
-        void cancelTimer() {
-            ScheduledFuture<?> armed = timer;
-            if (armed != null) {
-                armed.cancel(false);
-            }
         }
     }
 }
