@@ -1,7 +1,9 @@
 package io.swivel.client.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleState;
@@ -69,6 +71,8 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     /** When the armed {@link #sweep} runs ({@link System#nanoTime}); event loop only. */
     private long sweepAtNanos;
     private final Runnable sweepTask = this::sweep;
+    /** The one listener of every request's write. */
+    private final ChannelFutureListener writeDone = this::writeDone;
 
     Connection(String remote, int maxInFlight) {
         this.remote = remote;
@@ -125,7 +129,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
             // The deadline counts from the call, not from when the busy event loop got to it.
             armSweep(loop, deadlineNanos);
             if (unsent.isEmpty() && ch.isWritable()) {
-                write(ch, id, call);
+                write(ch, call);
             } else {
                 unsent.put(id, call); // sent in order once the outbound buffer drains (channelWritabilityChanged)
             }
@@ -142,15 +146,19 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         return result;
     }
 
-    private void write(Channel ch, long id, Pending call) {
+    private void write(Channel ch, Pending call) {
         RequestFrame request = call.request;
         call.request = null;
-        ch.writeAndFlush(request).addListener(done -> {
-            if (!done.isSuccess()) {
-                fail(id, new ServerEndpoint.ConnectFailedException(remote, "cannot send " + request.service() + "#"
-                        + request.methodKey() + " to " + remote + ": " + done.cause(), done.cause()));
-            }
-        });
+        ch.writeAndFlush(request, new RequestWrite(ch, call)).addListener(writeDone);
+    }
+
+    /** Fails a call whose request could not be written: it never left. */
+    private void writeDone(io.netty.channel.ChannelFuture done) {
+        if (!done.isSuccess() && done instanceof RequestWrite write) {
+            Pending call = write.call;
+            fail(call.id, new ServerEndpoint.ConnectFailedException(remote, "cannot send " + call.service + "#"
+                    + call.methodKey + " to " + remote + ": " + done.cause(), done.cause()));
+        }
     }
 
     @Override
@@ -161,7 +169,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
             Map.Entry<Long, Pending> next = waiting.next();
             waiting.remove();
             if (pending.get(next.getKey()) == next.getValue()) {
-                write(ch, next.getKey(), next.getValue());
+                write(ch, next.getValue());
             }
         }
         super.channelWritabilityChanged(ctx);
@@ -337,6 +345,17 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                         ? new ServerEndpoint.ConnectFailedException(remote, reason, null)
                         : new SwivelException(null, reason + " before the answer came", null));
             }
+        }
+    }
+
+    /** The promise of one request's write: it names its call, so that one listener serves all of them. */
+    private static final class RequestWrite extends DefaultChannelPromise {
+
+        final Pending call;
+
+        RequestWrite(Channel channel, Pending call) {
+            super(channel);
+            this.call = call;
         }
     }
 
