@@ -18,7 +18,6 @@ import io.swivel.protocol.ResponseFrame;
 import io.swivel.protocol.Status;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,24 +93,23 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     }
 
     /**
-     * Sends a request; the future completes with the response, or fails at the deadline or
-     * when the connection closes.
+     * Sends a request; the listener gets the response, or the failure at the deadline or when the
+     * connection closes (at once, on this thread, if the call cannot be sent at all).
      */
-    CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
-                                          java.util.Map<String, String> metadata, byte[] body) {
+    void send(String service, String methodKey, String versionConstraint, long timeoutMillis,
+              java.util.Map<String, String> metadata, byte[] body, AnswerListener result) {
         Channel ch = channel;
-        CompletableFuture<ResponseFrame> result = new CompletableFuture<>();
         if (ch == null || !ch.isActive()) {
             String reason = closeReason;
-            result.completeExceptionally(new ServerEndpoint.ConnectFailedException(remote,
+            result.answered(null, new ServerEndpoint.ConnectFailedException(remote,
                     reason != null ? reason : "connection to " + remote + " is closed", null));
-            return result;
+            return;
         }
         if (pending.size() >= maxInFlight) {
-            result.completeExceptionally(new ServerEndpoint.ConnectFailedException(remote, service + "#" + methodKey
+            result.answered(null, new ServerEndpoint.ConnectFailedException(remote, service + "#" + methodKey
                     + " not sent: " + maxInFlight + " calls already wait on the connection to " + remote
                     + " (the client's maxInFlightPerConnection)", null));
-            return result;
+            return;
         }
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long id = nextId.incrementAndGet();
@@ -143,7 +141,6 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                 fail(id, new ServerEndpoint.ConnectFailedException(remote, "connection to " + remote + " is closed", e));
             }
         }
-        return result;
     }
 
     private void write(Channel ch, Pending call) {
@@ -225,12 +222,12 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         String call = expired.service + "#" + expired.methodKey;
         if (unsent.remove(expired.id) != null) {
             Channel ch = channel;
-            expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
+            expired.listener.answered(null, new SwivelException(Status.DEADLINE_EXCEEDED,
                     call + " could not be sent to " + remote + " within " + expired.timeoutMillis
                             + " ms: the connection's outbound buffer is full (" + (ch != null ? ch.bytesBeforeWritable() : 0)
                             + " bytes over its low water mark), the server reads slowly or not at all", null));
         } else {
-            expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
+            expired.listener.answered(null, new SwivelException(Status.DEADLINE_EXCEEDED,
                     call + " got no answer from " + remote + " within " + expired.timeoutMillis + " ms", null));
         }
     }
@@ -238,7 +235,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     private void fail(long id, Throwable cause) {
         Pending failed = pending.remove(id);
         if (failed != null) {
-            failed.future.completeExceptionally(cause);
+            failed.listener.answered(null, cause);
         }
     }
 
@@ -248,7 +245,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         if (frame instanceof ResponseFrame response) {
             Pending call = pending.remove(response.requestId());
             if (call != null) {
-                call.future.complete(response);
+                call.listener.answered(response, null);
             }
         } else if (frame instanceof ControlFrame control) {
             if (control.type() == FrameType.PING) {
@@ -341,7 +338,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         for (Long id : pending.keySet()) {
             Pending call = pending.remove(id);
             if (call != null) {
-                call.future.completeExceptionally(tlsRefused
+                call.listener.answered(null, tlsRefused
                         ? new ServerEndpoint.ConnectFailedException(remote, reason, null)
                         : new SwivelException(null, reason + " before the answer came", null));
             }
@@ -363,7 +360,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     private static final class Pending {
 
         final long id;
-        final CompletableFuture<ResponseFrame> future;
+        final AnswerListener listener;
         final String service;
         final String methodKey;
         final long timeoutMillis;
@@ -371,10 +368,9 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         /** The request until it is written; event loop only. */
         RequestFrame request;
 
-        Pending(long id, CompletableFuture<ResponseFrame> future, RequestFrame request, long timeoutMillis,
-                long deadlineNanos) {
+        Pending(long id, AnswerListener listener, RequestFrame request, long timeoutMillis, long deadlineNanos) {
             this.id = id;
-            this.future = future;
+            this.listener = listener;
             this.service = request.service();
             this.methodKey = request.methodKey();
             this.timeoutMillis = timeoutMillis;
