@@ -26,6 +26,7 @@ final class CallRouter {
     /** How long a server that refused connections is left out. */
     static final long EJECT_MILLIS = 2000;
     private static final long SAME_SERVER_BACKOFF_MILLIS = 25;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CallRouter.class);
 
     private final EndpointSource source;
     private final int maxAttempts;
@@ -68,39 +69,60 @@ final class CallRouter {
         }
         ServerEndpoint endpoint = (ServerEndpoint) call.balancer().pick(usable(all, tried), call.firstArgument());
         tried.add(endpoint);
-        endpoint.send(call.service(), call.methodKey(), call.versionConstraint(), left, call.metadata(), call.body()).whenComplete((response, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause == null) {
-                Status status = response.status();
-                boolean refused = status == Status.RELOADING || status == Status.OVERLOADED;
-                if (refused && mayRetry(number, deadline)) {
-                    retry(call, deadline, number, tried, result, all);
-                    return;
-                }
-                if (!refused) {
-                    budget.succeeded(); // a refusal, even the last one, earns no retries back
-                }
-                result.complete(response);
-            } else if (cause instanceof ServerEndpoint.ConnectFailedException) {
-                endpoint.eject(EJECT_MILLIS);
-                if (mayRetry(number, deadline)) {
-                    retry(call, deadline, number, tried, result, all);
-                } else {
-                    result.completeExceptionally(cause);
-                }
-            } else if (cause instanceof SwivelException swivel && swivel.status() == Status.DEADLINE_EXCEEDED) {
-                result.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED, call.service() + "#"
-                        + call.methodKey() + " got no answer within its deadline of " + call.timeoutMillis()
-                        + " ms (attempt " + number + ", on " + endpoint.id() + "): " + cause.getMessage(), cause));
-            } else if (call.idempotent() && mayRetry(number, deadline)) {
+        endpoint.send(call.service(), call.methodKey(), call.versionConstraint(), left, call.metadata(), call.body(),
+                (response, error) -> answered(call, deadline, number, tried, result, all, endpoint, response, error));
+    }
+
+    /**
+     * The answer of one attempt (on the event loop, or on the caller's thread for a call that could not
+     * be sent): the result, a retry, or the failure. What goes wrong here fails the call, not the connection.
+     */
+    private void answered(Call call, long deadline, int number, Set<ServerEndpoint> tried,
+                          CompletableFuture<ResponseFrame> result, List<ServerEndpoint> all, ServerEndpoint endpoint,
+                          ResponseFrame response, Throwable error) {
+        try {
+            route(call, deadline, number, tried, result, all, endpoint, response, error);
+        } catch (RuntimeException | Error e) {
+            if (!result.completeExceptionally(e)) {
+                log.warn("{}#{}: failed after its result was given", call.service(), call.methodKey(), e);
+            }
+        }
+    }
+
+    private void route(Call call, long deadline, int number, Set<ServerEndpoint> tried,
+                       CompletableFuture<ResponseFrame> result, List<ServerEndpoint> all, ServerEndpoint endpoint,
+                       ResponseFrame response, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause == null) {
+            Status status = response.status();
+            boolean refused = status == Status.RELOADING || status == Status.OVERLOADED;
+            if (refused && mayRetry(number, deadline)) {
+                retry(call, deadline, number, tried, result, all);
+                return;
+            }
+            if (!refused) {
+                budget.succeeded(); // a refusal, even the last one, earns no retries back
+            }
+            result.complete(response);
+        } else if (cause instanceof ServerEndpoint.ConnectFailedException) {
+            endpoint.eject(EJECT_MILLIS);
+            if (mayRetry(number, deadline)) {
                 retry(call, deadline, number, tried, result, all);
             } else {
-                String why = call.idempotent() ? "no retry left" : call.methodKey() + " is not @Idempotent, so it is not "
-                        + "retried: it may have run";
-                result.completeExceptionally(new SwivelException(null, call.service() + "#" + call.methodKey() + " failed on "
-                        + endpoint.id() + ": " + cause.getMessage() + " (" + why + ")", cause));
+                result.completeExceptionally(cause);
             }
-        });
+        } else if (cause instanceof SwivelException swivel && swivel.status() == Status.DEADLINE_EXCEEDED) {
+            result.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED, call.service() + "#"
+                    + call.methodKey() + " got no answer within its deadline of " + call.timeoutMillis()
+                    + " ms (attempt " + number + ", on " + endpoint.id() + "): " + cause.getMessage(), cause));
+        } else if (call.idempotent() && mayRetry(number, deadline)) {
+            retry(call, deadline, number, tried, result, all);
+        } else {
+            String why = call.idempotent() ? "no retry left" : call.methodKey() + " is not @Idempotent, so it is not "
+                    + "retried: it may have run";
+            result.completeExceptionally(new SwivelException(null, call.service() + "#" + call.methodKey() + " failed on "
+                    + endpoint.id() + ": " + cause.getMessage() + " (" + why + ")", cause));
+        }
     }
 
     /** Fresh, healthy servers first; then any not tried; then anything. */

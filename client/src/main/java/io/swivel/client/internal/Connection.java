@@ -1,7 +1,9 @@
 package io.swivel.client.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleState;
@@ -16,7 +18,6 @@ import io.swivel.protocol.ResponseFrame;
 import io.swivel.protocol.Status;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One multiplexed connection to a server: sends requests, matches responses by request id,
  * fails each call at its deadline, and fails every pending call when the connection closes.
+ * Deadlines cost one timer per connection, not one per call: it is armed for the earliest
+ * deadline of the calls waiting (a call whose deadline is later than the armed one's touches no
+ * timer), and when it fires it fails the calls that are due and is armed again for the next one.
  * A connection that has written or read nothing for a heartbeat is pinged; one that hears nothing for three heartbeats is closed, so
  * a dead peer is noticed in seconds. After the server's {@code GOAWAY} it takes no new calls.
  *
@@ -40,6 +44,11 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final int SILENT_HEARTBEATS_TO_CLOSE = 3;
+    /**
+     * Sweeps follow each other at least this far apart, so that calls with deadlines close together
+     * cost one sweep, not one each: a call may fail up to this much after its deadline, never before.
+     */
+    private static final long MIN_SWEEP_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final String remote;
     private final int maxInFlight;
@@ -56,6 +65,13 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     private volatile boolean tlsRefused;
     /** Set at the first frame read; event loop only. */
     private boolean heardFromServer;
+    /** The connection's one deadline timer, or null when none is armed; event loop only. */
+    private ScheduledFuture<?> sweep;
+    /** When the armed {@link #sweep} runs ({@link System#nanoTime}); event loop only. */
+    private long sweepAtNanos;
+    private final Runnable sweepTask = this::sweep;
+    /** The one listener of every request's write. */
+    private final ChannelFutureListener writeDone = this::writeDone;
 
     Connection(String remote, int maxInFlight) {
         this.remote = remote;
@@ -77,30 +93,29 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     }
 
     /**
-     * Sends a request; the future completes with the response, or fails at the deadline or
-     * when the connection closes.
+     * Sends a request; the listener gets the response, or the failure at the deadline or when the
+     * connection closes (at once, on this thread, if the call cannot be sent at all).
      */
-    CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
-                                          java.util.Map<String, String> metadata, byte[] body) {
+    void send(String service, String methodKey, String versionConstraint, long timeoutMillis,
+              java.util.Map<String, String> metadata, byte[] body, AnswerListener result) {
         Channel ch = channel;
-        CompletableFuture<ResponseFrame> result = new CompletableFuture<>();
         if (ch == null || !ch.isActive()) {
             String reason = closeReason;
-            result.completeExceptionally(new ServerEndpoint.ConnectFailedException(remote,
+            result.answered(null, new ServerEndpoint.ConnectFailedException(remote,
                     reason != null ? reason : "connection to " + remote + " is closed", null));
-            return result;
+            return;
         }
         if (pending.size() >= maxInFlight) {
-            result.completeExceptionally(new ServerEndpoint.ConnectFailedException(remote, service + "#" + methodKey
+            result.answered(null, new ServerEndpoint.ConnectFailedException(remote, service + "#" + methodKey
                     + " not sent: " + maxInFlight + " calls already wait on the connection to " + remote
                     + " (the client's maxInFlightPerConnection)", null));
-            return result;
+            return;
         }
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long id = nextId.incrementAndGet();
         int wireTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
         RequestFrame request = new RequestFrame(id, service, methodKey, versionConstraint, wireTimeout, metadata, body);
-        Pending call = new Pending(result, request);
+        Pending call = new Pending(id, result, request, timeoutMillis, deadlineNanos);
         pending.put(id, call);
         // One task on the event loop per call: it arms the deadline and writes. Flushes of
         // several calls are merged by the pipeline's FlushConsolidationHandler.
@@ -110,10 +125,9 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                 return; // failed already: the connection closed before the call got its turn
             }
             // The deadline counts from the call, not from when the busy event loop got to it.
-            call.timer = loop.schedule(() -> expire(id, service, methodKey, timeoutMillis),
-                    Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            armSweep(loop, deadlineNanos);
             if (unsent.isEmpty() && ch.isWritable()) {
-                write(ch, id, call);
+                write(ch, call);
             } else {
                 unsent.put(id, call); // sent in order once the outbound buffer drains (channelWritabilityChanged)
             }
@@ -127,18 +141,21 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
                 fail(id, new ServerEndpoint.ConnectFailedException(remote, "connection to " + remote + " is closed", e));
             }
         }
-        return result;
     }
 
-    private void write(Channel ch, long id, Pending call) {
+    private void write(Channel ch, Pending call) {
         RequestFrame request = call.request;
         call.request = null;
-        ch.writeAndFlush(request).addListener(done -> {
-            if (!done.isSuccess()) {
-                fail(id, new ServerEndpoint.ConnectFailedException(remote, "cannot send " + request.service() + "#"
-                        + request.methodKey() + " to " + remote + ": " + done.cause(), done.cause()));
-            }
-        });
+        ch.writeAndFlush(request, new RequestWrite(ch, call)).addListener(writeDone);
+    }
+
+    /** Fails a call whose request could not be written: it never left. */
+    private void writeDone(io.netty.channel.ChannelFuture done) {
+        if (!done.isSuccess() && done instanceof RequestWrite write) {
+            Pending call = write.call;
+            fail(call.id, new ServerEndpoint.ConnectFailedException(remote, "cannot send " + call.service + "#"
+                    + call.methodKey + " to " + remote + ": " + done.cause(), done.cause()));
+        }
     }
 
     @Override
@@ -149,7 +166,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
             Map.Entry<Long, Pending> next = waiting.next();
             waiting.remove();
             if (pending.get(next.getKey()) == next.getValue()) {
-                write(ch, next.getKey(), next.getValue());
+                write(ch, next.getValue());
             }
         }
         super.channelWritabilityChanged(ctx);
@@ -160,25 +177,65 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         return pending.size();
     }
 
-    private void expire(long id, String service, String methodKey, long timeoutMillis) {
-        Pending expired = pending.remove(id);
-        if (expired != null && unsent.remove(id) != null) {
+    /** Makes sure a sweep runs by {@code deadlineNanos}: arms the timer if none is, or if it is armed later. Event loop only. */
+    private void armSweep(EventLoop loop, long deadlineNanos) {
+        ScheduledFuture<?> armed = sweep;
+        if (armed != null) {
+            if (deadlineNanos - sweepAtNanos >= 0) {
+                return;
+            }
+            armed.cancel(false);
+        }
+        sweepAtNanos = deadlineNanos;
+        sweep = loop.schedule(sweepTask, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The timer fired: fails the calls whose deadline passed and arms it again for the earliest
+     * deadline left. It looks at every call waiting (at most {@code maxInFlight}), and runs at most
+     * once per {@link #MIN_SWEEP_GAP_NANOS} unless a call with an earlier deadline arms it sooner.
+     */
+    private void sweep() {
+        sweep = null;
+        long now = System.nanoTime();
+        boolean waiting = false;
+        long next = 0;
+        for (Pending call : pending.values()) {
+            if (call.deadlineNanos - now <= 0) {
+                expire(call);
+            } else if (!waiting || call.deadlineNanos - next < 0) {
+                next = call.deadlineNanos;
+                waiting = true;
+            }
+        }
+        Channel ch = channel;
+        if (waiting && ch != null) {
+            long earliestSweep = now + MIN_SWEEP_GAP_NANOS;
+            armSweep(ch.eventLoop(), next - earliestSweep < 0 ? earliestSweep : next);
+        }
+    }
+
+    private void expire(Pending expired) {
+        if (!pending.remove(expired.id, expired)) {
+            return; // answered or failed meanwhile
+        }
+        String call = expired.service + "#" + expired.methodKey;
+        if (unsent.remove(expired.id) != null) {
             Channel ch = channel;
-            expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
-                    service + "#" + methodKey + " could not be sent to " + remote + " within " + timeoutMillis
+            expired.listener.answered(null, new SwivelException(Status.DEADLINE_EXCEEDED,
+                    call + " could not be sent to " + remote + " within " + expired.timeoutMillis
                             + " ms: the connection's outbound buffer is full (" + (ch != null ? ch.bytesBeforeWritable() : 0)
                             + " bytes over its low water mark), the server reads slowly or not at all", null));
-        } else if (expired != null) {
-            expired.future.completeExceptionally(new SwivelException(Status.DEADLINE_EXCEEDED,
-                    service + "#" + methodKey + " got no answer from " + remote + " within " + timeoutMillis + " ms", null));
+        } else {
+            expired.listener.answered(null, new SwivelException(Status.DEADLINE_EXCEEDED,
+                    call + " got no answer from " + remote + " within " + expired.timeoutMillis + " ms", null));
         }
     }
 
     private void fail(long id, Throwable cause) {
         Pending failed = pending.remove(id);
         if (failed != null) {
-            failed.cancelTimer();
-            failed.future.completeExceptionally(cause);
+            failed.listener.answered(null, cause);
         }
     }
 
@@ -188,8 +245,7 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         if (frame instanceof ResponseFrame response) {
             Pending call = pending.remove(response.requestId());
             if (call != null) {
-                call.cancelTimer();
-                call.future.complete(response);
+                call.listener.answered(response, null);
             }
         } else if (frame instanceof ControlFrame control) {
             if (control.type() == FrameType.PING) {
@@ -238,6 +294,10 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         unsent.clear();
+        if (sweep != null) {
+            sweep.cancel(false);
+            sweep = null;
+        }
         String reason = closeReason;
         failAll(reason != null ? reason : "connection to " + remote + " closed");
         super.channelInactive(ctx);
@@ -278,32 +338,44 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         for (Long id : pending.keySet()) {
             Pending call = pending.remove(id);
             if (call != null) {
-                call.cancelTimer();
-                call.future.completeExceptionally(tlsRefused
+                call.listener.answered(null, tlsRefused
                         ? new ServerEndpoint.ConnectFailedException(remote, reason, null)
                         : new SwivelException(null, reason + " before the answer came", null));
             }
         }
     }
 
-    /** A call sent and not answered yet; its deadline timer is armed on the event loop. */
+    /** The promise of one request's write: it names its call, so that one listener serves all of them. */
+    private static final class RequestWrite extends DefaultChannelPromise {
+
+        final Pending call;
+
+        RequestWrite(Channel channel, Pending call) {
+            super(channel);
+            this.call = call;
+        }
+    }
+
+    /** A call sent and not answered yet, with its deadline ({@link System#nanoTime}). */
     private static final class Pending {
 
-        final CompletableFuture<ResponseFrame> future;
+        final long id;
+        final AnswerListener listener;
+        final String service;
+        final String methodKey;
+        final long timeoutMillis;
+        final long deadlineNanos;
         /** The request until it is written; event loop only. */
         RequestFrame request;
-        volatile ScheduledFuture<?> timer;
 
-        Pending(CompletableFuture<ResponseFrame> future, RequestFrame request) {
-            this.future = future;
+        Pending(long id, AnswerListener listener, RequestFrame request, long timeoutMillis, long deadlineNanos) {
+            this.id = id;
+            this.listener = listener;
+            this.service = request.service();
+            this.methodKey = request.methodKey();
+            this.timeoutMillis = timeoutMillis;
+            this.deadlineNanos = deadlineNanos;
             this.request = request;
-        }
-
-        void cancelTimer() {
-            ScheduledFuture<?> armed = timer;
-            if (armed != null) {
-                armed.cancel(false);
-            }
         }
     }
 }

@@ -132,31 +132,56 @@ final class ServerEndpoint implements Endpoint {
 
     /**
      * Sends one request, connecting first if needed; counts it in flight and feeds the latency
-     * average with its round trip.
+     * average with its round trip, then hands the answer to {@code result}.
      */
-    CompletableFuture<ResponseFrame> send(String service, String methodKey, String versionConstraint, long timeoutMillis,
-                                          java.util.Map<String, String> metadata, byte[] body) {
+    void send(String service, String methodKey, String versionConstraint, long timeoutMillis,
+              java.util.Map<String, String> metadata, byte[] body, AnswerListener result) {
         inFlight.incrementAndGet();
-        // The latency sample is the call's round trip, not the connection set-up before it: a
-        // first call that pays for the connect would make the server look slow to the balancer.
-        long[] start = {System.nanoTime()};
+        Tracked tracked = new Tracked(result);
         Connection current = connection;
-        CompletableFuture<ResponseFrame> answer = current != null && current.isUsable()
-                ? current.send(service, methodKey, versionConstraint, timeoutMillis, metadata, body)
-                : connect().thenCompose(c -> {
-                    start[0] = System.nanoTime();
-                    return c.send(service, methodKey, versionConstraint, timeoutMillis, metadata, body);
-                });
-        return answer.whenComplete((response, error) -> {
+        if (current != null && current.isUsable()) {
+            current.send(service, methodKey, versionConstraint, timeoutMillis, metadata, body, tracked);
+            return;
+        }
+        connect().whenComplete((opened, error) -> {
+            if (error != null) {
+                tracked.answered(null, error);
+                return;
+            }
+            // The latency sample is the call's round trip, not the connection set-up before it: a
+            // first call that pays for the connect would make the server look slow to the balancer.
+            tracked.startNanos = System.nanoTime();
+            try {
+                opened.send(service, methodKey, versionConstraint, timeoutMillis, metadata, body, tracked);
+            } catch (RuntimeException e) {
+                tracked.answered(null, e);
+            }
+        });
+    }
+
+    /** One call in flight on this server: its bookkeeping when it ends, before the router hears of it. */
+    private final class Tracked implements AnswerListener {
+
+        private final AnswerListener next;
+        /** When the call was sent (after the connect, if it waited for one). */
+        long startNanos = System.nanoTime();
+
+        Tracked(AnswerListener next) {
+            this.next = next;
+        }
+
+        @Override
+        public void answered(ResponseFrame response, Throwable error) {
             int left = inFlight.decrementAndGet();
             if (error == null) {
-                latency.record(System.nanoTime() - start[0]);
+                latency.record(System.nanoTime() - startNanos);
                 ejectedUntilNanos = 0;
             }
             if (left == 0 && closeWhenIdle) {
                 close();
             }
-        });
+            next.answered(response, error);
+        }
     }
 
     private CompletableFuture<Connection> connect() {
