@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The quick calls of one read go to the workers as one task ({@code --call-batch}): they share a
- * worker, a call that blocks never holds them up, a batch the workers refuse is answered call by
+ * worker, a call of a method that was never quick is not batched and holds none of them up, a batch the workers refuse is answered call by
  * call, and nothing stays counted in flight when the caller leaves.
  */
 @Timeout(90)
@@ -142,7 +142,9 @@ class CallBatchTest {
             SerializationContext kryo = kryo();
             untilOneReadSharesAWorker(raw, kryo);
             // both workers busy, the one queue slot taken: the next batch has nowhere to go
+            // one at a time: each is taken off the one-place queue before the next arrives
             raw.send(new RequestFrame(ids.incrementAndGet(), PROBE, "hold(long)", "", 0, kryo.encode(3_000L)));
+            await().atMost(WITHIN).until(() -> live.status("probe").active().inFlight() == 1);
             raw.send(new RequestFrame(ids.incrementAndGet(), PROBE, "hold(long)", "", 0, kryo.encode(3_000L)));
             await().atMost(WITHIN).until(() -> live.status("probe").active().inFlight() == 2);
             raw.send(new RequestFrame(ids.incrementAndGet(), PROBE, "hold(long)", "", 0, kryo.encode(0L)));

@@ -202,7 +202,12 @@ final class Connection extends SimpleChannelInboundHandler<Frame> {
         long next = 0;
         for (Pending call : pending.values()) {
             if (call.deadlineNanos - now <= 0) {
-                expire(call);
+                try {
+                    expire(call);
+                } catch (RuntimeException e) {
+                    // a listener of that call failed; the other calls still expire, and the sweep re-arms
+                    log.warn("the expiry of a call to {} failed in its listener", remote, e);
+                }
             } else if (!waiting || call.deadlineNanos - next < 0) {
                 next = call.deadlineNanos;
                 waiting = true;

@@ -153,8 +153,8 @@ final class ServerEndpoint implements Endpoint {
             tracked.startNanos = System.nanoTime();
             try {
                 opened.send(service, methodKey, versionConstraint, timeoutMillis, metadata, body, tracked);
-            } catch (RuntimeException e) {
-                tracked.answered(null, e);
+            } catch (RuntimeException | Error e) {
+                tracked.answered(null, e); // the call fails with it, not unanswered in a stage nobody reads
             }
         });
     }
@@ -172,15 +172,18 @@ final class ServerEndpoint implements Endpoint {
 
         @Override
         public void answered(ResponseFrame response, Throwable error) {
-            int left = inFlight.decrementAndGet();
-            if (error == null) {
-                latency.record(System.nanoTime() - startNanos);
-                ejectedUntilNanos = 0;
+            try {
+                int left = inFlight.decrementAndGet();
+                if (error == null) {
+                    latency.record(System.nanoTime() - startNanos);
+                    ejectedUntilNanos = 0;
+                }
+                if (left == 0 && closeWhenIdle) {
+                    close();
+                }
+            } finally {
+                next.answered(response, error); // the router hears of the call whatever the bookkeeping did
             }
-            if (left == 0 && closeWhenIdle) {
-                close();
-            }
-            next.answered(response, error);
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * @param maxFrameLength the longest frame accepted
  * @param stepTimeout the limit of each bundle start-up step
  * @param workerThreads the most threads running calls of one bundle version
- * @param queueCapacity calls waiting per bundle version before {@code OVERLOADED}
+ * @param queueCapacity calls (or batches of quick calls, {@link Limits#callBatch()}) waiting per bundle version
+ *     before {@code OVERLOADED}
  * @param drainTimeout how long a replaced version may finish its running calls
  * @param rescanInterval how often the deploy directory is rescanned besides watching it
  * @param pendingAfter how long a jar may be incomplete before it is marked {@code .pending}

@@ -6,13 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * How long one method of one version takes to run, as far as the hand-off to the workers needs
  * to know. A method is <em>quick</em> while the moving average of its calls' run times (each
- * call weighs 1/8) is under {@value #QUICK_MICROS} µs, a few times what a hand-off to a worker
- * costs (a wake-up and a context switch), so that sharing one saves a good part of what the call
- * costs, while a longer call is better served by a worker of its own, on another core. A method
- * starts as slow, becomes quick after about 20 quick calls, and one call of {@value #SLOW_MICROS} µs
- * or more makes it slow again at
- * once (a method that blocks is never batched twice in a row). Written by the workers, read by
- * the event loops; no lock (an update that loses a race is skipped: this is an estimate).
+ * call weighs 1/8; timed from the invocation to the answer, so calls refused before they reach the
+ * method count for nothing) is under {@value #QUICK_MICROS} µs, a few times what a hand-off to a
+ * worker costs (a wake-up and a context switch), so that sharing one saves a good part of what the
+ * call costs, while a longer call is better served by a worker of its own, on another core. A method
+ * starts as slow, becomes quick after about 25 quick calls, and stops being quick when a few slower
+ * calls raise the average, or at once after a call of {@value #SLOW_MICROS} µs or more. Written by
+ * the threads that run the calls, read by the event loops; no lock (an update that loses a race is
+ * skipped: this is an estimate).
  */
 public final class CallPace {
 

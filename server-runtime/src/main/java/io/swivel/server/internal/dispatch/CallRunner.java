@@ -63,7 +63,7 @@ final class CallRunner {
     /** Runs the call on this thread and answers it (or has its future answer it); releases it from the generation. */
     void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder, TrackedCall sink) {
         sink.started = true;
-        long began = System.nanoTime();
+        long began = 0; // set when the method is invoked: a call refused before it teaches the pace nothing
         boolean released = false;
         boolean failed = false;
         try {
@@ -92,6 +92,7 @@ final class CallRunner {
                 return;
             }
             Object result;
+            began = System.nanoTime();
             try {
                 result = InterceptorChain.invoke(interceptors, generation, invoker, args, deadlineNanos, sink.service, sink);
             } catch (CallRefusedException refused) {
@@ -148,7 +149,9 @@ final class CallRunner {
             if (!released) {
                 generation.release(sink, failed);
             }
-            invoker.pace().ran(System.nanoTime() - began);
+            if (began != 0) {
+                invoker.pace().ran(System.nanoTime() - began);
+            }
         }
     }
 

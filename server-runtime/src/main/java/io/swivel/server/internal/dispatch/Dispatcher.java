@@ -254,6 +254,9 @@ public final class Dispatcher {
         Invoker call = invoker;
         CallRunner runner = this.runner;
         if (target.descriptor().direct()) {
+            if (batch != null) {
+                batch.submit(); // the quick calls read before this one do not wait for it on this thread
+            }
             runner.runDirect(target, call, deadlineNanos, decoder, sink);
             return;
         }
