@@ -136,6 +136,47 @@ class CallBatchTest {
     }
 
     @Test
+    void aBatchWhoseCallTurnedSlowHandsTheCallsLeftToWorkersOfTheirOwn() throws Exception {
+        try (LiveServer live = start(2, 4);
+             RawClient raw = new RawClient(live.server.rpcAddress())) {
+            SerializationContext kryo = kryo();
+            untilOneReadSharesAWorker(raw, kryo);
+            // each try: hold(0) made quick again (its slow run of the last try made it slow), then a slow hold
+            // read together with 8 quick calls; a try whose hold or calls were not batched together (the calls
+            // then answer before the hold) tries again
+            await().atMost(WITHIN).untilAsserted(() -> {
+                for (int i = 0; i < 40; i++) {
+                    raw.send(new RequestFrame(ids.incrementAndGet(), PROBE, "hold(long)", "", 0, kryo.encode(0L)));
+                    assertThat(((ResponseFrame) raw.receive()).status()).isEqualTo(Status.OK);
+                }
+                List<RequestFrame> frames = new ArrayList<>();
+                frames.add(new RequestFrame(ids.incrementAndGet(), PROBE, "hold(long)", "", 0, kryo.encode(100L)));
+                frames.addAll(threadCalls(kryo, 8));
+                sendTogether(raw, frames);
+                List<ResponseFrame> answers = receive(raw, 9);
+                assertThat(answers.get(0).requestId()).as("the hold answered first: the 8 waited for it in its batch")
+                        .isEqualTo(frames.get(0).requestId());
+                Set<String> threads = new HashSet<>();
+                int refused = 0;
+                for (ResponseFrame answer : answers) {
+                    if (answer.status() == Status.OVERLOADED) {
+                        refused++;
+                    } else if (answer.requestId() != frames.get(0).requestId()) {
+                        assertThat(answer.status()).isEqualTo(Status.OK);
+                        threads.add((String) kryo.decodeResult(answer.body(), String.class, DecodeBudget.defaults()));
+                    }
+                }
+                // run on in the batch, the 8 would all be served one after another by the hold's worker; handed
+                // off one by one after it, 8 calls do not fit in 2 workers and 4 places, or run on both workers
+                assertThat(refused > 0 || threads.size() > 1)
+                        .as("the calls after the slow one were handed off (%d refused, threads %s)", refused, threads)
+                        .isTrue();
+            });
+            await().atMost(WITHIN).until(() -> live.status("probe").active().inFlight() == 0);
+        }
+    }
+
+    @Test
     void aBatchTheWorkersRefuseIsAnsweredCallByCallAndNothingStaysInFlight() throws Exception {
         try (LiveServer live = start(2, 1);
              RawClient raw = new RawClient(live.server.rpcAddress())) {
