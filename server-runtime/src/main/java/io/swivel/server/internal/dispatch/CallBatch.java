@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * of a method that {@link io.swivel.server.internal.bundle.CallPace runs quick} are added, so the
  * calls of a batch wait for each other little, and a method that blocks gets a worker per call
  * again after its first slow call; a batch that has run for a millisecond (a call turned slow) hands
- * the calls it has left to workers of their own. A batch takes one place in the version's queue. A batch holds the calls of one version: a call for another version (a
- * swap happened) sends the batch first; a full batch ({@code --call-batch} calls) is sent at once,
+ * the calls it has left to workers of their own. A batch takes one place in the version's queue.
+ * A batch holds the calls of one version: a call for another version (a swap happened) sends the
+ * batch first; a full batch ({@code --call-batch} calls) is sent at once,
  * and the transport sends the rest when the read is complete. A batch whose version's workers
  * refuse it answers each of its calls as a single refused call is answered.
  *

@@ -63,7 +63,8 @@ final class CallRunner {
     /** Runs the call on this thread and answers it (or has its future answer it); releases it from the generation. */
     void run(BundleGeneration generation, Invoker invoker, long deadlineNanos, ArgsDecoder decoder, TrackedCall sink) {
         sink.started = true;
-        long began = 0; // set when the method is invoked: a call refused before it teaches the pace nothing
+        boolean invoked = false; // a call refused before its method ran teaches the pace nothing
+        long began = 0;
         boolean released = false;
         boolean failed = false;
         try {
@@ -92,6 +93,7 @@ final class CallRunner {
                 return;
             }
             Object result;
+            invoked = true;
             began = System.nanoTime();
             try {
                 result = InterceptorChain.invoke(interceptors, generation, invoker, args, deadlineNanos, sink.service, sink);
@@ -149,7 +151,7 @@ final class CallRunner {
             if (!released) {
                 generation.release(sink, failed);
             }
-            if (began != 0) {
+            if (invoked) {
                 invoker.pace().ran(System.nanoTime() - began);
             }
         }
