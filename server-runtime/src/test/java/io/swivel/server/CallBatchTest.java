@@ -42,6 +42,7 @@ class CallBatchTest {
     Path root;
 
     private final AtomicInteger ids = new AtomicInteger();
+    private final SerializationContext kryo = kryo();
 
     private LiveServer start(int workers, int queueCapacity) throws Exception {
         return LiveServer.withProbe(root, workers, queueCapacity);
@@ -108,7 +109,7 @@ class CallBatchTest {
     void theQuickCallsOfOneReadShareOneWorkerTask() throws Exception {
         try (LiveServer live = start(2, 1);
              RawClient raw = new RawClient(live.server.rpcAddress())) {
-            untilOneReadSharesAWorker(raw, kryo());
+            untilOneReadSharesAWorker(raw, kryo);
         }
     }
 
@@ -116,7 +117,6 @@ class CallBatchTest {
     void aCallThatBlocksIsNotBatchedAndDoesNotHoldUpTheQuickCallsReadWithIt() throws Exception {
         try (LiveServer live = start(2, 64);
              RawClient raw = new RawClient(live.server.rpcAddress())) {
-            SerializationContext kryo = kryo();
             untilOneReadSharesAWorker(raw, kryo);
             List<RequestFrame> frames = new ArrayList<>();
             int hold = ids.incrementAndGet();
@@ -139,7 +139,6 @@ class CallBatchTest {
     void aBatchWhoseCallTurnedSlowHandsTheCallsLeftToWorkersOfTheirOwn() throws Exception {
         try (LiveServer live = start(2, 4);
              RawClient raw = new RawClient(live.server.rpcAddress())) {
-            SerializationContext kryo = kryo();
             untilOneReadSharesAWorker(raw, kryo);
             // each try: hold(0) made quick again (its slow run of the last try made it slow), then a slow hold
             // read together with 8 quick calls; a try whose hold or calls were not batched together (the calls
@@ -180,7 +179,6 @@ class CallBatchTest {
     void aBatchTheWorkersRefuseIsAnsweredCallByCallAndNothingStaysInFlight() throws Exception {
         try (LiveServer live = start(2, 1);
              RawClient raw = new RawClient(live.server.rpcAddress())) {
-            SerializationContext kryo = kryo();
             untilOneReadSharesAWorker(raw, kryo);
             // both workers busy, the one queue slot taken: the next batch has nowhere to go
             // one at a time: each is taken off the one-place queue before the next arrives
@@ -208,7 +206,6 @@ class CallBatchTest {
     @Test
     void aCallerThatLeavesMidBatchLeavesNothingInFlight() throws Exception {
         try (LiveServer live = start(2, 4)) {
-            SerializationContext kryo = kryo();
             try (RawClient raw = new RawClient(live.server.rpcAddress())) {
                 untilOneReadSharesAWorker(raw, kryo);
                 sendTogether(raw, threadCalls(kryo, 64));
