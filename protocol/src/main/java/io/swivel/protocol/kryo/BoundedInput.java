@@ -39,8 +39,37 @@ final class BoundedInput extends Input {
 
     @Override
     public int readVarInt(boolean optimizePositive) {
-        int value = super.readVarInt(optimizePositive);
+        int value = varInt(optimizePositive);
         return optimizePositive ? checkedCount(value) : value;
+    }
+
+    /**
+     * A varint, its one-byte form (values up to 127, or -64..63 zig-zagged) read here: Kryo
+     * reads any varint within 5 bytes of the limit byte by byte, and a member's chunk sets the
+     * limit at its end, so the last values of every chunk took that path.
+     */
+    private int varInt(boolean optimizePositive) {
+        if (position < limit) {
+            int b = buffer[position];
+            if (b >= 0) {
+                position++;
+                return optimizePositive ? b : (b >>> 1) ^ -(b & 1);
+            }
+        }
+        return super.readVarInt(optimizePositive);
+    }
+
+    /** A varint long, its one-byte form read here (see {@link #varInt}). Data, not a count: not checked. */
+    @Override
+    public long readVarLong(boolean optimizePositive) {
+        if (position < limit) {
+            int b = buffer[position];
+            if (b >= 0) {
+                position++;
+                return optimizePositive ? b : (b >>> 1) ^ -(b & 1);
+            }
+        }
+        return super.readVarLong(optimizePositive);
     }
 
     @Override
@@ -52,7 +81,7 @@ final class BoundedInput extends Input {
     /** Plain int values (data, not counts) come through here: not checked. */
     @Override
     public int readInt(boolean optimizePositive) {
-        return varEncoding ? super.readVarInt(optimizePositive) : readInt();
+        return varEncoding ? varInt(optimizePositive) : readInt();
     }
 
     private int checkedCount(int value) {

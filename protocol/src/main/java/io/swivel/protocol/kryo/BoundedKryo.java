@@ -52,6 +52,21 @@ final class BoundedKryo extends Kryo {
     /** Per frame, the declared type of its elements (of its keys for a map), and of a map's values. */
     private final Type[] elementTypes = new Type[FRAMES];
     private final Type[] valueTypes = new Type[FRAMES];
+    /** Their erasures, worked out once per container, not per element ({@link DeclaredTypes#erasure}). */
+    private final Class<?>[] elementBounds = new Class<?>[FRAMES];
+    private final Class<?>[] valueBounds = new Class<?>[FRAMES];
+    /**
+     * The last container's declared type and kind, and what was worked out from them: a body's
+     * containers repeat their declared types (a list field of every element of a page), and
+     * reflection's type arguments and bounds are copied arrays. Holds types of this context's
+     * classes only, so it pins nothing the context does not.
+     */
+    private Type lastContainer;
+    private byte lastKind;
+    private Type lastElement;
+    private Type lastValue;
+    private Class<?> lastElementBound;
+    private Class<?> lastValueBound;
     private final Descriptions descriptions = new Descriptions();
     private final int maxBodyLength;
 
@@ -103,6 +118,8 @@ final class BoundedKryo extends Kryo {
             declared[i] = null;
             elementTypes[i] = null;
             valueTypes[i] = null;
+            elementBounds[i] = null;
+            valueBounds[i] = null;
         }
         top = -1;
         expectedNext = null;
@@ -221,8 +238,13 @@ final class BoundedKryo extends Kryo {
         kinds[frame] = kind;
         children[frame] = 0;
         if (kind != OTHER) { // once per container, not per element: getActualTypeArguments copies its array
-            elementTypes[frame] = childTypeOf(kind, expected, 0);
-            valueTypes[frame] = kind == MAP || kind == HASHED_MAP ? childTypeOf(kind, expected, 1) : null;
+            if (expected != lastContainer || kind != lastKind) {
+                resolveContainer(expected, kind);
+            }
+            elementTypes[frame] = lastElement;
+            valueTypes[frame] = lastValue;
+            elementBounds[frame] = lastElementBound;
+            valueBounds[frame] = lastValueBound;
         }
         if (kind == HASHED_SET || kind == HASHED_MAP) {
             if (hashWork[frame] == null) {
@@ -238,6 +260,8 @@ final class BoundedKryo extends Kryo {
             declared[frame] = null;
             elementTypes[frame] = null;
             valueTypes[frame] = null;
+            elementBounds[frame] = null;
+            valueBounds[frame] = null;
             top = frame - 1;
         }
         childDone(value, budget.objects() - before);
@@ -259,6 +283,15 @@ final class BoundedKryo extends Kryo {
             case MAP, HASHED_MAP -> (children[frame] & 1) == 0 ? elementTypes[frame] : valueTypes[frame];
             default -> elementTypes[frame];
         };
+    }
+
+    private void resolveContainer(Type expected, byte kind) {
+        lastElement = childTypeOf(kind, expected, 0);
+        lastValue = kind == MAP || kind == HASHED_MAP ? childTypeOf(kind, expected, 1) : null;
+        lastElementBound = DeclaredTypes.erasure(lastElement);
+        lastValueBound = lastValue == null ? null : DeclaredTypes.erasure(lastValue);
+        lastContainer = expected;
+        lastKind = kind;
     }
 
     private static Type childTypeOf(byte kind, Type declared, int index) {
@@ -286,6 +319,19 @@ final class BoundedKryo extends Kryo {
         }
     }
 
+    /** An element's declared type was resolved with its container: its erasure too. */
+    private Class<?> boundOf(Type expected) {
+        if (top >= 0) {
+            if (expected == elementTypes[top]) {
+                return elementBounds[top];
+            }
+            if (expected == valueTypes[top]) {
+                return valueBounds[top];
+            }
+        }
+        return DeclaredTypes.erasure(expected);
+    }
+
     private static byte kindOf(Class<?> type) {
         if (type.isArray()) {
             return ARRAY;
@@ -299,11 +345,11 @@ final class BoundedKryo extends Kryo {
         return type == Optional.class ? OPTIONAL : OTHER;
     }
 
-    private static void checkType(Type expected, Class<?> actual, Input input) {
+    private void checkType(Type expected, Class<?> actual, Input input) {
         if (expected == Object.class || expected == actual) {
             return;
         }
-        Class<?> bound = DeclaredTypes.erasure(expected);
+        Class<?> bound = boundOf(expected);
         // The common case first: a value of exactly its declared (boxed) class. It spares the
         // subtype check, which showed as a tenth of a worker's samples on getUser's long argument.
         if (bound != actual && !bound.isAssignableFrom(actual) && !bound.isAssignableFrom(NamedChunks.boxed(actual))) {

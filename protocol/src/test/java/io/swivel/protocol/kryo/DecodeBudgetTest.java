@@ -42,6 +42,8 @@ class DecodeBudgetTest {
         int sorted(java.util.SortedMap<String, Integer> map);
 
         void allow(Descending comparator);
+
+        int pair(List<Integer> numbers, List<String> words, Map<String, Integer> scores, Map<Integer, String> names);
     }
 
     /** A comparator the allowlist knows. */
@@ -170,6 +172,32 @@ class DecodeBudgetTest {
         Object[] anyInRaw = good.clone();
         anyInRaw[5] = new ArrayList<>(List.of(1));
         assertThat(context.decode(context.encode(anyInRaw), mixed, DecodeBudget.defaults())).hasSize(6);
+    }
+
+    @Test
+    void eachContainerIsBoundByItsOwnDeclaredTypeNotByTheOneBeforeIt() {
+        // The decoder works a container's element types out once and keeps the last: containers
+        // of other declared types, one after another and body after body, must not share them.
+        SerializationContext context = context(Service.class);
+        Type[] pair = parameters("pair");
+        Object[] good = {List.of(1, 2), List.of("a", "b"), new HashMap<>(Map.of("k", 1)), new HashMap<>(Map.of(1, "v"))};
+        Object[] wordInNumbers = good.clone();
+        wordInNumbers[0] = List.of(1, "two");
+        Object[] numberInWords = good.clone();
+        numberInWords[1] = List.of("a", 2);
+        Object[] numberAsScoreKey = good.clone();
+        numberAsScoreKey[2] = new HashMap<>(Map.of(1, 1));
+        Object[] wordAsNameValue = good.clone();
+        wordAsNameValue[3] = new HashMap<>(Map.of(1, 1));
+
+        for (int round = 0; round < 3; round++) {
+            assertThat(context.decode(context.encode(good), pair, DecodeBudget.defaults())).containsExactly(good);
+            for (Object[] bad : List.of(wordInNumbers, numberInWords, numberAsScoreKey, wordAsNameValue)) {
+                byte[] body = context.encode(bad);
+                assertThat(refusal(() -> context.decode(body, pair, DecodeBudget.defaults())).limit())
+                        .isEqualTo(DecodeRefusedException.Limit.DECLARED_TYPE);
+            }
+        }
     }
 
     @Test
