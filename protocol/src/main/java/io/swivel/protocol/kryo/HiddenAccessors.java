@@ -2,6 +2,7 @@ package io.swivel.protocol.kryo;
 
 import static net.bytebuddy.jar.asm.Opcodes.ACC_FINAL;
 import static net.bytebuddy.jar.asm.Opcodes.ACC_PUBLIC;
+import static net.bytebuddy.jar.asm.Opcodes.ACC_STATIC;
 import static net.bytebuddy.jar.asm.Opcodes.ACC_SUPER;
 import static net.bytebuddy.jar.asm.Opcodes.ACC_SYNTHETIC;
 import static net.bytebuddy.jar.asm.Opcodes.ALOAD;
@@ -14,6 +15,7 @@ import static net.bytebuddy.jar.asm.Opcodes.INVOKESPECIAL;
 import static net.bytebuddy.jar.asm.Opcodes.INVOKEVIRTUAL;
 import static net.bytebuddy.jar.asm.Opcodes.IRETURN;
 import static net.bytebuddy.jar.asm.Opcodes.NEW;
+import static net.bytebuddy.jar.asm.Opcodes.POP;
 import static net.bytebuddy.jar.asm.Opcodes.RETURN;
 import static net.bytebuddy.jar.asm.Opcodes.V17;
 
@@ -108,6 +110,18 @@ final class HiddenAccessors {
             method(writer, GETTERS[g], type, handles, constants);
         }
         method(writer, "set", SETTER, setters == null ? new MethodHandle[getters.length] : setters, constants);
+        // Resolves every constant when the class is initialized (define does): the JIT compiles no
+        // method with an ldc not resolved yet (C1 and C2 skip it: "could not resolve a constant"),
+        // and the case of a slot never called that way (get of a primitive field) would be one.
+        MethodVisitor clinit = writer.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        clinit.visitCode();
+        for (int k = 0; k < constants.size(); k++) {
+            clinit.visitLdcInsn(constant(k));
+            clinit.visitInsn(POP);
+        }
+        clinit.visitInsn(RETURN);
+        clinit.visitMaxs(0, 0);
+        clinit.visitEnd();
         writer.visitEnd();
         return writer.toByteArray();
     }
@@ -148,7 +162,7 @@ final class HiddenAccessors {
                     continue;
                 }
                 enter(m, cases[slot]);
-                m.visitLdcInsn(new ConstantDynamic("_", Type.getDescriptor(MethodHandle.class), CLASS_DATA_AT, constants.size()));
+                m.visitLdcInsn(constant(constants.size()));
                 constants.add(handles[slot]);
                 m.visitVarInsn(ALOAD, 1);
                 if (setter) {
@@ -166,6 +180,11 @@ final class HiddenAccessors {
         m.visitInsn(ATHROW);
         m.visitMaxs(0, 0);
         m.visitEnd();
+    }
+
+    /** Class data element {@code k}, a method handle. */
+    private static ConstantDynamic constant(int k) {
+        return new ConstantDynamic("_", Type.getDescriptor(MethodHandle.class), CLASS_DATA_AT, k);
     }
 
     /** A switch target: the arguments as the method received them, an empty stack. */
