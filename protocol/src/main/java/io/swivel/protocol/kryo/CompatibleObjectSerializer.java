@@ -25,8 +25,12 @@ import java.util.Set;
  * field hidden by a field of the same name further down travels as
  * {@code DeclaringClass.name}. Instances are made by Kryo's instantiator strategy (the no-argument
  * constructor if there is one) before any field is read. Fields are read and set through method
- * handles made once per class, held by this serializer only (so by its Kryo and its context: a
- * bundle's classes are not pinned beyond its context).
+ * handles made once per class (final fields too: {@code setAccessible(true)}), called as constants
+ * by a class generated for this serializer ({@link HiddenAccessors}), or, if that class cannot be
+ * defined, from arrays as before ({@link HandleAccessor}: the same values and errors, at a few
+ * checks more per call; the reason is logged at debug level and kept, {@link #generationFailure}).
+ * Both are held by this serializer only (so by its Kryo and its context: a bundle's classes are
+ * not pinned beyond its context).
  *
  * <p>This replaces Kryo's {@code CompatibleFieldSerializer}, whose chunked reads go through an
  * {@code InputChunked} of its own and so escape {@link BoundedInput}'s length checks: a field
@@ -34,11 +38,10 @@ import java.util.Set;
  */
 final class CompatibleObjectSerializer<T> extends MemberSerializer<T> {
 
-    private final MethodHandle[] setters;
-
-    private CompatibleObjectSerializer(Class<T> type, Field[] fields, String[] names, boolean nameKeyed) {
-        super(type, names, types(fields), genericTypes(fields), handles(type, fields, true), nameKeyed);
-        this.setters = handles(type, fields, false);
+    private CompatibleObjectSerializer(Class<T> type, Field[] fields, String[] names, MemberAccessor.Factory factory,
+            boolean nameKeyed) {
+        super(type, names, types(fields), genericTypes(fields), handles(type, fields, true), handles(type, fields, false),
+                factory, nameKeyed);
     }
 
     /**
@@ -46,6 +49,11 @@ final class CompatibleObjectSerializer<T> extends MemberSerializer<T> {
      * @param nameKeyed write the name-keyed form instead of the described one
      */
     static <T> CompatibleObjectSerializer<T> of(Class<T> type, boolean nameKeyed) {
+        return of(type, nameKeyed, HiddenAccessors::define);
+    }
+
+    /** As {@link #of(Class, boolean)}, the accessor made by {@code factory} (tests make it fail). */
+    static <T> CompatibleObjectSerializer<T> of(Class<T> type, boolean nameKeyed, MemberAccessor.Factory factory) {
         List<Field> list = fieldsOf(type);
         Field[] fields = list.toArray(new Field[0]);
         String[] names = new String[fields.length];
@@ -55,7 +63,7 @@ final class CompatibleObjectSerializer<T> extends MemberSerializer<T> {
             names[i] = seen.add(fields[i].getName()) ? fields[i].getName()
                     : fields[i].getDeclaringClass().getName() + "." + fields[i].getName();
         }
-        return new CompatibleObjectSerializer<>(type, fields, names, nameKeyed);
+        return new CompatibleObjectSerializer<>(type, fields, names, factory, nameKeyed);
     }
 
     private static Class<?>[] types(Field[] fields) {
@@ -119,7 +127,7 @@ final class CompatibleObjectSerializer<T> extends MemberSerializer<T> {
     @Override
     void set(Object state, int index, Object value) {
         try {
-            setters[index].invokeExact(state, value);
+            accessor.set(state, index, value);
         } catch (Error e) {
             throw e;
         } catch (Throwable e) {

@@ -13,8 +13,9 @@ import java.lang.reflect.Type;
  * Serializes a record component by component ({@link MemberSerializer}): described once per
  * value, then by position, so that a component added, removed or reordered between two versions
  * of the record still decodes: an unknown component is skipped, a missing one gets its type's
- * default value. Components are read through their accessors' method handles and the record is
- * built through its canonical constructor's, made once per record class.
+ * default value. Components are read through their accessors' method handles, called as constants
+ * by a generated class ({@link HiddenAccessors}), and the record is built through its canonical
+ * constructor's, made once per record class.
  */
 final class CompatibleRecordSerializer<T> extends MemberSerializer<T> {
 
@@ -22,7 +23,8 @@ final class CompatibleRecordSerializer<T> extends MemberSerializer<T> {
     private final MethodHandle constructor;
 
     private CompatibleRecordSerializer(Class<T> type, RecordComponent[] components, boolean nameKeyed) {
-        super(type, names(components), types(components), genericTypes(components), accessors(type, components), nameKeyed);
+        super(type, names(components), types(components), genericTypes(components), accessors(type, components), null,
+                HiddenAccessors::define, nameKeyed);
         Class<?>[] parameterTypes = types(components);
         this.defaults = new Object[components.length];
         for (int i = 0; i < components.length; i++) {

@@ -2,7 +2,6 @@ package io.swivel.protocol.kryo;
 
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
-import java.lang.invoke.MethodType;
 
 /**
  * How one member's value travels in the described form ({@link MemberSerializer}), decided by the
@@ -61,12 +60,6 @@ final class MemberKind {
             case DOUBLE -> Double.class;
             default -> Object.class;
         };
-    }
-
-    /** The type a getter of a member of {@code kind} is adapted to: {@code (Object) -> value}. */
-    static MethodType getterType(byte kind, Class<?> declared) {
-        Class<?> value = kind == OBJECT ? Object.class : kind == STRING ? String.class : declared;
-        return MethodType.methodType(value, Object.class);
     }
 
     /** Reads a value of a kind other than {@link #OBJECT}, boxed. */

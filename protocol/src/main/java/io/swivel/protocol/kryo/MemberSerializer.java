@@ -6,8 +6,9 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The body form of plain classes ({@link CompatibleObjectSerializer}) and records
@@ -34,8 +35,9 @@ import java.lang.reflect.Type;
  * chunk skipped by its length without reading its class. The class names Kryo first writes inside
  * a described member's chunk are forgotten when it ends, on both sides, as its descriptions are
  * ({@link AllowlistClassResolver#rollBack}): a class used again after a skipped chunk is named
- * again. The name-keyed form leaves Kryo's names unscoped, as its older writers did. Values are read and written through
- * method handles made once per class, not per-field reflection.
+ * again. The name-keyed form leaves Kryo's names unscoped, as its older writers did. Values are read (and a plain
+ * class's fields set) through a {@link MemberAccessor} made once per class, a primitive unboxed,
+ * not through per-field reflection.
  *
  * <p>An older reader (name-keyed form only) refuses the described form at its first object: it
  * reads the tag as a member count above 1024 and fails with "... with 2048 members (expected: &lt;=
@@ -50,14 +52,18 @@ abstract class MemberSerializer<T> extends Serializer<T> {
     /** A description longer than this is parsed every time it comes, not kept. */
     static final int MAX_CACHED_DESCRIPTION = 16 * 1024;
 
+    private static final Logger LOG = LoggerFactory.getLogger(MemberSerializer.class);
+
     final Class<T> type;
     final String[] names;
     final Class<?>[] memberTypes;
     final Type[] genericTypes;
     private final Class<?>[] boxedTypes;
     private final byte[] kinds;
-    private final MethodHandle[] getters;
-    private final MethodHandle[] boxedGetters;
+    /** Reads the members (and sets a plain class's fields) by index. */
+    final MemberAccessor accessor;
+    /** Why {@link HiddenAccessors} could not make {@link #accessor} (a {@link HandleAccessor} then), or null. */
+    final Throwable generationFailure;
     private final byte[] description;
     private final boolean nameKeyed;
     final NamedChunks chunks;
@@ -68,11 +74,13 @@ abstract class MemberSerializer<T> extends Serializer<T> {
     private int writtenNumber;
 
     /**
-     * @param rawGetters one per member, {@code (T) -> member type}
+     * @param getters per member, {@code (T) -> member type}
+     * @param setters per member, {@code (Object, Object) -> void}; null if members are not set through {@link #accessor}
+     * @param factory makes {@link #accessor} over them; if it fails, a {@link HandleAccessor} is used
      * @param nameKeyed write the name-keyed form (what older writers write and older readers read: {@link BodyForm#NAME_KEYED})
      */
-    MemberSerializer(Class<T> type, String[] names, Class<?>[] memberTypes, Type[] genericTypes,
-            MethodHandle[] rawGetters, boolean nameKeyed) {
+    MemberSerializer(Class<T> type, String[] names, Class<?>[] memberTypes, Type[] genericTypes, MethodHandle[] getters,
+            MethodHandle[] setters, MemberAccessor.Factory factory, boolean nameKeyed) {
         this.type = type;
         this.names = names;
         this.memberTypes = memberTypes;
@@ -81,15 +89,22 @@ abstract class MemberSerializer<T> extends Serializer<T> {
         int n = names.length;
         this.boxedTypes = new Class<?>[n];
         this.kinds = new byte[n];
-        this.getters = new MethodHandle[n];
-        this.boxedGetters = new MethodHandle[n];
+        MemberAccessor made;
+        Throwable failure = null;
+        try {
+            made = factory.define(getters, setters);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            LOG.debug("{}: no accessor could be generated, its members are read through method handles", type.getName(), e);
+            made = new HandleAccessor(getters, setters);
+            failure = e;
+        }
+        this.accessor = made;
+        this.generationFailure = failure;
         Output described = new Output(64, -1);
         described.writeVarInt(n, true);
         for (int i = 0; i < n; i++) {
             boxedTypes[i] = NamedChunks.boxed(memberTypes[i]);
             kinds[i] = MemberKind.of(memberTypes[i]);
-            getters[i] = rawGetters[i].asType(MemberKind.getterType(kinds[i], memberTypes[i]));
-            boxedGetters[i] = rawGetters[i].asType(MethodType.methodType(Object.class, Object.class));
             described.writeString(names[i]);
             described.writeByte(kinds[i]);
         }
@@ -156,20 +171,20 @@ abstract class MemberSerializer<T> extends Serializer<T> {
     }
 
     private void writeValue(Kryo kryo, Output output, int i, T object) {
-        MethodHandle getter = getters[i];
+        MemberAccessor getter = accessor;
         Object value = null;
         try {
             switch (kinds[i]) {
-                case MemberKind.OBJECT -> value = (Object) getter.invokeExact((Object) object);
-                case MemberKind.STRING -> output.writeString((String) getter.invokeExact((Object) object));
-                case MemberKind.INT -> output.writeVarInt((int) getter.invokeExact((Object) object), false);
-                case MemberKind.LONG -> output.writeVarLong((long) getter.invokeExact((Object) object), false);
-                case MemberKind.BOOLEAN -> output.writeBoolean((boolean) getter.invokeExact((Object) object));
-                case MemberKind.DOUBLE -> output.writeDouble((double) getter.invokeExact((Object) object));
-                case MemberKind.FLOAT -> output.writeFloat((float) getter.invokeExact((Object) object));
-                case MemberKind.BYTE -> output.writeByte((byte) getter.invokeExact((Object) object));
-                case MemberKind.SHORT -> output.writeShort((short) getter.invokeExact((Object) object));
-                default -> output.writeChar((char) getter.invokeExact((Object) object));
+                case MemberKind.OBJECT -> value = getter.get(object, i);
+                case MemberKind.STRING -> output.writeString((String) getter.get(object, i));
+                case MemberKind.INT -> output.writeVarInt(getter.getInt(object, i), false);
+                case MemberKind.LONG -> output.writeVarLong(getter.getLong(object, i), false);
+                case MemberKind.BOOLEAN -> output.writeBoolean(getter.getBoolean(object, i));
+                case MemberKind.DOUBLE -> output.writeDouble(getter.getDouble(object, i));
+                case MemberKind.FLOAT -> output.writeFloat(getter.getFloat(object, i));
+                case MemberKind.BYTE -> output.writeByte(getter.getByte(object, i));
+                case MemberKind.SHORT -> output.writeShort(getter.getShort(object, i));
+                default -> output.writeChar(getter.getChar(object, i));
             }
         } catch (KryoException | Error e) {
             throw e;
@@ -190,7 +205,7 @@ abstract class MemberSerializer<T> extends Serializer<T> {
         for (int i = 0; i < names.length; i++) {
             Object value;
             try {
-                value = (Object) boxedGetters[i].invokeExact((Object) object);
+                value = accessor.get(object, i);
             } catch (Error e) {
                 throw e;
             } catch (Throwable e) {
