@@ -26,11 +26,11 @@ import java.util.Set;
  * {@code DeclaringClass.name}. Instances are made by Kryo's instantiator strategy (the no-argument
  * constructor if there is one) before any field is read. Fields are read and set through method
  * handles made once per class (final fields too: {@code setAccessible(true)}), called as constants
- * by a class generated for this serializer ({@link HiddenAccessors}), or, if that class cannot be
- * defined, from arrays as before ({@link HandleAccessor}: the same values and errors, at a few
- * checks more per call; the reason is logged at debug level and kept, {@link #generationFailure}).
- * Both are held by this serializer only (so by its Kryo and its context: a bundle's classes are
- * not pinned beyond its context).
+ * by a class generated once per class and context ({@link HiddenAccessors}, kept by the context's
+ * {@link Accessors} for all its Kryos), or, if that class cannot be defined, from arrays as before
+ * ({@link HandleAccessor}: the same values and errors, at a few checks more per call; the reason
+ * is logged as a warning and kept, {@link #generationFailure}). Both are held by this serializer
+ * and its context only: a bundle's classes are not pinned beyond its context.
  *
  * <p>This replaces Kryo's {@code CompatibleFieldSerializer}, whose chunked reads go through an
  * {@code InputChunked} of its own and so escape {@link BoundedInput}'s length checks: a field
@@ -52,7 +52,7 @@ final class CompatibleObjectSerializer<T> extends MemberSerializer<T> {
         return of(type, nameKeyed, HiddenAccessors::define);
     }
 
-    /** As {@link #of(Class, boolean)}, the accessor made by {@code factory} (tests make it fail). */
+    /** As {@link #of(Class, boolean)}, the accessor made by {@code factory} (a context's {@link Accessors}; tests make it fail). */
     static <T> CompatibleObjectSerializer<T> of(Class<T> type, boolean nameKeyed, MemberAccessor.Factory factory) {
         List<Field> list = fieldsOf(type);
         Field[] fields = list.toArray(new Field[0]);

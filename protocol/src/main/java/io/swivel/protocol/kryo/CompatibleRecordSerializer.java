@@ -22,9 +22,10 @@ final class CompatibleRecordSerializer<T> extends MemberSerializer<T> {
     private final Object[] defaults;
     private final MethodHandle constructor;
 
-    private CompatibleRecordSerializer(Class<T> type, RecordComponent[] components, boolean nameKeyed) {
+    private CompatibleRecordSerializer(Class<T> type, RecordComponent[] components, MemberAccessor.Factory factory,
+            boolean nameKeyed) {
         super(type, names(components), types(components), genericTypes(components), accessors(type, components), null,
-                HiddenAccessors::define, nameKeyed);
+                factory, nameKeyed);
         Class<?>[] parameterTypes = types(components);
         this.defaults = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
@@ -46,7 +47,12 @@ final class CompatibleRecordSerializer<T> extends MemberSerializer<T> {
      * @param nameKeyed write the name-keyed form instead of the described one
      */
     static <T> CompatibleRecordSerializer<T> of(Class<T> type, boolean nameKeyed) {
-        return new CompatibleRecordSerializer<>(type, type.getRecordComponents(), nameKeyed);
+        return of(type, nameKeyed, HiddenAccessors::define);
+    }
+
+    /** As {@link #of(Class, boolean)}, the accessor made by {@code factory} (a context's {@link Accessors}). */
+    static <T> CompatibleRecordSerializer<T> of(Class<T> type, boolean nameKeyed, MemberAccessor.Factory factory) {
+        return new CompatibleRecordSerializer<>(type, type.getRecordComponents(), factory, nameKeyed);
     }
 
     private static String[] names(RecordComponent[] components) {

@@ -49,9 +49,9 @@ import net.bytebuddy.jar.asm.Type;
  * {@code putfield} on a final field from any class but its own constructors, where a setter
  * handle made after {@code setAccessible(true)} sets it.
  *
- * <p>Nothing is cached: each call defines a new class, held by the accessor returned only. It is not
- * {@code STRONG}: it is unloaded once that accessor is unreachable, and with it the hold its class
- * data has on the classes read.
+ * <p>Nothing is cached here: each call defines a new class, held by the accessor returned only (a
+ * context keeps one per class in its {@link Accessors}). It is not {@code STRONG}: it is unloaded
+ * once that accessor is unreachable, and with it the hold its class data has on the classes read.
  */
 final class HiddenAccessors {
 

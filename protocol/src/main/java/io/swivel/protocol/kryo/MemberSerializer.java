@@ -94,7 +94,7 @@ abstract class MemberSerializer<T> extends Serializer<T> {
         try {
             made = factory.define(getters, setters);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            LOG.debug("{}: no accessor could be generated, its members are read through method handles", type.getName(), e);
+            LOG.warn("{}: no accessor could be generated, its members are read through method handles (slower)", type.getName(), e);
             made = new HandleAccessor(getters, setters);
             failure = e;
         }

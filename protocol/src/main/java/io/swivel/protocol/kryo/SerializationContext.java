@@ -66,6 +66,8 @@ public final class SerializationContext {
     private final BodyForm form;
     private final StripedPool<BoundedKryo> kryos;
     private final StripedPool<Output> outputs;
+    /** One accessor per class, shared by the pooled Kryos' serializers. */
+    private final Accessors accessors = new Accessors(HiddenAccessors::define);
 
     private SerializationContext(ClassLoader classLoader, TypeAllowlist allowlist, int maxBodyLength, BodyForm form) {
         this.classLoader = classLoader;
@@ -119,6 +121,11 @@ public final class SerializationContext {
         return allowlist;
     }
 
+    /** How many classes have a member accessor in this context (tests: one per class, whichever Kryo asked). */
+    int accessorClasses() {
+        return accessors.size();
+    }
+
     private BoundedKryo newKryo() {
         BoundedKryo kryo = new BoundedKryo(new AllowlistClassResolver(allowlist), maxBodyLength);
         kryo.setClassLoader(classLoader);
@@ -126,7 +133,7 @@ public final class SerializationContext {
         kryo.setWarnUnregisteredClasses(false);
         kryo.setReferences(false);
         kryo.setMaxDepth(MAX_DEPTH);
-        configureSerializers(kryo, form == BodyForm.NAME_KEYED);
+        configureSerializers(kryo, form == BodyForm.NAME_KEYED, accessors);
         return kryo;
     }
 
@@ -147,12 +154,17 @@ public final class SerializationContext {
      * read ({@link BodyForm#NAME_KEYED}).
      */
     static void configureSerializers(Kryo kryo, boolean nameKeyed) {
+        configureSerializers(kryo, nameKeyed, new Accessors(HiddenAccessors::define));
+    }
+
+    /** As {@link #configureSerializers(Kryo, boolean)}, the accessors shared with the other Kryos of a context. */
+    private static void configureSerializers(Kryo kryo, boolean nameKeyed, Accessors accessors) {
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         kryo.setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<CompatibleObjectSerializer<?>>() {
             @Override
             @SuppressWarnings({"unchecked", "rawtypes"})
             public CompatibleObjectSerializer<?> newSerializer(Kryo k, Class type) {
-                return CompatibleObjectSerializer.of(type, nameKeyed);
+                return CompatibleObjectSerializer.of(type, nameKeyed, accessors.forClass(type));
             }
         });
         kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
@@ -161,7 +173,7 @@ public final class SerializationContext {
             @Override
             @SuppressWarnings({"unchecked", "rawtypes"})
             public CompatibleRecordSerializer<?> newSerializer(Kryo k, Class type) {
-                return CompatibleRecordSerializer.of(type, nameKeyed);
+                return CompatibleRecordSerializer.of(type, nameKeyed, accessors.forClass(type));
             }
         });
         JdkTypes.register(kryo);
