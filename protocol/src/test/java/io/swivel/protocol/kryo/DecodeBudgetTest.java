@@ -44,6 +44,8 @@ class DecodeBudgetTest {
         void allow(Descending comparator);
 
         int pair(List<Integer> numbers, List<String> words, Map<String, Integer> scores, Map<Integer, String> names);
+
+        int words(Set<String> words);
     }
 
     /** A comparator the allowlist knows. */
@@ -273,6 +275,31 @@ class DecodeBudgetTest {
         byte[] body = listBody.clone();
         body[1] = (byte) to;
         return body;
+    }
+
+    @Test
+    void aSetFloodedWithEqualHashStringsIsRefusedToo() {
+        // The flood with strings as keys (each weighs one object): "Aa" and "BB" hash alike, and
+        // so do all 2^14 strings of 14 such pairs.
+        List<String> keys = new ArrayList<>(List.of(""));
+        for (int i = 0; i < 14; i++) {
+            List<String> longer = new ArrayList<>();
+            for (String key : keys) {
+                longer.add(key + "Aa");
+                longer.add(key + "BB");
+            }
+            keys = longer;
+        }
+        assertThat(keys.stream().mapToInt(String::hashCode).distinct().count()).isEqualTo(1);
+        SerializationContext context = context(Service.class);
+        byte[] body = relabel(context.encode(keys), "java.util.ArrayList", "java.util.HashSet");
+        DecodeBudget budget = DecodeBudget.defaults();
+
+        DecodeRefusedException refused = refusal(() -> context.decode(body, parameters("words"), budget));
+
+        assertThat(refused.limit()).isEqualTo(DecodeRefusedException.Limit.HASH_COLLISIONS);
+        long limit = Math.min(DecodeBudget.DEFAULT_MAX_OBJECTS, 8L * body.length + 4096);
+        assertThat(budget.hashWork()).isGreaterThan(limit).isLessThanOrEqualTo(limit + keys.size());
     }
 
     @Test
