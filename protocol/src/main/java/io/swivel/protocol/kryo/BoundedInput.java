@@ -49,27 +49,23 @@ final class BoundedInput extends Input {
      * limit at its end, so the last values of every chunk took that path.
      */
     private int varInt(boolean optimizePositive) {
-        if (position < limit) {
-            int b = buffer[position];
-            if (b >= 0) {
-                position++;
-                return optimizePositive ? b : (b >>> 1) ^ -(b & 1);
-            }
-        }
-        return super.readVarInt(optimizePositive);
+        return oneByteVarint() ? oneByteValue(optimizePositive) : super.readVarInt(optimizePositive);
     }
 
     /** A varint long, its one-byte form read here (see {@link #varInt}). Data, not a count: not checked. */
     @Override
     public long readVarLong(boolean optimizePositive) {
-        if (position < limit) {
-            int b = buffer[position];
-            if (b >= 0) {
-                position++;
-                return optimizePositive ? b : (b >>> 1) ^ -(b & 1);
-            }
-        }
-        return super.readVarLong(optimizePositive);
+        return oneByteVarint() ? oneByteValue(optimizePositive) : super.readVarLong(optimizePositive);
+    }
+
+    /** Whether the next byte is a whole varint (its continuation bit clear). */
+    private boolean oneByteVarint() {
+        return position < limit && buffer[position] >= 0;
+    }
+
+    private int oneByteValue(boolean optimizePositive) {
+        int b = buffer[position++];
+        return optimizePositive ? b : (b >>> 1) ^ -(b & 1);
     }
 
     @Override
