@@ -13,8 +13,10 @@ import java.lang.invoke.MethodHandle;
  * boxed by {@link #get}; {@link #set} takes it boxed. The methods throw what reading or setting the
  * member throws: {@link ClassCastException} for a target or a value of the wrong class,
  * {@link NullPointerException} for a null target or a null value of a primitive member,
- * {@link IndexOutOfBoundsException} for a slot with no member of that type (or none this accessor
- * sets); a record's accessor method may throw anything.
+ * for a slot with no member of that type (or none this accessor sets) {@link IndexOutOfBoundsException}
+ * from a generated accessor and {@code WrongMethodTypeException} or {@link IndexOutOfBoundsException}
+ * from {@link HandleAccessor} (the serializers call each slot by its member's kind, so neither);
+ * a record's accessor method may throw anything.
  */
 interface MemberAccessor {
 
