@@ -167,8 +167,9 @@ class FailoverTest {
         }
         assertThat(count(dropping, "lookup")).as("some lookups first went to the dropping server").isPositive();
 
-        // The lookups' drops ejected the dropping server for 2 s, and 20 transfers can all fall in
-        // that window, so they go on, bounded in count and time, until one has met it.
+        // Where each transfer goes depends on the round-robin turn and on any 2 s ejection after a
+        // connect failure; 20 may all miss the dropping server (30 did once in AsyncCallsTest on
+        // JDK 25), so they go on, bounded in count and time, until one has met it.
         int failed = 0;
         int succeeded = 0;
         long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
