@@ -171,20 +171,19 @@ abstract class MemberSerializer<T> extends Serializer<T> {
     }
 
     private void writeValue(Kryo kryo, Output output, int i, T object) {
-        MemberAccessor getter = accessor;
         Object value = null;
         try {
             switch (kinds[i]) {
-                case MemberKind.OBJECT -> value = getter.get(object, i);
-                case MemberKind.STRING -> output.writeString((String) getter.get(object, i));
-                case MemberKind.INT -> output.writeVarInt(getter.getInt(object, i), false);
-                case MemberKind.LONG -> output.writeVarLong(getter.getLong(object, i), false);
-                case MemberKind.BOOLEAN -> output.writeBoolean(getter.getBoolean(object, i));
-                case MemberKind.DOUBLE -> output.writeDouble(getter.getDouble(object, i));
-                case MemberKind.FLOAT -> output.writeFloat(getter.getFloat(object, i));
-                case MemberKind.BYTE -> output.writeByte(getter.getByte(object, i));
-                case MemberKind.SHORT -> output.writeShort(getter.getShort(object, i));
-                default -> output.writeChar(getter.getChar(object, i));
+                case MemberKind.OBJECT -> value = accessor.get(object, i);
+                case MemberKind.STRING -> output.writeString((String) accessor.get(object, i));
+                case MemberKind.INT -> output.writeVarInt(accessor.getInt(object, i), false);
+                case MemberKind.LONG -> output.writeVarLong(accessor.getLong(object, i), false);
+                case MemberKind.BOOLEAN -> output.writeBoolean(accessor.getBoolean(object, i));
+                case MemberKind.DOUBLE -> output.writeDouble(accessor.getDouble(object, i));
+                case MemberKind.FLOAT -> output.writeFloat(accessor.getFloat(object, i));
+                case MemberKind.BYTE -> output.writeByte(accessor.getByte(object, i));
+                case MemberKind.SHORT -> output.writeShort(accessor.getShort(object, i));
+                default -> output.writeChar(accessor.getChar(object, i));
             }
         } catch (KryoException | Error e) {
             throw e;
