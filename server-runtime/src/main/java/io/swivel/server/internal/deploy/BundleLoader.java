@@ -33,7 +33,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -224,7 +223,7 @@ public final class BundleLoader {
             SerializationContext serialization = SerializationContext.create(loader,
                     TypeAllowlist.forServices(interfaces), settings.maxFrameLength(), settings.bodyForm());
             workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(settings.queueCapacity()), context.threadFactory("call"));
+                    new WarmWorkerQueue(settings.queueCapacity()), context.threadFactory("call"));
             workers.allowCoreThreadTimeOut(true);
             BundleGeneration generation = new BundleGeneration(descriptor, loader, services, serialization, workers,
                     activator, context);
