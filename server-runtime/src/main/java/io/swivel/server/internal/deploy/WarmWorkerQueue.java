@@ -212,7 +212,7 @@ final class WarmWorkerQueue extends AbstractQueue<Runnable> implements BlockingQ
         }
     }
 
-    /** A snapshot of the backlog; removing through it removes the task from the queue. */
+    /** A snapshot of the backlog; removing through it removes the first occurrence of that task from the queue. */
     @Override
     public Iterator<Runnable> iterator() {
         List<Runnable> snapshot;
