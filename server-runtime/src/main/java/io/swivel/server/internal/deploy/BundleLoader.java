@@ -222,9 +222,7 @@ public final class BundleLoader {
             List<Class<?>> interfaces = services.values().stream().<Class<?>>map(ServiceBinding::serviceInterface).toList();
             SerializationContext serialization = SerializationContext.create(loader,
                     TypeAllowlist.forServices(interfaces), settings.maxFrameLength(), settings.bodyForm());
-            workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
-                    new WarmWorkerQueue(settings.queueCapacity()), context.threadFactory("call"));
-            workers.allowCoreThreadTimeOut(true);
+            workers = new WarmWorkerPool(settings.workerThreads(), settings.queueCapacity(), context.threadFactory("call"));
             BundleGeneration generation = new BundleGeneration(descriptor, loader, services, serialization, workers,
                     activator, context);
             log.info("{} loaded from {} in {} ms: services {}{}", id, jar.getFileName(),

@@ -54,13 +54,26 @@ final class WarmWorkerQueue extends AbstractQueue<Runnable> implements BlockingQ
 
     @Override
     public boolean offer(Runnable task) {
+        return offer(task, true);
+    }
+
+    /**
+     * Hands a task to the worker that went idle last, if one waits.
+     *
+     * @return false if no worker waits (the task is not queued)
+     */
+    boolean handToWaiting(Runnable task) {
+        return offer(task, false);
+    }
+
+    private boolean offer(Runnable task, boolean queue) {
         Objects.requireNonNull(task, "task");
         Waiter waiter;
         lock.lock();
         try {
             waiter = idle.pollFirst();
             if (waiter == null) {
-                if (backlog.size() >= capacity) {
+                if (!queue || backlog.size() >= capacity) {
                     return false;
                 }
                 backlog.addLast(task);
