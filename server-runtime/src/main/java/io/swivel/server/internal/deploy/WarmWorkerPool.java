@@ -1,5 +1,6 @@
 package io.swivel.server.internal.deploy;
 
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +35,28 @@ final class WarmWorkerPool extends ThreadPoolExecutor {
         allowCoreThreadTimeOut(true);
     }
 
+    /**
+     * Runs the task on a waiting worker, or as {@link ThreadPoolExecutor#execute} does. A task handed
+     * to a worker before the pool shut down runs, as one queued then would; after, the pool refuses it.
+     */
     @Override
     public void execute(Runnable task) {
-        if (!isShutdown() && queue.handToWaiting(task)) {
-            return; // as a task already in the queue when the pool shuts down, it runs
+        if (queue.handToWaiting(task)) {
+            return;
         }
         super.execute(task);
+    }
+
+    @Override
+    public void shutdown() {
+        queue.closeHandOffs();
+        super.shutdown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        queue.closeHandOffs();
+        return super.shutdownNow();
     }
 
     /** @return how many workers wait for a call (tests) */

@@ -41,6 +41,7 @@ final class WarmWorkerQueue extends AbstractQueue<Runnable> implements BlockingQ
     private final ArrayDeque<Runnable> backlog = new ArrayDeque<>();
     /** The waiting workers, the one that came last first. */
     private final ArrayDeque<Waiter> idle = new ArrayDeque<>();
+    private boolean handOffsClosed;
 
     /**
      * @param capacity the most tasks that wait for a worker
@@ -58,12 +59,23 @@ final class WarmWorkerQueue extends AbstractQueue<Runnable> implements BlockingQ
     }
 
     /**
-     * Hands a task to the worker that went idle last, if one waits.
+     * Hands a task to the worker that went idle last, if one waits and the queue is not
+     * {@linkplain #closeHandOffs() closed to hand-offs}.
      *
-     * @return false if no worker waits (the task is not queued)
+     * @return false if no worker waits or the queue is closed (the task is not queued)
      */
     boolean handToWaiting(Runnable task) {
         return offer(task, false);
+    }
+
+    /** Makes {@link #handToWaiting} refuse from now on (the pool shuts down); {@link #offer} is the pool's to refuse. */
+    void closeHandOffs() {
+        lock.lock();
+        try {
+            handOffsClosed = true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private boolean offer(Runnable task, boolean queue) {
@@ -71,6 +83,9 @@ final class WarmWorkerQueue extends AbstractQueue<Runnable> implements BlockingQ
         Waiter waiter;
         lock.lock();
         try {
+            if (!queue && handOffsClosed) {
+                return false;
+            }
             waiter = idle.pollFirst();
             if (waiter == null) {
                 if (!queue || backlog.size() >= capacity) {

@@ -78,4 +78,16 @@ class WarmWorkerPoolTest {
 
         assertThatThrownBy(() -> pool.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
     }
+
+    @Test
+    void aClosedQueueHandsNothingToAWaitingWorker() throws Exception {
+        runOne();
+        await().until(() -> pool.waitingWorkers() == 1);
+        WarmWorkerQueue queue = (WarmWorkerQueue) pool.getQueue();
+
+        queue.closeHandOffs();
+
+        assertThat(queue.handToWaiting(() -> { })).isFalse();
+        assertThat(pool.waitingWorkers()).as("the waiting worker was not taken").isEqualTo(1);
+    }
 }
