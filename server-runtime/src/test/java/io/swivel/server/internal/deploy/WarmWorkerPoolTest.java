@@ -30,6 +30,22 @@ class WarmWorkerPoolTest {
         return ran.get(10, TimeUnit.SECONDS);
     }
 
+    /** Runs a call on each of the 4 workers that waits for {@code release}. */
+    private void occupyAllWorkers(CountDownLatch release) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(4);
+        for (int i = 0; i < 4; i++) {
+            pool.execute(() -> {
+                running.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void aCallGoesToTheWaitingWorkerInsteadOfStartingAnotherBelowTheMaximum() throws Exception {
         Thread first = runOne();
@@ -43,20 +59,10 @@ class WarmWorkerPoolTest {
 
     @Test
     void workersAreStartedWhenNoneWaitsUpToTheMaximumThenCallsWaitThenAreRefused() throws Exception {
+        // also what the pool does with a LinkedBlockingQueue: the bound and refusal are unchanged
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch running = new CountDownLatch(4);
         try {
-            for (int i = 0; i < 4; i++) {
-                pool.execute(() -> {
-                    running.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+            occupyAllWorkers(release);
             assertThat(pool.getPoolSize()).isEqualTo(4);
             pool.execute(() -> { });
             pool.execute(() -> { });
@@ -67,6 +73,16 @@ class WarmWorkerPoolTest {
         }
         await().until(() -> pool.getCompletedTaskCount() == 6);
         assertThat(pool.getQueue()).isEmpty();
+    }
+
+    @Test
+    void shutdownNowReturnsTheWaitingCalls() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        occupyAllWorkers(release);
+        Runnable queued = () -> { };
+        pool.execute(queued);
+
+        assertThat(pool.shutdownNow()).containsExactly(queued);
     }
 
     @Test

@@ -136,35 +136,6 @@ class WarmWorkerQueueTest {
     }
 
     @Test
-    void inAPoolABusyPoolQueuesUpToTheCapacityThenRefusesAndShutdownNowReturnsTheQueued() throws Exception {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new WarmWorkerQueue(1));
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch running = new CountDownLatch(2);
-        try {
-            for (int i = 0; i < 2; i++) {
-                pool.execute(() -> {
-                    running.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-            Runnable queued = () -> { };
-            pool.execute(queued);
-            assertThatThrownBy(() -> pool.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
-
-            assertThat(pool.shutdownNow()).containsExactly(queued);
-        } finally {
-            release.countDown();
-            pool.shutdownNow();
-            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        }
-    }
-
-    @Test
     void withWorkersThatNeverTimeOutNoTaskIsStrandedWhileWorkersWait() throws Exception {
         // no worker leaves and no thread is started after the first 8: a task left in the queue while
         // workers wait (a lost wake-up) is never run, and the count below stays short
