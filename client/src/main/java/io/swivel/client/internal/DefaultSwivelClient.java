@@ -63,6 +63,7 @@ public final class DefaultSwivelClient implements SwivelClient {
     private final CallRouter router;
     private final Executor callbackExecutor;
     private final ExecutorService ownedCallbackExecutor;
+    private final CompletionLane completionLane;
     private final Map<ProxyKey, Object> proxies = new ConcurrentHashMap<>();
     private final ProxyFactory proxyFactory = new ProxyFactory();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -117,6 +118,9 @@ public final class DefaultSwivelClient implements SwivelClient {
             throw e;
         }
         this.router = new CallRouter(endpoints, settings.maxAttempts(), group);
+        this.completionLane = new CompletionLane(callbackExecutor,
+                (task, delayNanos) -> group.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
+                Runtime.getRuntime().availableProcessors());
     }
 
     private EndpointSource discover(String connectString) {
@@ -229,6 +233,11 @@ public final class DefaultSwivelClient implements SwivelClient {
 
     Executor callbackExecutor() {
         return callbackExecutor;
+    }
+
+    /** Where asynchronous answers are decoded and completed: on {@link #callbackExecutor()}, several per task. */
+    CompletionLane completionLane() {
+        return completionLane;
     }
 
     CompletableFuture<ResponseFrame> send(CallRouter.Call call) {

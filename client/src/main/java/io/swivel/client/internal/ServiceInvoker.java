@@ -118,20 +118,40 @@ final class ServiceInvoker implements InvocationHandler {
 
     /**
      * The result of an asynchronous call. The answer completes on an I/O thread (or here, if it
-     * failed at once); decoding and the caller's callbacks run on the callback executor, never on
-     * the event loop, whether the call succeeded or failed.
+     * failed at once); decoding and the caller's callbacks run on the callback executor, through
+     * the client's {@link CompletionLane}, never on the event loop, whether the call succeeded or failed.
      */
     private CompletableFuture<Object> completeLater(CompletableFuture<ResponseFrame> answer, MethodInfo info) {
         CompletableFuture<Object> result = new CompletableFuture<>();
-        answer.whenComplete((response, error) -> {
-            try {
-                client.callbackExecutor().execute(() -> complete(result, response, error, info));
-            } catch (RejectedExecutionException e) {
-                result.completeExceptionally(new SwivelException(null, service + "#" + info.key
-                        + ": the callback executor refused the answer (client closed?)", e));
-            }
-        });
+        answer.whenComplete((response, error) -> client.completionLane().execute(new AsyncAnswer(result, response, error, info)));
         return result;
+    }
+
+    /** One asynchronous call's answer, decoded and completed on the client's {@link CompletionLane}. */
+    private final class AsyncAnswer implements CompletionLane.Completion {
+
+        private final CompletableFuture<Object> result;
+        private final ResponseFrame response;
+        private final Throwable error;
+        private final MethodInfo info;
+
+        AsyncAnswer(CompletableFuture<Object> result, ResponseFrame response, Throwable error, MethodInfo info) {
+            this.result = result;
+            this.response = response;
+            this.error = error;
+            this.info = info;
+        }
+
+        @Override
+        public void run() {
+            complete(result, response, error, info);
+        }
+
+        @Override
+        public void refused(RejectedExecutionException cause) {
+            result.completeExceptionally(new SwivelException(null, service + "#" + info.key
+                    + ": the callback executor refused the answer (client closed?)", cause));
+        }
     }
 
     private void complete(CompletableFuture<Object> result, ResponseFrame response, Throwable error, MethodInfo info) {

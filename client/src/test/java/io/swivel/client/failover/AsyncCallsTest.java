@@ -175,6 +175,25 @@ class AsyncCallsTest {
     }
 
     @Test
+    void callbacksThatWaitOnEachOthersAnswersReadTogetherBothComplete() throws Exception {
+        ScriptedServer server = server(request -> new Hold());
+        SwivelClient client = closing(SwivelClient.builder().address("127.0.0.1", server.port()).ioThreads(1)
+                .timeout(Duration.ofSeconds(30)).build());
+        Accounts accounts = client.proxy(Accounts.class);
+        CompletableFuture<String> a = client.async(() -> accounts.lookup("a"));
+        CompletableFuture<String> b = client.async(() -> accounts.lookup("b"));
+        // Whichever answer completes first, its callback blocks until the other one has completed:
+        // answers completed one after another on one thread would never get to the second.
+        CompletableFuture<String> aThenB = a.thenApply(value -> value + " then " + b.join());
+        CompletableFuture<String> bThenA = b.thenApply(value -> value + " then " + a.join());
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.held() == 2);
+
+        assertThat(server.answerHeld(args -> "balance of " + args[0])).isEqualTo(2);
+        assertThat(aThenB.get(20, TimeUnit.SECONDS)).isEqualTo("balance of a then balance of b");
+        assertThat(bThenA.get(20, TimeUnit.SECONDS)).isEqualTo("balance of b then balance of a");
+    }
+
+    @Test
     void everyFailureArrivesAsTheExceptionABlockingCallThrows() throws Exception {
         ScriptedServer server = server(request -> new Answer("unused"));
         SwivelClient client = direct(server);

@@ -1,0 +1,170 @@
+package io.swivel.client.internal;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the answers of asynchronous calls are decoded and their futures completed: on the
+ * client's callback executor, several answers per task instead of one. An answer is queued; a
+ * drainer, one task on the executor, runs queued answers until none is left. An I/O thread that
+ * queues an answer while a drainer runs wakes no thread, so a read of many answers costs one
+ * hand-off to the executor, not one each.
+ *
+ * <p>A callback may block, also on the future of another call whose answer waits in this queue
+ * behind it. So the queue is watched: while answers wait and a drainer runs, a check runs every
+ * {@link #STALL_NANOS}; if no answer was taken from the queue since the last one, every drainer is
+ * inside a callback that has not returned, and another drainer is started. An answer waits behind
+ * a blocked callback for at most about that long, and never for ever. A queue that grows past
+ * {@link #SPREAD} answers per drainer gets another drainer too, up to one per processor, so that
+ * decoding spreads over the cores as the one task per answer did.
+ *
+ * <p>If the executor refuses a drainer (it was shut down: the client closes), the answers queued
+ * are refused ({@link Completion#refused}), none is dropped.
+ */
+final class CompletionLane {
+
+    /** How long the queue may go without an answer taken, while answers wait, before another drainer starts. */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Answers waiting per drainer above which another drainer starts. */
+    static final int SPREAD = 16;
+
+    private static final Logger log = LoggerFactory.getLogger(CompletionLane.class);
+
+    /** One answer's work: decoding it and completing its future. */
+    interface Completion {
+        /** Runs on a drainer; must not throw (a throw is logged, and the next answer runs). */
+        void run();
+
+        /** The executor refused to run it. */
+        void refused(RejectedExecutionException cause);
+    }
+
+    /** Runs a task once, after a delay. */
+    interface Timer {
+        /** @throws RejectedExecutionException if it runs no more tasks */
+        void schedule(Runnable task, long delayNanos);
+    }
+
+    private final Executor executor;
+    private final Timer timers;
+    private final int maxSpread;
+    private final ConcurrentLinkedQueue<Completion> queue = new ConcurrentLinkedQueue<>();
+    /** Answers queued and not yet taken (an estimate between the two steps of a queue or a take). */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Drainers started and not yet finished. */
+    private final AtomicInteger drainers = new AtomicInteger();
+    private final AtomicBoolean checkArmed = new AtomicBoolean();
+    private final Runnable drainer = this::drain;
+
+    /**
+     * @param executor the client's callback executor
+     * @param timers where the check for a blocked drainer is scheduled
+     * @param maxSpread drainers the queue's length alone may start (one per processor)
+     */
+    CompletionLane(Executor executor, Timer timers, int maxSpread) {
+        this.executor = executor;
+        this.timers = timers;
+        this.maxSpread = Math.max(1, maxSpread);
+    }
+
+    /** Queues an answer's completion: it runs on a drainer, soon. */
+    void execute(Completion completion) {
+        queue.offer(completion);
+        int queued = waiting.incrementAndGet();
+        int running = drainers.get();
+        if (running == 0 || (queued > SPREAD * running && running < maxSpread)) {
+            start();
+        } else {
+            armCheck();
+        }
+    }
+
+    /** @return drainers running (for tests) */
+    int drainers() {
+        return drainers.get();
+    }
+
+    private void start() {
+        drainers.incrementAndGet();
+        try {
+            executor.execute(drainer);
+        } catch (RejectedExecutionException e) {
+            drainers.decrementAndGet();
+            refuseAll(e);
+        }
+    }
+
+    private void drain() {
+        for (;;) {
+            Completion next;
+            while ((next = queue.poll()) != null) {
+                waiting.decrementAndGet();
+                run(next);
+            }
+            drainers.decrementAndGet();
+            // An answer queued after the last poll saw a drainer running and started none: take it.
+            if (queue.isEmpty()) {
+                return;
+            }
+            drainers.incrementAndGet();
+        }
+    }
+
+    private static void run(Completion completion) {
+        try {
+            completion.run();
+        } catch (RuntimeException | Error e) {
+            log.warn("completing an asynchronous call failed; the next answers still complete", e);
+        }
+    }
+
+    /** Makes sure a check runs {@link #STALL_NANOS} from now, if none is armed. */
+    private void armCheck() {
+        if (!checkArmed.compareAndSet(false, true)) {
+            return;
+        }
+        Completion head = queue.peek();
+        if (head == null) {
+            checkArmed.set(false);
+            return;
+        }
+        try {
+            timers.schedule(() -> check(head), STALL_NANOS);
+        } catch (RejectedExecutionException e) {
+            // no timer any more (the client closes): a drainer now cannot block what waits
+            checkArmed.set(false);
+            start();
+        }
+    }
+
+    /** The check: the same answer at the head as when it was armed means none was taken since. */
+    private void check(Completion headWhenArmed) {
+        checkArmed.set(false);
+        Completion head = queue.peek();
+        if (head == null) {
+            return;
+        }
+        if (head == headWhenArmed) {
+            start();
+        }
+        armCheck();
+    }
+
+    private void refuseAll(RejectedExecutionException cause) {
+        Completion next;
+        while ((next = queue.poll()) != null) {
+            waiting.decrementAndGet();
+            try {
+                next.refused(cause);
+            } catch (RuntimeException | Error e) {
+                log.warn("refusing the answer of an asynchronous call failed", e);
+            }
+        }
+    }
+}
