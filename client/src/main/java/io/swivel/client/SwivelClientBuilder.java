@@ -233,7 +233,9 @@ public final class SwivelClientBuilder {
 
     /**
      * Where the futures of asynchronous methods complete (default: a client-owned pool, so
-     * that callbacks never run on a network thread).
+     * that callbacks never run on a network thread). Answers that arrive together are decoded
+     * and completed one after another by one task on it; when a callback blocks, the answers
+     * queued behind it are taken by another task after a millisecond or two.
      *
      * @param callbackExecutor the executor; the client does not shut it down
      * @return this builder

@@ -2,6 +2,7 @@ package io.swivel.client.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,14 +19,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A callback may block, also on the future of another call whose answer waits in this queue
  * behind it. So the queue is watched: while answers wait and a drainer runs, a check runs every
- * {@link #STALL_NANOS}; if no answer was taken from the queue since the last one, every drainer is
- * inside a callback that has not returned, and another drainer is started. An answer waits behind
- * a blocked callback for at most about that long, and never for ever. A queue that grows past
+ * {@link #STALL_NANOS}; if no answer was taken from the queue since the last one and every drainer
+ * started is running (none still waits for a thread of the executor), every drainer is inside a
+ * callback that has not returned, and another drainer is started. So answers queued behind blocked
+ * callbacks wait a millisecond or two per blocked callback, never for ever. A queue that grows past
  * {@link #SPREAD} answers per drainer gets another drainer too, up to one per processor, so that
- * decoding spreads over the cores as the one task per answer did.
+ * decoding spreads over the cores as the one task per answer did. Callbacks that are slow but
+ * return delay the answers behind them as a busy thread does: they are taken in turn.
  *
- * <p>If the executor refuses a drainer (it was shut down: the client closes), the answers queued
- * are refused ({@link Completion#refused}), none is dropped.
+ * <p>If the executor refuses a drainer while no other drainer is left to take the queue, or
+ * because it was shut down (the client closes), the answers queued are refused
+ * ({@link Completion#refused}), none is dropped. A drainer clears its thread's interrupt between
+ * answers, as a thread pool does between tasks.
  */
 final class CompletionLane {
 
@@ -59,7 +64,11 @@ final class CompletionLane {
     private final AtomicInteger waiting = new AtomicInteger();
     /** Drainers started and not yet finished. */
     private final AtomicInteger drainers = new AtomicInteger();
+    /** Drainers running on a thread of the executor (the others wait for one). */
+    private final AtomicInteger running = new AtomicInteger();
     private final AtomicBoolean checkArmed = new AtomicBoolean();
+    /** Set once the timer runs no more checks (the client closes): drainers then start without one. */
+    private volatile boolean timerGone;
     private final Runnable drainer = this::drain;
 
     /**
@@ -90,29 +99,48 @@ final class CompletionLane {
         return drainers.get();
     }
 
+    /**
+     * The timer runs no more checks (its event loops were shut down, which also drops the checks
+     * armed): from now on a drainer starts wherever a check would have been armed.
+     */
+    void timerGone() {
+        timerGone = true;
+        checkArmed.set(false);
+        if (!queue.isEmpty()) {
+            start();
+        }
+    }
+
     private void start() {
         drainers.incrementAndGet();
         try {
             executor.execute(drainer);
         } catch (RejectedExecutionException e) {
-            drainers.decrementAndGet();
-            refuseAll(e);
+            int left = drainers.decrementAndGet();
+            if (left == 0 || (executor instanceof ExecutorService service && service.isShutdown())) {
+                refuseAll(e); // no drainer will come for them
+            }
         }
     }
 
     private void drain() {
-        for (;;) {
-            Completion next;
-            while ((next = queue.poll()) != null) {
-                waiting.decrementAndGet();
-                run(next);
+        running.incrementAndGet();
+        try {
+            for (;;) {
+                Completion next;
+                while ((next = queue.poll()) != null) {
+                    waiting.decrementAndGet();
+                    run(next);
+                }
+                drainers.decrementAndGet();
+                // An answer queued after the last poll saw a drainer running and started none: take it.
+                if (queue.isEmpty()) {
+                    return;
+                }
+                drainers.incrementAndGet();
             }
-            drainers.decrementAndGet();
-            // An answer queued after the last poll saw a drainer running and started none: take it.
-            if (queue.isEmpty()) {
-                return;
-            }
-            drainers.incrementAndGet();
+        } finally {
+            running.decrementAndGet();
         }
     }
 
@@ -122,35 +150,46 @@ final class CompletionLane {
         } catch (RuntimeException | Error e) {
             log.warn("completing an asynchronous call failed; the next answers still complete", e);
         }
+        // A callback's interrupt is not the next callback's: a pool clears it between tasks too.
+        Thread.interrupted();
     }
 
-    /** Makes sure a check runs {@link #STALL_NANOS} from now, if none is armed. */
+    /** Makes sure a check runs {@link #STALL_NANOS} from now while answers wait, if none is armed. */
     private void armCheck() {
-        if (!checkArmed.compareAndSet(false, true)) {
+        if (timerGone) {
+            start(); // no check can come: a drainer now, so that a blocked one cannot hold what waits
             return;
         }
-        Completion head = queue.peek();
-        if (head == null) {
+        while (checkArmed.compareAndSet(false, true)) {
+            Completion head = queue.peek();
+            if (head != null) {
+                try {
+                    timers.schedule(() -> check(head), STALL_NANOS);
+                } catch (RejectedExecutionException e) {
+                    checkArmed.set(false);
+                    timerGone();
+                }
+                return;
+            }
             checkArmed.set(false);
-            return;
-        }
-        try {
-            timers.schedule(() -> check(head), STALL_NANOS);
-        } catch (RejectedExecutionException e) {
-            // no timer any more (the client closes): a drainer now cannot block what waits
-            checkArmed.set(false);
-            start();
+            // An answer queued while the flag was held found it set and armed nothing: look again.
+            if (queue.isEmpty()) {
+                return;
+            }
         }
     }
 
-    /** The check: the same answer at the head as when it was armed means none was taken since. */
+    /**
+     * The check: the same answer at the head as when it was armed means none was taken since; if
+     * no drainer waits for a thread either, every one is inside a callback, so one more starts.
+     */
     private void check(Completion headWhenArmed) {
         checkArmed.set(false);
         Completion head = queue.peek();
         if (head == null) {
             return;
         }
-        if (head == headWhenArmed) {
+        if (head == headWhenArmed && drainers.get() <= running.get()) {
             start();
         }
         armCheck();

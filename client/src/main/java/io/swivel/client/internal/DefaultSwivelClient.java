@@ -258,6 +258,7 @@ public final class DefaultSwivelClient implements SwivelClient {
         }
         endpoints.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        completionLane.timerGone(); // the group's shutdown dropped any check armed on it
         if (ownedCallbackExecutor != null) {
             ownedCallbackExecutor.shutdown();
         }

@@ -132,12 +132,17 @@ class CompletionLaneTest {
     }
 
     @Test
-    void aCheckThatFindsNoAnswerTakenStartsAnotherDrainerAndOneThatFindsProgressDoesNot() {
+    void aCheckStartsAnotherDrainerOnlyWhenNoAnswerWasTakenAndEveryDrainerIsInACallback() throws Exception {
         HeldTasks executor = new HeldTasks();
         HeldTimer timer = new HeldTimer();
         CompletionLane lane = new CompletionLane(executor, timer, 4);
-        List<String> log = new ArrayList<>();
-        lane.execute(new Recorded("a", log, () -> { }));
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch aEntered = new CountDownLatch(1);
+        CountDownLatch releaseA = new CountDownLatch(1);
+        lane.execute(new Recorded("a", log, () -> {
+            aEntered.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> releaseA.getCount() == 0);
+        }));
         assertThat(timer.checks).as("no drainer ran yet: nothing to watch").isEmpty();
         lane.execute(new Recorded("b", log, () -> { }));
         assertThat(timer.checks).as("an answer queued while a drainer is on its way arms the check").hasSize(1);
@@ -145,22 +150,85 @@ class CompletionLaneTest {
         assertThat(timer.checks).as("one check at a time").hasSize(1);
 
         timer.fireAll();
-        assertThat(executor.tasks).as("nothing was taken since the check was armed").hasSize(2);
+        assertThat(executor.tasks).as("the drainer still waits for a thread: no second one").hasSize(1);
         assertThat(timer.checks).as("answers still wait: the check is armed again").hasSize(1);
 
-        executor.tasks.get(0).run(); // takes a, b and c
+        Thread first = new Thread(executor.tasks.get(0), "first drainer");
+        first.start();
+        assertThat(aEntered.await(10, TimeUnit.SECONDS)).isTrue();
         timer.fireAll();
-        assertThat(executor.tasks).as("the queue is empty: no drainer started").hasSize(2);
-        assertThat(timer.checks).as("and no check armed").isEmpty();
-        executor.tasks.get(1).run();
-        assertThat(log).containsExactly("a", "b", "c");
+        assertThat(executor.tasks).as("a was taken since the check was armed").hasSize(1);
+        timer.fireAll();
+        assertThat(executor.tasks).as("nothing taken since, and the one drainer is inside a callback").hasSize(2);
+        executor.tasks.get(1).run(); // takes b and c while a's callback still blocks
+        assertThat(log).containsExactly("b", "c");
+        releaseA.countDown();
+        first.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(first.isAlive()).as("the first drainer finished").isFalse();
+        assertThat(log).containsExactly("b", "c", "a");
+        timer.fireAll();
+        assertThat(timer.checks).as("the queue is empty: no check armed").isEmpty();
+        assertThat(lane.drainers()).isZero();
 
         lane.execute(new Recorded("d", log, () -> { }));
         lane.execute(new Recorded("e", log, () -> { }));
-        executor.tasks.get(2).run();
+        Thread second = new Thread(executor.tasks.get(2), "third drainer");
+        second.start();
+        second.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(second.isAlive()).as("the third drainer finished").isFalse();
         timer.fireAll();
         assertThat(executor.tasks).as("d and e were taken after the check was armed").hasSize(3);
         assertThat(log).endsWith("d", "e");
+    }
+
+    @Test
+    void onceTheTimerIsGoneADrainerStartsWhereACheckWouldHaveBeenArmed() {
+        HeldTasks executor = new HeldTasks();
+        HeldTimer timer = new HeldTimer();
+        CompletionLane lane = new CompletionLane(executor, timer, 4);
+        List<String> log = new ArrayList<>();
+        lane.execute(new Recorded("a", log, () -> { }));
+        lane.execute(new Recorded("b", log, () -> { }));
+        assertThat(timer.checks).hasSize(1);
+        timer.checks.clear(); // what shutting the event loops down does to the check armed
+
+        lane.timerGone();
+        assertThat(executor.tasks).as("answers wait: a drainer at once").hasSize(2);
+        lane.execute(new Recorded("c", log, () -> { }));
+        assertThat(executor.tasks).as("and for the next answer, instead of a check").hasSize(3);
+        assertThat(timer.checks).isEmpty();
+        executor.tasks.forEach(Runnable::run);
+        assertThat(log).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aRefusedExtraDrainerRefusesNothingWhileAnotherIsLeftToTakeTheQueue() {
+        HeldTasks held = new HeldTasks();
+        java.util.concurrent.Executor oneTaskAtATime = task -> {
+            if (held.tasks.size() == 1) {
+                throw new RejectedExecutionException("bounded pool full");
+            }
+            held.execute(task);
+        };
+        CompletionLane lane = new CompletionLane(oneTaskAtATime, new HeldTimer(), 2);
+        List<String> log = new ArrayList<>();
+        for (int i = 0; i <= CompletionLane.SPREAD; i++) {
+            lane.execute(new Recorded("a" + i, log, () -> { }));
+        }
+        assertThat(log).as("the first drainer is still coming for them").isEmpty();
+        held.tasks.get(0).run();
+        assertThat(log).hasSize(CompletionLane.SPREAD + 1).noneMatch(entry -> entry.startsWith("refused"));
+    }
+
+    @Test
+    void aCallbackThatLeavesItsThreadInterruptedDoesNotInterruptTheNext() {
+        HeldTasks executor = new HeldTasks();
+        CompletionLane lane = new CompletionLane(executor, new HeldTimer(), 1);
+        List<String> log = new ArrayList<>();
+        lane.execute(new Recorded("a", log, () -> Thread.currentThread().interrupt()));
+        lane.execute(new Recorded("b", log, () -> log.add("b interrupted: " + Thread.currentThread().isInterrupted())));
+        executor.tasks.get(0).run();
+        assertThat(log).containsExactly("a", "b interrupted: false", "b");
     }
 
     @Test
@@ -213,6 +281,7 @@ class CompletionLaneTest {
     void aCallbackThatWaitsOnTheAnswerQueuedBehindItIsFreedByASecondDrainer() throws Exception {
         CountDownLatch bRan = new CountDownLatch(1);
         CountDownLatch aWaits = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean bRanWhileAWaited = new java.util.concurrent.atomic.AtomicBoolean();
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
         var scheduler = Executors.newSingleThreadScheduledExecutor();
         pools.add(scheduler);
@@ -221,17 +290,17 @@ class CompletionLaneTest {
         lane.execute(new Recorded("a", log, () -> {
             aWaits.countDown();
             try {
-                assertThat(bRan.await(30, TimeUnit.SECONDS)).as("b ran while a waited for it").isTrue();
+                bRanWhileAWaited.set(bRan.await(30, TimeUnit.SECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
         }));
         assertThat(aWaits.await(10, TimeUnit.SECONDS)).isTrue();
         lane.execute(new Recorded("b", log, bRan::countDown));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> log.size() == 2);
-        assertThat(log).containsExactly("b", "a");
+        await().atMost(Duration.ofSeconds(40)).until(() -> log.size() == 2);
+        assertThat(bRanWhileAWaited).as("b ran while a's callback waited for it").isTrue();
+        assertThat(log).containsExactlyInAnyOrder("a", "b");
         await().atMost(Duration.ofSeconds(5)).until(() -> lane.drainers() == 0);
     }
 
@@ -240,10 +309,8 @@ class CompletionLaneTest {
         int producers = 4;
         int each = 20_000;
         CountDownLatch done = new CountDownLatch(producers * each);
-        var scheduler = Executors.newSingleThreadScheduledExecutor();
-        pools.add(scheduler);
-        CompletionLane lane = new CompletionLane(cachedPool(),
-                (task, delay) -> scheduler.schedule(task, delay, TimeUnit.NANOSECONDS), 2);
+        // A timer that never fires: no check rescues an answer a drainer's re-check would miss.
+        CompletionLane lane = new CompletionLane(cachedPool(), new HeldTimer(), 2);
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             Thread thread = new Thread(() -> {
@@ -266,6 +333,7 @@ class CompletionLaneTest {
         }
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(thread.isAlive()).as("%s finished queuing", thread.getName()).isFalse();
         }
         assertThat(done.await(30, TimeUnit.SECONDS)).as("every answer ran; %d left", done.getCount()).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> lane.drainers() == 0);
