@@ -234,8 +234,9 @@ public final class SwivelClientBuilder {
     /**
      * Where the futures of asynchronous methods complete (default: a client-owned pool, so
      * that callbacks never run on a network thread). Answers that arrive together are decoded
-     * and completed one after another by one task on it; when a callback blocks, the answers
-     * queued behind it are taken by another task after a millisecond or two.
+     * and completed one after another by one task on it; when a callback blocks (or runs for
+     * over a millisecond), the answers queued behind it go to another task on it, which needs a
+     * thread of its own: give an executor that can run several tasks at once.
      *
      * @param callbackExecutor the executor; the client does not shut it down
      * @return this builder

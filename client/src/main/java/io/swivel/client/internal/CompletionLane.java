@@ -20,15 +20,19 @@ import org.slf4j.LoggerFactory;
  * <p>A callback may block, also on the future of another call whose answer waits in this queue
  * behind it. So the queue is watched: while answers wait and a drainer runs, a check runs every
  * {@link #STALL_NANOS}; if no answer was taken from the queue since the last one and every drainer
- * started is running (none still waits for a thread of the executor), every drainer is inside a
- * callback that has not returned, and another drainer is started. So answers queued behind blocked
- * callbacks wait a millisecond or two per blocked callback, never for ever. A queue that grows past
- * {@link #SPREAD} answers per drainer gets another drainer too, up to one per processor, so that
- * decoding spreads over the cores as the one task per answer did. Callbacks that are slow but
- * return delay the answers behind them as a busy thread does: they are taken in turn.
+ * started is running (none still waits for a thread of the executor; after
+ * {@link #MAX_STALLED_CHECKS} such checks, whatever the counts say), every drainer is inside a
+ * callback that has not returned, and another drainer is started. The check cannot tell a slow
+ * callback from a blocked one: the answers behind any callback that runs for over a millisecond
+ * go to another drainer. So answers wait a millisecond or two per blocked callback, not for ever,
+ * as long as the executor gives each new drainer a thread (the client's own pool does; a
+ * single-thread executor cannot). A queue that grows past {@link #SPREAD} answers per drainer
+ * gets another drainer too, up to one per processor, so that decoding spreads over the cores as
+ * the one task per answer did. Once the timer is gone (the client closes), a drainer starts
+ * another before each answer while more wait.
  *
- * <p>If the executor refuses a drainer while no other drainer is left to take the queue, or
- * because it was shut down (the client closes), the answers queued are refused
+ * <p>If the executor refuses a drainer (or fails to take it) while no other drainer is left to take
+ * the queue, or an {@link ExecutorService} executor was shut down (the client closes), the answers queued are refused
  * ({@link Completion#refused}), none is dropped. A drainer clears its thread's interrupt between
  * answers, as a thread pool does between tasks.
  */
@@ -38,6 +42,8 @@ final class CompletionLane {
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Answers waiting per drainer above which another drainer starts. */
     static final int SPREAD = 16;
+    /** Checks in a row that found nothing taken, with a drainer said to wait for a thread, before another starts anyway. */
+    static final int MAX_STALLED_CHECKS = 4;
 
     private static final Logger log = LoggerFactory.getLogger(CompletionLane.class);
 
@@ -67,6 +73,8 @@ final class CompletionLane {
     /** Drainers running on a thread of the executor (the others wait for one). */
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicBoolean checkArmed = new AtomicBoolean();
+    /** Checks in a row that found no answer taken; touched by the timer's thread only. */
+    private int stalledChecks;
     /** Set once the timer runs no more checks (the client closes): drainers then start without one. */
     private volatile boolean timerGone;
     private final Runnable drainer = this::drain;
@@ -86,8 +94,8 @@ final class CompletionLane {
     void execute(Completion completion) {
         queue.offer(completion);
         int queued = waiting.incrementAndGet();
-        int running = drainers.get();
-        if (running == 0 || (queued > SPREAD * running && running < maxSpread)) {
+        int started = drainers.get();
+        if (started == 0 || (queued > SPREAD * started && started < maxSpread)) {
             start();
         } else {
             armCheck();
@@ -115,12 +123,17 @@ final class CompletionLane {
         drainers.incrementAndGet();
         try {
             executor.execute(drainer);
-        } catch (RejectedExecutionException e) {
+        } catch (RuntimeException | Error e) { // refused, or no thread could be made for it
             int left = drainers.decrementAndGet();
-            if (left == 0 || (executor instanceof ExecutorService service && service.isShutdown())) {
-                refuseAll(e); // no drainer will come for them
+            if (left == 0 || shutDown()) {
+                refuseAll(e instanceof RejectedExecutionException refused ? refused
+                        : new RejectedExecutionException("the callback executor failed to take a task: " + e, e));
             }
         }
+    }
+
+    private boolean shutDown() {
+        return executor instanceof ExecutorService service && service.isShutdown();
     }
 
     private void drain() {
@@ -130,6 +143,9 @@ final class CompletionLane {
                 Completion next;
                 while ((next = queue.poll()) != null) {
                     waiting.decrementAndGet();
+                    if (timerGone && !queue.isEmpty()) {
+                        start(); // no check will come: another drainer, in case this answer's callback blocks
+                    }
                     run(next);
                 }
                 drainers.decrementAndGet();
@@ -187,9 +203,18 @@ final class CompletionLane {
         checkArmed.set(false);
         Completion head = queue.peek();
         if (head == null) {
+            stalledChecks = 0;
             return;
         }
-        if (head == headWhenArmed && drainers.get() <= running.get()) {
+        if (head != headWhenArmed) {
+            stalledChecks = 0;
+        } else if (shutDown()) {
+            refuseAll(new RejectedExecutionException("the callback executor was shut down"));
+            return;
+        } else if (drainers.get() <= running.get() || ++stalledChecks >= MAX_STALLED_CHECKS) {
+            // every drainer is inside a callback; or one said to be on its way has not come for
+            // that many checks (an executor that dropped it, say): another one either way
+            stalledChecks = 0;
             start();
         }
         armCheck();

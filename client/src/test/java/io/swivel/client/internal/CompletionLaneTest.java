@@ -33,6 +33,13 @@ class CompletionLaneTest {
         public void execute(Runnable task) {
             tasks.add(task);
         }
+
+        /** Runs every task given, also those given while they run. */
+        void runAll() {
+            for (int i = 0; i < tasks.size(); i++) {
+                tasks.get(i).run();
+            }
+        }
     }
 
     /** Keeps the checks scheduled; the test fires them. */
@@ -127,7 +134,7 @@ class CompletionLaneTest {
         }
         assertThat(executor.tasks).as("never more than the limit because of the queue's length").hasSize(2);
 
-        executor.tasks.forEach(Runnable::run);
+        executor.runAll();
         assertThat(log).hasSize(5 * CompletionLane.SPREAD + 1);
     }
 
@@ -197,7 +204,7 @@ class CompletionLaneTest {
         lane.execute(new Recorded("c", log, () -> { }));
         assertThat(executor.tasks).as("and for the next answer, instead of a check").hasSize(3);
         assertThat(timer.checks).isEmpty();
-        executor.tasks.forEach(Runnable::run);
+        executor.runAll();
         assertThat(log).containsExactly("a", "b", "c");
     }
 
@@ -218,6 +225,41 @@ class CompletionLaneTest {
         assertThat(log).as("the first drainer is still coming for them").isEmpty();
         held.tasks.get(0).run();
         assertThat(log).hasSize(CompletionLane.SPREAD + 1).noneMatch(entry -> entry.startsWith("refused"));
+    }
+
+    @Test
+    void anExecutorThatFailsToTakeADrainerGetsTheQueueRefusedNotStranded() {
+        CompletionLane lane = new CompletionLane(task -> {
+            throw new IllegalStateException("no thread could be made");
+        }, new HeldTimer(), 1);
+        List<String> log = new ArrayList<>();
+        lane.execute(new Recorded("a", log, () -> { }));
+        assertThat(log).containsExactly("refused a");
+        assertThat(lane.drainers()).as("the failed start is not counted").isZero();
+    }
+
+    @Test
+    void aDrainerTheExecutorDroppedIsReplacedAfterSeveralStalledChecks() {
+        HeldTasks kept = new HeldTasks();
+        AtomicInteger given = new AtomicInteger();
+        java.util.concurrent.Executor dropsTheFirst = task -> {
+            if (given.incrementAndGet() > 1) {
+                kept.execute(task);
+            } // the first is accepted and never run, as a discarding pool would
+        };
+        HeldTimer timer = new HeldTimer();
+        CompletionLane lane = new CompletionLane(dropsTheFirst, timer, 1);
+        List<String> log = new ArrayList<>();
+        lane.execute(new Recorded("a", log, () -> { }));
+        lane.execute(new Recorded("b", log, () -> { }));
+        for (int i = 1; i < CompletionLane.MAX_STALLED_CHECKS; i++) {
+            timer.fireAll();
+            assertThat(kept.tasks).as("check %d: the first drainer may still come", i).isEmpty();
+        }
+        timer.fireAll();
+        assertThat(kept.tasks).as("after %d stalled checks, another drainer", CompletionLane.MAX_STALLED_CHECKS).hasSize(1);
+        kept.tasks.get(0).run();
+        assertThat(log).containsExactly("a", "b");
     }
 
     @Test
@@ -260,7 +302,7 @@ class CompletionLaneTest {
         lane.execute(new Recorded("a", log, () -> { }));
         lane.execute(new Recorded("b", log, () -> { }));
         assertThat(executor.tasks).as("without a timer to watch the first drainer, a second one").hasSize(2);
-        executor.tasks.forEach(Runnable::run);
+        executor.runAll();
         assertThat(log).containsExactly("a", "b");
     }
 
