@@ -73,7 +73,7 @@ final class CompletionLane {
     /** Drainers running on a thread of the executor (the others wait for one). */
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicBoolean checkArmed = new AtomicBoolean();
-    /** Checks in a row that found no answer taken; touched by the timer's thread only. */
+    /** Checks in a row that found no answer taken; touched by the one check armed at a time only. */
     private int stalledChecks;
     /** Set once the timer runs no more checks (the client closes): drainers then start without one. */
     private volatile boolean timerGone;

@@ -44,12 +44,33 @@ final class BoundedInput extends Input {
     }
 
     /**
-     * A varint, its one-byte form (values up to 127, or -64..63 zig-zagged) read here: Kryo
-     * reads any varint within 5 bytes of the limit byte by byte, and a member's chunk sets the
-     * limit at its end, so the last values of every chunk took that path.
+     * A varint. Its one-byte form (values up to 127, or -64..63 zig-zagged) is read here, and so
+     * is a longer one within 5 bytes of the limit: Kryo reads those byte by byte, checking the
+     * buffer before each, and a member's chunk sets the limit at its end, so the last values of
+     * every chunk (a date's year, a time's nanoseconds) took that path. Kryo's bytes and values
+     * exactly; a varint cut off by the limit is left to Kryo, which refuses it as before.
      */
     private int varInt(boolean optimizePositive) {
-        return oneByteVarint() ? oneByteValue(optimizePositive) : super.readVarInt(optimizePositive);
+        if (oneByteVarint()) {
+            return oneByteValue(optimizePositive);
+        }
+        if (limit - position >= 5) {
+            return super.readVarInt(optimizePositive);
+        }
+        int p = position;
+        int result = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (p >= limit) {
+                return super.readVarInt(optimizePositive); // cut off: Kryo's own error
+            }
+            int b = buffer[p++];
+            result |= (b & 0x7F) << shift;
+            if (b >= 0 || shift == 28) {
+                break;
+            }
+        }
+        position = p;
+        return optimizePositive ? result : (result >>> 1) ^ -(result & 1);
     }
 
     /** A varint long, its one-byte form read here (see {@link #varInt}). Data, not a count: not checked. */

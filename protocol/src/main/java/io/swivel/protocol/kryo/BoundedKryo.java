@@ -67,6 +67,12 @@ final class BoundedKryo extends Kryo {
     private Type lastValue;
     private Class<?> lastElementBound;
     private Class<?> lastValueBound;
+    /**
+     * The class of the last value read, and its kind: a collection's elements repeat their class,
+     * and the kind's interface checks scan the class's interfaces. A class of this context's only.
+     */
+    private Class<?> lastRead;
+    private byte lastReadKind;
     private final Descriptions descriptions = new Descriptions();
     private final int maxBodyLength;
 
@@ -234,7 +240,14 @@ final class BoundedKryo extends Kryo {
         }
         int frame = ++top;
         declared[frame] = expected;
-        byte kind = kindOf(type);
+        byte kind;
+        if (type == lastRead) {
+            kind = lastReadKind;
+        } else {
+            kind = kindOf(type);
+            lastRead = type;
+            lastReadKind = kind;
+        }
         kinds[frame] = kind;
         children[frame] = 0;
         if (kind != OTHER) { // once per container, not per element: getActualTypeArguments copies its array

@@ -92,10 +92,10 @@ final class Descriptions {
      *
      * @throws KryoException if no such description is open
      */
-    Object described(int number, String reading) {
+    Object described(int number, Class<?> reading) {
         Object owner = owner(number);
         if (owner == null) {
-            throw new KryoException(reading + " refers to description #" + number + ", never defined (" + count
+            throw new KryoException(reading.getName() + " refers to description #" + number + ", never defined (" + count
                     + " open)");
         }
         return owner;

@@ -253,7 +253,7 @@ abstract class MemberSerializer<T> extends Serializer<T> {
     private Plan plan(Kryo kryo, Input input, int number) {
         Descriptions table = Descriptions.of(kryo);
         if (number != table.mark()) {
-            Object described = table.described(number, type.getName()); // refuses a number never defined
+            Object described = table.described(number, type); // refuses a number never defined
             if (!(described instanceof Plan plan) || !plan.isFor(this)) {
                 throw new KryoException(type.getName() + " refers to description #" + number + ", which describes "
                         + (described instanceof Plan other ? other.typeName() : "something else"));

@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link BoundedInput} reads a varint's one-byte form itself (Kryo reads every varint within five
- * bytes of the limit byte by byte): the values are Kryo's, at the limit and before it, and a count
- * read so is still checked against the bytes left.
+ * {@link BoundedInput} reads a varint within five bytes of the limit itself (Kryo reads those byte
+ * by byte): the values are Kryo's, at the limit and before it, also for bytes no writer makes and
+ * for a varint the limit cuts off, and a count read so is still checked against the bytes left.
  */
 class BoundedInputVarintTest {
 
@@ -56,5 +58,31 @@ class BoundedInputVarintTest {
         out.writeVarInt(BoundedInput.SLACK + 10, true);
         assertThatThrownBy(() -> new BoundedInput(out.toBytes()).readVarInt(true))
                 .isInstanceOf(KryoException.class).hasMessageContaining("declared with only");
+    }
+
+    @Test
+    void anyBytesAtTheLimitReadAsKryoReadsThemOrFailAsItFails() {
+        SplittableRandom random = new SplittableRandom(19);
+        for (int round = 0; round < 5_000; round++) {
+            byte[] bytes = new byte[1 + random.nextInt(5)];
+            for (int i = 0; i < bytes.length; i++) {
+                // mostly continuation bytes: long varints, cut-off ones, and fifth bytes with the bit set
+                bytes[i] = (byte) (random.nextInt(4) == 0 ? random.nextInt(128) : 128 + random.nextInt(128));
+            }
+            boolean positive = random.nextBoolean();
+            String kryo = outcome(new Input(bytes), positive);
+            String ours = outcome(new BoundedInput(bytes), positive);
+            assertThat(ours).as("bytes %s, optimizePositive %b", Arrays.toString(bytes), positive).isEqualTo(kryo);
+        }
+    }
+
+    /** The value and the position after it, or the exception's class: what a reader sees. */
+    private static String outcome(Input input, boolean positive) {
+        try {
+            int value = input instanceof BoundedInput bounded ? bounded.readInt(positive) : input.readVarInt(positive);
+            return value + " at " + input.position();
+        } catch (KryoException e) {
+            return e.getClass().getName();
+        }
     }
 }
