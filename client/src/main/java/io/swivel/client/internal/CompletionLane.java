@@ -176,14 +176,14 @@ final class CompletionLane {
             start(); // no check can come: a drainer now, so that a blocked one cannot hold what waits
             return;
         }
-        while (checkArmed.compareAndSet(false, true)) {
+        // A plain read first: while a check is armed (most answers queued under load), no locked compare-and-set.
+        while (!checkArmed.get() && checkArmed.compareAndSet(false, true)) {
             Completion head = queue.peek();
             if (head != null) {
                 try {
                     timers.schedule(() -> check(head), STALL_NANOS);
                 } catch (RejectedExecutionException e) {
-                    checkArmed.set(false);
-                    timerGone();
+                    timerGone(); // gives the flag back too
                 }
                 return;
             }
