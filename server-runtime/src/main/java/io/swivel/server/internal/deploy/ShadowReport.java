@@ -72,8 +72,8 @@ final class ShadowReport {
         count(matches, Outcome.MATCH);
     }
 
+    /** Keeps the mismatch before counting it, so a count read includes every mismatch it counts. */
     void mismatched(String method, String arguments, String live, String shadow) {
-        count(mismatches, Outcome.MISMATCH);
         Mismatch mismatch = new Mismatch(clock.instant(), method, BoundedText.of(arguments, MAX_TEXT),
                 BoundedText.of(live, MAX_TEXT), BoundedText.of(shadow, MAX_TEXT));
         synchronized (last) {
@@ -82,6 +82,7 @@ final class ShadowReport {
             }
             last.addLast(mismatch);
         }
+        count(mismatches, Outcome.MISMATCH);
     }
 
     void failed(String method, String error) {
