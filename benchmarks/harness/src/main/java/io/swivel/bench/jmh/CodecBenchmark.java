@@ -11,8 +11,10 @@ import io.swivel.protocol.FrameDecoder;
 import io.swivel.protocol.FrameEncoder;
 import io.swivel.protocol.ResponseFrame;
 import io.swivel.protocol.Status;
+import io.swivel.protocol.kryo.DecodeBudget;
 import io.swivel.protocol.kryo.SerializationContext;
 import io.swivel.protocol.kryo.TypeAllowlist;
+import java.lang.reflect.Type;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,6 +46,8 @@ public class CodecBenchmark {
     private byte[] pageBody;
     private ByteBuf frameBuffer;
     private ResponseFrame userFrame;
+    private Type userType;
+    private Type pageType;
 
     /** Builds the context, the payloads and their encoded forms. */
     @Setup(Level.Trial)
@@ -56,6 +60,12 @@ public class CodecBenchmark {
         pageBody = serialization.encode(page);
         userFrame = new ResponseFrame(42, Status.OK, userBody);
         frameBuffer = Unpooled.buffer(4096);
+        try {
+            userType = UserService.class.getMethod("getUser", long.class).getGenericReturnType();
+            pageType = UserService.class.getMethod("listUser", int.class).getGenericReturnType();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Releases the frame buffer. */
@@ -86,6 +96,18 @@ public class CodecBenchmark {
     @Benchmark
     public Object[] decodePage() {
         return serialization.decode(pageBody, 1);
+    }
+
+    /** @return getUser's result decoded as the client decodes it: against the declared return type, under a budget */
+    @Benchmark
+    public Object decodeUserResult() {
+        return serialization.decodeResult(userBody, userType, DecodeBudget.defaults());
+    }
+
+    /** @return listUser's result decoded as the client decodes it: against {@code Page<User>}, under a budget */
+    @Benchmark
+    public Object decodePageResult() {
+        return serialization.decodeResult(pageBody, pageType, DecodeBudget.defaults());
     }
 
     /** @return getUser's response frame written and parsed again (body already encoded) */
