@@ -40,7 +40,10 @@ final class BoundedKryo extends Kryo {
     private static final byte HASHED_MAP = 4;
     private static final byte ARRAY = 5;
     private static final byte OPTIONAL = 6;
+    /** A value whose serializer reads bytes and nothing nested: read without a frame of its own. */
+    private static final byte LEAF = 7;
     private static final int FRAMES = SerializationContext.MAX_DEPTH + 2;
+    private static final int KINDS_KEPT = 8;
 
     private DecodeBudget budget;
     private Type expectedNext;
@@ -68,11 +71,16 @@ final class BoundedKryo extends Kryo {
     private Class<?> lastElementBound;
     private Class<?> lastValueBound;
     /**
-     * The class of the last value read, and its kind: a collection's elements repeat their class,
-     * and the kind's interface checks scan the class's interfaces. A class of this context's only.
+     * The kinds of the last {@value #KINDS_KEPT} classes read, with their serializers: a body repeats
+     * a few classes (a page: its users, their dates, lists and numbers), and the kind's checks scan
+     * the class's interfaces. Classes of this context's only; replaced in turn.
      */
-    private Class<?> lastRead;
-    private byte lastReadKind;
+    private final Class<?>[] keptTypes = new Class<?>[KINDS_KEPT];
+    @SuppressWarnings("rawtypes")
+    private final Serializer[] keptSerializers = new Serializer[KINDS_KEPT];
+    private final byte[] keptKinds = new byte[KINDS_KEPT];
+    private int nextKept;
+    private int lastKept;
     private final Descriptions descriptions = new Descriptions();
     private final int maxBodyLength;
 
@@ -238,16 +246,14 @@ final class BoundedKryo extends Kryo {
         if (top + 1 >= FRAMES) {
             throw new KryoException("the body nests deeper than " + SerializationContext.MAX_DEPTH);
         }
+        byte kind = kindOf(type, serializer);
+        if (kind == LEAF) { // nothing is read inside it: no frame to keep, its weight is its own
+            T value = orNull ? super.readObjectOrNull(input, type, serializer) : super.readObject(input, type, serializer);
+            childDone(value, 1);
+            return value;
+        }
         int frame = ++top;
         declared[frame] = expected;
-        byte kind;
-        if (type == lastRead) {
-            kind = lastReadKind;
-        } else {
-            kind = kindOf(type);
-            lastRead = type;
-            lastReadKind = kind;
-        }
         kinds[frame] = kind;
         children[frame] = 0;
         if (kind != OTHER) { // once per container, not per element: getActualTypeArguments copies its array
@@ -345,7 +351,33 @@ final class BoundedKryo extends Kryo {
         return DeclaredTypes.erasure(expected);
     }
 
-    private static byte kindOf(Class<?> type) {
+    @SuppressWarnings("rawtypes")
+    private byte kindOf(Class<?> type, Serializer serializer) {
+        int last = lastKept;
+        if (keptTypes[last] == type && keptSerializers[last] == serializer) { // a collection's next element
+            return keptKinds[last];
+        }
+        for (int i = 0; i < KINDS_KEPT; i++) {
+            if (keptTypes[i] == type && keptSerializers[i] == serializer) {
+                lastKept = i;
+                return keptKinds[i];
+            }
+        }
+        byte kind = kindOfNew(type, serializer);
+        int slot = nextKept;
+        lastKept = slot;
+        nextKept = (slot + 1) % KINDS_KEPT;
+        keptTypes[slot] = type;
+        keptSerializers[slot] = serializer;
+        keptKinds[slot] = kind;
+        return kind;
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static byte kindOfNew(Class<?> type, Serializer serializer) {
+        if (JdkTypes.leaf(serializer)) {
+            return LEAF;
+        }
         if (type.isArray()) {
             return ARRAY;
         }

@@ -1,7 +1,11 @@
 package io.swivel.protocol.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
+import com.esotericsoftware.kryo.serializers.TimeSerializers;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The JDK classes every {@link TypeAllowlist} allows, and their class ids on the wire.
@@ -41,7 +45,30 @@ final class JdkTypes {
     /** {@link #NAMES} resolved once, index for index; null where this JDK lacks the class. JDK classes only. */
     private static final Class<?>[] TYPES = resolve();
 
+    /**
+     * Kryo's serializers of values that hold no other value (numbers, strings, dates, UUIDs): Kryo's
+     * classes only, compared exactly, so a serializer of the same type put in their place is not one.
+     */
+    private static final Set<Class<?>> LEAF_SERIALIZERS = Set.of(
+            DefaultSerializers.BooleanSerializer.class, DefaultSerializers.ByteSerializer.class,
+            DefaultSerializers.CharSerializer.class, DefaultSerializers.ShortSerializer.class,
+            DefaultSerializers.IntSerializer.class, DefaultSerializers.LongSerializer.class,
+            DefaultSerializers.FloatSerializer.class, DefaultSerializers.DoubleSerializer.class,
+            DefaultSerializers.StringSerializer.class, DefaultSerializers.BigIntegerSerializer.class,
+            DefaultSerializers.BigDecimalSerializer.class, DefaultSerializers.UUIDSerializer.class,
+            TimeSerializers.InstantSerializer.class, TimeSerializers.DurationSerializer.class,
+            TimeSerializers.LocalDateSerializer.class, TimeSerializers.LocalTimeSerializer.class,
+            TimeSerializers.LocalDateTimeSerializer.class);
+
     private JdkTypes() {
+    }
+
+    /**
+     * Whether {@code serializer} reads a value from bytes alone, with no value read inside it: then
+     * the decode needs no frame for it ({@link BoundedKryo}).
+     */
+    static boolean leaf(Serializer<?> serializer) {
+        return LEAF_SERIALIZERS.contains(serializer.getClass());
     }
 
     private static Class<?>[] resolve() {

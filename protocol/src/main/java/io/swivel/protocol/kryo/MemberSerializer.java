@@ -237,9 +237,14 @@ abstract class MemberSerializer<T> extends Serializer<T> {
                         true);
             } else {
                 value = MemberKind.read(kind, input);
-                if (value != null && target >= 0 && plan.mismatches[w] != null) {
-                    throw new DecodeRefusedException(DecodeRefusedException.Limit.DECLARED_TYPE, type.getName() + "."
-                            + names[target] + ": " + plan.mismatches[w] + " (at byte " + input.position() + " of the body)");
+                if (value != null && target >= 0) {
+                    if (plan.mismatches[w] != null) {
+                        throw new DecodeRefusedException(DecodeRefusedException.Limit.DECLARED_TYPE, type.getName() + "."
+                                + names[target] + ": " + plan.mismatches[w] + " (at byte " + input.position()
+                                + " of the body)");
+                    }
+                    set(state, target, value); // of the kind's class, which the plan found the member takes
+                    continue;
                 }
             }
             if (target >= 0) {

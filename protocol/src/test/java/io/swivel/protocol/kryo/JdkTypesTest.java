@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
+import com.esotericsoftware.kryo.serializers.MapSerializer;
+import com.esotericsoftware.kryo.serializers.OptionalSerializers;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -100,5 +104,23 @@ class JdkTypesTest {
         assertThat(text).contains("java.time.LocalDat"); // Kryo marks the last character of an ASCII string
 
         assertThat(context().decode(output.toBytes(), 1)).containsExactly(LocalDate.of(2026, 11, 21));
+    }
+
+    @Test
+    void onlyKryosOwnSerializersOfValuesWithoutMembersAreLeaves() {
+        Kryo kryo = new Kryo();
+        kryo.setRegistrationRequired(false);
+        for (Class<?> type : List.of(Integer.class, Long.class, String.class, LocalDate.class, LocalDateTime.class,
+                java.time.Instant.class)) {
+            assertThat(JdkTypes.leaf(kryo.getSerializer(type))).as(type.getName()).isTrue();
+        }
+        assertThat(JdkTypes.leaf(new DefaultSerializers.UUIDSerializer())).isTrue();
+        assertThat(JdkTypes.leaf(new DefaultSerializers.BigDecimalSerializer())).isTrue();
+        assertThat(JdkTypes.leaf(new CollectionSerializer<ArrayList<Object>>())).isFalse();
+        assertThat(JdkTypes.leaf(new MapSerializer<HashMap<Object, Object>>())).isFalse();
+        assertThat(JdkTypes.leaf(new OptionalSerializers.OptionalSerializer())).isFalse();
+        // A serializer put in the place of Kryo's own may read anything: it gets a frame like any value.
+        assertThat(JdkTypes.leaf(new DefaultSerializers.IntSerializer() {
+        })).isFalse();
     }
 }
