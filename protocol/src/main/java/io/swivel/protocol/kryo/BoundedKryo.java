@@ -1,17 +1,20 @@
 package io.swivel.protocol.kryo;
 
+import static io.swivel.protocol.kryo.ValueKinds.ARRAY;
+import static io.swivel.protocol.kryo.ValueKinds.COLLECTION;
+import static io.swivel.protocol.kryo.ValueKinds.HASHED_MAP;
+import static io.swivel.protocol.kryo.ValueKinds.HASHED_SET;
+import static io.swivel.protocol.kryo.ValueKinds.LEAF;
+import static io.swivel.protocol.kryo.ValueKinds.MAP;
+import static io.swivel.protocol.kryo.ValueKinds.OPTIONAL;
+import static io.swivel.protocol.kryo.ValueKinds.OTHER;
+
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import java.lang.reflect.Type;
-import java.util.Collection;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.SortedMap;
-import java.util.SortedSet;
 
 /**
  * A Kryo that, while it decodes a body under a {@link DecodeBudget}, sees every value read and:
@@ -33,17 +36,7 @@ import java.util.SortedSet;
  */
 final class BoundedKryo extends Kryo {
 
-    private static final byte OTHER = 0;
-    private static final byte COLLECTION = 1;
-    private static final byte HASHED_SET = 2;
-    private static final byte MAP = 3;
-    private static final byte HASHED_MAP = 4;
-    private static final byte ARRAY = 5;
-    private static final byte OPTIONAL = 6;
-    /** A value whose serializer reads bytes and nothing nested: read without a frame of its own. */
-    private static final byte LEAF = 7;
     private static final int FRAMES = SerializationContext.MAX_DEPTH + 2;
-    private static final int KINDS_KEPT = 8;
 
     private DecodeBudget budget;
     private Type expectedNext;
@@ -70,17 +63,7 @@ final class BoundedKryo extends Kryo {
     private Type lastValue;
     private Class<?> lastElementBound;
     private Class<?> lastValueBound;
-    /**
-     * The kinds of the last {@value #KINDS_KEPT} classes read, with their serializers: a body repeats
-     * a few classes (a page: its users, their dates, lists and numbers), and the kind's checks scan
-     * the class's interfaces. Classes of this context's only; replaced in turn.
-     */
-    private final Class<?>[] keptTypes = new Class<?>[KINDS_KEPT];
-    @SuppressWarnings("rawtypes")
-    private final Serializer[] keptSerializers = new Serializer[KINDS_KEPT];
-    private final byte[] keptKinds = new byte[KINDS_KEPT];
-    private int nextKept;
-    private int lastKept;
+    private final ValueKinds valueKinds = new ValueKinds();
     private final Descriptions descriptions = new Descriptions();
     private final int maxBodyLength;
 
@@ -246,7 +229,7 @@ final class BoundedKryo extends Kryo {
         if (top + 1 >= FRAMES) {
             throw new KryoException("the body nests deeper than " + SerializationContext.MAX_DEPTH);
         }
-        byte kind = kindOf(type, serializer);
+        byte kind = valueKinds.of(type, serializer);
         if (kind == LEAF) { // nothing is read inside it: no frame to keep, its weight is its own
             T value = orNull ? super.readObjectOrNull(input, type, serializer) : super.readObject(input, type, serializer);
             childDone(value, 1);
@@ -349,45 +332,6 @@ final class BoundedKryo extends Kryo {
             }
         }
         return DeclaredTypes.erasure(expected);
-    }
-
-    @SuppressWarnings("rawtypes")
-    private byte kindOf(Class<?> type, Serializer serializer) {
-        int last = lastKept;
-        if (keptTypes[last] == type && keptSerializers[last] == serializer) { // a collection's next element
-            return keptKinds[last];
-        }
-        for (int i = 0; i < KINDS_KEPT; i++) {
-            if (keptTypes[i] == type && keptSerializers[i] == serializer) {
-                lastKept = i;
-                return keptKinds[i];
-            }
-        }
-        byte kind = kindOfNew(type, serializer);
-        int slot = nextKept;
-        lastKept = slot;
-        nextKept = (slot + 1) % KINDS_KEPT;
-        keptTypes[slot] = type;
-        keptSerializers[slot] = serializer;
-        keptKinds[slot] = kind;
-        return kind;
-    }
-
-    @SuppressWarnings("rawtypes")
-    private static byte kindOfNew(Class<?> type, Serializer serializer) {
-        if (JdkTypes.leaf(serializer)) {
-            return LEAF;
-        }
-        if (type.isArray()) {
-            return ARRAY;
-        }
-        if (Map.class.isAssignableFrom(type)) {
-            return SortedMap.class.isAssignableFrom(type) ? MAP : HASHED_MAP;
-        }
-        if (Collection.class.isAssignableFrom(type)) {
-            return Set.class.isAssignableFrom(type) && !SortedSet.class.isAssignableFrom(type) ? HASHED_SET : COLLECTION;
-        }
-        return type == Optional.class ? OPTIONAL : OTHER;
     }
 
     private void checkType(Type expected, Class<?> actual, Input input) {
