@@ -26,8 +26,9 @@ class DescribedEvolutionTest {
             "evo2.Meter", "package evo2; public class Meter { public int value; }",
             "evo2.Box", "package evo2; public class Box { public Card card; }",
             "evo2.Pin", "package evo2; public class Pin { public Tag tag; }",
+            "evo2.Gauge", "package evo2; public class Gauge { public int level; public String label; public String reading; }",
             "evo2.Api", "package evo2; public interface Api { Box box(Card card, Tag tag, Meter meter, java.util.List<Tag> tags);"
-                    + " Pin pin(Pin pin); }");
+                    + " Pin pin(Pin pin); Gauge gauge(Gauge gauge); }");
     private static final Map<String, String> V2 = Map.of(
             "evo2.Card", "package evo2; public class Card { public String note; public int count; public String email;"
                     + " public String title; }",
@@ -36,8 +37,10 @@ class DescribedEvolutionTest {
             "evo2.Extra", "package evo2; public class Extra { public Tag tag; public java.util.List<String> more; }",
             "evo2.Box", "package evo2; public class Box { public Extra a; public Card card; }",
             "evo2.Pin", "package evo2; public class Pin { public Tag first; public java.util.List<Tag> more; public Tag tag; }",
+            "evo2.Gauge", "package evo2; public class Gauge<T extends Number> { public T level; public CharSequence label;"
+                    + " public T reading; }",
             "evo2.Api", "package evo2; public interface Api { Box box(Card card, Tag tag, Meter meter, java.util.List<Tag> tags);"
-                    + " Pin pin(Pin pin); }");
+                    + " Pin pin(Pin pin); Gauge<Integer> gauge(Gauge<Integer> gauge); }");
 
     @TempDir
     static Path tmp;
@@ -200,5 +203,19 @@ class DescribedEvolutionTest {
         Object tag = context2.decode(Bodies.nameKeyed(record(v1, "evo2.Tag", new Class<?>[] {String.class, int.class},
                 "x", 1)), 1)[0];
         assertThat(get(tag, "name")).isEqualTo("x");
+    }
+
+    @Test
+    void aBareMemberIsCheckedAgainstATypeVariablesBoundOrASupertype() throws Exception {
+        // v1 sends int and String members bare; v2 declares them as T extends Number and CharSequence.
+        Object read = context2.decode(context1.encode(pojo(v1, "evo2.Gauge", "level", 7, "label", "hot")), 1)[0];
+        assertThat(get(read, "level")).isEqualTo(7);
+        assertThat(get(read, "label")).isEqualTo("hot");
+        assertThat(get(read, "reading")).isNull(); // a null String is no value of the wrong type
+        // A String where T extends Number is declared is refused, bare as it travels.
+        assertThatThrownBy(() -> context2.decode(context1.encode(pojo(v1, "evo2.Gauge", "reading", "12")), 1))
+                .isInstanceOfSatisfying(SerializationException.class,
+                        e -> assertThat(e.refusal().limit()).isEqualTo(DecodeRefusedException.Limit.DECLARED_TYPE))
+                .hasMessageContaining("evo2.Gauge.reading: a java.lang.String where T is declared");
     }
 }
