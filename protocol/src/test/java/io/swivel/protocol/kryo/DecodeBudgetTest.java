@@ -41,6 +41,8 @@ class DecodeBudgetTest {
 
         int sorted(java.util.SortedMap<String, Integer> map);
 
+        int index(Map<String, String> index);
+
         void allow(Descending comparator);
 
         int pair(List<Integer> numbers, List<String> words, Map<String, Integer> scores, Map<Integer, String> names);
@@ -277,20 +279,25 @@ class DecodeBudgetTest {
         return body;
     }
 
+    /** The 2^pairs strings of {@code pairs} pairs "Aa" or "BB", which all hash alike, as "Aa" and "BB" do. */
+    private static List<String> equalHashStrings(int pairs) {
+        List<String> strings = new ArrayList<>(List.of(""));
+        for (int i = 0; i < pairs; i++) {
+            List<String> longer = new ArrayList<>();
+            for (String string : strings) {
+                longer.add(string + "Aa");
+                longer.add(string + "BB");
+            }
+            strings = longer;
+        }
+        assertThat(strings.stream().mapToInt(String::hashCode).distinct().count()).isEqualTo(1);
+        return strings;
+    }
+
     @Test
     void aSetFloodedWithEqualHashStringsIsRefusedToo() {
-        // The flood with strings as keys (each weighs one object): "Aa" and "BB" hash alike, and
-        // so do all 2^14 strings of 14 such pairs.
-        List<String> keys = new ArrayList<>(List.of(""));
-        for (int i = 0; i < 14; i++) {
-            List<String> longer = new ArrayList<>();
-            for (String key : keys) {
-                longer.add(key + "Aa");
-                longer.add(key + "BB");
-            }
-            keys = longer;
-        }
-        assertThat(keys.stream().mapToInt(String::hashCode).distinct().count()).isEqualTo(1);
+        // The flood with strings as keys (each weighs one object).
+        List<String> keys = equalHashStrings(14);
         SerializationContext context = context(Service.class);
         byte[] body = relabel(context.encode(keys), "java.util.ArrayList", "java.util.HashSet");
         DecodeBudget budget = DecodeBudget.defaults();
@@ -300,6 +307,41 @@ class DecodeBudgetTest {
         assertThat(refused.limit()).isEqualTo(DecodeRefusedException.Limit.HASH_COLLISIONS);
         long limit = Math.min(DecodeBudget.DEFAULT_MAX_OBJECTS, 8L * body.length + 4096);
         assertThat(budget.hashWork()).isGreaterThan(limit).isLessThanOrEqualTo(limit + keys.size());
+    }
+
+    @Test
+    void aMapFloodedWithEqualHashKeysIsRefused() {
+        List<String> keys = equalHashStrings(14);
+        Map<String, String> flooded = new java.util.LinkedHashMap<>();
+        for (String key : keys) {
+            flooded.put(key, "v");
+        }
+        SerializationContext context = context(Service.class);
+        byte[] body = relabel(context.encode(flooded), "java.util.LinkedHashMap", "java.util.HashMap");
+        DecodeBudget budget = DecodeBudget.defaults();
+
+        DecodeRefusedException refused = refusal(() -> context.decode(body, parameters("index"), budget));
+
+        assertThat(refused.limit()).isEqualTo(DecodeRefusedException.Limit.HASH_COLLISIONS);
+        long limit = Math.min(DecodeBudget.DEFAULT_MAX_OBJECTS, 8L * body.length + 4096);
+        assertThat(budget.hashWork()).isGreaterThan(limit).isLessThanOrEqualTo(limit + keys.size());
+    }
+
+    @Test
+    void aMapsValuesAreNotHashedSoEqualHashValuesCostNothing() {
+        List<String> values = equalHashStrings(14);
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            map.put("key-" + i, values.get(i));
+        }
+        SerializationContext context = context(Service.class);
+        byte[] body = relabel(context.encode(map), "java.util.LinkedHashMap", "java.util.HashMap");
+        DecodeBudget budget = DecodeBudget.defaults();
+
+        Object[] decoded = context.decode(body, parameters("index"), budget);
+
+        assertThat((Map<?, ?>) decoded[0]).isInstanceOf(HashMap.class).isEqualTo(map);
+        assertThat(budget.hashWork()).as("the keys' few real collisions only").isLessThan(1_000);
     }
 
     @Test
