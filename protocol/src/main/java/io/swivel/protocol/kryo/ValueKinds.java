@@ -36,25 +36,18 @@ final class ValueKinds {
     private final Serializer[] serializers = new Serializer[KEPT];
     private final byte[] kinds = new byte[KEPT];
     private int next;
-    private int last;
 
     /** The kind of a value of {@code type} read by {@code serializer}. */
     @SuppressWarnings("rawtypes")
     byte of(Class<?> type, Serializer serializer) {
-        int hit = last;
-        if (types[hit] == type && serializers[hit] == serializer) { // a collection's next element
-            return kinds[hit];
-        }
         for (int i = 0; i < KEPT; i++) {
             if (types[i] == type && serializers[i] == serializer) {
-                last = i;
                 return kinds[i];
             }
         }
         byte kind = workOut(type, serializer);
         int slot = next;
         next = (slot + 1) % KEPT;
-        last = slot;
         types[slot] = type;
         serializers[slot] = serializer;
         kinds[slot] = kind;

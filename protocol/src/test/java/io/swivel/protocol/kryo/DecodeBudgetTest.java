@@ -309,6 +309,11 @@ class DecodeBudgetTest {
         assertThat(budget.hashWork()).isGreaterThan(limit).isLessThanOrEqualTo(limit + keys.size());
     }
 
+    /** A body of one {@code LinkedHashMap} read as a {@code HashMap}: the same bytes but the class id. */
+    private static byte[] asHashMap(byte[] linkedHashMapBody) {
+        return relabel(linkedHashMapBody, "java.util.LinkedHashMap", "java.util.HashMap");
+    }
+
     @Test
     void aMapFloodedWithEqualHashKeysIsRefused() {
         List<String> keys = equalHashStrings(14);
@@ -317,7 +322,7 @@ class DecodeBudgetTest {
             flooded.put(key, "v");
         }
         SerializationContext context = context(Service.class);
-        byte[] body = relabel(context.encode(flooded), "java.util.LinkedHashMap", "java.util.HashMap");
+        byte[] body = asHashMap(context.encode(flooded));
         DecodeBudget budget = DecodeBudget.defaults();
 
         DecodeRefusedException refused = refusal(() -> context.decode(body, parameters("index"), budget));
@@ -335,7 +340,7 @@ class DecodeBudgetTest {
             map.put("key-" + i, values.get(i));
         }
         SerializationContext context = context(Service.class);
-        byte[] body = relabel(context.encode(map), "java.util.LinkedHashMap", "java.util.HashMap");
+        byte[] body = asHashMap(context.encode(map));
         DecodeBudget budget = DecodeBudget.defaults();
 
         Object[] decoded = context.decode(body, parameters("index"), budget);
